@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs, builds and starts Coxswain (reads COXSWAIN_CONFIG, default ./coxswain.yml, and the env vars in README).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/ensure-node.sh
+npm ci --no-audit --no-fund
+npm run build
+exec npm start

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs exactly what package-lock.json says and runs the whole test command (lint, types, tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/ensure-node.sh
+echo "node $(node -v), npm $(npm -v)"
+npm ci --no-audit --no-fund
+npm test

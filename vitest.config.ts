@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/helpers/setup.ts'],
+    testTimeout: 15_000,
+    hookTimeout: 15_000,
+    pool: 'forks',
+    restoreMocks: true,
+  },
+});
