@@ -1,0 +1,92 @@
+import type { EstimateBasis, Phase, Remaining } from '../domain/estimates.js';
+import { formatDuration, formatMinutes } from './format.js';
+import { clip, esc, LIMITS, type SlackMessage } from './slack-message.js';
+
+export interface ProgressInput {
+  deploymentId: number;
+  /** Phases of this deployment, in order, and the one running now. */
+  phases: readonly Phase[];
+  phase: Phase;
+  /** Since the deployment started. */
+  elapsedMs: number;
+  /** Resources done / total in the change set, once it is known. */
+  resources?: { done: number; total: number } | undefined;
+  remaining: Remaining;
+  /** The target, for the basis line ("api/production"). */
+  targetKey?: string;
+}
+
+const PHASE_LABEL: Record<Phase, string> = {
+  build: 'Building',
+  changeset: 'Creating change set',
+  stack_update: 'Updating stack',
+};
+
+const BAR_CELLS = 10;
+
+/** Share of the work done, by time: elapsed / (elapsed + expected remaining). Never 100% while still running. */
+export function progressPercent(elapsedMs: number, remaining: Remaining): number {
+  const left = Math.max(0, remaining.expectedMs);
+  const total = Math.max(0, elapsedMs) + left;
+  if (total <= 0) return 0;
+  return Math.min(99, Math.max(0, Math.floor((100 * Math.max(0, elapsedMs)) / total)));
+}
+
+/** `▰▰▰▰▱▱▱▱▱▱ 40%` */
+export function progressBar(percent: number, cells = BAR_CELLS): string {
+  const p = Math.min(100, Math.max(0, Math.round(percent)));
+  const filled = Math.min(cells, Math.floor((p * cells) / 100));
+  return `${'▰'.repeat(filled)}${'▱'.repeat(cells - filled)} ${p}%`;
+}
+
+/** "about 6 min left (range 4–9 min)", or "taking longer than usual" once past the high estimate. */
+export function remainingText(r: Remaining): string {
+  if (r.longerThanUsual) {
+    return r.expectedMs > 0
+      ? `taking longer than usual · then about ${formatMinutes(r.expectedMs)} for the remaining steps`
+      : 'taking longer than usual';
+  }
+  if (r.highMs < 60_000) return 'less than a minute left';
+  const about = r.expectedMs < 60_000 ? 'under a minute left' : `about ${formatMinutes(r.expectedMs)} left`;
+  return `${about} (range ${rangeMinutes(r.lowMs, r.highMs)})`;
+}
+
+function rangeMinutes(lowMs: number, highMs: number): string {
+  const lo = Math.floor(lowMs / 60_000);
+  const hi = Math.max(lo + 1, Math.ceil(highMs / 60_000));
+  return `${lo}–${hi} min`;
+}
+
+/** How sure the estimate is, in words. */
+export function basisText(basis: EstimateBasis, samples: number, targetKey?: string): string {
+  switch (basis) {
+    case 'target-history':
+      return `Estimate from the last ${samples} successful deploys${targetKey ? ` of ${esc(targetKey)}` : ''} (median, p10–p90 range)`;
+    case 'resource-types':
+      return `Few deploys of this target yet: estimate from resource-type durations across all stacks (≥ ${samples} samples each)`;
+    default:
+      return 'No history yet: a default guess with a wide range';
+  }
+}
+
+/** The one progress reply of a deployment, updated in place (key threadKeys.progress(id)). */
+export function progressReply(input: ProgressInput): SlackMessage {
+  const step = input.phases.indexOf(input.phase);
+  const stepText = step >= 0 ? ` (step ${step + 1} of ${input.phases.length})` : '';
+  const bar = progressBar(progressPercent(input.elapsedMs, input.remaining));
+  const left = remainingText(input.remaining);
+  const res = input.resources ? ` · resources ${input.resources.done}/${input.resources.total} done` : '';
+  const elapsed = `${formatDuration(input.elapsedMs)} elapsed`;
+  const basis = basisText(input.remaining.basis, input.remaining.samples, input.targetKey);
+  const icon = input.remaining.longerThanUsual ? ':hourglass:' : ':arrows_counterclockwise:';
+  const line1 = `${icon} *${PHASE_LABEL[input.phase]}*${stepText} · ${elapsed}${res}`;
+  const line2 = `\`${bar}\` ${left}`;
+  const text = `#${input.deploymentId} ${PHASE_LABEL[input.phase]}${stepText}: ${bar}, ${left}, ${elapsed}${res}`;
+  return {
+    text: clip(text, LIMITS.fallbackText),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: clip(`${line1}\n${line2}`, LIMITS.sectionText) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: clip(basis, LIMITS.sectionText) }] },
+    ],
+  };
+}
