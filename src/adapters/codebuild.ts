@@ -1,0 +1,80 @@
+import { BatchGetBuildsCommand, type Build, StartBuildCommand } from '@aws-sdk/client-codebuild';
+import type { AwsBudget } from './aws-budget.js';
+import type { AwsClients } from './aws-clients.js';
+
+export interface StartBuildInput {
+  region: string | undefined;
+  project: string;
+  /** The resolved commit SHA: a build not pinned to a commit cannot prove what it shipped. */
+  sha: string;
+  ref: string;
+  deploymentId: number;
+  /** Same token on a resumed call returns the same build instead of starting a second one. */
+  idempotencyToken: string;
+}
+
+export interface BuildInfo {
+  id: string;
+  status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'FAULT' | 'TIMED_OUT' | 'STOPPED';
+  logUrl: string | null;
+  resolvedSourceVersion: string | null;
+  startTime: number | null;
+  endTime: number | null;
+  /** First phase that did not succeed, with CodeBuild's context messages. */
+  failedPhase: { type: string; status: string; message: string } | null;
+}
+
+function toInfo(b: Build): BuildInfo {
+  const bad = (b.phases ?? []).find((p) => p.phaseStatus !== undefined && p.phaseStatus !== 'SUCCEEDED');
+  return {
+    id: b.id ?? '',
+    status: (b.buildStatus ?? 'IN_PROGRESS') as BuildInfo['status'],
+    logUrl: b.logs?.deepLink ?? null,
+    resolvedSourceVersion: b.resolvedSourceVersion ?? null,
+    startTime: b.startTime ? b.startTime.getTime() : null,
+    endTime: b.endTime ? b.endTime.getTime() : null,
+    failedPhase: bad
+      ? {
+          type: bad.phaseType ?? 'UNKNOWN',
+          status: bad.phaseStatus ?? 'FAILED',
+          message: (bad.contexts ?? [])
+            .map((c) => c.message)
+            .filter((m): m is string => !!m)
+            .join('; '),
+        }
+      : null,
+  };
+}
+
+/** The only code that speaks to CodeBuild; every call goes through the shared request budget. */
+export class CodeBuildAdapter {
+  constructor(
+    private readonly aws: AwsClients,
+    private readonly budget: AwsBudget,
+  ) {}
+
+  async startBuild(i: StartBuildInput): Promise<BuildInfo> {
+    const out = await this.budget.run(() =>
+      this.aws.codeBuild(i.region).send(
+        new StartBuildCommand({
+          projectName: i.project,
+          sourceVersion: i.sha,
+          idempotencyToken: i.idempotencyToken,
+          environmentVariablesOverride: [
+            { name: 'COXSWAIN_DEPLOYMENT_ID', value: String(i.deploymentId), type: 'PLAINTEXT' },
+            { name: 'GIT_SHA', value: i.sha, type: 'PLAINTEXT' },
+            { name: 'GIT_REF', value: i.ref, type: 'PLAINTEXT' },
+          ],
+        }),
+      ),
+    );
+    if (!out.build?.id) throw new Error('CodeBuild StartBuild returned no build id');
+    return toInfo(out.build);
+  }
+
+  async getBuild(region: string | undefined, id: string): Promise<BuildInfo | undefined> {
+    const out = await this.budget.run(() => this.aws.codeBuild(region).send(new BatchGetBuildsCommand({ ids: [id] })));
+    const b = out.builds?.[0];
+    return b ? toInfo(b) : undefined;
+  }
+}

@@ -1,0 +1,73 @@
+/** Pure classification of CloudFormation stack and resource statuses (SDK StackStatus / ResourceStatus enums). */
+
+export type StackPhase = 'in_progress' | 'succeeded' | 'rolled_back' | 'failed' | 'stable' | 'missing';
+
+const SUCCESS = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']);
+const ROLLED_BACK = new Set(['ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
+
+export function isInProgress(status: string | undefined): boolean {
+  return status?.endsWith('_IN_PROGRESS') ?? false;
+}
+
+export function classifyStack(status: string | undefined): StackPhase {
+  if (!status) return 'missing';
+  if (isInProgress(status)) return 'in_progress';
+  if (SUCCESS.has(status)) return 'succeeded';
+  if (ROLLED_BACK.has(status)) return 'rolled_back';
+  if (status.endsWith('_FAILED')) return 'failed';
+  return 'stable';
+}
+
+/** The end of OUR update: UPDATE_COMPLETE succeeded; a rollback or any *_FAILED failed; anything else: keep polling. */
+export function updateOutcome(status: string | undefined): 'succeeded' | 'failed' | 'running' {
+  if (status === 'UPDATE_COMPLETE') return 'succeeded';
+  const c = classifyStack(status);
+  if (c === 'rolled_back' || c === 'failed') return 'failed';
+  return 'running';
+}
+
+export function isFailedResourceStatus(status: string | undefined): boolean {
+  return status?.endsWith('_FAILED') ?? false;
+}
+
+/**
+ * Follow-on reasons CloudFormation gives once something else has failed (real wording seen in stack events):
+ * sibling resources cancelled in flight, the stack-level summary, and a nested stack failing because of its child.
+ */
+const CASCADE_PATTERNS: readonly RegExp[] = [
+  /^Resource (creation|update|deletion) cancelled/i,
+  /^The following resource\(s\) failed to (create|update|delete)/i,
+  /was not successfully (created|updated|deleted)/i,
+  /^Stack operation cancelled/i,
+];
+
+export function isCascadeReason(reason: string | undefined | null): boolean {
+  if (!reason) return false;
+  return CASCADE_PATTERNS.some((p) => p.test(reason.trim()));
+}
+
+/** CloudFormation's answer to a change set that would change nothing: a successful no-op, not a failure. */
+export function isNoChangesReason(reason: string | undefined | null): boolean {
+  if (!reason) return false;
+  return /didn't contain changes|No updates are to be performed/i.test(reason);
+}
+
+/** Resource types whose replacement loses data: flagged loudly in the change set reply. */
+const STATEFUL_TYPES = [
+  'AWS::RDS::',
+  'AWS::DynamoDB::Table',
+  'AWS::S3::Bucket',
+  'AWS::EFS::FileSystem',
+  'AWS::ElastiCache::',
+  'AWS::OpenSearchService::Domain',
+  'AWS::Elasticsearch::Domain',
+  'AWS::DocDB::',
+  'AWS::Neptune::',
+  'AWS::Kinesis::Stream',
+  'AWS::SQS::Queue',
+  'AWS::EC2::Volume',
+];
+
+export function isStatefulType(type: string | undefined): boolean {
+  return !!type && STATEFUL_TYPES.some((t) => type.startsWith(t));
+}

@@ -1,0 +1,115 @@
+import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
+import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
+import type { CodeBuildAdapter } from '../adapters/codebuild.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Target } from '../domain/targets.js';
+import type { Logger } from '../logger.js';
+import type { Db } from '../store/db.js';
+import type { Deployment, Failure } from '../store/deployment-row.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { EventsRepo } from '../store/events-repo.js';
+import type { PhasesRepo } from '../store/phases-repo.js';
+import type { StacksRepo } from '../store/stacks-repo.js';
+import { cfnStackUrl } from '../views/links.js';
+import { resultReply } from '../views/thread-replies.js';
+import type { ThreadReporter } from './thread-reporter.js';
+
+/** Everything a runner step needs; steps hold no state of their own between polls. */
+export interface RunContext {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  repo: DeploymentsRepo;
+  stacks: StacksRepo;
+  events: EventsRepo;
+  phases: PhasesRepo;
+  reporter: ThreadReporter;
+  codebuild: CodeBuildAdapter;
+  cfn: CloudFormationAdapter;
+}
+
+/** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
+export type StepOutcome = 'progressed' | 'waiting' | 'done';
+
+/** Region for console links when the target names none (the SDK resolves the real one for calls). */
+export function linkRegion(ctx: RunContext, target: Target): string {
+  return target.region ?? ctx.config.region ?? process.env.AWS_REGION ?? 'us-east-1';
+}
+
+export function stackEventsUrl(ctx: RunContext, target: Target, stackIdOrName: string): string {
+  return cfnStackUrl(linkRegion(ctx, target), stackIdOrName, 'events');
+}
+
+/**
+ * Calls a mutating AWS operation. Transient errors are rethrown (the runner backs off and retries the step,
+ * which the idempotency tokens make safe); any other error is AWS refusing the request: returned as a failure.
+ */
+export async function mutate<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (err) {
+    if (isTransientAwsError(err)) throw err;
+    return { ok: false, reason: awsErrorMessage(err) };
+  }
+}
+
+export interface FinishExtras {
+  cascadeCount?: number;
+  stackUrl?: string | null;
+  /** More writes that belong to the same transaction (e.g. the stack row and the root cause reply). */
+  inTx?: () => void;
+}
+
+/** Moves the deployment to failed, reports it once, and ends the open phase — all in one transaction. */
+export function failDeployment(
+  ctx: RunContext,
+  d: Deployment,
+  failure: Failure,
+  extras: FinishExtras = {},
+): StepOutcome {
+  const now = ctx.clock.now();
+  const summary = `${failure.phase.replace('_', ' ')} failed: ${failure.logicalId ? `${failure.logicalId}: ` : ''}${failure.reason}`;
+  ctx.db
+    .transaction(() => {
+      const next = ctx.repo.transition(d.id, d.state, 'failed', now, { failure, summary: summary.slice(0, 300) });
+      if (!next) return;
+      extras.inTx?.();
+      ctx.phases.endOpen(d.id, 'failed', now);
+      ctx.reporter.reply(
+        next,
+        'result',
+        resultReply({
+          outcome: 'failed',
+          durationMs: next.startedAt ? now - next.startedAt : null,
+          failure,
+          cascadeCount: extras.cascadeCount ?? 0,
+          logUrl: next.buildLogUrl,
+          stackUrl: extras.stackUrl ?? null,
+        }),
+      );
+      ctx.reporter.stateChanged(next);
+    })
+    .immediate();
+  ctx.logger.warn({ deploymentId: d.id, phase: failure.phase, reason: failure.reason }, 'deployment failed');
+  return 'done';
+}
+
+export function succeedDeployment(ctx: RunContext, d: Deployment, noop: boolean): StepOutcome {
+  const now = ctx.clock.now();
+  ctx.db
+    .transaction(() => {
+      const next = ctx.repo.transition(d.id, d.state, 'succeeded', now, { summary: noop ? 'no changes' : null });
+      if (!next) return;
+      ctx.phases.endOpen(d.id, 'succeeded', now);
+      ctx.reporter.reply(
+        next,
+        'result',
+        resultReply({ outcome: noop ? 'noop' : 'succeeded', durationMs: next.startedAt ? now - next.startedAt : null }),
+      );
+      ctx.reporter.stateChanged(next);
+    })
+    .immediate();
+  return 'done';
+}

@@ -1,0 +1,98 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { findTarget } from '../domain/targets.js';
+import type { Logger } from '../logger.js';
+import type { Db } from '../store/db.js';
+import type { Deployment } from '../store/deployment-row.js';
+import { DeploymentsRepo } from '../store/deployments-repo.js';
+import { OutboxRepo } from '../store/outbox-repo.js';
+import { deploymentParent } from '../views/deployment-parent.js';
+import type { SlackMessage } from '../views/slack-message.js';
+import { threadKeys } from '../views/thread-keys.js';
+
+export interface ThreadReporterDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  githubWeb: string;
+}
+
+/**
+ * Writes a deployment's Slack thread through the outbox. Call it inside the transaction of the change it reports:
+ * the message then exists if and only if the change happened. Stable keys make every reply idempotent, so a
+ * resumed runner never posts the same reply twice.
+ */
+export class ThreadReporter {
+  private readonly outbox: OutboxRepo;
+  private readonly repo: DeploymentsRepo;
+
+  constructor(private readonly deps: ThreadReporterDeps) {
+    this.outbox = new OutboxRepo(deps.db);
+    this.repo = new DeploymentsRepo(deps.db);
+  }
+
+  private parentMessage(d: Deployment, position?: number): SlackMessage {
+    const found = findTarget(this.deps.config, d.service, d.environment);
+    const repo = found.ok ? found.target.repo : { owner: 'unknown', name: d.service };
+    return deploymentParent({
+      deployment: d,
+      repo,
+      githubWeb: this.deps.githubWeb,
+      now: this.deps.clock.now(),
+      ...(position !== undefined ? { position } : {}),
+    });
+  }
+
+  /** Re-renders the parent (posting it if /deploy's post is somehow missing) so replies always have a thread. */
+  parent(d: Deployment): void {
+    const position = d.state === 'queued' ? this.repo.position(d) : undefined;
+    this.outbox.upsert(
+      {
+        key: threadKeys.parent(d.id),
+        channel: d.channel,
+        deploymentId: d.id,
+        message: this.parentMessage(d, position),
+      },
+      this.deps.clock.now(),
+    );
+  }
+
+  /** A state change: the parent, the queue positions of the same target, and one log line. */
+  stateChanged(d: Deployment): void {
+    this.parent(d);
+    this.refreshQueue(d.targetKey, d.id);
+    this.deps.logger.info(
+      { deploymentId: d.id, target: d.targetKey, state: d.state, waitReason: d.waitReason ?? undefined },
+      'deployment state changed',
+    );
+  }
+
+  /** Queued deployments of a target show their position; it moves when the head starts or finishes. */
+  refreshQueue(targetKey: string, exceptId?: number): void {
+    for (const q of this.repo.queueOf(targetKey)) {
+      if (q.id === exceptId || q.state !== 'queued') continue;
+      if (!this.outbox.has(threadKeys.parent(q.id))) continue;
+      this.outbox.update(threadKeys.parent(q.id), this.parentMessage(q, this.repo.position(q)), this.deps.clock.now());
+    }
+  }
+
+  /** Posts a one-off reply under a stable name; false when it was already posted. */
+  reply(d: Deployment, name: string, message: SlackMessage): boolean {
+    if (!this.outbox.has(threadKeys.parent(d.id))) this.parent(d);
+    return this.outbox.post(
+      {
+        key: threadKeys.reply(d.id, name),
+        channel: d.channel,
+        threadKey: threadKeys.parent(d.id),
+        deploymentId: d.id,
+        message,
+      },
+      this.deps.clock.now(),
+    );
+  }
+
+  hasReply(d: Deployment, name: string): boolean {
+    return this.outbox.has(threadKeys.reply(d.id, name));
+  }
+}
