@@ -1,0 +1,28 @@
+import type { App } from '@slack/bolt';
+import type { Config } from '../config.js';
+import type { DeployRequests } from '../deploy-requests.js';
+import type { Logger } from '../logger.js';
+import type { StatusReport } from '../status-report.js';
+import { deployCommand } from './deploy.js';
+import { type Digests, deployStatusCommand } from './deploy-status.js';
+import { rollbackCommand } from './rollback.js';
+
+export type { DigestKind, Digests } from './deploy-status.js';
+
+export interface CommandDeps {
+  config: Config;
+  requests: Pick<DeployRequests, 'request'>;
+  status: Pick<StatusReport, 'build' | 'lastGoodSha'>;
+  /** Undefined until the digests job is wired in: the digest subcommands then say so. */
+  digests?: Digests;
+  logger: Logger;
+}
+
+/** Every slash command Coxswain answers; manifest.yml must declare exactly these (a test checks it). */
+export const COMMANDS = ['/deploy', '/deploy-status', '/rollback'] as const;
+
+export function register(app: App, deps: CommandDeps): void {
+  app.command('/deploy', deployCommand(deps));
+  app.command('/deploy-status', deployStatusCommand({ ...deps, digests: deps.digests }));
+  app.command('/rollback', rollbackCommand(deps));
+}

@@ -1,0 +1,135 @@
+/**
+ * The domain service behind /deploy: parsed arguments → target → authorization → ref check → ref pinned to a SHA
+ * (GitHub) → one IMMEDIATE transaction that queues the deployment and its thread's parent message.
+ * Refusals are results with a message for the user, never exceptions.
+ */
+import type { GitHub } from './adapters/github.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { canDeploy } from './domain/authorization.js';
+import type { DeployArgs } from './domain/command-parser.js';
+import { checkRef } from './domain/git-ref.js';
+import { findTarget, type Target } from './domain/targets.js';
+import type { Db } from './store/db.js';
+import type { Deployment } from './store/deployment-row.js';
+import { DeploymentsRepo, type EnqueueResult } from './store/deployments-repo.js';
+import { OutboxRepo } from './store/outbox-repo.js';
+import { deploymentParent } from './views/deployment-parent.js';
+import { joinedReply, joinedThreadNote, queuedReply } from './views/request-replies.js';
+import type { SlackMessage } from './views/slack-message.js';
+import { threadKeys } from './views/thread-keys.js';
+
+export interface DeployRequest extends DeployArgs {
+  userId: string;
+  /** Slack's trigger_id: Slack retrying the same command must not queue a second deployment. */
+  requestId: string | undefined;
+}
+
+export type DeployRefusal = 'unknown_target' | 'not_allowed' | 'invalid_ref' | 'unknown_ref' | 'github_error';
+
+export type DeployRequestResult =
+  | {
+      ok: true;
+      outcome: EnqueueResult['outcome'];
+      deployment: Deployment;
+      position: number | undefined;
+      reply: SlackMessage;
+    }
+  | { ok: false; reason: DeployRefusal; reply: SlackMessage };
+
+export interface DeployRequestsDeps {
+  db: Db;
+  config: Config;
+  github: GitHub;
+  clock: Clock;
+  /** https://github.com or the GitHub Enterprise web host, for commit links. */
+  githubWeb: string;
+}
+
+function refuse(reason: DeployRefusal, message: string): DeployRequestResult {
+  return { ok: false, reason, reply: { text: message } };
+}
+
+export class DeployRequests {
+  private readonly deployments: DeploymentsRepo;
+  private readonly outbox: OutboxRepo;
+
+  constructor(private readonly deps: DeployRequestsDeps) {
+    this.deployments = new DeploymentsRepo(deps.db);
+    this.outbox = new OutboxRepo(deps.db);
+  }
+
+  async request(req: DeployRequest): Promise<DeployRequestResult> {
+    const found = findTarget(this.deps.config, req.service, req.environment);
+    if (!found.ok) return refuse('unknown_target', found.message);
+    const target = found.target;
+    const allowed = canDeploy(target, req.userId);
+    if (!allowed.ok) return refuse('not_allowed', allowed.message);
+    // The default ref comes from config, but it travels to GitHub like a typed one: same rules.
+    const ref = checkRef(req.ref ?? target.defaultRef);
+    if (!ref.ok) return refuse('invalid_ref', ref.message);
+
+    const resolved = await this.deps.github.resolveRef(target.repo, ref.ref);
+    if (!resolved.ok) return refuse(resolved.reason === 'not_found' ? 'unknown_ref' : 'github_error', resolved.message);
+    return this.enqueue(target, ref.ref, resolved.sha, req);
+  }
+
+  private enqueue(target: Target, ref: string, sha: string, req: DeployRequest): DeployRequestResult {
+    const { db, clock, githubWeb } = this.deps;
+    const now = clock.now();
+    return db
+      .transaction((): DeployRequestResult => {
+        const result = this.deployments.enqueue(
+          {
+            kind: 'deploy',
+            service: target.service,
+            environment: target.environment,
+            targetKey: target.key,
+            ref,
+            sha,
+            requestedBy: req.userId,
+            channel: target.channel,
+            state: 'queued',
+            ...(req.requestId ? { requestId: req.requestId } : {}),
+          },
+          now,
+        );
+        const d = result.deployment;
+        const position = d.state === 'queued' ? this.deployments.position(d) : undefined;
+        if (result.outcome === 'created') {
+          this.outbox.post(
+            {
+              key: threadKeys.parent(d.id),
+              channel: d.channel,
+              deploymentId: d.id,
+              message: deploymentParent({
+                deployment: d,
+                repo: target.repo,
+                githubWeb,
+                now,
+                ...(position ? { position } : {}),
+              }),
+            },
+            now,
+          );
+        } else if (result.outcome === 'merged' && d.requestedBy !== req.userId) {
+          // The key names the user: asking twice in a row adds one note, not two.
+          this.outbox.post(
+            {
+              key: threadKeys.reply(d.id, `joined-${req.userId}`),
+              channel: d.channel,
+              threadKey: threadKeys.parent(d.id),
+              deploymentId: d.id,
+              message: joinedThreadNote(req.userId),
+            },
+            now,
+          );
+        }
+        const replyInput = { deployment: d, position, repo: target.repo, githubWeb };
+        // A duplicate (Slack retrying) gets the answer the first request got: queued for its author, joined otherwise.
+        const reply = d.requestedBy === req.userId ? queuedReply(replyInput) : joinedReply(replyInput);
+        return { ok: true, outcome: result.outcome, deployment: d, position, reply };
+      })
+      .immediate();
+  }
+}

@@ -1,0 +1,76 @@
+import nock from 'nock';
+import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
+import { type CommandDeps, register } from '../../src/commands/index.js';
+import type { Config } from '../../src/config.js';
+import { DeployRequests } from '../../src/deploy-requests.js';
+import { silentLogger } from '../../src/logger.js';
+import { StatusReport } from '../../src/status-report.js';
+import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
+import { OutboxRepo } from '../../src/store/outbox-repo.js';
+import { testApp } from '../helpers/bolt.js';
+import { FakeClock } from '../helpers/clock.js';
+import { exampleConfig } from '../helpers/config.js';
+import { testDb } from '../helpers/db.js';
+
+export const GITHUB_API = 'https://api.github.test';
+export const SHA = 'abc1234def5678abc1234def5678abc1234def56';
+export const SHA2 = '9999999aaaaaaabbbbbbbcccccccdddddddeeeee';
+
+/** A Bolt app with the real commands over a real SQLite, a fake clock and nock'd GitHub (no retries). */
+export function commandFixture(o: { config?: Config; digests?: CommandDeps['digests'] } = {}) {
+  const db = testDb();
+  const clock = new FakeClock();
+  const config = o.config ?? exampleConfig();
+  const github = new OctokitGitHub(createOctokit({ baseUrl: GITHUB_API, logger: silentLogger, retries: false }));
+  const githubWeb = 'https://github.com';
+  const events: string[] = [];
+  const deps: CommandDeps = {
+    config,
+    requests: new DeployRequests({ db, config, github, clock, githubWeb }),
+    status: new StatusReport({ db, config, clock, githubWeb }),
+    logger: silentLogger,
+    ...(o.digests ? { digests: o.digests } : {}),
+  };
+  const t = testApp((app) => register(app, deps), events);
+  return {
+    ...t,
+    db,
+    clock,
+    config,
+    events,
+    deployments: new DeploymentsRepo(db),
+    outbox: new OutboxRepo(db),
+    deploymentCount: () => (db.prepare('SELECT COUNT(*) AS n FROM deployments').get() as { n: number }).n,
+    outboxRows: () =>
+      db
+        .prepare(
+          'SELECT o.message_key AS key, o.payload, m.channel, m.thread_key AS threadKey FROM outbox o JOIN slack_messages m ON m.key = o.message_key ORDER BY o.id',
+        )
+        .all() as { key: string; payload: string; channel: string; threadKey: string | null }[],
+  };
+}
+
+/** GitHub answers getCommit for `ref` with `sha`; records each call in `events` as "github". */
+export function githubCommit(events: string[], repo: string, ref: string, sha: string, times = 1) {
+  return nock(GITHUB_API)
+    .get(`/repos/${repo}/commits/${encodeURIComponent(ref)}`)
+    .query(true)
+    .times(times)
+    .reply(200, () => {
+      events.push('github');
+      return { sha, commit: { message: 'Ship it\n\nbody' } };
+    });
+}
+
+/** Counts any GitHub request at all: for "no GitHub call" assertions. */
+export function githubSpy() {
+  let calls = 0;
+  nock(GITHUB_API)
+    .persist()
+    .get(/.*/)
+    .reply(500, () => {
+      calls += 1;
+      return { message: 'should not be called' };
+    });
+  return { calls: () => calls };
+}
