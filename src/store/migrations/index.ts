@@ -1,10 +1,12 @@
 import { sql as core } from './001-core.js';
 import { sql as digests } from './002-digests.js';
 import { sql as outbox } from './004-outbox.js';
+import { sql as approvalsLocks } from './005-approvals-locks.js';
 
 /** Numbered, append-only. A migration is never edited once it has shipped. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'core', sql: core },
   { version: 2, name: 'digests', sql: digests },
   { version: 4, name: 'outbox', sql: outbox },
+  { version: 5, name: 'approvals-locks', sql: approvalsLocks },
 ];

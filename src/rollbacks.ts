@@ -1,0 +1,382 @@
+/**
+ * Recovery actions on a target: /rollback and the deploy_rollback button (cancel a running update, finish a failed
+ * rollback, or queue a rollback deployment), plus the stall and failure buttons deploy_keep_waiting and deploy_retry.
+ * A rollback is a deployment (kind rollback, higher priority, same approvals) returning to a SHA that succeeded
+ * before: `rollback_of` names that deployment, whose parameters the runner reuses, without a build.
+ */
+import type { RecoveryOp, StackRecovery } from './adapters/cloudformation-recovery.js';
+import { recoveryFor } from './adapters/cloudformation-recovery.js';
+import type { ApprovalService } from './approvals.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { checkDeployer } from './domain/approval-rules.js';
+import { chooseRollbackTarget, parseRollbackArg } from './domain/rollback-target.js';
+import { findTarget, type Target } from './domain/targets.js';
+import type { LockService } from './locks.js';
+import type { Logger } from './logger.js';
+import { type DeploymentAction, DeploymentActionsRepo } from './store/approvals-repo.js';
+import type { Db } from './store/db.js';
+import type { Deployment } from './store/deployment-row.js';
+import { DeploymentsRepo } from './store/deployments-repo.js';
+import { OutboxRepo } from './store/outbox-repo.js';
+import { deploymentParent } from './views/deployment-parent.js';
+import { actionNotes } from './views/failure-actions.js';
+import type { SlackMessage } from './views/slack-message.js';
+import { threadKeys } from './views/thread-keys.js';
+
+/** Rollbacks go ahead of normal deploys queued for the same target. */
+export const ROLLBACK_PRIORITY = 100;
+
+export interface RollbackDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  approvals: ApprovalService;
+  locks: LockService;
+  recovery: StackRecovery;
+  githubWeb: string;
+}
+
+export type ActionResult = { ok: true; message: string; deployment?: Deployment } | { ok: false; message: string };
+
+type Enqueued = { deployment: Deployment; merged: boolean };
+
+export class RollbackService {
+  private readonly deployments: DeploymentsRepo;
+  private readonly outbox: OutboxRepo;
+  private readonly actions: DeploymentActionsRepo;
+
+  constructor(private readonly deps: RollbackDeps) {
+    this.deployments = new DeploymentsRepo(deps.db);
+    this.outbox = new OutboxRepo(deps.db);
+    this.actions = new DeploymentActionsRepo(deps.db);
+  }
+
+  /** `/rollback <service> <environment> [sha | deployment id]`. */
+  async rollbackTarget(c: {
+    service: string;
+    environment: string;
+    user: string;
+    arg?: string;
+    requestId?: string;
+  }): Promise<ActionResult> {
+    const found = findTarget(this.deps.config, c.service, c.environment);
+    if (!found.ok) return { ok: false, message: found.message };
+    const target = found.target;
+    const allowed = checkDeployer(target.env, c.user, 'roll back this target');
+    if (!allowed.ok) return allowed;
+    const arg = parseRollbackArg(c.arg);
+    if (arg.kind === 'invalid')
+      return { ok: false, message: 'Give a commit SHA (7–40 hex characters) or a deployment id such as `#17`.' };
+    const active = this.deployments.activeFor(target.key);
+    if (active && arg.kind === 'none') return this.stopActive(active, target, c.user);
+    return this.queueRollback(target, c.user, { arg, requestId: c.requestId });
+  }
+
+  /** The deploy_rollback button of a stall or failure reply. */
+  async rollbackButton(deploymentId: number, user: string, requestId?: string): Promise<ActionResult> {
+    const loaded = this.load(deploymentId, user, 'roll back this target');
+    if (!loaded.ok) return loaded;
+    const { d, target } = loaded;
+    switch (d.state) {
+      case 'building':
+      case 'deploying':
+        return this.stopActive(d, target, user);
+      case 'cancelling':
+        return {
+          ok: false,
+          message: `Deploy #${d.id} is already being rolled back${this.byWhom(d.id, 'cancel_update')}.`,
+        };
+      case 'failed': {
+        if (d.failure?.phase === 'stack_update') {
+          const status = await this.deps.recovery.status({ stackName: target.stack.name, region: target.region });
+          const op = recoveryFor(status);
+          if (op === 'continue_rollback' || op === 'rollback_stack') return this.recoverInPlace(d, target, user, op);
+        }
+        return this.queueRollback(target, user, { from: d, requestId });
+      }
+      case 'succeeded':
+        return this.queueRollback(target, user, { from: d, requestId });
+      default:
+        return {
+          ok: false,
+          message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}: it never changed the stack, so there is nothing to roll back.`,
+        };
+    }
+  }
+
+  /** deploy_keep_waiting: clears the stall once and says who chose to wait; the runner restarts its stall clock. */
+  keepWaiting(deploymentId: number, user: string): ActionResult {
+    const loaded = this.load(deploymentId, user, 'act on this deployment');
+    if (!loaded.ok) return loaded;
+    const now = this.deps.clock.now();
+    return this.deps.db
+      .transaction((): ActionResult => {
+        const d = this.deployments.get(deploymentId)!;
+        if (d.state !== 'building' && d.state !== 'deploying')
+          return { ok: false, message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; nothing is waiting.` };
+        if (d.stalledAt === null)
+          return {
+            ok: false,
+            message: `Deploy #${d.id} is not stalled now${this.byWhom(d.id, 'keep_waiting', 'chose to keep waiting')}.`,
+          };
+        if (!this.deployments.update(d.id, d.state, now, { stalledAt: null }))
+          return { ok: false, message: `Deploy #${d.id} just changed state; try again.` };
+        this.record(d.id, 'keep_waiting', user, null, now);
+        this.note(d, `keep-waiting-${now}`, actionNotes.keepWaiting(user, this.deps.config.timing.stallMinutes), now);
+        return { ok: true, message: `OK, waiting on deploy #${d.id}.`, deployment: d };
+      })
+      .immediate();
+  }
+
+  /** deploy_retry: queues the same SHA again as a new deployment (with the approvals a deploy needs). */
+  async retry(deploymentId: number, user: string, requestId?: string): Promise<ActionResult> {
+    const loaded = this.load(deploymentId, user, 'deploy to this target');
+    if (!loaded.ok) return loaded;
+    const { d, target } = loaded;
+    if (!['failed', 'cancelled', 'expired'].includes(d.state)) {
+      return {
+        ok: false,
+        message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; only a failed or cancelled deployment can be retried.`,
+      };
+    }
+    const gate = this.deps.locks.gate(target, d.sha, { user, forced: false });
+    if (!gate.ok) return { ok: false, message: gate.reply.text };
+    const context = this.deps.approvals.needsApproval(target)
+      ? await this.deps.approvals.gatherContext(target, d.sha)
+      : {};
+    const now = this.deps.clock.now();
+    const res = this.deps.db.transaction((): Enqueued => {
+      const e = this.enqueue(
+        target,
+        {
+          kind: 'deploy',
+          ref: d.ref,
+          sha: d.sha,
+          user,
+          priority: d.kind === 'rollback' ? ROLLBACK_PRIORITY : 0,
+          rollbackOf: d.rollbackOf,
+          requestId,
+        },
+        context,
+        now,
+      );
+      if (!e.merged) this.record(d.id, 'retry', user, `#${e.deployment.id}`, now);
+      this.note(d, `retry-${e.deployment.id}`, actionNotes.retried(user, e.deployment.id, d.sha, e.merged), now);
+      return e;
+    })();
+    const locked = this.deps.locks.queuedNotice(target, res.deployment.id);
+    const base = res.merged
+      ? `Joined deploy #${res.deployment.id}, already queued for the same commit.`
+      : `Queued deploy #${res.deployment.id} to retry.`;
+    return { ok: true, message: locked ? `${base}\n${locked.text}` : base, deployment: res.deployment };
+  }
+
+  private async stopActive(d: Deployment, target: Target, user: string): Promise<ActionResult> {
+    const now = this.deps.clock.now();
+    if (d.state === 'building') {
+      // The stack was not touched yet: the runner stops the build when it sees `cancelling`.
+      const moved = this.deployments.transition(d.id, 'building', 'cancelling', now, { stalledAt: null });
+      if (!moved) return { ok: false, message: `Deploy #${d.id} moved on before your click; look at its thread.` };
+      this.record(d.id, 'cancel_update', user, 'build', now);
+      this.note(d, `cancel-${now}`, actionNotes.buildCancelling(user), now);
+      return { ok: true, message: `Cancelling deploy #${d.id}.`, deployment: moved };
+    }
+    const res = await this.deps.recovery.recover(
+      { stackName: target.stack.name, region: target.region, token: d.token },
+      ['cancel_update'],
+    );
+    if (!res.ok) return { ok: false, message: `Could not cancel deploy #${d.id}: ${res.message}` };
+    const moved = this.deployments.transition(d.id, 'deploying', 'cancelling', now, { stalledAt: null });
+    if (!moved)
+      return {
+        ok: false,
+        message: `Deploy #${d.id} is already being rolled back${this.byWhom(d.id, 'cancel_update')}.`,
+      };
+    this.record(d.id, 'cancel_update', user, res.status, now);
+    this.note(d, `cancel-${now}`, actionNotes.cancelling(user, target.stack.name), now);
+    this.deps.logger.info({ deploymentId: d.id, user, stack: target.stack.name }, 'CancelUpdateStack requested');
+    return {
+      ok: true,
+      message: `Cancelling the update of \`${target.stack.name}\`; CloudFormation rolls it back.`,
+      deployment: moved,
+    };
+  }
+
+  private async recoverInPlace(d: Deployment, target: Target, user: string, op: RecoveryOp): Promise<ActionResult> {
+    const res = await this.deps.recovery.recover(
+      { stackName: target.stack.name, region: target.region, token: d.token },
+      [op],
+    );
+    if (!res.ok) return { ok: false, message: `Could not roll back \`${target.stack.name}\`: ${res.message}` };
+    const now = this.deps.clock.now();
+    const action = op === 'continue_rollback' ? 'continue_rollback' : 'rollback_stack';
+    this.deps.db.transaction(() => {
+      this.record(d.id, action, user, res.status, now);
+      this.deps.locks.lockForRollback(target, { user, badSha: d.sha, deploymentId: d.id });
+      const note =
+        op === 'continue_rollback'
+          ? actionNotes.continueRollback(user, target.stack.name)
+          : actionNotes.rollbackStack(user, target.stack.name);
+      this.note(d, `${action}-${now}`, note, now);
+    })();
+    this.deps.logger.info({ deploymentId: d.id, user, op, status: res.status }, 'stack recovery requested');
+    return {
+      ok: true,
+      message: `\`${target.stack.name}\` was ${res.status}: ${op === 'continue_rollback' ? 'ContinueUpdateRollback' : 'RollbackStack'} started.`,
+      deployment: d,
+    };
+  }
+
+  private async queueRollback(
+    target: Target,
+    user: string,
+    c: { from?: Deployment; arg?: ReturnType<typeof parseRollbackArg>; requestId?: string | undefined },
+  ): Promise<ActionResult> {
+    const history = this.deployments
+      .recentFinished(target.key, 200)
+      .map((d) => ({ ...d, failurePhase: d.failure?.phase ?? null }));
+    const arg = c.arg && c.arg.kind !== 'invalid' ? c.arg : undefined;
+    const from = c.from ? { ...c.from, failurePhase: c.from.failure?.phase ?? null } : undefined;
+    const choice = chooseRollbackTarget({
+      targetKey: target.key,
+      history,
+      ...(from ? { from } : {}),
+      ...(arg ? { arg } : {}),
+      lookup: (id) => {
+        const d = this.deployments.get(id);
+        return d ? { ...d, failurePhase: d.failure?.phase ?? null } : undefined;
+      },
+    });
+    if (!choice.ok) return { ok: false, message: choice.message };
+    const { to, from: bad } = choice;
+    const needsApproval = this.deps.approvals.needsApproval(target);
+    const context = needsApproval ? await this.deps.approvals.gatherContext(target, to.sha) : {};
+    const now = this.deps.clock.now();
+    const res = this.deps.db.transaction((): Enqueued => {
+      const e = this.enqueue(
+        target,
+        {
+          kind: 'rollback',
+          ref: to.ref,
+          sha: to.sha,
+          user,
+          priority: ROLLBACK_PRIORITY,
+          rollbackOf: to.id,
+          requestId: c.requestId,
+        },
+        context,
+        now,
+      );
+      if (!e.merged) {
+        this.deps.locks.lockForRollback(target, { user, badSha: bad.sha, deploymentId: e.deployment.id });
+        this.record(bad.id, 'rollback', user, `#${e.deployment.id} → ${to.sha}`, now);
+        this.note(
+          bad,
+          `rollback-${e.deployment.id}`,
+          actionNotes.rollbackQueued(user, e.deployment.id, bad.sha, to.sha, needsApproval),
+          now,
+        );
+      }
+      return e;
+    })();
+    const locked = this.deps.locks.queuedNotice(target, res.deployment.id);
+    const base = res.merged
+      ? `Rollback #${res.deployment.id} to ${to.sha.slice(0, 7)} is already queued; you joined it.`
+      : `Queued rollback #${res.deployment.id} of \`${target.key}\` from ${bad.sha.slice(0, 7)} to ${to.sha.slice(0, 7)} (deploy #${to.id})${needsApproval ? '; it needs approval' : ''}.`;
+    return { ok: true, message: locked ? `${base}\n${locked.text}` : base, deployment: res.deployment };
+  }
+
+  private enqueue(
+    target: Target,
+    n: {
+      kind: 'deploy' | 'rollback';
+      ref: string;
+      sha: string;
+      user: string;
+      priority: number;
+      rollbackOf: number | null;
+      requestId?: string | undefined;
+    },
+    context: Awaited<ReturnType<ApprovalService['gatherContext']>>,
+    now: number,
+  ): Enqueued {
+    const pending = this.deps.approvals.needsApproval(target);
+    const r = this.deployments.enqueue(
+      {
+        kind: n.kind,
+        service: target.service,
+        environment: target.environment,
+        targetKey: target.key,
+        ref: n.ref,
+        sha: n.sha,
+        requestedBy: n.user,
+        channel: target.channel,
+        state: pending ? 'pending_approval' : 'queued',
+        priority: n.priority,
+        rollbackOf: n.rollbackOf,
+        ...(n.requestId ? { requestId: n.requestId } : {}),
+      },
+      now,
+    );
+    if (r.outcome === 'created') {
+      const d = r.deployment;
+      const position = d.state === 'queued' ? this.deployments.position(d) : undefined;
+      const parent = deploymentParent({
+        deployment: d,
+        repo: target.repo,
+        githubWeb: this.deps.githubWeb,
+        now,
+        ...(position ? { position } : {}),
+      });
+      this.outbox.post({ key: threadKeys.parent(d.id), channel: d.channel, deploymentId: d.id, message: parent }, now);
+      if (pending) this.deps.approvals.request(d, context);
+    }
+    return { deployment: r.deployment, merged: r.outcome !== 'created' };
+  }
+
+  private load(
+    id: number,
+    user: string,
+    what: string,
+  ): { ok: true; d: Deployment; target: Target } | { ok: false; message: string } {
+    const d = this.deployments.get(id);
+    if (!d) return { ok: false, message: `There is no deployment #${id}.` };
+    const found = findTarget(this.deps.config, d.service, d.environment);
+    if (!found.ok) return { ok: false, message: found.message };
+    const allowed = checkDeployer(found.target.env, user, what);
+    if (!allowed.ok) return allowed;
+    return { ok: true, d, target: found.target };
+  }
+
+  private record(
+    deploymentId: number,
+    action: DeploymentAction['action'],
+    user: string,
+    detail: string | null,
+    at: number,
+  ) {
+    this.actions.record({ deploymentId, action, user, detail, at });
+  }
+
+  private byWhom(id: number, action: DeploymentAction['action'], verb = 'asked'): string {
+    const last = this.actions.lastAt(id, action);
+    return last ? ` (<@${last.user}> ${verb})` : '';
+  }
+
+  /** A reply in the deployment's thread, when that thread exists. */
+  private note(d: Deployment, name: string, message: SlackMessage, now: number): void {
+    if (!this.outbox.has(threadKeys.parent(d.id))) return;
+    this.outbox.post(
+      {
+        key: threadKeys.reply(d.id, name),
+        channel: d.channel,
+        threadKey: threadKeys.parent(d.id),
+        deploymentId: d.id,
+        message,
+      },
+      now,
+    );
+  }
+}
