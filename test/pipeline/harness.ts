@@ -1,0 +1,148 @@
+import { AwsBudget } from '../../src/adapters/aws-budget.js';
+import { AwsClients } from '../../src/adapters/aws-clients.js';
+import type { Config } from '../../src/config.js';
+import { DeployWorker, type DeployWorkerDeps } from '../../src/jobs/deploy-worker.js';
+import { silentLogger } from '../../src/logger.js';
+import type { Db } from '../../src/store/db.js';
+import type { Deployment } from '../../src/store/deployment-row.js';
+import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
+import { OutboxRepo } from '../../src/store/outbox-repo.js';
+import { threadKeys } from '../../src/views/thread-keys.js';
+import { FakeCloudFormation, FakeCodeBuild, useFakeAwsCredentials } from '../helpers/aws-nock.js';
+import { FakeClock } from '../helpers/clock.js';
+import { exampleConfig } from '../helpers/config.js';
+import { testDb } from '../helpers/db.js';
+
+export const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+
+export interface OutboxRow {
+  key: string;
+  op: 'post' | 'update';
+  thread: string | null;
+  text: string;
+  blocks: string;
+}
+
+/** A worker wired to nock-backed fake AWS, a real SQLite database and a FakeClock. */
+export class Harness {
+  readonly clock: FakeClock;
+  readonly db: Db;
+  readonly config: Config;
+  readonly cfn = new FakeCloudFormation('us-east-1');
+  readonly cb = new FakeCodeBuild('us-east-1');
+  readonly aws = new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' });
+  readonly budget: AwsBudget;
+  readonly repo: DeploymentsRepo;
+  worker: DeployWorker;
+
+  constructor(o: { db?: Db; clock?: FakeClock; workerId?: string; deps?: Partial<DeployWorkerDeps> } = {}) {
+    useFakeAwsCredentials();
+    this.clock = o.clock ?? new FakeClock();
+    this.db = o.db ?? testDb();
+    this.config = exampleConfig();
+    this.budget = new AwsBudget({
+      clock: this.clock,
+      ratePerSecond: 1000,
+      burst: 1000,
+      sleep: async (ms) => {
+        this.clock.advance(ms);
+      },
+    });
+    this.repo = new DeploymentsRepo(this.db);
+    this.cfn.install();
+    this.cb.install();
+    this.cfn.addStack('api-staging', 'UPDATE_COMPLETE', { ImageTag: 'old', DesiredCount: '2' });
+    this.cfn.addStack('web-staging', 'UPDATE_COMPLETE', { Version: 'v1' });
+    this.worker = this.newWorker(o.workerId ?? 'worker-1', o.deps);
+  }
+
+  newWorker(workerId: string, deps: Partial<DeployWorkerDeps> = {}): DeployWorker {
+    return new DeployWorker({
+      db: this.db,
+      config: this.config,
+      clock: this.clock,
+      logger: silentLogger,
+      aws: this.aws,
+      budget: this.budget,
+      workerId,
+      githubWeb: 'https://github.com',
+      ...deps,
+    });
+  }
+
+  /** What /deploy does: enqueue and post the thread parent. */
+  enqueue(service = 'api', environment = 'staging', sha = SHA, ref = 'main'): Deployment {
+    const r = this.repo.enqueue(
+      {
+        kind: 'deploy',
+        service,
+        environment,
+        targetKey: `${service}/${environment}`,
+        ref,
+        sha,
+        requestedBy: 'U0DEV',
+        channel: 'C0DEPLOYS',
+        state: 'queued',
+      },
+      this.clock.now(),
+    );
+    new OutboxRepo(this.db).post(
+      {
+        key: threadKeys.parent(r.deployment.id),
+        channel: 'C0DEPLOYS',
+        deploymentId: r.deployment.id,
+        message: { text: 'parent' },
+      },
+      this.clock.now(),
+    );
+    return r.deployment;
+  }
+
+  get(id: number): Deployment {
+    return this.repo.get(id)!;
+  }
+
+  /** Ticks (advancing fake time by stepMs between ticks) until `done` holds; bounded. */
+  async tickUntil(
+    done: () => boolean,
+    o: { max?: number; stepMs?: number; worker?: DeployWorker } = {},
+  ): Promise<number> {
+    const max = o.max ?? 40;
+    for (let i = 0; i < max; i++) {
+      await (o.worker ?? this.worker).tick();
+      if (done()) return i + 1;
+      this.clock.advance(o.stepMs ?? 5000);
+    }
+    throw new Error(`condition not reached after ${max} ticks`);
+  }
+
+  outbox(id: number): OutboxRow[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT o.message_key AS key, o.op, m.thread_key AS thread, o.payload FROM outbox o
+           JOIN slack_messages m ON m.key = o.message_key WHERE m.deployment_id = ? ORDER BY o.id`,
+        )
+        .all(id) as { key: string; op: 'post' | 'update'; thread: string | null; payload: string }[]
+    ).map((r) => {
+      const p = JSON.parse(r.payload) as { text: string; blocks?: unknown[] };
+      return { key: r.key, op: r.op, thread: r.thread, text: p.text, blocks: JSON.stringify(p.blocks ?? []) };
+    });
+  }
+
+  reply(id: number, name: string): OutboxRow | undefined {
+    return this.outbox(id).find((r) => r.key === threadKeys.reply(id, name) && r.op === 'post');
+  }
+
+  /** The newest content of the thread parent. */
+  parent(id: number): OutboxRow {
+    return this.outbox(id)
+      .filter((r) => r.key === threadKeys.parent(id))
+      .at(-1)!;
+  }
+
+  close(): void {
+    this.aws.destroy();
+    this.db.close();
+  }
+}
