@@ -193,10 +193,9 @@ export class OutboxDeliveryRepo {
       const old = this.db
         .prepare(`SELECT id, last_error FROM outbox WHERE state = 'pending' AND COALESCE(age_from, created_at) < ?`)
         .all(now - maxAgeMs) as { id: number; last_error: string | null }[];
-      const hours = Math.round((maxAgeMs / 3_600_000) * 10) / 10;
       const dead: DeadLetter[] = [];
       for (const o of old) {
-        const reason = `expired: not delivered within ${hours} h${o.last_error ? ` (last error: ${o.last_error})` : ''}`;
+        const reason = `expired: not delivered within ${formatAge(maxAgeMs)}${o.last_error ? ` (last error: ${o.last_error})` : ''}`;
         dead.push(...this.markDead(o.id, reason, now));
       }
       return dead;
@@ -336,6 +335,12 @@ export class OutboxDeliveryRepo {
       text: (JSON.parse(r.payload) as SlackMessage).text,
     }));
   }
+}
+
+function formatAge(ms: number): string {
+  if (ms >= 3_600_000) return `${Math.round((ms / 3_600_000) * 10) / 10} h`;
+  if (ms >= 60_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 1000)} s`;
 }
 
 export function holdKey(method: string, channel: string): string {
