@@ -141,6 +141,17 @@ export class Harness {
       .at(-1)!;
   }
 
+  /** Drives a deployment (of a target without a build) until its change set has been executed. */
+  async toUpdating(d: Deployment, changes: unknown[] = []): Promise<void> {
+    await this.tickUntil(() => this.cfn.changeSets.has(`coxswain-${d.id}-1`));
+    this.cfn.changeSets.set(`coxswain-${d.id}-1`, {
+      Status: 'CREATE_COMPLETE',
+      ExecutionStatus: 'AVAILABLE',
+      Changes: changes,
+    });
+    await this.tickUntil(() => this.cfn.count('ExecuteChangeSet') > 0);
+  }
+
   close(): void {
     this.aws.destroy();
     this.db.close();
