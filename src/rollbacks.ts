@@ -92,7 +92,8 @@ export class RollbackService {
         if (d.failure?.phase === 'stack_update') {
           const status = await this.deps.recovery.status({ stackName: target.stack.name, region: target.region });
           const op = recoveryFor(status);
-          if (op === 'continue_rollback' || op === 'rollback_stack') return this.recoverInPlace(d, target, user, op);
+          if (status && (op === 'continue_rollback' || op === 'rollback_stack'))
+            return this.recoverInPlace(d, target, user, op, status);
         }
         return this.queueRollback(target, user, { from: d, requestId });
       }
@@ -204,10 +205,17 @@ export class RollbackService {
     };
   }
 
-  private async recoverInPlace(d: Deployment, target: Target, user: string, op: RecoveryOp): Promise<ActionResult> {
+  private async recoverInPlace(
+    d: Deployment,
+    target: Target,
+    user: string,
+    op: RecoveryOp,
+    status: string,
+  ): Promise<ActionResult> {
     const res = await this.deps.recovery.recover(
       { stackName: target.stack.name, region: target.region, token: d.token },
       [op],
+      status,
     );
     if (!res.ok) return { ok: false, message: `Could not roll back \`${target.stack.name}\`: ${res.message}` };
     const now = this.deps.clock.now();

@@ -57,10 +57,10 @@ export class StackRecovery {
 
   /**
    * Reads the stack status, then runs the one operation it allows, if it is in `allowed`. A stack in another
-   * state is a normal refusal with the status in the message.
+   * state is a normal refusal with the status in the message. `knownStatus` skips the read when the caller just did it.
    */
-  async recover(stack: StackRef, allowed: readonly RecoveryOp[]): Promise<RecoveryResult> {
-    const status = await this.status(stack);
+  async recover(stack: StackRef, allowed: readonly RecoveryOp[], knownStatus?: string): Promise<RecoveryResult> {
+    const status = knownStatus ?? (await this.status(stack));
     const op = recoveryFor(status);
     if (!status) return { ok: false, status, message: `Stack \`${stack.stackName}\` does not exist.` };
     if (!op || !allowed.includes(op)) {

@@ -69,7 +69,7 @@ function button(app: App, actionId: string, deps: ButtonDeps, handle: Handler, t
         }
         const result = await handle({ ...click, deploymentId: click.deploymentId });
         log.info({ ok: result.ok }, 'button handled');
-        if (!result.ok || tellSuccess) await tell(body, respond, client, result.message);
+        if (result.message !== '' && (!result.ok || tellSuccess)) await tell(body, respond, client, result.message);
       } catch (err) {
         log.error({ err: (err as Error).message }, 'button failed');
         await tell(
@@ -94,8 +94,8 @@ export function registerButtons(app: App, deps: ButtonDeps): void {
     // A partial approval is news only to the clicker; a settled request shows in the thread.
     return r.ok && r.effect !== 'recorded' ? { ok: true as const, message: '' } : r;
   };
-  button(app, APPROVE_ACTION, deps, decide('approve'), false);
-  button(app, REJECT_ACTION, deps, decide('reject'), false);
+  button(app, APPROVE_ACTION, deps, decide('approve'), true);
+  button(app, REJECT_ACTION, deps, decide('reject'), true);
   button(app, KEEP_WAITING_ACTION, deps, (c) => deps.rollbacks.keepWaiting(c.deploymentId, c.user), false);
   button(app, ROLLBACK_ACTION, deps, (c) => deps.rollbacks.rollbackButton(c.deploymentId, c.user, c.requestId), true);
   button(app, RETRY_ACTION, deps, (c) => deps.rollbacks.retry(c.deploymentId, c.user, c.requestId), true);
