@@ -43,14 +43,18 @@ export function stackEventsUrl(ctx: RunContext, target: Target, stackIdOrName: s
 }
 
 /**
- * Calls a mutating AWS operation. Transient errors are rethrown (the runner backs off and retries the step,
- * which the idempotency tokens make safe); any other error is AWS refusing the request: returned as a failure.
+ * Calls a mutating AWS operation. Transient errors, and errors without an AWS answer, are rethrown (the runner
+ * backs off and retries the step, which the idempotency tokens and resume checks make safe); an AWS answer
+ * refusing the request (validation, access) is returned as a failure with AWS's message.
  */
 export async function mutate<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
     if (isTransientAwsError(err)) throw err;
+    // No HTTP answer (socket died, process-level error): AWS may have acted; the next poll reads the truth.
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === undefined) throw err;
     return { ok: false, reason: awsErrorMessage(err) };
   }
 }
