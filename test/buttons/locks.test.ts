@@ -41,7 +41,7 @@ describe('target locks', () => {
     clock.advance(60_000);
     const unlocked = deps.locks.unlock(prod, 'U02');
     expect(unlocked.reply.text).toBe(
-      '<@U02> unlocked api → production (locked by <@U01>: incident 42). 1 queued deployment can start now.',
+      ':unlock: <@U02> unlocked api → production (locked by <@U01>: incident 42). 1 queued deployment can start now.',
     );
     expect(deps.deployments.get(d.id)?.waitReason).toBeNull();
     expect(deps.locks.get(prod.key)).toBeUndefined();
