@@ -41,11 +41,21 @@ export class DriftDigestJob {
   constructor(private readonly deps: DriftDigestDeps) {}
 
   async run(options: { preview?: boolean } = {}): Promise<DigestRunResult> {
-    const { runs, drift, clock, logger } = this.deps;
+    const { runs, clock } = this.deps;
     const started = runs.start('drift', clock.now());
     if (!started.ok)
       return { ok: false, reason: 'busy', message: busyMessage('drift', started.runningSince, clock.now()) };
-    const runId = started.runId;
+    try {
+      return await this.build(started.runId, options);
+    } catch (err) {
+      // Never leave a run 'running': it would block the next one for an hour.
+      runs.finish(started.runId, 'partial', `failed: ${(err as Error).message}`, clock.now());
+      throw err;
+    }
+  }
+
+  private async build(runId: number, options: { preview?: boolean }): Promise<DigestRunResult> {
+    const { runs, drift, clock, logger } = this.deps;
     const targets = allTargets(this.deps.config);
     const deadline = clock.now() + (this.deps.budgetMs ?? 30 * 60_000);
     const limit = pLimit(this.deps.concurrency ?? 4);

@@ -39,10 +39,21 @@ export class HealthDigestJob {
   constructor(private readonly deps: HealthDigestDeps) {}
 
   async run(options: { preview?: boolean } = {}): Promise<DigestRunResult> {
-    const { health, runs, clock, config, logger } = this.deps;
+    const { runs, clock } = this.deps;
     const now = clock.now();
     const started = runs.start('health', now);
     if (!started.ok) return { ok: false, reason: 'busy', message: busyMessage('health', started.runningSince, now) };
+    try {
+      return await this.build(started.runId, now, options);
+    } catch (err) {
+      // Never leave a run 'running': it would block the next one for an hour.
+      runs.finish(started.runId, 'partial', `failed: ${(err as Error).message}`, clock.now());
+      throw err;
+    }
+  }
+
+  private async build(runId: number, now: number, options: { preview?: boolean }): Promise<DigestRunResult> {
+    const { health, runs, clock, config, logger } = this.deps;
     const windowDays = this.deps.windowDays ?? 7;
     const targets = allTargets(config);
     const finished = health.finishedBetween(now - windowDays * DAY, now);
@@ -87,12 +98,9 @@ export class HealthDigestJob {
       notChecked,
       preview: options.preview ?? false,
     });
-    runs.finish(started.runId, notChecked.length ? 'partial' : 'completed', notChecked.join('; ') || null, clock.now());
-    logger.info(
-      { runId: started.runId, deployments: finished.length, notChecked: notChecked.length },
-      'health digest ready',
-    );
-    return { ok: true, runId: started.runId, messages };
+    runs.finish(runId, notChecked.length ? 'partial' : 'completed', notChecked.join('; ') || null, clock.now());
+    logger.info({ runId: runId, deployments: finished.length, notChecked: notChecked.length }, 'health digest ready');
+    return { ok: true, runId: runId, messages };
   }
 
   /** Deployed SHA vs the default branch head, one head lookup per repository. */

@@ -107,7 +107,7 @@ export function driftDigest(input: DriftDigestInput): SlackMessage[] {
 
   const text =
     `${input.preview ? '[preview] ' : ''}${title}: ${plural(c.stacks.length, 'stack')} · ${inSync.length} in sync · ` +
-    `${drifted.length} drifted (${newCount} new, ${changedCount} changed) · ${unknown.length} unknown` +
+    `${drifted.length} drifted${c.hasBaseline ? ` (${newCount} new, ${changedCount} changed)` : ''} · ${unknown.length} unknown` +
     `${resolved.length ? ` · ${resolved.length} back in sync` : ''}${input.incomplete ? ' · incomplete' : ''}`;
 
   const emoji =

@@ -153,3 +153,29 @@ describe('Digests service', () => {
     expect(outcome.posted).toBe(false);
   });
 });
+
+describe('a run that throws', () => {
+  it('is closed as partial so it does not block the next run', async () => {
+    const db = testDb();
+    const clock = new FakeClock();
+    const runs = new DigestRunsRepo(db);
+    const drift = new DriftRepo(db);
+    drift.results = () => {
+      throw new Error('disk I/O error');
+    };
+    runs.start('drift', clock.now());
+    runs.finish(1, 'completed', null, clock.now());
+    runs.markPosted(1);
+    const job = new DriftDigestJob({
+      config: exampleConfig(),
+      detector: new ScriptedDetector({}),
+      runs,
+      drift,
+      clock,
+      logger: silentLogger,
+    });
+    await expect(job.run()).rejects.toThrow('disk I/O error');
+    expect(runs.get(2)).toMatchObject({ state: 'partial', note: 'failed: disk I/O error' });
+    expect(runs.start('drift', clock.now()).ok).toBe(true);
+  });
+});
