@@ -24,12 +24,16 @@ const PHASE_LABEL: Record<Phase, string> = {
 
 const BAR_CELLS = 10;
 
-/** Share of the work done, by time: elapsed / (elapsed + expected remaining). Never 100% while still running. */
+/**
+ * Share of the work done, by time: elapsed / (elapsed + expected remaining), in steps of 5% (finer would change the
+ * reply on every poll for nothing). Never 100% while still running.
+ */
 export function progressPercent(elapsedMs: number, remaining: Remaining): number {
   const left = Math.max(0, remaining.expectedMs);
   const total = Math.max(0, elapsedMs) + left;
   if (total <= 0) return 0;
-  return Math.min(99, Math.max(0, Math.floor((100 * Math.max(0, elapsedMs)) / total)));
+  const exact = (100 * Math.max(0, elapsedMs)) / total;
+  return Math.min(95, Math.floor(exact / 5) * 5);
 }
 
 /** `▰▰▰▰▱▱▱▱▱▱ 40%` */
@@ -57,6 +61,16 @@ function rangeMinutes(lowMs: number, highMs: number): string {
   return `${lo}–${hi} min`;
 }
 
+/**
+ * Elapsed time in whole minutes: the reply then changes only when something visible changes (a minute, a percent,
+ * a resource), so a caller can skip writing identical content every poll.
+ */
+export function elapsedText(ms: number): string {
+  const m = Math.floor(Math.max(0, ms) / 60_000);
+  if (m < 1) return 'under a minute';
+  return m < 60 ? `${m} min` : formatDuration(m * 60_000);
+}
+
 /** How sure the estimate is, in words. */
 export function basisText(basis: EstimateBasis, samples: number, targetKey?: string): string {
   switch (basis) {
@@ -76,7 +90,7 @@ export function progressReply(input: ProgressInput): SlackMessage {
   const bar = progressBar(progressPercent(input.elapsedMs, input.remaining));
   const left = remainingText(input.remaining);
   const res = input.resources ? ` · resources ${input.resources.done}/${input.resources.total} done` : '';
-  const elapsed = `${formatDuration(input.elapsedMs)} elapsed`;
+  const elapsed = `${elapsedText(input.elapsedMs)} elapsed`;
   const basis = basisText(input.remaining.basis, input.remaining.samples, input.targetKey);
   const icon = input.remaining.longerThanUsual ? ':hourglass:' : ':arrows_counterclockwise:';
   const line1 = `${icon} *${PHASE_LABEL[input.phase]}*${stepText} · ${elapsed}${res}`;

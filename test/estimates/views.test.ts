@@ -2,7 +2,7 @@ import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } fro
 import { describe, expect, it } from 'vitest';
 import type { Remaining } from '../../src/domain/estimates.js';
 import type { StalledResource } from '../../src/domain/stall.js';
-import { progressBar, progressPercent, progressReply, remainingText } from '../../src/views/progress.js';
+import { elapsedText, progressBar, progressPercent, progressReply, remainingText } from '../../src/views/progress.js';
 import { LIMITS } from '../../src/views/slack-message.js';
 import { stallReply } from '../../src/views/stall.js';
 
@@ -52,7 +52,8 @@ describe('progress view', () => {
 
   it('percent is elapsed over elapsed + expected remaining, never 100% while running', () => {
     expect(progressPercent(4 * MIN, remaining({ expectedMs: 6 * MIN }))).toBe(40);
-    expect(progressPercent(20 * MIN, remaining({ expectedMs: 0, longerThanUsual: true }))).toBe(99);
+    expect(progressPercent(20 * MIN, remaining({ expectedMs: 0, longerThanUsual: true }))).toBe(95);
+    expect(progressPercent(4.9 * MIN, remaining({ expectedMs: 5.1 * MIN }))).toBe(45);
     expect(progressPercent(0, remaining({ expectedMs: 0 }))).toBe(0);
   });
 
@@ -68,15 +69,30 @@ describe('progress view', () => {
     });
     const s = sectionText(m.blocks);
     expect(s).toContain('*Updating stack* (step 3 of 3)');
-    expect(s).toContain('4m 00s elapsed');
+    expect(s).toContain('4 min elapsed');
     expect(s).toContain('resources 3/7 done');
     expect(s).toContain('`▰▰▰▰▱▱▱▱▱▱ 40%` about 6 min left (range 4–9 min)');
     const ctx = (m.blocks!.find((b) => b.type === 'context') as ContextBlock).elements[0] as { text: string };
     expect(ctx.text).toBe('Estimate from the last 12 successful deploys of api/production (median, p10–p90 range)');
     expect(m.text).toBe(
-      '#42 Updating stack (step 3 of 3): ▰▰▰▰▱▱▱▱▱▱ 40%, about 6 min left (range 4–9 min), 4m 00s elapsed · resources 3/7 done',
+      '#42 Updating stack (step 3 of 3): ▰▰▰▰▱▱▱▱▱▱ 40%, about 6 min left (range 4–9 min), 4 min elapsed · resources 3/7 done',
     );
     expectWithinLimits(m.blocks, m.text);
+  });
+
+  it('shows elapsed time in whole minutes, so the content only changes when something visible does', () => {
+    const at = (ms: number) =>
+      progressReply({
+        deploymentId: 1,
+        phases: ['build'],
+        phase: 'build',
+        elapsedMs: ms,
+        remaining: remaining({ expectedMs: 10 * MIN - ms }),
+      }).text;
+    expect(at(4 * MIN + 5_000)).toBe(at(4 * MIN + 25_000));
+    expect(at(4 * MIN + 5_000)).not.toBe(at(5 * MIN + 5_000));
+    expect(elapsedText(30_000)).toBe('under a minute');
+    expect(elapsedText(75 * MIN)).toBe('1h 15m');
   });
 
   it('says "taking longer than usual" instead of a negative range', () => {
@@ -87,7 +103,7 @@ describe('progress view', () => {
       elapsedMs: 30 * MIN,
       remaining: remaining({ expectedMs: 0, lowMs: 0, highMs: 0, longerThanUsual: true }),
     });
-    expect(sectionText(over.blocks)).toContain('`▰▰▰▰▰▰▰▰▰▱ 99%` taking longer than usual');
+    expect(sectionText(over.blocks)).toContain('`▰▰▰▰▰▰▰▰▰▱ 95%` taking longer than usual');
     expect(over.text).not.toMatch(/-\d/);
     expect(over.text).not.toContain('resources');
     expect(remainingText(remaining({ longerThanUsual: true, expectedMs: 3 * MIN }))).toBe(
