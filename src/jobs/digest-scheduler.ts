@@ -20,6 +20,8 @@ const KINDS: readonly DigestKind[] = ['drift', 'health'];
 
 /** Posts each configured digest on its cron schedule, in its time zone, never two runs of one digest at once. */
 export class DigestScheduler {
+  /** Fits main.ts's Job interface ({ name, start, stop }). */
+  readonly name = 'digest-scheduler';
   private tasks: ScheduledTask[] = [];
 
   constructor(private readonly deps: DigestSchedulerDeps) {}
