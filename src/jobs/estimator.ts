@@ -3,6 +3,7 @@ import {
   combine,
   type Estimate,
   estimatePhase,
+  MIN_TARGET_SAMPLES,
   type Phase,
   type QueueEta,
   queueEta,
@@ -79,7 +80,7 @@ export class Estimator {
     const target = this.cached(`phase|${targetKey}|${phase}`, () =>
       summarize(this.history.phaseDurations(targetKey, phase, this.historyLimit)),
     );
-    if (phase !== 'stack_update' || (target && target.n >= 3)) return estimatePhase({ phase, target });
+    if (phase !== 'stack_update' || (target && target.n >= MIN_TARGET_SAMPLES)) return estimatePhase({ phase, target });
     return estimatePhase({
       phase,
       target,
