@@ -98,6 +98,7 @@ export class ApprovalService {
    * (call it inside the enqueue transaction, or right after). Idempotent: false when already requested.
    */
   request(d: Deployment, context: ApprovalContext = {}): boolean {
+    if (d.state !== 'pending_approval') return false;
     const target = this.targetOf(d);
     const now = this.deps.clock.now();
     const expiresAt = now + this.deps.config.timing.approvalTimeoutMinutes * 60_000;
