@@ -192,21 +192,13 @@ function markUpdating(ctx: RunContext, d: Deployment, s: DeploymentStack, url: s
   return 'progressed' as const;
 }
 
-async function pollUpdate(ctx: RunContext, d: Deployment, target: Target, s: DeploymentStack) {
-  // Status first, then events: every event up to a terminal status is then already visible.
-  const stack = await ctx.cfn.describeStack(target.region, s.stackName);
-  if (!stack) {
-    return failDeployment(ctx, d, {
-      phase: 'stack_update',
-      reason: `stack ${s.stackName} disappeared`,
-      stackName: s.stackName,
-    });
-  }
+/** Tails the stack's events once: stores ours (INSERT OR IGNORE), advances last_event_id, posts a new root cause. */
+async function readEvents(ctx: RunContext, d: Deployment, target: Target, position: number, url: string) {
+  const s = ctx.stacks.get(d.id, position)!;
   const tail = await ctx.cfn.tailEvents(target.region, s.stackName, s.lastEventId, (s.startedAt ?? 0) - TAIL_SLACK_MS);
-  const url = stackEventsUrl(ctx, target, stack.stackId);
   const mine = tail.events.filter((e) => e.token === d.token);
   const now = ctx.clock.now();
-  const fresh = ctx.db
+  return ctx.db
     .transaction(() => {
       const stored = ctx.events.insert(
         mine.map((e) => ({
@@ -222,10 +214,7 @@ async function pollUpdate(ctx: RunContext, d: Deployment, target: Target, s: Dep
         })),
         now,
       );
-      ctx.stacks.update(d.id, s.position, 'updating', {
-        stackStatus: stack.status,
-        ...(tail.newestId ? { lastEventId: tail.newestId } : {}),
-      });
+      if (tail.newestId) ctx.stacks.update(d.id, position, 'updating', { lastEventId: tail.newestId });
       // Root cause the moment it is read, even while the stack is still rolling back.
       if (stored.some((e) => e.status.endsWith('_FAILED')) && !ctx.reporter.hasReply(d, 'root-cause')) {
         const { cause } = findRootCause(ctx.events.forDeployment(d.id, s.stackName));
@@ -234,6 +223,45 @@ async function pollUpdate(ctx: RunContext, d: Deployment, target: Target, s: Dep
       return stored;
     })
     .immediate();
+}
+
+/** The stack's own status as our operation's events report it (the stack-level event), newest first. */
+function statusFromEvents(ctx: RunContext, d: Deployment, stackName: string): string | undefined {
+  const own = ctx.events
+    .forDeployment(d.id, stackName)
+    .filter((e) => e.logicalId === stackName && e.resourceType === 'AWS::CloudFormation::Stack');
+  return own.at(-1)?.status;
+}
+
+/**
+ * One poll of a running update. Events first: while our stack-level events say the update runs, DescribeStacks is
+ * not needed (one call per poll instead of two). DescribeStacks confirms a terminal status, or stands in when no
+ * stack-level event has been read yet; a terminal status not yet seen in events triggers one more tail, so every
+ * event up to the end is stored before the result.
+ */
+async function pollUpdate(ctx: RunContext, d: Deployment, target: Target, s: DeploymentStack) {
+  const url = stackEventsUrl(ctx, target, s.stackName);
+  const fresh = await readEvents(ctx, d, target, s.position, url);
+  let status = statusFromEvents(ctx, d, s.stackName);
+  let statusReason: string | null = null;
+  if (!status || updateOutcome(status) !== 'running') {
+    const stack = await ctx.cfn.describeStack(target.region, s.stackName);
+    if (!stack) {
+      return failDeployment(ctx, d, {
+        phase: 'stack_update',
+        reason: `stack ${s.stackName} disappeared`,
+        stackName: s.stackName,
+      });
+    }
+    if (updateOutcome(stack.status) !== 'running' && (!status || updateOutcome(status) === 'running')) {
+      fresh.push(...(await readEvents(ctx, d, target, s.position, url)));
+    }
+    status = stack.status;
+    statusReason = stack.statusReason;
+  }
+  const now = ctx.clock.now();
+  ctx.stacks.update(d.id, s.position, 'updating', { stackStatus: status });
+  const stack = { status, statusReason };
 
   let outcome = updateOutcome(stack.status);
   const anyMine = fresh.length > 0 || ctx.events.forDeployment(d.id, s.stackName).length > 0;
