@@ -154,7 +154,7 @@ export class CloudFormationAdapter {
           ),
         );
       } catch (err) {
-        if ((err as { name?: string }).name === 'ChangeSetNotFoundException') return undefined;
+        if (/^ChangeSetNotFound/.test((err as { name?: string }).name ?? '')) return undefined;
         throw err;
       }
       first ??= out;

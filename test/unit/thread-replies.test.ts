@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../src/views/slack-message.js';
+import { LIMITS, type SlackMessage } from '../../src/views/slack-message.js';
 import { changeSetReply, resultReply, rootCauseReply } from '../../src/views/thread-replies.js';
 
-const section = (m: { blocks?: unknown[] }) => (m.blocks?.[0] as { text: { text: string } }).text.text;
+function section(m: SlackMessage): string {
+  const block = m.blocks?.[0];
+  if (block?.type !== 'section' || !block.text) throw new Error('expected a section block');
+  return block.text.text;
+}
 
 describe('thread replies', () => {
   it('flags a stateful replacement louder than a stateless one', () => {

@@ -1,0 +1,127 @@
+import { updateOutcome } from '../domain/cfn-status.js';
+import { findRootCause } from '../domain/root-cause.js';
+import type { Target } from '../domain/targets.js';
+import type { Deployment } from '../store/deployment-row.js';
+import type { DeploymentStack } from '../store/stacks-repo.js';
+import { rootCauseReply } from '../views/thread-replies.js';
+import { failDeployment, type RunContext, stackEventsUrl } from './run-context.js';
+
+/** Events this much older than our operation's start cannot be ours: the first tail stops there. */
+export const TAIL_SLACK_MS = 5 * 60_000;
+/** A terminal stack status with none of our events yet may predate our execute: trust it only after this. */
+const STATUS_TRUST_MS = 2 * 60_000;
+
+/** Tails the stack's events once: stores ours (INSERT OR IGNORE), advances last_event_id, posts a new root cause. */
+async function readEvents(ctx: RunContext, d: Deployment, target: Target, position: number, url: string) {
+  const s = ctx.stacks.get(d.id, position)!;
+  const tail = await ctx.cfn.tailEvents(target.region, s.stackName, s.lastEventId, (s.startedAt ?? 0) - TAIL_SLACK_MS);
+  const mine = tail.events.filter((e) => e.token === d.token);
+  const now = ctx.clock.now();
+  return ctx.db
+    .transaction(() => {
+      const stored = ctx.events.insert(
+        mine.map((e) => ({
+          eventId: e.eventId,
+          deploymentId: d.id,
+          stackName: s.stackName,
+          logicalId: e.logicalId,
+          physicalId: e.physicalId,
+          resourceType: e.resourceType,
+          status: e.status,
+          reason: e.reason,
+          timestamp: e.timestamp,
+        })),
+        now,
+      );
+      if (tail.newestId) ctx.stacks.update(d.id, position, 'updating', { lastEventId: tail.newestId });
+      // Root cause the moment it is read, even while the stack is still rolling back.
+      if (stored.some((e) => e.status.endsWith('_FAILED')) && !ctx.reporter.hasReply(d, 'root-cause')) {
+        const { cause } = findRootCause(ctx.events.forDeployment(d.id, s.stackName));
+        if (cause) ctx.reporter.reply(d, 'root-cause', rootCauseReply(cause, s.stackName, url));
+      }
+      return stored;
+    })
+    .immediate();
+}
+
+/** The stack's own status as our operation's events report it (the stack-level event), newest first. */
+function statusFromEvents(ctx: RunContext, d: Deployment, stackName: string): string | undefined {
+  const own = ctx.events
+    .forDeployment(d.id, stackName)
+    .filter((e) => e.logicalId === stackName && e.resourceType === 'AWS::CloudFormation::Stack');
+  return own.at(-1)?.status;
+}
+
+/**
+ * One poll of a running update. Events first: while our stack-level events say the update runs, DescribeStacks is
+ * not needed (one call per poll instead of two). DescribeStacks confirms a terminal status, or stands in when no
+ * stack-level event has been read yet; a terminal status not yet seen in events triggers one more tail, so every
+ * event up to the end is stored before the result.
+ */
+export async function pollUpdate(ctx: RunContext, d: Deployment, target: Target, s: DeploymentStack) {
+  const url = stackEventsUrl(ctx, target, s.stackName);
+  const fresh = await readEvents(ctx, d, target, s.position, url);
+  let status = statusFromEvents(ctx, d, s.stackName);
+  let statusReason: string | null = null;
+  if (!status || updateOutcome(status) !== 'running') {
+    const stack = await ctx.cfn.describeStack(target.region, s.stackName);
+    if (!stack) {
+      return failDeployment(ctx, d, {
+        phase: 'stack_update',
+        reason: `stack ${s.stackName} disappeared`,
+        stackName: s.stackName,
+      });
+    }
+    if (updateOutcome(stack.status) !== 'running' && (!status || updateOutcome(status) === 'running')) {
+      fresh.push(...(await readEvents(ctx, d, target, s.position, url)));
+    }
+    status = stack.status;
+    statusReason = stack.statusReason;
+  }
+  const now = ctx.clock.now();
+  ctx.stacks.update(d.id, s.position, 'updating', { stackStatus: status });
+  const stack = { status, statusReason };
+
+  let outcome = updateOutcome(stack.status);
+  const anyMine = fresh.length > 0 || ctx.events.forDeployment(d.id, s.stackName).length > 0;
+  const sinceStart = now - (ctx.phases.forDeployment(d.id).find((p) => p.phase === 'stack_update')?.startedAt ?? now);
+  if (outcome !== 'running' && !anyMine && sinceStart < STATUS_TRUST_MS) outcome = 'running';
+
+  if (outcome === 'running') return fresh.length > 0 ? ('progressed' as const) : ('waiting' as const);
+  if (outcome === 'succeeded') {
+    ctx.db
+      .transaction(() => {
+        ctx.stacks.update(d.id, s.position, 'updating', { status: 'succeeded', finishedAt: now });
+        ctx.phases.end(d.id, 'stack_update', 'succeeded', now);
+      })
+      .immediate();
+    return 'stack_done' as const;
+  }
+  const { cause, cascades } = findRootCause(ctx.events.forDeployment(d.id, s.stackName));
+  const inTx = () => {
+    ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: now });
+    if (cause) ctx.reporter.reply(d, 'root-cause', rootCauseReply(cause, s.stackName, url));
+  };
+  return failDeployment(
+    ctx,
+    d,
+    cause
+      ? {
+          phase: 'stack_update',
+          reason: cause.reason ?? cause.status,
+          logicalId: cause.logicalId,
+          resourceType: cause.resourceType,
+          status: cause.status,
+          stackName: s.stackName,
+          link: url,
+        }
+      : {
+          phase: 'stack_update',
+          reason: stack.statusReason ?? `stack ended in ${stack.status}`,
+          status: stack.status,
+          stackName: s.stackName,
+          link: url,
+        },
+    { cascadeCount: cascades.length, stackUrl: url, inTx },
+  );
+}
