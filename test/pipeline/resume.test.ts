@@ -131,4 +131,36 @@ describe('resume after a crash', () => {
     await other.tick();
     expect(h.get(d.id).workerId).toBe('worker-restarted');
   });
+
+  it('a change set CloudFormation dropped after executing it is recognised by our token on the stack events', async () => {
+    h = new Harness();
+    const d = h.enqueue('web', 'staging');
+    await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-1`));
+    // Executed by a process that died; CloudFormation has since removed the change set.
+    h.cfn.changeSets.delete(`coxswain-${d.id}-1`);
+    h.cfn.event(
+      'web-staging',
+      {
+        LogicalResourceId: 'web-staging',
+        ResourceType: 'AWS::CloudFormation::Stack',
+        ResourceStatus: 'UPDATE_IN_PROGRESS',
+        ClientRequestToken: d.token,
+      },
+      h.clock.now(),
+    );
+    await h.tickUntil(() => h.reply(d.id, 'update-started-1') !== undefined);
+    expect(h.get(d.id).state).toBe('deploying');
+    expect(h.cfn.count('ExecuteChangeSet')).toBe(0);
+    stackDone(h, 'web-staging', d.token);
+    await h.tickUntil(() => h.get(d.id).state === 'succeeded');
+  });
+
+  it('fails clearly when the stack does not exist', async () => {
+    h = new Harness();
+    h.cfn.stackStatus.delete('web-staging');
+    const d = h.enqueue('web', 'staging');
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    expect(h.get(d.id).failure).toMatchObject({ phase: 'changeset', reason: 'stack web-staging does not exist' });
+    expect(h.reply(d.id, 'result')!.blocks).toContain('stack web-staging does not exist');
+  });
 });
