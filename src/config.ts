@@ -27,6 +27,14 @@ const timingSchema = z
   })
   .prefault({});
 
+/** One request budget shared by every AWS call of every deployment (token bucket). */
+const awsSchema = z
+  .strictObject({
+    requestsPerSecond: positive.default(8),
+    burst: z.number().int().positive().default(16),
+  })
+  .prefault({});
+
 const buildSchema = z.strictObject({
   project: z.string().min(1),
 });
@@ -65,6 +73,7 @@ export const configSchema = z
     channel: channelId,
     region: region.optional(),
     timing: timingSchema,
+    aws: awsSchema,
     services: z.record(name, serviceSchema).refine((s) => Object.keys(s).length > 0, 'at least one service'),
     digests: z
       .strictObject({
