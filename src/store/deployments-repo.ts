@@ -35,6 +35,9 @@ export type EnqueueResult =
 const ACTIVE = sqlList(ACTIVE_STATES);
 const TERMINAL = sqlList(TERMINAL_STATES);
 const WAITING = sqlList(['queued', 'pending_approval']);
+/** A locked target runs nothing, except a rollback under the rollback lock it set itself. */
+const NOT_LOCKED = `NOT EXISTS (SELECT 1 FROM locks l WHERE l.target_key = d.target_key
+  AND NOT (l.kind = 'rollback' AND d.kind = 'rollback'))`;
 
 /** CloudFormation tokens: letter first, then letters, digits, dashes; unique across databases. */
 function newToken(): string {
@@ -42,10 +45,49 @@ function newToken(): string {
 }
 
 export class DeploymentsRepo {
-  constructor(private readonly db: Db) {}
+  // Hot statements, prepared once per repository (the worker and /deploy-status run them on every tick/request).
+  private readonly byId;
+  private readonly claimableStmt;
+  private readonly busyStmt;
+  private readonly headStmt;
+  private readonly lockedStmt;
+  private readonly queueStmt;
+  private readonly activeForStmt;
+  private readonly activeStmt;
+  private readonly recentStmt;
+  private readonly lastGoodStmt;
+
+  constructor(private readonly db: Db) {
+    this.byId = db.prepare('SELECT * FROM deployments WHERE id = ?');
+    this.claimableStmt = db.prepare(
+      `SELECT d.* FROM deployments d
+       WHERE d.state = 'queued'
+         AND NOT EXISTS (SELECT 1 FROM deployments a WHERE a.target_key = d.target_key AND a.state IN (${ACTIVE}))
+         AND d.id = (SELECT q.id FROM deployments q WHERE q.target_key = d.target_key AND q.state = 'queued'
+                     ORDER BY q.priority DESC, q.id LIMIT 1)
+         AND ${NOT_LOCKED}
+       ORDER BY d.priority DESC, d.id`,
+    );
+    this.busyStmt = db.prepare(`SELECT 1 FROM deployments WHERE target_key = ? AND state IN (${ACTIVE}) LIMIT 1`);
+    this.headStmt = db.prepare(
+      `SELECT id FROM deployments WHERE target_key = ? AND state = 'queued' ORDER BY priority DESC, id LIMIT 1`,
+    );
+    this.lockedStmt = db.prepare(`SELECT 1 FROM deployments d WHERE d.id = ? AND NOT (${NOT_LOCKED})`);
+    this.queueStmt = db.prepare(
+      `SELECT * FROM deployments WHERE target_key = ? AND state IN (${WAITING}) ORDER BY priority DESC, id`,
+    );
+    this.activeForStmt = db.prepare(`SELECT * FROM deployments WHERE target_key = ? AND state IN (${ACTIVE}) LIMIT 1`);
+    this.activeStmt = db.prepare(`SELECT * FROM deployments WHERE state IN (${ACTIVE}) ORDER BY id`);
+    this.recentStmt = db.prepare(
+      `SELECT * FROM deployments WHERE target_key = ? AND state IN (${TERMINAL}) ORDER BY finished_at DESC, id DESC LIMIT ?`,
+    );
+    this.lastGoodStmt = db.prepare(
+      `SELECT * FROM deployments WHERE target_key = ? AND state = 'succeeded' AND id < ? ORDER BY finished_at DESC, id DESC LIMIT 1`,
+    );
+  }
 
   get(id: number): Deployment | undefined {
-    const row = this.db.prepare('SELECT * FROM deployments WHERE id = ?').get(id) as DeploymentRow | undefined;
+    const row = this.byId.get(id) as DeploymentRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
@@ -145,40 +187,24 @@ export class DeploymentsRepo {
     );
   }
 
-  /** The first waiting deployment of each target that has nothing active: candidates to start. */
+  /** The first waiting deployment of each free, unlocked target: candidates to start. */
   claimable(): Deployment[] {
-    const rows = this.db
-      .prepare(
-        `SELECT d.* FROM deployments d
-         WHERE d.state = 'queued'
-           AND NOT EXISTS (SELECT 1 FROM deployments a WHERE a.target_key = d.target_key AND a.state IN (${ACTIVE}))
-           AND d.id = (SELECT q.id FROM deployments q WHERE q.target_key = d.target_key AND q.state = 'queued'
-                       ORDER BY q.priority DESC, q.id LIMIT 1)
-         ORDER BY d.priority DESC, d.id`,
-      )
-      .all() as DeploymentRow[];
-    return rows.map(fromRow);
+    return (this.claimableStmt.all() as DeploymentRow[]).map(fromRow);
   }
 
   /**
-   * Starts a queued deployment if it is still the head of its target's queue and the target is free.
-   * One IMMEDIATE transaction: this, not any in-memory flag, is what keeps one operation per target.
+   * Starts a queued deployment if it is still the head of its target's queue, the target is free and not locked
+   * (a rollback may pass its own rollback lock). One IMMEDIATE transaction: this, not any in-memory flag, is what keeps one operation per target.
    */
   claim(id: number, to: 'building' | 'deploying', workerId: string, now: number): Deployment | undefined {
     return this.db
       .transaction((): Deployment | undefined => {
         const d = this.get(id);
         if (d?.state !== 'queued') return undefined;
-        const busy = this.db
-          .prepare(`SELECT 1 FROM deployments WHERE target_key = ? AND state IN (${ACTIVE}) LIMIT 1`)
-          .get(d.targetKey);
-        if (busy) return undefined;
-        const head = this.db
-          .prepare(
-            `SELECT id FROM deployments WHERE target_key = ? AND state = 'queued' ORDER BY priority DESC, id LIMIT 1`,
-          )
-          .get(d.targetKey) as { id: number };
+        if (this.busyStmt.get(d.targetKey)) return undefined;
+        const head = this.headStmt.get(d.targetKey) as { id: number };
         if (head.id !== id) return undefined;
+        if (this.lockedStmt.get(id)) return undefined;
         return this.transition(id, 'queued', to, now, {
           workerId,
           heartbeatAt: now,
@@ -191,24 +217,16 @@ export class DeploymentsRepo {
   }
 
   active(): Deployment[] {
-    return (
-      this.db.prepare(`SELECT * FROM deployments WHERE state IN (${ACTIVE}) ORDER BY id`).all() as DeploymentRow[]
-    ).map(fromRow);
+    return (this.activeStmt.all() as DeploymentRow[]).map(fromRow);
   }
 
   /** Waiting deployments of one target in the order they will run (position 1 first). */
   queueOf(targetKey: string): Deployment[] {
-    return (
-      this.db
-        .prepare(`SELECT * FROM deployments WHERE target_key = ? AND state IN (${WAITING}) ORDER BY priority DESC, id`)
-        .all(targetKey) as DeploymentRow[]
-    ).map(fromRow);
+    return (this.queueStmt.all(targetKey) as DeploymentRow[]).map(fromRow);
   }
 
   activeFor(targetKey: string): Deployment | undefined {
-    const row = this.db
-      .prepare(`SELECT * FROM deployments WHERE target_key = ? AND state IN (${ACTIVE}) LIMIT 1`)
-      .get(targetKey) as DeploymentRow | undefined;
+    const row = this.activeForStmt.get(targetKey) as DeploymentRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
@@ -219,21 +237,11 @@ export class DeploymentsRepo {
   }
 
   recentFinished(targetKey: string, limit: number): Deployment[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT * FROM deployments WHERE target_key = ? AND state IN (${TERMINAL}) ORDER BY finished_at DESC, id DESC LIMIT ?`,
-        )
-        .all(targetKey, limit) as DeploymentRow[]
-    ).map(fromRow);
+    return (this.recentStmt.all(targetKey, limit) as DeploymentRow[]).map(fromRow);
   }
 
   lastSucceeded(targetKey: string, beforeId?: number): Deployment | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT * FROM deployments WHERE target_key = ? AND state = 'succeeded' AND id < ? ORDER BY finished_at DESC, id DESC LIMIT 1`,
-      )
-      .get(targetKey, beforeId ?? Number.MAX_SAFE_INTEGER) as DeploymentRow | undefined;
+    const row = this.lastGoodStmt.get(targetKey, beforeId ?? Number.MAX_SAFE_INTEGER) as DeploymentRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
