@@ -1,21 +1,26 @@
 /**
  * The domain service behind /deploy: parsed arguments → target → authorization → ref check → ref pinned to a SHA
- * (GitHub) → one IMMEDIATE transaction that queues the deployment and its thread's parent message.
+ * (GitHub) → lock gate (a rolled-back SHA needs --force) → one IMMEDIATE transaction that queues the deployment
+ * (pending_approval where approvals are required), its thread's parent message and its approval request.
  * Refusals are results with a message for the user, never exceptions.
  */
 import type { GitHub } from './adapters/github.js';
+import type { ApprovalService } from './approvals.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { canDeploy } from './domain/authorization.js';
 import type { DeployArgs } from './domain/command-parser.js';
+import type { QueueEta } from './domain/estimates.js';
 import { checkRef } from './domain/git-ref.js';
 import { findTarget, type Target } from './domain/targets.js';
+import type { DeployGate, LockService } from './locks.js';
+import type { ApprovalContext } from './store/approvals-repo.js';
 import type { Db } from './store/db.js';
 import type { Deployment } from './store/deployment-row.js';
 import { DeploymentsRepo, type EnqueueResult } from './store/deployments-repo.js';
 import { OutboxRepo } from './store/outbox-repo.js';
 import { deploymentParent } from './views/deployment-parent.js';
-import { joinedReply, joinedThreadNote, queuedReply } from './views/request-replies.js';
+import { joinedReply, joinedThreadNote, queuedReply, withNotes } from './views/request-replies.js';
 import type { SlackMessage } from './views/slack-message.js';
 import { threadKeys } from './views/thread-keys.js';
 
@@ -25,7 +30,13 @@ export interface DeployRequest extends DeployArgs {
   requestId: string | undefined;
 }
 
-export type DeployRefusal = 'unknown_target' | 'not_allowed' | 'invalid_ref' | 'unknown_ref' | 'github_error';
+export type DeployRefusal =
+  | 'unknown_target'
+  | 'not_allowed'
+  | 'invalid_ref'
+  | 'unknown_ref'
+  | 'github_error'
+  | 'bad_sha';
 
 export type DeployRequestResult =
   | {
@@ -44,10 +55,14 @@ export interface DeployRequestsDeps {
   clock: Clock;
   /** https://github.com or the GitHub Enterprise web host, for commit links. */
   githubWeb: string;
+  approvals: Pick<ApprovalService, 'needsApproval' | 'gatherContext' | 'request'>;
+  locks: Pick<LockService, 'gate' | 'recordForce' | 'queuedNotice'>;
+  /** ETA to start and finish of a waiting deployment (the estimator), for the reply and the parent. */
+  eta?: (d: Deployment) => QueueEta | undefined;
 }
 
-function refuse(reason: DeployRefusal, message: string): DeployRequestResult {
-  return { ok: false, reason, reply: { text: message } };
+function refuse(reason: DeployRefusal, message: string | SlackMessage): DeployRequestResult {
+  return { ok: false, reason, reply: typeof message === 'string' ? { text: message } : message };
 }
 
 export class DeployRequests {
@@ -71,11 +86,22 @@ export class DeployRequests {
 
     const resolved = await this.deps.github.resolveRef(target.repo, ref.ref);
     if (!resolved.ok) return refuse(resolved.reason === 'not_found' ? 'unknown_ref' : 'github_error', resolved.message);
-    return this.enqueue(target, ref.ref, resolved.sha, req);
+    const gate = this.deps.locks.gate(target, resolved.sha, { user: req.userId, forced: req.forced });
+    if (!gate.ok) return refuse('bad_sha', gate.reply);
+    // GitHub is asked for the commit list before the transaction: no network call while holding the write lock.
+    const pending = this.deps.approvals.needsApproval(target);
+    const context = pending ? await this.deps.approvals.gatherContext(target, resolved.sha) : {};
+    return this.enqueue(target, ref.ref, resolved.sha, req, { gate, pending, context });
   }
 
-  private enqueue(target: Target, ref: string, sha: string, req: DeployRequest): DeployRequestResult {
-    const { db, clock, githubWeb } = this.deps;
+  private enqueue(
+    target: Target,
+    ref: string,
+    sha: string,
+    req: DeployRequest,
+    o: { gate: Extract<DeployGate, { ok: true }>; pending: boolean; context: ApprovalContext },
+  ): DeployRequestResult {
+    const { db, clock, githubWeb, approvals, locks } = this.deps;
     const now = clock.now();
     return db
       .transaction((): DeployRequestResult => {
@@ -89,13 +115,17 @@ export class DeployRequests {
             sha,
             requestedBy: req.userId,
             channel: target.channel,
-            state: 'queued',
+            state: o.pending ? 'pending_approval' : 'queued',
+            forced: req.forced,
             ...(req.requestId ? { requestId: req.requestId } : {}),
           },
           now,
         );
-        const d = result.deployment;
+        // On a locked target the deployment waits: the notice marks why (shown in the parent and the reply).
+        const lockNotice = locks.queuedNotice(target, result.deployment.id);
+        const d = this.deployments.get(result.deployment.id) ?? result.deployment;
         const position = d.state === 'queued' ? this.deployments.position(d) : undefined;
+        const eta = d.state === 'queued' ? this.deps.eta?.(d) : undefined;
         if (result.outcome === 'created') {
           this.outbox.post(
             {
@@ -108,10 +138,13 @@ export class DeployRequests {
                 githubWeb,
                 now,
                 ...(position ? { position } : {}),
+                ...(eta ? { etaMs: eta.startIn.expectedMs } : {}),
               }),
             },
             now,
           );
+          if (d.state === 'pending_approval') approvals.request(d, o.context);
+          if (o.gate.forcedPast) locks.recordForce(target, { user: req.userId, sha, deploymentId: d.id });
         } else if (result.outcome === 'merged' && d.requestedBy !== req.userId) {
           // The key names the user: asking twice in a row adds one note, not two.
           this.outbox.post(
@@ -125,10 +158,10 @@ export class DeployRequests {
             now,
           );
         }
-        const replyInput = { deployment: d, position, repo: target.repo, githubWeb };
+        const replyInput = { deployment: d, position, repo: target.repo, githubWeb, eta };
         // A duplicate (Slack retrying) gets the answer the first request got: queued for its author, joined otherwise.
         const reply = d.requestedBy === req.userId ? queuedReply(replyInput) : joinedReply(replyInput);
-        return { ok: true, outcome: result.outcome, deployment: d, position, reply };
+        return { ok: true, outcome: result.outcome, deployment: d, position, reply: withNotes(reply, lockNotice) };
       })
       .immediate();
   }

@@ -1,48 +1,17 @@
 /**
- * Composition root: env → config → database → adapters → domain services → Bolt app → jobs.
+ * Entry point: env → config → database → buildRuntime (runtime.ts: the whole wiring) → start the app and the jobs.
  * The only file that reads process.env or touches process signals.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { AwsClients } from './adapters/aws-clients.js';
-import { createOctokit, type GitHub, OctokitGitHub } from './adapters/github.js';
-import { type App, createApp } from './app.js';
-import { type Clock, systemClock } from './clock.js';
 import { errorInfo } from './commands/handle-command.js';
-import { register as registerCommands } from './commands/index.js';
-import { type Config, loadConfig } from './config.js';
-import { DeployRequests } from './deploy-requests.js';
-import { type Env, parseEnv, slackMode } from './env.js';
-import { register as registerInteractions } from './interactions/index.js';
-import { createLogger, type Logger } from './logger.js';
-import { StatusReport } from './status-report.js';
-import { type Db, openDb } from './store/db.js';
-import { githubWebBase } from './views/links.js';
+import { loadConfig } from './config.js';
+import { parseEnv, slackMode } from './env.js';
+import { createLogger } from './logger.js';
+import { buildRuntime, type Job } from './runtime.js';
+import { openDb } from './store/db.js';
 
-/** A background loop (deploy worker, outbox worker, digest scheduler): started after the app, stopped on exit. */
-export interface Job {
-  name: string;
-  start(): void | Promise<void>;
-  stop(): void | Promise<void>;
-}
-
-/** Everything a job may need, built once here. */
-export interface Runtime {
-  env: Env;
-  config: Config;
-  logger: Logger;
-  clock: Clock;
-  db: Db;
-  aws: AwsClients;
-  github: GitHub;
-  githubWeb: string;
-  app: App;
-}
-
-/** The jobs to run beside the Slack app; the deploy worker, outbox worker and digest scheduler go here. */
-function jobs(_rt: Runtime): Job[] {
-  return [];
-}
+export type { Job, Runtime } from './runtime.js';
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -51,30 +20,15 @@ export async function main(): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL);
   const config = loadConfig(env.COXSWAIN_CONFIG);
   const db = openDb(env.COXSWAIN_DB);
-  const clock = systemClock;
-  const aws = new AwsClients({ defaultRegion: config.region ?? env.AWS_REGION });
-  const github = new OctokitGitHub(
-    createOctokit({ token: env.GITHUB_TOKEN, baseUrl: env.GITHUB_API_URL, logger: logger.child({ source: 'github' }) }),
-  );
-  const githubWeb = githubWebBase(env.GITHUB_API_URL);
-
-  const app = createApp({ env, logger, healthy: () => db.open });
-  registerCommands(app, {
-    config,
-    requests: new DeployRequests({ db, config, github, clock, githubWeb }),
-    status: new StatusReport({ db, config, clock, githubWeb }),
-    logger,
-  });
-  registerInteractions(app, { logger });
-
-  const rt: Runtime = { env, config, logger, clock, db, aws, github, githubWeb, app };
+  const rt = buildRuntime(env, { config, db, logger });
+  const { app, aws } = rt;
   const running: Job[] = [];
   await app.start();
   logger.info(
     { mode: slackMode(env), port: env.PORT, db: env.COXSWAIN_DB, services: Object.keys(config.services) },
     'coxswain started',
   );
-  for (const job of jobs(rt)) {
+  for (const job of rt.jobs) {
     await job.start();
     running.push(job);
     logger.info({ job: job.name }, 'job started');

@@ -5,6 +5,7 @@
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { allTargets, findTarget, type Target } from './domain/targets.js';
+import type { LockService } from './locks.js';
 import type { Db } from './store/db.js';
 import { DeploymentsRepo } from './store/deployments-repo.js';
 import { OutboxRepo } from './store/outbox-repo.js';
@@ -17,6 +18,8 @@ export interface StatusReportDeps {
   config: Config;
   clock: Clock;
   githubWeb: string;
+  /** Shows each target's lock ("locked by @x since …: reason"). */
+  locks?: Pick<LockService, 'statusLine'>;
 }
 
 export type StatusResult = { ok: true; message: SlackMessage } | { ok: false; message: string };
@@ -97,6 +100,8 @@ export class StatusReport {
       queue: queue.map((d, i) => ({ deployment: d, position: i + 1 + aheadOffset, threadUrl: threadUrl(d.id) })),
       recent: this.deployments.recentFinished(t.key, 5),
     };
+    const lock = this.deps.locks?.statusLine(t.key);
+    if (lock) status.lock = lock;
     if (active) {
       const phase = this.openPhase.get(active.id) as { phase: string } | undefined;
       status.active = { deployment: active, phase: phase?.phase, threadUrl: threadUrl(active.id) };

@@ -1,25 +1,26 @@
 import type { Config } from '../config.js';
 import { parseStatus } from '../domain/command-parser.js';
+import type { PostOutcome } from '../jobs/digests.js';
 import type { Logger } from '../logger.js';
 import type { StatusReport } from '../status-report.js';
 import { helpMessage, USAGE } from '../views/help.js';
-import { digestEmptyReply, digestQueuedReply, refusal } from '../views/request-replies.js';
+import { digestEmptyReply, digestPreview, digestQueuedReply, refusal } from '../views/request-replies.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { type CommandOutcome, commandHandler } from './handle-command.js';
 
 export type DigestKind = 'drift' | 'health';
 
-/** Implemented by the digests job; /deploy-status only previews or posts on demand. */
+/** Implemented by the digests job (jobs/digests.ts); /deploy-status only previews or posts on demand. */
 export interface Digests {
   preview(kind: DigestKind): Promise<SlackMessage[]>;
-  /** Queues the digest to its channel (through the outbox). */
-  post(kind: DigestKind): Promise<void>;
+  /** Queues the digest to its channel (through the outbox), or says why not (another run is going). */
+  tryPost(kind: DigestKind): Promise<PostOutcome>;
 }
 
 export interface StatusCommandDeps {
   config: Config;
   status: Pick<StatusReport, 'build'>;
-  digests: Digests | undefined;
+  digests: Digests;
   logger: Logger;
 }
 
@@ -41,17 +42,16 @@ export function deployStatusCommand(deps: StatusCommandDeps) {
           : { reply: refusal(result.message), outcome: 'unknown_target' };
       }
       case 'digest': {
-        if (!deps.digests)
-          return { reply: refusal('Digests are not set up on this Coxswain yet.'), outcome: 'no_digests' };
         if (parsed.post) {
-          await deps.digests.post(parsed.digest);
-          return {
-            reply: digestQueuedReply(parsed.digest, deps.config.digests?.[parsed.digest]?.channel),
-            outcome: `${parsed.digest}_posted`,
-          };
+          const posted = await deps.digests.tryPost(parsed.digest);
+          if (!posted.posted) return { reply: posted.message, outcome: `${parsed.digest}_busy` };
+          return { reply: digestQueuedReply(parsed.digest, posted.channel), outcome: `${parsed.digest}_posted` };
         }
-        const [first] = await deps.digests.preview(parsed.digest);
-        return { reply: first ?? digestEmptyReply(parsed.digest), outcome: `${parsed.digest}_preview` };
+        const parts = await deps.digests.preview(parsed.digest);
+        return {
+          reply: parts.length ? digestPreview(parts) : digestEmptyReply(parsed.digest),
+          outcome: `${parsed.digest}_preview`,
+        };
       }
     }
   });

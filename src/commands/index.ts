@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { DeployRequests } from '../deploy-requests.js';
+import type { LockService } from '../locks.js';
 import type { Logger } from '../logger.js';
+import type { RollbackService } from '../rollbacks.js';
 import type { StatusReport } from '../status-report.js';
 import { deployCommand } from './deploy.js';
 import { type Digests, deployStatusCommand } from './deploy-status.js';
@@ -12,9 +14,10 @@ export type { DigestKind, Digests } from './deploy-status.js';
 export interface CommandDeps {
   config: Config;
   requests: Pick<DeployRequests, 'request'>;
-  status: Pick<StatusReport, 'build' | 'lastGoodSha'>;
-  /** Undefined until the digests job is wired in: the digest subcommands then say so. */
-  digests?: Digests;
+  status: Pick<StatusReport, 'build'>;
+  digests: Digests;
+  locks: Pick<LockService, 'lock' | 'unlock'>;
+  rollbacks: Pick<RollbackService, 'rollbackTarget'>;
   logger: Logger;
 }
 
@@ -23,6 +26,6 @@ export const COMMANDS = ['/deploy', '/deploy-status', '/rollback'] as const;
 
 export function register(app: App, deps: CommandDeps): void {
   app.command('/deploy', deployCommand(deps));
-  app.command('/deploy-status', deployStatusCommand({ ...deps, digests: deps.digests }));
+  app.command('/deploy-status', deployStatusCommand(deps));
   app.command('/rollback', rollbackCommand(deps));
 }

@@ -8,16 +8,22 @@ import { checkRef } from './git-ref.js';
 export const MAX_COMMAND_LENGTH = 500;
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const HELP_WORDS = new Set(['help', '-h', '--help', '?']);
+const FORCE = '--force';
+const ARG_CHARS = /^#?[0-9A-Za-z]{1,40}$/;
 
 export interface DeployArgs {
   service: string;
   environment: string;
   /** Undefined: the service's defaultRef. */
   ref: string | undefined;
+  /** `--force`: deploy a SHA that was rolled back on this target (recorded). */
+  forced: boolean;
 }
 
 export type ParsedDeploy =
   | { kind: 'deploy'; args: DeployArgs }
+  | { kind: 'lock'; service: string; environment: string; reason: string }
+  | { kind: 'unlock'; service: string; environment: string }
   | { kind: 'help' }
   /** Arguments are missing: show the usage, with what was missing when known. */
   | { kind: 'usage'; problem?: string }
@@ -31,7 +37,8 @@ export type ParsedStatus =
   | { kind: 'invalid'; message: string };
 
 export type ParsedRollback =
-  | { kind: 'target'; service: string; environment: string }
+  /** `arg`: a SHA prefix or deployment id, checked by the rollback service (rollback-target.ts). */
+  | { kind: 'target'; service: string; environment: string; arg?: string }
   | { kind: 'help' }
   | { kind: 'usage'; problem?: string }
   | { kind: 'invalid'; message: string };
@@ -74,26 +81,53 @@ function isHelp(tokens: string[]): boolean {
   return tokens.length >= 1 && HELP_WORDS.has(tokens[0]!.toLowerCase());
 }
 
-/** `/deploy <service> <environment> [ref]` */
+type Target = { ok: true; service: string; environment: string } | { ok: false; message: string };
+
+function checkTarget(serviceToken: string, environmentToken: string): Target {
+  const service = checkName(serviceToken, 'service');
+  if (!service.ok) return service;
+  const environment = checkName(environmentToken, 'environment');
+  if (!environment.ok) return environment;
+  return { ok: true, service: service.name, environment: environment.name };
+}
+
+/** `/deploy lock <service> <environment> <reason…>`, `/deploy unlock <service> <environment>` */
+function parseLock(word: 'lock' | 'unlock', rest: string[]): ParsedDeploy {
+  if (rest.length < 2) return { kind: 'usage', problem: `Which service and environment to ${word}?` };
+  const t = checkTarget(rest[0]!, rest[1]!);
+  if (!t.ok) return { kind: 'invalid', message: t.message };
+  if (word === 'unlock') {
+    if (rest.length > 2) return { kind: 'usage', problem: 'Too many arguments.' };
+    return { kind: 'unlock', service: t.service, environment: t.environment };
+  }
+  // The reason is free text: the lock service bounds and cleans it; it is only ever stored and shown, escaped.
+  return { kind: 'lock', service: t.service, environment: t.environment, reason: rest.slice(2).join(' ') };
+}
+
+/** `/deploy <service> <environment> [ref] [--force]`, `/deploy lock|unlock …` */
 export function parseDeploy(text: string | undefined): ParsedDeploy {
   const t = tokenize(text);
   if (!t.ok) return { kind: 'invalid', message: t.message };
-  const { tokens } = t;
+  const all = t.tokens;
+  if (all.length === 0) return { kind: 'usage' };
+  if (isHelp(all)) return { kind: 'help' };
+  const first = all[0]!.toLowerCase();
+  // Lock words win over a service of the same name, like the digest words of /deploy-status.
+  if ((first === 'lock' || first === 'unlock') && all.length >= 2) return parseLock(first, all.slice(1));
+  const forced = all.some((w) => w.toLowerCase() === FORCE);
+  const tokens = all.filter((w) => w.toLowerCase() !== FORCE);
   if (tokens.length === 0) return { kind: 'usage' };
-  if (isHelp(tokens)) return { kind: 'help' };
   if (tokens.length === 1) return { kind: 'usage', problem: 'Which environment?' };
   if (tokens.length > 3) return { kind: 'usage', problem: 'Too many arguments.' };
-  const service = checkName(tokens[0]!, 'service');
-  if (!service.ok) return { kind: 'invalid', message: service.message };
-  const environment = checkName(tokens[1]!, 'environment');
-  if (!environment.ok) return { kind: 'invalid', message: environment.message };
+  const target = checkTarget(tokens[0]!, tokens[1]!);
+  if (!target.ok) return { kind: 'invalid', message: target.message };
   let ref: string | undefined;
   if (tokens[2] !== undefined) {
     const checked = checkRef(tokens[2]);
     if (!checked.ok) return { kind: 'invalid', message: checked.message };
     ref = checked.ref;
   }
-  return { kind: 'deploy', args: { service: service.name, environment: environment.name, ref } };
+  return { kind: 'deploy', args: { service: target.service, environment: target.environment, ref, forced } };
 }
 
 /** `/deploy-status [service [environment]]`, `/deploy-status drift|health [post]` */
@@ -118,7 +152,7 @@ export function parseStatus(text: string | undefined): ParsedStatus {
   return { kind: 'target', service: service.name, environment: environment.name };
 }
 
-/** `/rollback <service> <environment>` (the rest of the syntax arrives with the rollback issue). */
+/** `/rollback <service> <environment> [sha | #id]` */
 export function parseRollback(text: string | undefined): ParsedRollback {
   const t = tokenize(text);
   if (!t.ok) return { kind: 'invalid', message: t.message };
@@ -126,9 +160,13 @@ export function parseRollback(text: string | undefined): ParsedRollback {
   if (tokens.length === 0) return { kind: 'usage' };
   if (isHelp(tokens)) return { kind: 'help' };
   if (tokens.length === 1) return { kind: 'usage', problem: 'Which environment?' };
-  const service = checkName(tokens[0]!, 'service');
-  if (!service.ok) return { kind: 'invalid', message: service.message };
-  const environment = checkName(tokens[1]!, 'environment');
-  if (!environment.ok) return { kind: 'invalid', message: environment.message };
-  return { kind: 'target', service: service.name, environment: environment.name };
+  if (tokens.length > 3) return { kind: 'usage', problem: 'Too many arguments.' };
+  const target = checkTarget(tokens[0]!, tokens[1]!);
+  if (!target.ok) return { kind: 'invalid', message: target.message };
+  const arg = tokens[2];
+  if (arg === undefined) return { kind: 'target', service: target.service, environment: target.environment };
+  if (!ARG_CHARS.test(arg)) {
+    return { kind: 'invalid', message: 'Give a commit SHA (7–40 hex characters) or a deployment id such as `#17`.' };
+  }
+  return { kind: 'target', service: target.service, environment: target.environment, arg };
 }

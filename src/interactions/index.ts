@@ -1,10 +1,15 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../logger.js';
+import { type ButtonDeps, registerButtons } from './buttons.js';
 
-/** What interaction handlers (buttons, modals) will need; grows with the approvals and rollback issues. */
+/** What interaction handlers need: the services the buttons act through. */
 export interface InteractionDeps {
+  approvals: ButtonDeps['approvals'];
+  rollbacks: ButtonDeps['rollbacks'];
   logger: Logger;
 }
 
-/** The registry of button and modal handlers. Empty for now: the parent message has no buttons yet. */
-export function register(_app: App, _deps: InteractionDeps): void {}
+/** The registry of button handlers: approve/reject, keep waiting, roll back, retry. */
+export function register(app: App, deps: InteractionDeps): void {
+  registerButtons(app, deps);
+}

@@ -58,7 +58,9 @@ export function deploymentParent(c: ParentContext): SlackMessage {
   const ref = d.ref !== d.sha ? ` (${esc(d.ref)})` : '';
   const title = `${STATE_EMOJI[d.state]} *${verb} #${d.id}* ${esc(d.service)} → ${esc(d.environment)} · ${sha}${ref}`;
   const line = `requested by <@${d.requestedBy}> · ${stateLine(c)}`;
-  const text = `${verb} #${d.id} ${d.service} → ${d.environment} · ${shortSha(d.sha)}${d.ref !== d.sha ? ` (${d.ref})` : ''} · ${stateLine(c).replace(/[*_]/g, '')}`;
+  // Built from unformatted pieces (the state line has no mrkdwn of its own): stripping `*`/`_` afterwards would
+  // mangle data such as UPDATE_IN_PROGRESS in a wait reason.
+  const text = `${verb} #${d.id} ${d.service} → ${d.environment} · ${shortSha(d.sha)}${d.ref !== d.sha ? ` (${d.ref})` : ''} · ${stateLine(c)}`;
   return {
     text: clip(text, LIMITS.fallbackText),
     blocks: [

@@ -3,10 +3,12 @@ import { clip, LIMITS, type SlackMessage } from './slack-message.js';
 
 export const USAGE = {
   deploy:
-    '`/deploy <service> <environment> [ref]` — queue a deployment of a branch, tag or commit (default: the service’s default branch)',
+    '`/deploy <service> <environment> [ref] [--force]` — queue a deployment of a branch, tag or commit (default: the service’s default branch; `--force` deploys a commit that was rolled back)',
+  lock: '`/deploy lock <service> <environment> <reason>` — hold a target: requests queue but nothing runs; `/deploy unlock <service> <environment>` lets the queue move again',
   status:
     '`/deploy-status [service [environment]]` — what is running, the queue and the last results; `/deploy-status drift|health [post]` — preview (or post) a digest',
-  rollback: '`/rollback <service> <environment>` — go back to the last good version (coming soon)',
+  rollback:
+    '`/rollback <service> <environment> [sha | #id]` — stop a running update, or go back to the last good version (or the given commit or deployment); the target stays locked afterwards',
 } as const;
 
 function targetsLine(config: Config): string {
@@ -21,6 +23,7 @@ export function helpMessage(config: Config): SlackMessage {
   const lines = [
     '*Coxswain* deploys from Slack. Each deployment reports in one thread in the environment’s channel.',
     `• ${USAGE.deploy}`,
+    `• ${USAGE.lock}`,
     `• ${USAGE.status}`,
     `• ${USAGE.rollback}`,
     targetsLine(config),

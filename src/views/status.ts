@@ -14,6 +14,8 @@ export interface TargetStatus {
   queue: { deployment: Deployment; position: number; threadUrl?: string }[];
   /** Newest first; the view shows at most 5. */
   recent: Deployment[];
+  /** The lock line (mrkdwn, already escaped) when the target is locked. */
+  lock?: string;
 }
 
 export interface StatusViewInput {
@@ -69,12 +71,12 @@ function recentLine(t: TargetStatus, d: Deployment, web: string): string {
 }
 
 function isIdle(t: TargetStatus): boolean {
-  return !t.active && t.queue.length === 0 && t.recent.length === 0;
+  return !t.active && t.queue.length === 0 && t.recent.length === 0 && !t.lock;
 }
 
 function targetBlocks(t: TargetStatus, now: number, web: string): KnownBlock[] {
   const title = `*${esc(t.service)} → ${esc(t.environment)}* · <#${t.channel}>`;
-  const main = [title, runningLine(t, now, web), ...queueLines(t, web)].join('\n');
+  const main = [title, ...(t.lock ? [t.lock] : []), runningLine(t, now, web), ...queueLines(t, web)].join('\n');
   const recent = t.recent.slice(0, RECENT).map((d) => recentLine(t, d, web));
   return [
     { type: 'section', text: { type: 'mrkdwn', text: clip(main, LIMITS.sectionText) } },

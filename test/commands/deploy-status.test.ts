@@ -133,10 +133,10 @@ describe('/deploy-status', () => {
     expect(replies[1]!.text).toContain('That is not a valid service name');
   });
 
-  it('previews a digest ephemerally with its first message', async () => {
+  it('previews a digest ephemerally with all its parts in one message', async () => {
     const digests = {
       preview: vi.fn(async () => [{ text: 'Drift: 1 stack drifted' }, { text: 'second page' }]),
-      post: vi.fn(async () => {}),
+      tryPost: vi.fn(),
     };
     const f = commandFixture({ digests });
     const replies = captureReplies();
@@ -144,26 +144,62 @@ describe('/deploy-status', () => {
     await f.send('/deploy-status', 'drift');
 
     expect(digests.preview).toHaveBeenCalledWith('drift');
-    expect(digests.post).not.toHaveBeenCalled();
+    expect(digests.tryPost).not.toHaveBeenCalled();
     expect(replies[0]).toMatchObject({ response_type: 'ephemeral', text: 'Drift: 1 stack drifted' });
+    expect(replyText(replies[0]!)).toContain('second page');
+  });
+
+  it('previews as many parts as fit and says how many more there are', async () => {
+    const part = (n: number) => ({
+      text: `part ${n}`,
+      blocks: Array.from({ length: 20 }, (_, i) => ({
+        type: 'section' as const,
+        text: { type: 'mrkdwn' as const, text: `p${n} b${i}` },
+      })),
+    });
+    const digests = { preview: vi.fn(async () => [part(1), part(2), part(3), part(4)]), tryPost: vi.fn() };
+    const f = commandFixture({ digests });
+    const replies = captureReplies();
+
+    await f.send('/deploy-status', 'drift');
+
+    const blocks = replies[0]!.blocks!;
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    expect(replyText(replies[0]!)).toContain('p2 b19');
+    expect(replyText(replies[0]!)).not.toContain('p3 b0');
+    expect(replyText(replies[0]!)).toContain('2 more parts — add `post` to see all.');
   });
 
   it('posts a digest to its channel on request and confirms', async () => {
-    const digests = { preview: vi.fn(async () => []), post: vi.fn(async () => {}) };
+    const digests = {
+      preview: vi.fn(async () => []),
+      tryPost: vi.fn(async () => ({
+        posted: true as const,
+        runId: 1,
+        channel: 'C0OPS',
+        parentKey: 'digest:health:1',
+        messages: 1,
+      })),
+    };
     const f = commandFixture({ digests });
     const replies = captureReplies();
 
     await f.send('/deploy-status', 'health post');
 
-    expect(digests.post).toHaveBeenCalledWith('health');
+    expect(digests.tryPost).toHaveBeenCalledWith('health');
     expect(replies[0]!.text).toBe('The health digest is queued for <#C0OPS>.');
   });
 
-  it('says when digests are not set up', async () => {
-    const f = commandFixture();
+  it('says honestly when another run of the digest is in progress', async () => {
+    const busy = { text: 'A drift digest is already being prepared (started 3 min ago). Try again when it is done.' };
+    const digests = { preview: vi.fn(), tryPost: vi.fn(async () => ({ posted: false as const, message: busy })) };
+    const f = commandFixture({ digests });
     const replies = captureReplies();
-    await f.send('/deploy-status', 'drift');
-    expect(replies[0]!.text).toBe('Digests are not set up on this Coxswain yet.');
+
+    await f.send('/deploy-status', 'drift post');
+
+    expect(replies[0]!.text).toBe(busy.text);
+    expect(replies[0]!.text).not.toContain('queued');
   });
 
   it('acks before a slow digest finishes', async () => {
@@ -173,7 +209,7 @@ describe('/deploy-status', () => {
         order.push('preview');
         return [{ text: 'Health: all good' }];
       }),
-      post: vi.fn(async () => {}),
+      tryPost: vi.fn(),
     };
     const f = commandFixture({ digests });
     captureReplies(order);

@@ -42,17 +42,71 @@ describe('/deploy', () => {
     expect(parent.blocks[1]!.elements![0]!.text).toBe('requested by <@U05> · queued · position 1');
   });
 
-  it('deploys an explicit ref to the environment’s own channel when the user is a deployer', async () => {
+  it('deploys an explicit ref to the environment’s own channel, waiting for approval where approvers are set', async () => {
     const f = commandFixture();
     const replies = captureReplies();
     githubCommit(f.events, 'acme/api', 'v1.4.2', SHA2);
 
     await f.send('/deploy', 'api production v1.4.2', { user: 'U01' });
 
-    expect(replies[0]!.text).toContain('Queued #1 api → production');
+    expect(replies[0]!.text).toContain('Requested #1 api → production');
     expect(replies[0]!.text).toContain('(v1.4.2)');
+    expect(replies[0]!.text).toContain('it needs approval before it runs');
     expect(replies[0]!.text).toContain('<#C0PROD>');
-    expect(f.deployments.get(1)).toMatchObject({ sha: SHA2, ref: 'v1.4.2', channel: 'C0PROD' });
+    expect(f.deployments.get(1)).toMatchObject({
+      sha: SHA2,
+      ref: 'v1.4.2',
+      channel: 'C0PROD',
+      state: 'pending_approval',
+    });
+    const rows = f.outboxRows();
+    expect(rows.map((r) => r.key)).toEqual(['d1:parent', 'd1:approval']);
+    expect(rows[1]).toMatchObject({ channel: 'C0PROD', threadKey: 'd1:parent' });
+    expect(rows[1]!.payload).toContain('deploy_approve');
+  });
+
+  it('refuses a rolled-back SHA unless --force is given, and records the force', async () => {
+    const f = commandFixture();
+    const replies = captureReplies();
+    githubCommit(f.events, 'acme/api', 'main', SHA, 2);
+    const now = f.clock.now();
+    f.db
+      .prepare('INSERT INTO bad_shas (target_key, sha, marked_by, marked_at, deployment_id) VALUES (?, ?, ?, ?, NULL)')
+      .run('api/staging', SHA, 'U02', now);
+
+    await f.send('/deploy', 'api staging');
+    expect(f.deploymentCount()).toBe(0);
+    expect(replies[0]!.text).toContain('abc1234');
+    expect(replies[0]!.text).toContain('--force');
+
+    await f.send('/deploy', 'api staging --force');
+    expect(f.deployments.get(1)).toMatchObject({ sha: SHA, state: 'queued', forced: true });
+    const forced = f.locks.history('api/staging').filter((h) => h.action === 'force');
+    expect(forced).toHaveLength(1);
+    expect(forced[0]).toMatchObject({ user: 'U05', sha: SHA });
+  });
+
+  it('locks a target: /deploy still queues but says who locked it, why and how to unlock; unlock frees it', async () => {
+    const f = commandFixture();
+    const replies = captureReplies();
+    githubCommit(f.events, 'acme/api', 'main', SHA);
+
+    await f.send('/deploy', 'lock api staging DB migration running', { user: 'U02' });
+    await f.send('/deploy', 'api staging');
+
+    expect(replyText(replies[0]!)).toContain('DB migration running');
+    const queued = replyText(replies[1]!);
+    expect(queued).toContain('Queued #1 api → staging');
+    expect(queued).toContain('<@U02>');
+    expect(queued).toContain('DB migration running');
+    expect(queued).toContain('/deploy unlock api staging');
+    expect(f.deployments.get(1)!.waitReason).toContain('locked by <@U02>');
+    expect(f.deployments.claimable()).toEqual([]);
+    expect(f.deployments.claim(1, 'building', 'w1', f.clock.now())).toBeUndefined();
+
+    await f.send('/deploy', 'unlock api staging', { user: 'U02' });
+    expect(replyText(replies[2]!)).toContain('unlocked');
+    expect(f.deployments.claimable().map((d) => d.id)).toEqual([1]);
   });
 
   it('tells a queued deployment its position behind the running one', async () => {
@@ -130,14 +184,17 @@ describe('/deploy', () => {
     const replies = captureReplies();
     await f.send('/deploy', 'help');
     const text = replyText(replies[0]!);
-    expect(text).toContain('`/deploy <service> <environment> [ref]`');
+    expect(text).toContain('`/deploy <service> <environment> [ref] [--force]`');
     expect(text).toContain('`/deploy-status [service [environment]]`');
-    expect(text).toContain('`/rollback <service> <environment>`');
+    expect(text).toContain('`/rollback <service> <environment> [sha | #id]`');
+    expect(text).toContain('`/deploy lock <service> <environment> <reason>`');
+    expect(text).toContain('`/deploy unlock <service> <environment>`');
+    expect(text).not.toContain('coming soon');
     expect(text).toContain('`api` (staging, production)');
   });
 
   const refusals: [string, string, string][] = [
-    ['no arguments', '', 'Usage: `/deploy <service> <environment> [ref]`'],
+    ['no arguments', '', 'Usage: `/deploy <service> <environment> [ref] [--force]`'],
     ['missing environment', 'api', 'Which environment? Usage: `/deploy'],
     ['too many arguments', 'api staging main extra', 'Too many arguments. Usage:'],
     ['unknown service', 'apii staging', 'Unknown service `apii`. Did you mean `api`? Services: `api`, `web`.'],
@@ -185,7 +242,7 @@ describe('/deploy', () => {
     await f.send('/deploy', 'help');
 
     expect(replies[0]!.text).toContain('Something went wrong on Coxswain’s side and nothing was queued');
-    expect(replies[1]!.text).toContain('`/deploy <service> <environment> [ref]`');
+    expect(replies[1]!.text).toContain('`/deploy <service> <environment> [ref] [--force]`');
     expect(f.deploymentCount()).toBe(0);
   });
 });

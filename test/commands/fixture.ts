@@ -1,9 +1,14 @@
 import nock from 'nock';
+import { AwsClients } from '../../src/adapters/aws-clients.js';
+import { StackRecovery } from '../../src/adapters/cloudformation-recovery.js';
 import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
+import { ApprovalService } from '../../src/approvals.js';
 import { type CommandDeps, register } from '../../src/commands/index.js';
 import type { Config } from '../../src/config.js';
 import { DeployRequests } from '../../src/deploy-requests.js';
+import { LockService } from '../../src/locks.js';
 import { silentLogger } from '../../src/logger.js';
+import { RollbackService } from '../../src/rollbacks.js';
 import { StatusReport } from '../../src/status-report.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
@@ -24,12 +29,27 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
   const github = new OctokitGitHub(createOctokit({ baseUrl: GITHUB_API, logger: silentLogger, retries: false }));
   const githubWeb = 'https://github.com';
   const events: string[] = [];
+  const logger = silentLogger;
+  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb });
+  const locks = new LockService({ db, clock, logger });
+  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' }));
+  const rollbacks = new RollbackService({ db, config, clock, logger, approvals, locks, recovery, githubWeb });
+  const noDigests: CommandDeps['digests'] = {
+    preview: async () => {
+      throw new Error('digests not expected in this test');
+    },
+    tryPost: async () => {
+      throw new Error('digests not expected in this test');
+    },
+  };
   const deps: CommandDeps = {
     config,
-    requests: new DeployRequests({ db, config, github, clock, githubWeb }),
-    status: new StatusReport({ db, config, clock, githubWeb }),
-    logger: silentLogger,
-    ...(o.digests ? { digests: o.digests } : {}),
+    requests: new DeployRequests({ db, config, github, clock, githubWeb, approvals, locks }),
+    status: new StatusReport({ db, config, clock, githubWeb, locks }),
+    digests: o.digests ?? noDigests,
+    locks,
+    rollbacks,
+    logger,
   };
   const t = testApp((app) => register(app, deps), events);
   return {
@@ -38,6 +58,10 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
     clock,
     config,
     events,
+    approvals,
+    locks,
+    rollbacks,
+    digests: deps.digests,
     deployments: new DeploymentsRepo(db),
     outbox: new OutboxRepo(db),
     deploymentCount: () => (db.prepare('SELECT COUNT(*) AS n FROM deployments').get() as { n: number }).n,

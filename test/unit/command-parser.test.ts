@@ -21,12 +21,32 @@ describe('parseDeploy', () => {
   it('parses service, environment and an optional ref, forgiving case in names only', () => {
     expect(parseDeploy('API Staging')).toEqual({
       kind: 'deploy',
-      args: { service: 'api', environment: 'staging', ref: undefined },
+      args: { service: 'api', environment: 'staging', ref: undefined, forced: false },
     });
     expect(parseDeploy('api production release/V1.4.2')).toEqual({
       kind: 'deploy',
-      args: { service: 'api', environment: 'production', ref: 'release/V1.4.2' },
+      args: { service: 'api', environment: 'production', ref: 'release/V1.4.2', forced: false },
     });
+  });
+
+  it('takes --force anywhere, and lock/unlock subcommands with a free-text reason', () => {
+    expect(parseDeploy('api staging abc1234 --force')).toEqual({
+      kind: 'deploy',
+      args: { service: 'api', environment: 'staging', ref: 'abc1234', forced: true },
+    });
+    expect(parseDeploy('--FORCE api staging')).toMatchObject({ kind: 'deploy', args: { forced: true } });
+    expect(parseDeploy('lock api production  DB   migration <@U1>')).toEqual({
+      kind: 'lock',
+      service: 'api',
+      environment: 'production',
+      reason: 'DB migration <@U1>',
+    });
+    expect(parseDeploy('unlock API production')).toEqual({ kind: 'unlock', service: 'api', environment: 'production' });
+    expect(parseDeploy('lock api')).toMatchObject({ kind: 'usage' });
+    expect(parseDeploy('unlock api production now')).toEqual({ kind: 'usage', problem: 'Too many arguments.' });
+    expect(parseDeploy('lock a$i production x')).toMatchObject({ kind: 'invalid' });
+    // A service called "lock" is still deployable: with one word it is not a subcommand.
+    expect(parseDeploy('lock')).toEqual({ kind: 'usage', problem: 'Which environment?' });
   });
 
   it('routes help words and missing arguments to help and usage', () => {
@@ -69,5 +89,17 @@ describe('parseRollback', () => {
     expect(parseRollback('')).toEqual({ kind: 'usage' });
     expect(parseRollback('api')).toEqual({ kind: 'usage', problem: 'Which environment?' });
     expect(parseRollback('$x y')).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('takes an optional SHA or deployment id, refusing anything else', () => {
+    expect(parseRollback('api production #17')).toEqual({
+      kind: 'target',
+      service: 'api',
+      environment: 'production',
+      arg: '#17',
+    });
+    expect(parseRollback('api production abc1234')).toMatchObject({ arg: 'abc1234' });
+    expect(parseRollback('api production a;b')).toMatchObject({ kind: 'invalid' });
+    expect(parseRollback('api production abc1234 more')).toEqual({ kind: 'usage', problem: 'Too many arguments.' });
   });
 });
