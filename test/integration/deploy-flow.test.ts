@@ -124,7 +124,7 @@ describe('integration: /deploy through the real composition', () => {
     await t.deliver();
     const result = t.posted('d1:result')!;
     expect(result.threadTs).toBe(parent.ts);
-    expect(t.shown(result)).toContain(':white_check_mark: *deployed*');
+    expect(t.shown(result)).toMatch(/:white_check_mark: \*deployed\*/i);
     const parentUpdates = t.slack.callsTo('chat.update').filter((c) => c.body.ts === parent.ts);
     expect(String(parentUpdates.at(-1)!.body.text)).toContain('Deploy #1 web → staging');
     expect(String(parentUpdates.at(-1)!.body.text)).toContain('succeeded');
