@@ -39,13 +39,34 @@ const buildSchema = z.strictObject({
   project: z.string().min(1),
 });
 
+/**
+ * How a target deploys (docs/adr/0006-deploy-modes.md): `parameters` = change set on the previous template;
+ * `template` = change set from the template the build produced; `build` = the build itself deploys (cdk/sam).
+ */
+export const DEPLOY_MODES = ['parameters', 'template', 'build'] as const;
+export type DeployMode = (typeof DEPLOY_MODES)[number];
+const modeSchema = z.enum(DEPLOY_MODES, { error: `one of ${DEPLOY_MODES.join(', ')}` });
+
+/** Path of a file inside the build's artifacts, e.g. cdk.out/ApiStack.template.json (no "..", not absolute). */
+const artifactPath = z
+  .string()
+  .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9_.{}/-]+$/, 'a relative path inside the build artifacts, may use {env}');
+const templateSchema = z.strictObject({ artifact: artifactPath });
+
 /** Stack parameters may use {sha}, {ref}, {env} and {service}. */
 const stackSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z{][A-Za-z0-9{}-]*$/, 'a CloudFormation stack name, may use {env} and {service}'),
   parameters: z.record(z.string().regex(/^[A-Za-z0-9]+$/, 'an alphanumeric parameter name'), z.string()).default({}),
+  /** Mode template: this stack's template inside the build artifacts. */
+  template: artifactPath.optional(),
+  /** Mode parameters: a template to create the stack from when it does not exist yet (https S3 URL). */
+  templateUrl: z.url({ protocol: /^https$/, error: 'an https URL of a template in S3' }).optional(),
 });
 
 const environmentSchema = z.strictObject({
+  mode: modeSchema.optional(),
+  build: buildSchema.optional(),
+  template: templateSchema.optional(),
   channel: channelId.optional(),
   region: region.optional(),
   deployers: z.array(userId).optional(),
@@ -57,8 +78,12 @@ const environmentSchema = z.strictObject({
 const serviceSchema = z.strictObject({
   repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/name of a GitHub repository'),
   defaultRef: z.string().min(1).default('main'),
+  mode: modeSchema.default('parameters'),
   build: buildSchema.optional(),
-  stack: stackSchema,
+  template: templateSchema.optional(),
+  /** Exactly one of `stack` (one stack) and `stacks` (several, deployed in this order). */
+  stack: stackSchema.optional(),
+  stacks: z.array(stackSchema).min(1, 'at least one stack').optional(),
   environments: z.record(name, environmentSchema).refine((e) => Object.keys(e).length > 0, 'at least one environment'),
 });
 
@@ -84,7 +109,9 @@ export const configSchema = z
   })
   .superRefine((cfg, ctx) => {
     for (const [svc, service] of Object.entries(cfg.services)) {
+      checkStacks(service, ['services', svc], ctx);
       for (const [env, e] of Object.entries(service.environments)) {
+        checkMode(service, e, ['services', svc, 'environments', env], ctx);
         const approvers = e.approvers?.length ?? 0;
         if (e.requiredApprovals > approvers) {
           ctx.addIssue({
@@ -96,6 +123,48 @@ export const configSchema = z
       }
     }
   });
+
+type Ctx = z.RefinementCtx;
+type RawService = z.infer<typeof serviceSchema>;
+type RawEnvironment = z.infer<typeof environmentSchema>;
+
+function checkStacks(service: RawService, path: string[], ctx: Ctx): void {
+  if (!service.stack === !service.stacks) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: service.stack
+        ? 'give either `stack` or `stacks`, not both'
+        : 'needs `stack` (one stack) or `stacks` (several, deployed in order)',
+    });
+  }
+  const names = (service.stacks ?? []).map((s) => s.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) ctx.addIssue({ code: 'custom', path: [...path, 'stacks'], message: `stack ${dup} is listed twice` });
+}
+
+/** The mode in effect for one environment must have what it needs; blocks it would ignore are errors. */
+function checkMode(service: RawService, e: RawEnvironment, path: string[], ctx: Ctx): void {
+  const mode = e.mode ?? service.mode;
+  const build = e.build ?? service.build;
+  const template = e.template ?? service.template;
+  const stacks = service.stacks ?? (service.stack ? [service.stack] : []);
+  const issue = (message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (mode !== 'parameters' && !build) issue(`mode ${mode} needs a \`build\` block (the CodeBuild project)`);
+  if (mode === 'template') {
+    const missing = stacks.filter((s) => !s.template && !(stacks.length === 1 && template));
+    if (missing.length > 0) {
+      issue(
+        `mode template needs the template's path inside the build artifacts: \`template: { artifact: cdk.out/X.template.json }\`${stacks.length > 1 ? ' or `template:` on each stack' : ''} (missing for ${missing.map((s) => s.name).join(', ')})`,
+      );
+    }
+  } else if (template || stacks.some((s) => s.template)) {
+    issue(`\`template\` is only used with mode template (this environment deploys with mode ${mode})`);
+  }
+  if (mode !== 'parameters' && stacks.some((s) => s.templateUrl)) {
+    issue('`templateUrl` is only used with mode parameters (to create a stack that does not exist yet)');
+  }
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type ServiceConfig = Config['services'][string];

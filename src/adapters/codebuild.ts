@@ -1,4 +1,4 @@
-import { BatchGetBuildsCommand, type Build, StartBuildCommand } from '@aws-sdk/client-codebuild';
+import { BatchGetBuildsCommand, type Build, StartBuildCommand, StopBuildCommand } from '@aws-sdk/client-codebuild';
 import type { AwsBudget } from './aws-budget.js';
 import type { AwsClients } from './aws-clients.js';
 
@@ -22,6 +22,8 @@ export interface BuildInfo {
   endTime: number | null;
   /** First phase that did not succeed, with CodeBuild's context messages. */
   failedPhase: { type: string; status: string; message: string } | null;
+  /** Where the build uploaded its artifacts: an S3 ARN such as arn:aws:s3:::bucket/path (mode template). */
+  artifactLocation: string | null;
 }
 
 function toInfo(b: Build): BuildInfo {
@@ -33,6 +35,7 @@ function toInfo(b: Build): BuildInfo {
     resolvedSourceVersion: b.resolvedSourceVersion ?? null,
     startTime: b.startTime ? b.startTime.getTime() : null,
     endTime: b.endTime ? b.endTime.getTime() : null,
+    artifactLocation: b.artifacts?.location ?? null,
     failedPhase: bad
       ? {
           type: bad.phaseType ?? 'UNKNOWN',
@@ -70,6 +73,12 @@ export class CodeBuildAdapter {
     );
     if (!out.build?.id) throw new Error('CodeBuild StartBuild returned no build id');
     return toInfo(out.build);
+  }
+
+  /** Asks CodeBuild to stop a build; it only "attempts to stop", so callers poll for STOPPED. */
+  async stopBuild(region: string | undefined, id: string): Promise<BuildInfo | undefined> {
+    const out = await this.budget.run(() => this.aws.codeBuild(region).send(new StopBuildCommand({ id })));
+    return out.build ? toInfo(out.build) : undefined;
   }
 
   async getBuild(region: string | undefined, id: string): Promise<BuildInfo | undefined> {

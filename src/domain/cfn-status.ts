@@ -71,3 +71,37 @@ const STATEFUL_TYPES = [
 export function isStatefulType(type: string | undefined): boolean {
   return !!type && STATEFUL_TYPES.some((t) => type.startsWith(t));
 }
+
+/** The fields rollback progress needs from stored events (oldest first). */
+export interface ProgressEvent {
+  logicalId: string;
+  resourceType: string;
+  status: string;
+  timestamp: number;
+}
+
+/**
+ * How far a rollback (or recovery) has got: resources whose newest event since the rollback began is *_COMPLETE
+ * (reverted) or *_IN_PROGRESS (still moving). `since` is when the rollback began; the stack's own events are skipped.
+ */
+export function rollbackProgress(
+  events: readonly ProgressEvent[],
+  stackName: string,
+  since: number,
+): { reverted: number; inProgress: string[] } {
+  const latest = new Map<string, string>();
+  for (const e of events) {
+    if (e.timestamp < since || e.logicalId === stackName) continue;
+    latest.set(e.logicalId, e.status);
+  }
+  const all = [...latest.entries()];
+  return {
+    reverted: all.filter(([, s]) => s.endsWith('_COMPLETE')).length,
+    inProgress: all.filter(([, s]) => s.endsWith('_IN_PROGRESS')).map(([l]) => l),
+  };
+}
+
+/** When the stack's rollback began: its first *ROLLBACK_IN_PROGRESS event (undefined before it has). */
+export function rollbackStart(events: readonly ProgressEvent[], stackName: string): number | undefined {
+  return events.find((e) => e.logicalId === stackName && /ROLLBACK_IN_PROGRESS$/.test(e.status))?.timestamp;
+}

@@ -1,5 +1,15 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { Config, EnvironmentConfig } from '../config.js';
+import type { Config, DeployMode, EnvironmentConfig } from '../config.js';
+
+/** One CloudFormation stack of a target, names already substituted. */
+export interface StackTarget {
+  name: string;
+  parameters: Record<string, string>;
+  /** Mode template: the template's path inside the build artifacts. */
+  template?: string;
+  /** Mode parameters: the template a first deploy creates the stack from. */
+  templateUrl?: string;
+}
 
 /** One service in one environment: the unit of locking and queueing. */
 export interface Target {
@@ -12,7 +22,12 @@ export interface Target {
   channel: string;
   region: string | undefined;
   build: { project: string } | undefined;
-  stack: { name: string; parameters: Record<string, string> };
+  /** How it deploys (parameters | template | build); the environment's choice wins over the service's. */
+  mode: DeployMode;
+  /** The first (or only) stack: what single-stack code paths act on. */
+  stack: StackTarget;
+  /** Every stack, in deploy order (one entry for a `stack:` config). */
+  stacks: StackTarget[];
   env: EnvironmentConfig;
 }
 
@@ -54,6 +69,18 @@ export function findTarget(config: Config, service: string, environment: string)
     };
   }
   const [owner, name] = svc.repo.split('/') as [string, string];
+  const vars = { env: environment, service };
+  const raw = svc.stacks ?? (svc.stack ? [svc.stack] : []);
+  const template = env.template ?? svc.template;
+  const stacks: StackTarget[] = raw.map((s) => {
+    const artifact = s.template ?? (raw.length === 1 ? template?.artifact : undefined);
+    return {
+      name: substitute(s.name, vars),
+      parameters: s.parameters,
+      ...(artifact ? { template: substitute(artifact, vars) } : {}),
+      ...(s.templateUrl ? { templateUrl: s.templateUrl } : {}),
+    };
+  });
   return {
     ok: true,
     target: {
@@ -64,11 +91,10 @@ export function findTarget(config: Config, service: string, environment: string)
       defaultRef: svc.defaultRef,
       channel: env.channel ?? config.channel,
       region: env.region ?? config.region,
-      build: svc.build,
-      stack: {
-        name: substitute(svc.stack.name, { env: environment, service }),
-        parameters: svc.stack.parameters,
-      },
+      build: env.build ?? svc.build,
+      mode: env.mode ?? svc.mode,
+      stack: stacks[0]!,
+      stacks,
       env,
     },
   };

@@ -13,8 +13,11 @@ import { DeploymentsRepo } from '../store/deployments-repo.js';
 import { EventsRepo } from '../store/events-repo.js';
 import { PhasesRepo } from '../store/phases-repo.js';
 import { StacksRepo } from '../store/stacks-repo.js';
+import { rollbackReuseReply } from '../views/thread-replies.js';
 import { DeploymentRunner, type PollContext } from './deployment-runner.js';
 import type { RunContext } from './run-context.js';
+import { needsBuild, rollbackSource } from './run-plan.js';
+import { RecoveryWatcher } from './run-recovery.js';
 import { ThreadReporter } from './thread-reporter.js';
 
 export interface DeployWorkerDeps {
@@ -47,6 +50,8 @@ export class DeployWorker {
   private readonly repo: DeploymentsRepo;
   private readonly reporter: ThreadReporter;
   private readonly cfn: CloudFormationAdapter;
+  private readonly ctx: RunContext;
+  private readonly recovery: RecoveryWatcher;
   private readonly inFlight = new Set<number>();
   private firstTick = true;
   private timer: NodeJS.Timeout | undefined;
@@ -70,6 +75,8 @@ export class DeployWorker {
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
       cfn: this.cfn,
     };
+    this.ctx = ctx;
+    this.recovery = new RecoveryWatcher(ctx);
     this.runner = new DeploymentRunner(ctx, {
       githubWeb: deps.githubWeb,
       ...(deps.onPoll ? { onPoll: deps.onPoll } : {}),
@@ -84,6 +91,7 @@ export class DeployWorker {
     this.adoptOrphans();
     await this.claimQueued();
     await this.advanceOwned();
+    await this.recovery.tick();
   }
 
   /** Resume after a restart or kill -9: a stale heartbeat (> 3 polls + 30 s) makes a deployment ours. */
@@ -130,11 +138,20 @@ export class DeployWorker {
         .immediate();
       return;
     }
-    const to = target.build ? 'building' : 'deploying';
+    const build = needsBuild(this.ctx, d, target);
     this.deps.db
       .transaction(() => {
-        const claimed = this.repo.claim(d.id, to, this.deps.workerId, now);
-        if (claimed) this.reporter.stateChanged(claimed);
+        const claimed = this.repo.claim(d.id, build ? 'building' : 'deploying', this.deps.workerId, now);
+        if (!claimed) return;
+        this.reporter.stateChanged(claimed);
+        const reuse = rollbackSource(this.ctx, claimed);
+        if (reuse && reuse.stacks.length > 0) {
+          this.reporter.reply(
+            claimed,
+            'rollback-reuse',
+            rollbackReuseReply({ toId: reuse.to.id, sha: reuse.to.sha, skippedBuild: !build && !!target.build }),
+          );
+        }
       })
       .immediate();
   }

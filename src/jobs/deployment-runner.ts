@@ -3,9 +3,11 @@ import { findTarget } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { stepBuild } from './run-build.js';
+import { stepCancel } from './run-cancel.js';
 import { failDeployment, type RunContext, type StepOutcome } from './run-context.js';
 import { nextPollDelay, transientBackoff } from './run-polling.js';
 import { stepStacks } from './run-stack.js';
+import { pollUpdate } from './run-stack-update.js';
 
 /** Handed to the poll seam after every advance: where the estimator and stall detector plug in. */
 export interface PollContext {
@@ -40,7 +42,7 @@ export class DeploymentRunner {
   async advance(id: number): Promise<StepOutcome | 'transient_error'> {
     const { ctx } = this;
     const d = ctx.repo.get(id);
-    if (!d || (d.state !== 'building' && d.state !== 'deploying')) return 'done';
+    if (!d || (d.state !== 'building' && d.state !== 'deploying' && d.state !== 'cancelling')) return 'done';
     const found = findTarget(ctx.config, d.service, d.environment);
     if (!found.ok) {
       return failDeployment(ctx, d, { phase: 'internal', reason: `target no longer configured: ${found.message}` });
@@ -48,10 +50,13 @@ export class DeploymentRunner {
     const pollMs = ctx.config.timing.pollSeconds * 1000;
     let outcome: StepOutcome | 'transient_error';
     try {
+      const target = found.target;
       outcome =
         d.state === 'building'
-          ? await stepBuild(ctx, d, found.target, { githubWeb: this.options.githubWeb })
-          : await stepStacks(ctx, d, found.target);
+          ? await stepBuild(ctx, d, target, { githubWeb: this.options.githubWeb })
+          : d.state === 'cancelling'
+            ? await stepCancel(ctx, d, target, (s) => pollUpdate(ctx, d, target, s))
+            : await stepStacks(ctx, d, target);
       this.transient.delete(id);
     } catch (err) {
       const n = (this.transient.get(id) ?? 0) + 1;

@@ -1,7 +1,8 @@
 import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { buildFinishedReply, buildStartedReply } from '../views/thread-replies.js';
-import { failDeployment, mutate, type RunContext, type StepOutcome } from './run-context.js';
+import { failDeployment, mutate, type RunContext, type StepOutcome, updateActive } from './run-context.js';
+import { needsBuild } from './run-plan.js';
 
 export interface BuildStepOptions {
   githubWeb: string;
@@ -18,7 +19,7 @@ export async function stepBuild(
   o: BuildStepOptions,
 ): Promise<StepOutcome> {
   const region = target.region;
-  if (!target.build) {
+  if (!target.build || !needsBuild(ctx, d, target)) {
     const next = ctx.db.transaction(() => {
       const moved = ctx.repo.transition(d.id, 'building', 'deploying', ctx.clock.now());
       if (moved) ctx.reporter.stateChanged(moved);
@@ -43,7 +44,8 @@ export async function stepBuild(
     const now = ctx.clock.now();
     ctx.db
       .transaction(() => {
-        if (!ctx.repo.update(d.id, 'building', now, { buildId: b.id, buildLogUrl: b.logUrl })) return;
+        // Kept even if a cancel moved the deployment meanwhile: the cancel must know which build to stop.
+        if (!updateActive(ctx, d, { buildId: b.id, buildLogUrl: b.logUrl })) return;
         ctx.phases.start(d.id, d.targetKey, 'build', now);
         ctx.reporter.reply(d, 'build-started', buildStartedReply(project, b.logUrl));
       })

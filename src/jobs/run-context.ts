@@ -11,6 +11,7 @@ import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { EventsRepo } from '../store/events-repo.js';
 import type { PhasesRepo } from '../store/phases-repo.js';
 import type { StacksRepo } from '../store/stacks-repo.js';
+import { failureActions } from '../views/failure-actions.js';
 import { cfnStackUrl } from '../views/links.js';
 import { resultReply } from '../views/thread-replies.js';
 import type { ThreadReporter } from './thread-reporter.js';
@@ -75,10 +76,10 @@ export function failDeployment(
 ): StepOutcome {
   const now = ctx.clock.now();
   const summary = `${failure.phase.replace('_', ' ')} failed: ${failure.logicalId ? `${failure.logicalId}: ` : ''}${failure.reason}`;
-  ctx.db
+  const moved = ctx.db
     .transaction(() => {
       const next = ctx.repo.transition(d.id, d.state, 'failed', now, { failure, summary: summary.slice(0, 300) });
-      if (!next) return;
+      if (!next) return false;
       extras.inTx?.();
       ctx.phases.endOpen(d.id, 'failed', now);
       ctx.reporter.reply(
@@ -91,13 +92,49 @@ export function failDeployment(
           cascadeCount: extras.cascadeCount ?? 0,
           logUrl: next.buildLogUrl,
           stackUrl: extras.stackUrl ?? null,
+          actions: failureActions(next.id),
         }),
+      );
+      ctx.reporter.stateChanged(next);
+      return true;
+    })
+    .immediate();
+  if (moved) ctx.logger.warn({ deploymentId: d.id, phase: failure.phase, reason: failure.reason }, 'deployment failed');
+  // Lost race (e.g. a cancel moved deploying → cancelling meanwhile): the next poll re-reads and continues.
+  else ctx.logger.info({ deploymentId: d.id, from: d.state }, 'state moved during the step; re-reading');
+  return 'done';
+}
+
+/** Ends a cancelling deployment as cancelled, with one result reply. */
+export function cancelDeployment(ctx: RunContext, d: Deployment, detail: string, inTx?: () => void): StepOutcome {
+  const now = ctx.clock.now();
+  ctx.db
+    .transaction(() => {
+      const next = ctx.repo.transition(d.id, d.state, 'cancelled', now, { summary: detail.replace(/[*`]/g, '') });
+      if (!next) return;
+      inTx?.();
+      ctx.phases.endOpen(d.id, 'cancelled', now);
+      ctx.reporter.reply(
+        next,
+        'result',
+        resultReply({ outcome: 'cancelled', durationMs: next.startedAt ? now - next.startedAt : null, detail }),
       );
       ctx.reporter.stateChanged(next);
     })
     .immediate();
-  ctx.logger.warn({ deploymentId: d.id, phase: failure.phase, reason: failure.reason }, 'deployment failed');
+  ctx.logger.info({ deploymentId: d.id }, 'deployment cancelled');
   return 'done';
+}
+
+/**
+ * Columns update on whichever active state the deployment is in now: a cancel may have moved it meanwhile, and
+ * facts learnt from AWS (a build id) must be kept either way.
+ */
+export function updateActive(ctx: RunContext, d: Deployment, patch: Parameters<RunContext['repo']['update']>[3]) {
+  const now = ctx.clock.now();
+  if (ctx.repo.update(d.id, d.state, now, patch)) return true;
+  const fresh = ctx.repo.get(d.id);
+  return !!fresh && fresh.state === 'cancelling' && ctx.repo.update(d.id, 'cancelling', now, patch);
 }
 
 export function succeedDeployment(ctx: RunContext, d: Deployment, noop: boolean): StepOutcome {

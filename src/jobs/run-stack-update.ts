@@ -4,18 +4,29 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { rootCauseReply } from '../views/thread-replies.js';
-import { failDeployment, type RunContext, stackEventsUrl } from './run-context.js';
+import { cancelDeployment, failDeployment, type RunContext, stackEventsUrl } from './run-context.js';
 
 /** Events this much older than our operation's start cannot be ours: the first tail stops there. */
 export const TAIL_SLACK_MS = 5 * 60_000;
 /** A terminal stack status with none of our events yet may predate our execute: trust it only after this. */
 const STATUS_TRUST_MS = 2 * 60_000;
 
+/**
+ * The ClientRequestTokens of one deployment's operations on a stack: its own (the update and the rollback that
+ * follows it), StackRecovery's (src/adapters/cloudformation-recovery.ts), and in mode build the tool's own token.
+ */
+export function operationTokens(token: string, opToken?: string | null): Set<string> {
+  const tokens = new Set([token, `${token}-cancel`, `${token}-continue`, `${token}-rollback`]);
+  if (opToken) tokens.add(opToken);
+  return tokens;
+}
+
 /** Tails the stack's events once: stores ours (INSERT OR IGNORE), advances last_event_id, posts a new root cause. */
 async function readEvents(ctx: RunContext, d: Deployment, target: Target, position: number, url: string) {
   const s = ctx.stacks.get(d.id, position)!;
   const tail = await ctx.cfn.tailEvents(target.region, s.stackName, s.lastEventId, (s.startedAt ?? 0) - TAIL_SLACK_MS);
-  const mine = tail.events.filter((e) => e.token === d.token);
+  const tokens = operationTokens(d.token, s.opToken);
+  const mine = tail.events.filter((e) => e.token !== null && tokens.has(e.token));
   const now = ctx.clock.now();
   return ctx.db
     .transaction(() => {
@@ -88,6 +99,11 @@ export async function pollUpdate(ctx: RunContext, d: Deployment, target: Target,
   if (outcome !== 'running' && !anyMine && sinceStart < STATUS_TRUST_MS) outcome = 'running';
 
   if (outcome === 'running') return fresh.length > 0 ? ('progressed' as const) : ('waiting' as const);
+  if (d.state === 'cancelling' && stack.status === 'UPDATE_ROLLBACK_COMPLETE') {
+    return cancelDeployment(ctx, d, `\`${s.stackName}\` rolled back to its previous state (${stack.status})`, () =>
+      ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: now }),
+    );
+  }
   if (outcome === 'succeeded') {
     ctx.db
       .transaction(() => {

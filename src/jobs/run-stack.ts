@@ -1,5 +1,5 @@
 import { isNoChangesReason } from '../domain/cfn-status.js';
-import { substitute, type Target } from '../domain/targets.js';
+import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { changeSetReply, stackUpdateStartedReply } from '../views/thread-replies.js';
@@ -11,19 +11,16 @@ import {
   stackEventsUrl,
   succeedDeployment,
 } from './run-context.js';
+import { plannedStacks } from './run-plan.js';
 import { pollUpdate, TAIL_SLACK_MS } from './run-stack-update.js';
 
 export function changeSetName(d: Deployment, position: number): string {
   return `coxswain-${d.id}-${position}`;
 }
 
-/** The deployment's stacks, created once from config; several stacks are deployed in position order. */
+/** The deployment's stacks, created once (run-plan.ts); several stacks are deployed in position order. */
 export function ensureStacks(ctx: RunContext, d: Deployment, target: Target): DeploymentStack[] {
-  const vars = { sha: d.sha, ref: d.ref, env: d.environment, service: d.service };
-  const parameters = Object.fromEntries(
-    Object.entries(target.stack.parameters).map(([k, v]) => [k, substitute(v, vars)]),
-  );
-  return ctx.stacks.ensure(d.id, [{ stackName: target.stack.name, region: target.region ?? null, parameters }]);
+  return ctx.stacks.ensure(d.id, plannedStacks(ctx, d, target));
 }
 
 /**

@@ -92,6 +92,21 @@ export class ThreadReporter {
     );
   }
 
+  /** A reply that changes as something progresses: posted once, then updated in place (never a stream). */
+  upsertReply(d: Deployment, name: string, message: SlackMessage): void {
+    if (!this.outbox.has(threadKeys.parent(d.id))) this.parent(d);
+    this.outbox.upsert(
+      {
+        key: threadKeys.reply(d.id, name),
+        channel: d.channel,
+        threadKey: threadKeys.parent(d.id),
+        deploymentId: d.id,
+        message,
+      },
+      this.deps.clock.now(),
+    );
+  }
+
   hasReply(d: Deployment, name: string): boolean {
     return this.outbox.has(threadKeys.reply(d.id, name));
   }

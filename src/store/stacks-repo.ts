@@ -26,7 +26,20 @@ export interface DeploymentStack {
   lastEventId: string | null;
   startedAt: number | null;
   finishedAt: number | null;
+  /** Mode template: the https S3 URL of the template the build produced (reused by a rollback). */
+  templateUrl: string | null;
+  /** CREATE for a stack that did not exist yet, else UPDATE (null until the change set is made). */
+  changeSetType: 'CREATE' | 'UPDATE' | null;
+  /** Mode build: the ClientRequestToken of the tool's operation being followed. */
+  opToken: string | null;
+  /** A recovery (ContinueUpdateRollback/RollbackStack) started after the deployment failed. */
+  recovery: RecoveryMark | null;
+  recoveryEventId: string | null;
+  /** When the recovery being watched was clicked (deployment_actions.at). */
+  recoveryActionAt: number | null;
 }
+
+export type RecoveryMark = 'watching' | 'done';
 
 interface Row {
   deployment_id: number;
@@ -42,6 +55,12 @@ interface Row {
   last_event_id: string | null;
   started_at: number | null;
   finished_at: number | null;
+  template_url: string | null;
+  change_set_type: 'CREATE' | 'UPDATE' | null;
+  op_token: string | null;
+  recovery: RecoveryMark | null;
+  recovery_event_id: string | null;
+  recovery_action_at: number | null;
 }
 
 function fromRow(r: Row): DeploymentStack {
@@ -59,6 +78,12 @@ function fromRow(r: Row): DeploymentStack {
     lastEventId: r.last_event_id,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    templateUrl: r.template_url,
+    changeSetType: r.change_set_type,
+    opToken: r.op_token,
+    recovery: r.recovery,
+    recoveryEventId: r.recovery_event_id,
+    recoveryActionAt: r.recovery_action_at,
   };
 }
 
@@ -71,6 +96,11 @@ export interface StackPatch {
   lastEventId?: string;
   startedAt?: number;
   finishedAt?: number;
+  templateUrl?: string;
+  changeSetType?: 'CREATE' | 'UPDATE';
+  opToken?: string;
+  recovery?: RecoveryMark;
+  recoveryEventId?: string;
 }
 
 const COLUMNS: Record<keyof StackPatch, string> = {
@@ -82,23 +112,32 @@ const COLUMNS: Record<keyof StackPatch, string> = {
   lastEventId: 'last_event_id',
   startedAt: 'started_at',
   finishedAt: 'finished_at',
+  templateUrl: 'template_url',
+  changeSetType: 'change_set_type',
+  opToken: 'op_token',
+  recovery: 'recovery',
+  recoveryEventId: 'recovery_event_id',
 };
+
+export interface NewStack {
+  stackName: string;
+  region: string | null;
+  parameters: Record<string, string>;
+  templateUrl?: string | null;
+}
 
 export class StacksRepo {
   constructor(private readonly db: Db) {}
 
   /** Creates the deployment's stack rows once (position 1 first); a resumed runner finds them already there. */
-  ensure(
-    deploymentId: number,
-    stacks: { stackName: string; region: string | null; parameters: Record<string, string> }[],
-  ): DeploymentStack[] {
+  ensure(deploymentId: number, stacks: NewStack[]): DeploymentStack[] {
     const insert = this.db.prepare(
-      `INSERT OR IGNORE INTO deployment_stacks (deployment_id, position, stack_name, region, parameters)
-       VALUES (?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO deployment_stacks (deployment_id, position, stack_name, region, parameters, template_url)
+       VALUES (?, ?, ?, ?, ?, ?)`,
     );
     this.db.transaction(() => {
       stacks.forEach((s, i) => {
-        insert.run(deploymentId, i + 1, s.stackName, s.region, JSON.stringify(s.parameters));
+        insert.run(deploymentId, i + 1, s.stackName, s.region, JSON.stringify(s.parameters), s.templateUrl ?? null);
       });
     })();
     return this.list(deploymentId);
@@ -135,6 +174,58 @@ export class StacksRepo {
           `UPDATE deployment_stacks SET ${sets.join(', ')} WHERE deployment_id = ? AND position = ? AND status = ?`,
         )
         .run(...values, deploymentId, position, expected).changes === 1
+    );
+  }
+
+  /** Failed deployments whose stacks a recovery is being watched for (resumable: the mark is in the row). */
+  recovering(): DeploymentStack[] {
+    return (
+      this.db
+        .prepare(`SELECT * FROM deployment_stacks WHERE recovery = 'watching' ORDER BY deployment_id, position`)
+        .all() as Row[]
+    ).map(fromRow);
+  }
+
+  /**
+   * Recovery clicks (ContinueUpdateRollback / RollbackStack, recorded in deployment_actions by the button) on failed
+   * deployments that no stack row has picked up yet: the failed stack row of each is what the recovery acts on.
+   */
+  unwatchedRecoveries(since: number): { stack: DeploymentStack; actionAt: number; op: string; user: string }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.*, a.at AS action_at, a.action AS action_op, a.user AS action_user
+           FROM deployment_actions a
+           JOIN deployments d ON d.id = a.deployment_id AND d.state = 'failed'
+           JOIN deployment_stacks s ON s.deployment_id = a.deployment_id AND s.status = 'failed'
+          WHERE a.action IN ('continue_rollback', 'rollback_stack') AND a.at >= ?
+            AND (s.recovery_action_at IS NULL OR s.recovery_action_at < a.at)
+          ORDER BY a.at, a.id`,
+      )
+      .all(since) as (Row & { action_at: number; action_op: string; action_user: string })[];
+    return rows.map((r) => ({ stack: fromRow(r), actionAt: r.action_at, op: r.action_op, user: r.action_user }));
+  }
+
+  /** Starts watching a recovery; guarded so that one click is picked up exactly once. */
+  markRecovering(deploymentId: number, position: number, actionAt: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE deployment_stacks SET recovery = 'watching', recovery_action_at = ?, recovery_event_id = last_event_id
+           WHERE deployment_id = ? AND position = ? AND (recovery_action_at IS NULL OR recovery_action_at < ?)`,
+        )
+        .run(actionAt, deploymentId, position, actionAt).changes === 1
+    );
+  }
+
+  /** Guarded on the recovery mark rather than the step status (the step stays failed). */
+  updateRecovery(deploymentId: number, position: number, patch: { recovery?: RecoveryMark; recoveryEventId?: string }) {
+    return (
+      this.db
+        .prepare(
+          `UPDATE deployment_stacks SET recovery = COALESCE(?, recovery), recovery_event_id = COALESCE(?, recovery_event_id)
+           WHERE deployment_id = ? AND position = ? AND recovery = 'watching'`,
+        )
+        .run(patch.recovery ?? null, patch.recoveryEventId ?? null, deploymentId, position).changes === 1
     );
   }
 }

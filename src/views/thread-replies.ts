@@ -1,3 +1,4 @@
+import type { ActionsBlock } from '@slack/types';
 import { isStatefulType } from '../domain/cfn-status.js';
 import type { CauseEvent } from '../domain/root-cause.js';
 import type { Failure } from '../store/deployment-row.js';
@@ -75,17 +76,30 @@ export function rootCauseReply(cause: CauseEvent, stackName: string, eventsUrl: 
 }
 
 export interface ResultInput {
-  outcome: 'succeeded' | 'noop' | 'failed';
+  outcome: 'succeeded' | 'noop' | 'failed' | 'cancelled';
   durationMs: number | null;
   failure?: Failure | null;
   /** Failed events after the root cause, summarised rather than listed. */
   cascadeCount?: number;
   logUrl?: string | null;
   stackUrl?: string | null;
+  /** Cancelled: what the cancel did (e.g. "`api-prod` rolled back to its previous state"). */
+  detail?: string;
+  /** Failure: the retry / roll back buttons (views/failure-actions.ts). */
+  actions?: ActionsBlock;
 }
 
 export function resultReply(i: ResultInput): SlackMessage {
+  const msg = resultBody(i);
+  return i.actions && i.outcome === 'failed' ? { ...msg, blocks: [...(msg.blocks ?? []), i.actions] } : msg;
+}
+
+function resultBody(i: ResultInput): SlackMessage {
   const took = i.durationMs !== null ? ` in ${formatDuration(i.durationMs)}` : '';
+  if (i.outcome === 'cancelled') {
+    const detail = i.detail ?? 'nothing was deployed';
+    return reply(`:no_entry_sign: *Cancelled*${took}: ${detail}`, `Cancelled${took}: ${detail.replace(/[*`]/g, '')}`);
+  }
   if (i.outcome === 'succeeded') return reply(`:white_check_mark: *Deployed*${took}`, `Deployed${took}`);
   if (i.outcome === 'noop') {
     return reply(
@@ -107,5 +121,59 @@ export function resultReply(i: ResultInput): SlackMessage {
   return reply(
     `:x: *Failed* in ${phase.replace('_', ' ')}${took}:${what}\n>${reason}${cascades}${links.length ? `\n${links.join(' · ')}` : ''}`,
     `Failed in ${phase}: ${f?.logicalId ? `${f.logicalId}: ` : ''}${f?.reason ?? 'unknown'}`,
+  );
+}
+
+export interface RollbackProgressInput {
+  stackName: string;
+  stackUrl: string;
+  /** 'cancel': CancelUpdateStack on a running update; 'recovery': ContinueUpdateRollback/RollbackStack later. */
+  kind: 'cancel' | 'recovery';
+  /** Resources CloudFormation has put back so far. */
+  reverted: number;
+  /** Resources still being rolled back (logical ids). */
+  inProgress: string[];
+  stackStatus: string | null;
+}
+
+/** One reply, updated in place while CloudFormation rolls the stack back. */
+export function rollbackProgressReply(i: RollbackProgressInput): SlackMessage {
+  const what = i.kind === 'cancel' ? 'Rolling back' : 'Recovering';
+  const busy = i.inProgress.slice(0, 5).map((l) => `\`${esc(l)}\``);
+  const more = i.inProgress.length > busy.length ? ` +${i.inProgress.length - busy.length} more` : '';
+  const status = i.stackStatus ? ` · ${esc(i.stackStatus)}` : '';
+  const lines = [
+    `:leftwards_arrow_with_hook: ${what} ${link(i.stackUrl, i.stackName)}${status}: ${i.reverted} resource${i.reverted === 1 ? '' : 's'} reverted`,
+    ...(busy.length ? [`still in progress: ${busy.join(', ')}${more}`] : []),
+  ];
+  return reply(lines.join('\n'), `${what} ${i.stackName}: ${i.reverted} reverted${status}`);
+}
+
+/** The end of a recovery started after a failure (the deployment itself stays failed). */
+export function recoveryResultReply(i: {
+  stackName: string;
+  stackUrl: string;
+  status: string;
+  ok: boolean;
+  reason?: string | null;
+}): SlackMessage {
+  const reason = i.reason ? `\n>${esc(i.reason)}` : '';
+  return i.ok
+    ? reply(
+        `:white_check_mark: ${link(i.stackUrl, i.stackName)} is back to its last working state (${esc(i.status)}).`,
+        `${i.stackName} recovered (${i.status})`,
+      )
+    : reply(
+        `:x: Recovery of ${link(i.stackUrl, i.stackName)} ended in ${esc(i.status)}.${reason}`,
+        `Recovery of ${i.stackName} ended in ${i.status}`,
+      );
+}
+
+/** A rollback deployment returning to an earlier one: what it reuses instead of rebuilding. */
+export function rollbackReuseReply(i: { toId: number; sha: string; skippedBuild: boolean }): SlackMessage {
+  const build = i.skippedBuild ? 'no build (its build already succeeded)' : 'a fresh build of that commit';
+  return reply(
+    `:rewind: Rollback to deploy #${i.toId} (\`${shortSha(i.sha)}\`): reusing its stack parameters, ${build}.`,
+    `Rollback to #${i.toId} (${shortSha(i.sha)}): reusing its parameters, ${build}`,
   );
 }

@@ -257,6 +257,15 @@ export class FakeCodeBuild {
         json,
       ];
     }
+    if (op === 'StopBuild') {
+      const b = this.builds.get(String(body.id));
+      if (!b) return [400, JSON.stringify({ __type: 'ResourceNotFoundException', message: 'no such build' }), json];
+      if (b.buildStatus === 'IN_PROGRESS') b.buildStatus = this.stopResult;
+      return [200, JSON.stringify({ build: wire(b) }), json];
+    }
     return [400, JSON.stringify({ __type: 'InvalidInputException', message: `fake does not know ${op}` }), json];
   }
+
+  /** What a StopBuild leaves (CodeBuild may take a while: tests can set IN_PROGRESS and finish it later). */
+  stopResult = 'STOPPED';
 }

@@ -2,6 +2,7 @@ import { sql as core } from './001-core.js';
 import { sql as digests } from './002-digests.js';
 import { sql as outbox } from './004-outbox.js';
 import { sql as approvalsLocks } from './005-approvals-locks.js';
+import { sql as deployModes } from './006-deploy-modes.js';
 
 /** Numbered, append-only. A migration is never edited once it has shipped. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -9,4 +10,5 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 2, name: 'digests', sql: digests },
   { version: 4, name: 'outbox', sql: outbox },
   { version: 5, name: 'approvals-locks', sql: approvalsLocks },
+  { version: 6, name: 'deploy-modes', sql: deployModes },
 ];
