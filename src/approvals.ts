@@ -3,6 +3,7 @@
  * (a guarded UPDATE inside one IMMEDIATE transaction), and expire requests nobody answered.
  */
 import type { GitHub } from './adapters/github.js';
+import { ApprovalThread, settledMessage } from './approval-thread.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import {
@@ -10,27 +11,18 @@ import {
   approvalPolicy,
   checkApprove,
   checkReject,
-  mention,
   needsApproval,
   tally,
 } from './domain/approval-rules.js';
 import type { ChangeSetSummary } from './domain/stateful-resources.js';
-import { findTarget, type Target } from './domain/targets.js';
+import type { Target } from './domain/targets.js';
 import type { Logger } from './logger.js';
-import { type ApprovalContext, type ApprovalRequest, ApprovalsRepo } from './store/approvals-repo.js';
+import { type ApprovalContext, ApprovalsRepo } from './store/approvals-repo.js';
 import type { Db } from './store/db.js';
 import type { Deployment } from './store/deployment-row.js';
 import { DeploymentsRepo } from './store/deployments-repo.js';
-import { LocksRepo } from './store/locks-repo.js';
 import { OutboxRepo } from './store/outbox-repo.js';
-import {
-  type ApprovalOutcomeView,
-  type ApprovalView,
-  approvalDecided,
-  approvalRequest,
-  clockTime,
-} from './views/approval.js';
-import { deploymentParent } from './views/deployment-parent.js';
+import { type ApprovalOutcomeView, approvalRequest } from './views/approval.js';
 import { threadKeys } from './views/thread-keys.js';
 
 export interface ApprovalDeps {
@@ -62,13 +54,13 @@ export class ApprovalService {
   private readonly approvals: ApprovalsRepo;
   private readonly deployments: DeploymentsRepo;
   private readonly outbox: OutboxRepo;
-  private readonly locks: LocksRepo;
+  private readonly thread: ApprovalThread;
 
   constructor(private readonly deps: ApprovalDeps) {
     this.approvals = new ApprovalsRepo(deps.db);
     this.deployments = new DeploymentsRepo(deps.db);
     this.outbox = new OutboxRepo(deps.db);
-    this.locks = new LocksRepo(deps.db);
+    this.thread = new ApprovalThread(deps);
   }
 
   policyFor(target: Target): ApprovalPolicy {
@@ -99,7 +91,7 @@ export class ApprovalService {
    */
   request(d: Deployment, context: ApprovalContext = {}): boolean {
     if (d.state !== 'pending_approval') return false;
-    const target = this.targetOf(d);
+    const target = this.thread.targetOf(d);
     const now = this.deps.clock.now();
     const expiresAt = now + this.deps.config.timing.approvalTimeoutMinutes * 60_000;
     return this.deps.db.transaction((): boolean => {
@@ -114,7 +106,12 @@ export class ApprovalService {
       if (!this.approvals.open(req)) return false;
       // The parent usually exists already; posting it here keeps the thread reply's parent reference valid.
       this.outbox.post(
-        { key: threadKeys.parent(d.id), channel: d.channel, deploymentId: d.id, message: this.parent(d, target, now) },
+        {
+          key: threadKeys.parent(d.id),
+          channel: d.channel,
+          deploymentId: d.id,
+          message: this.thread.parent(d, target, now),
+        },
         now,
       );
       this.outbox.post(
@@ -123,7 +120,7 @@ export class ApprovalService {
           channel: d.channel,
           threadKey: threadKeys.parent(d.id),
           deploymentId: d.id,
-          message: approvalRequest(this.view(d, target, req, [])),
+          message: approvalRequest(this.thread.view(d, target, req, [])),
         },
         now,
       );
@@ -141,14 +138,14 @@ export class ApprovalService {
       if (!req || !d || req.outcome !== 'pending') return false;
       const context = { ...req.context, changes };
       this.approvals.setContext(deploymentId, context);
-      const approvedBy = tally(this.policyFor(this.targetOf(d)), {
+      const approvedBy = tally(this.policyFor(this.thread.targetOf(d)), {
         requestedBy: d.requestedBy,
         sha: d.sha,
         decisions: this.approvals.decisions(d.id),
       }).approvedBy;
       this.outbox.update(
         req.messageKey,
-        approvalRequest(this.view(d, this.targetOf(d), { ...req, context }, approvedBy)),
+        approvalRequest(this.thread.view(d, this.thread.targetOf(d), { ...req, context }, approvedBy)),
         now,
       );
       return true;
@@ -170,7 +167,7 @@ export class ApprovalService {
         if (d.state !== 'pending_approval') {
           return { ok: false, message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; there is nothing to decide.` };
         }
-        const target = this.targetOf(d);
+        const target = this.thread.targetOf(d);
         const policy = this.policyFor(target);
         const check =
           click.decision === 'approve'
@@ -187,7 +184,7 @@ export class ApprovalService {
         }
         const t = tally(policy, { requestedBy: d.requestedBy, sha: d.sha, decisions: this.approvals.decisions(d.id) });
         if (t.outcome === 'pending') {
-          this.outbox.update(req.messageKey, approvalRequest(this.view(d, target, req, t.approvedBy)), now);
+          this.outbox.update(req.messageKey, approvalRequest(this.thread.view(d, target, req, t.approvedBy)), now);
           const message = `Approval recorded: ${t.approvedBy.length} of ${policy.requiredApprovals} for deploy #${d.id}.`;
           return { ok: true, effect: 'recorded', deployment: d, message };
         }
@@ -206,8 +203,8 @@ export class ApprovalService {
           t.outcome === 'approved'
             ? { outcome: 'approved', by: t.approvedBy, at: now }
             : { outcome: 'rejected', by: click.user, at: now };
-        this.settle(moved, target, req, outcome, t.approvedBy, now);
-        if (to === 'rejected') this.releaseRollbackLock(moved, click.user, now);
+        this.thread.settle(moved, target, req, outcome, t.approvedBy, now);
+        if (to === 'rejected') this.thread.releaseRollbackLock(moved, click.user, now);
         const message = to === 'queued' ? `Approved: deploy #${d.id} is queued.` : `Rejected deploy #${d.id}.`;
         return { ok: true, effect: to === 'queued' ? 'approved' : 'rejected', deployment: moved, message };
       })
@@ -238,7 +235,7 @@ export class ApprovalService {
             !this.approvals.close(req.deploymentId, d.state === 'pending_approval' ? 'expired' : 'cancelled', null, now)
           )
             return false;
-          const target = this.targetOf(d);
+          const target = this.thread.targetOf(d);
           const moved =
             d.state === 'pending_approval'
               ? this.deployments.transition(d.id, 'pending_approval', 'expired', now, { summary: 'approval expired' })
@@ -246,8 +243,8 @@ export class ApprovalService {
           const outcome: ApprovalOutcomeView = moved
             ? { outcome: 'expired', at: now }
             : { outcome: 'cancelled', at: now };
-          this.settle(moved ?? d, target, req, outcome, [], now);
-          if (moved) this.releaseRollbackLock(moved, 'coxswain', now);
+          this.thread.settle(moved ?? d, target, req, outcome, [], now);
+          if (moved) this.thread.releaseRollbackLock(moved, 'coxswain', now);
           return moved !== undefined;
         })
         .immediate();
@@ -257,79 +254,5 @@ export class ApprovalService {
       }
     }
     return expired;
-  }
-
-  private settle(
-    d: Deployment,
-    target: Target,
-    req: ApprovalRequest,
-    o: ApprovalOutcomeView,
-    approvedBy: readonly string[],
-    now: number,
-  ) {
-    this.outbox.update(req.messageKey, approvalDecided(this.view(d, target, req, approvedBy), o), now);
-    this.outbox.upsert(
-      { key: threadKeys.parent(d.id), channel: d.channel, deploymentId: d.id, message: this.parent(d, target, now) },
-      now,
-    );
-  }
-
-  /** A rollback that never got approved did not happen: its lock and "bad SHA" mark go with it. */
-  private releaseRollbackLock(d: Deployment, user: string, now: number): void {
-    if (d.kind !== 'rollback') return;
-    const lock = this.locks.get(d.targetKey);
-    if (lock?.kind === 'rollback' && lock.deploymentId === d.id) this.locks.unlock(d.targetKey, user, now, 'release');
-    this.locks.unmarkBad(d.targetKey, d.id);
-  }
-
-  private parent(d: Deployment, target: Target, now: number) {
-    const position = d.state === 'queued' ? this.deployments.position(d) : undefined;
-    return deploymentParent({
-      deployment: d,
-      repo: target.repo,
-      githubWeb: this.deps.githubWeb,
-      now,
-      ...(position ? { position } : {}),
-    });
-  }
-
-  private view(
-    d: Deployment,
-    target: Target,
-    req: Pick<ApprovalRequest, 'context' | 'expiresAt'>,
-    approvedBy: readonly string[],
-  ): ApprovalView {
-    return {
-      deployment: d,
-      repo: target.repo,
-      githubWeb: this.deps.githubWeb,
-      policy: this.policyFor(target),
-      currentSha: req.context.currentSha,
-      commits: req.context.commits,
-      changes: req.context.changes,
-      approvedBy,
-      expiresAt: req.expiresAt,
-    };
-  }
-
-  private targetOf(d: Deployment): Target {
-    const found = findTarget(this.deps.config, d.service, d.environment);
-    // A target removed from config after its deployment was queued: nobody is listed, so nobody can approve.
-    if (!found.ok) throw new Error(`deployment #${d.id}: ${found.message}`);
-    return found.target;
-  }
-}
-
-function settledMessage(d: Deployment, req: ApprovalRequest): string {
-  const at = req.decidedAt ? ` at ${clockTime(req.decidedAt).plain}` : '';
-  switch (req.outcome) {
-    case 'approved':
-      return `Deploy #${d.id} was already approved by ${mention(req.decidedBy ? [req.decidedBy] : [])}${at}.`;
-    case 'rejected':
-      return `Deploy #${d.id} was already rejected by ${mention(req.decidedBy ? [req.decidedBy] : [])}${at}.`;
-    case 'expired':
-      return `The approval request for deploy #${d.id} expired${at}; request the deploy again.`;
-    default:
-      return `Deploy #${d.id} was cancelled${at}.`;
   }
 }
