@@ -9,23 +9,18 @@ import { recoveryFor } from './adapters/cloudformation-recovery.js';
 import type { ApprovalService } from './approvals.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { type ActionResult, DeploymentActions, type Enqueued, ROLLBACK_PRIORITY } from './deployment-actions.js';
 import { checkDeployer } from './domain/approval-rules.js';
 import { chooseRollbackTarget, parseRollbackArg } from './domain/rollback-target.js';
 import { findTarget, type Target } from './domain/targets.js';
 import type { LockService } from './locks.js';
 import type { Logger } from './logger.js';
-import { type DeploymentAction, DeploymentActionsRepo } from './store/approvals-repo.js';
 import type { Db } from './store/db.js';
 import type { Deployment } from './store/deployment-row.js';
 import { DeploymentsRepo } from './store/deployments-repo.js';
-import { OutboxRepo } from './store/outbox-repo.js';
-import { deploymentParent } from './views/deployment-parent.js';
 import { actionNotes } from './views/failure-actions.js';
-import type { SlackMessage } from './views/slack-message.js';
-import { threadKeys } from './views/thread-keys.js';
 
-/** Rollbacks go ahead of normal deploys queued for the same target. */
-export const ROLLBACK_PRIORITY = 100;
+export { type ActionResult, ROLLBACK_PRIORITY } from './deployment-actions.js';
 
 export interface RollbackDeps {
   db: Db;
@@ -38,19 +33,13 @@ export interface RollbackDeps {
   githubWeb: string;
 }
 
-export type ActionResult = { ok: true; message: string; deployment?: Deployment } | { ok: false; message: string };
-
-type Enqueued = { deployment: Deployment; merged: boolean };
-
 export class RollbackService {
   private readonly deployments: DeploymentsRepo;
-  private readonly outbox: OutboxRepo;
-  private readonly actions: DeploymentActionsRepo;
+  private readonly support: DeploymentActions;
 
   constructor(private readonly deps: RollbackDeps) {
     this.deployments = new DeploymentsRepo(deps.db);
-    this.outbox = new OutboxRepo(deps.db);
-    this.actions = new DeploymentActionsRepo(deps.db);
+    this.support = new DeploymentActions(deps);
   }
 
   /** `/rollback <service> <environment> [sha | deployment id]`. */
@@ -76,7 +65,7 @@ export class RollbackService {
 
   /** The deploy_rollback button of a stall or failure reply. */
   async rollbackButton(deploymentId: number, user: string, requestId?: string): Promise<ActionResult> {
-    const loaded = this.load(deploymentId, user, 'roll back this target');
+    const loaded = this.support.load(deploymentId, user, 'roll back this target');
     if (!loaded.ok) return loaded;
     const { d, target } = loaded;
     switch (d.state) {
@@ -86,7 +75,7 @@ export class RollbackService {
       case 'cancelling':
         return {
           ok: false,
-          message: `Deploy #${d.id} is already being rolled back${this.byWhom(d.id, 'cancel_update')}.`,
+          message: `Deploy #${d.id} is already being rolled back${this.support.byWhom(d.id, 'cancel_update')}.`,
         };
       case 'failed': {
         if (d.failure?.phase === 'stack_update') {
@@ -107,71 +96,14 @@ export class RollbackService {
     }
   }
 
-  /** deploy_keep_waiting: clears the stall once and says who chose to wait; the runner restarts its stall clock. */
+  /** deploy_keep_waiting (deployment-actions.ts). */
   keepWaiting(deploymentId: number, user: string): ActionResult {
-    const loaded = this.load(deploymentId, user, 'act on this deployment');
-    if (!loaded.ok) return loaded;
-    const now = this.deps.clock.now();
-    return this.deps.db
-      .transaction((): ActionResult => {
-        const d = this.deployments.get(deploymentId)!;
-        if (d.state !== 'building' && d.state !== 'deploying')
-          return { ok: false, message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; nothing is waiting.` };
-        if (d.stalledAt === null)
-          return {
-            ok: false,
-            message: `Deploy #${d.id} is not stalled now${this.byWhom(d.id, 'keep_waiting', 'chose to keep waiting')}.`,
-          };
-        if (!this.deployments.update(d.id, d.state, now, { stalledAt: null }))
-          return { ok: false, message: `Deploy #${d.id} just changed state; try again.` };
-        this.record(d.id, 'keep_waiting', user, null, now);
-        this.note(d, `keep-waiting-${now}`, actionNotes.keepWaiting(user, this.deps.config.timing.stallMinutes), now);
-        return { ok: true, message: `OK, waiting on deploy #${d.id}.`, deployment: d };
-      })
-      .immediate();
+    return this.support.keepWaiting(deploymentId, user);
   }
 
-  /** deploy_retry: queues the same SHA again as a new deployment (with the approvals a deploy needs). */
-  async retry(deploymentId: number, user: string, requestId?: string): Promise<ActionResult> {
-    const loaded = this.load(deploymentId, user, 'deploy to this target');
-    if (!loaded.ok) return loaded;
-    const { d, target } = loaded;
-    if (!['failed', 'cancelled', 'expired'].includes(d.state)) {
-      return {
-        ok: false,
-        message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; only a failed or cancelled deployment can be retried.`,
-      };
-    }
-    const gate = this.deps.locks.gate(target, d.sha, { user, forced: false });
-    if (!gate.ok) return { ok: false, message: gate.reply.text };
-    const context = this.deps.approvals.needsApproval(target)
-      ? await this.deps.approvals.gatherContext(target, d.sha)
-      : {};
-    const now = this.deps.clock.now();
-    const res = this.deps.db.transaction((): Enqueued => {
-      const e = this.enqueue(
-        target,
-        {
-          kind: 'deploy',
-          ref: d.ref,
-          sha: d.sha,
-          user,
-          priority: d.kind === 'rollback' ? ROLLBACK_PRIORITY : 0,
-          rollbackOf: d.rollbackOf,
-          requestId,
-        },
-        context,
-        now,
-      );
-      if (!e.merged) this.record(d.id, 'retry', user, `#${e.deployment.id}`, now);
-      this.note(d, `retry-${e.deployment.id}`, actionNotes.retried(user, e.deployment.id, d.sha, e.merged), now);
-      return e;
-    })();
-    const locked = this.deps.locks.queuedNotice(target, res.deployment.id);
-    const base = res.merged
-      ? `Joined deploy #${res.deployment.id}, already queued for the same commit.`
-      : `Queued deploy #${res.deployment.id} to retry.`;
-    return { ok: true, message: locked ? `${base}\n${locked.text}` : base, deployment: res.deployment };
+  /** deploy_retry (deployment-actions.ts). */
+  retry(deploymentId: number, user: string, requestId?: string): Promise<ActionResult> {
+    return this.support.retry(deploymentId, user, requestId);
   }
 
   private async stopActive(d: Deployment, target: Target, user: string): Promise<ActionResult> {
@@ -180,8 +112,8 @@ export class RollbackService {
       // The stack was not touched yet: the runner stops the build when it sees `cancelling`.
       const moved = this.deployments.transition(d.id, 'building', 'cancelling', now, { stalledAt: null });
       if (!moved) return { ok: false, message: `Deploy #${d.id} moved on before your click; look at its thread.` };
-      this.record(d.id, 'cancel_update', user, 'build', now);
-      this.note(d, `cancel-${now}`, actionNotes.buildCancelling(user), now);
+      this.support.record(d.id, 'cancel_update', user, 'build', now);
+      this.support.note(d, `cancel-${now}`, actionNotes.buildCancelling(user), now);
       return { ok: true, message: `Cancelling deploy #${d.id}.`, deployment: moved };
     }
     const res = await this.deps.recovery.recover(
@@ -193,10 +125,10 @@ export class RollbackService {
     if (!moved)
       return {
         ok: false,
-        message: `Deploy #${d.id} is already being rolled back${this.byWhom(d.id, 'cancel_update')}.`,
+        message: `Deploy #${d.id} is already being rolled back${this.support.byWhom(d.id, 'cancel_update')}.`,
       };
-    this.record(d.id, 'cancel_update', user, res.status, now);
-    this.note(d, `cancel-${now}`, actionNotes.cancelling(user, target.stack.name), now);
+    this.support.record(d.id, 'cancel_update', user, res.status, now);
+    this.support.note(d, `cancel-${now}`, actionNotes.cancelling(user, target.stack.name), now);
     this.deps.logger.info({ deploymentId: d.id, user, stack: target.stack.name }, 'CancelUpdateStack requested');
     return {
       ok: true,
@@ -221,13 +153,13 @@ export class RollbackService {
     const now = this.deps.clock.now();
     const action = op === 'continue_rollback' ? 'continue_rollback' : 'rollback_stack';
     this.deps.db.transaction(() => {
-      this.record(d.id, action, user, res.status, now);
+      this.support.record(d.id, action, user, res.status, now);
       this.deps.locks.lockForRollback(target, { user, badSha: d.sha, deploymentId: d.id });
       const note =
         op === 'continue_rollback'
           ? actionNotes.continueRollback(user, target.stack.name)
           : actionNotes.rollbackStack(user, target.stack.name);
-      this.note(d, `${action}-${now}`, note, now);
+      this.support.note(d, `${action}-${now}`, note, now);
     })();
     this.deps.logger.info({ deploymentId: d.id, user, op, status: res.status }, 'stack recovery requested');
     return {
@@ -263,7 +195,7 @@ export class RollbackService {
     const context = needsApproval ? await this.deps.approvals.gatherContext(target, to.sha) : {};
     const now = this.deps.clock.now();
     const res = this.deps.db.transaction((): Enqueued => {
-      const e = this.enqueue(
+      const e = this.support.enqueue(
         target,
         {
           kind: 'rollback',
@@ -279,8 +211,8 @@ export class RollbackService {
       );
       if (!e.merged) {
         this.deps.locks.lockForRollback(target, { user, badSha: bad.sha, deploymentId: e.deployment.id });
-        this.record(bad.id, 'rollback', user, `#${e.deployment.id} → ${to.sha}`, now);
-        this.note(
+        this.support.record(bad.id, 'rollback', user, `#${e.deployment.id} → ${to.sha}`, now);
+        this.support.note(
           bad,
           `rollback-${e.deployment.id}`,
           actionNotes.rollbackQueued(user, e.deployment.id, bad.sha, to.sha, needsApproval),
@@ -294,97 +226,5 @@ export class RollbackService {
       ? `Rollback #${res.deployment.id} to ${to.sha.slice(0, 7)} is already queued; you joined it.`
       : `Queued rollback #${res.deployment.id} of \`${target.key}\` from ${bad.sha.slice(0, 7)} to ${to.sha.slice(0, 7)} (deploy #${to.id})${needsApproval ? '; it needs approval' : ''}.`;
     return { ok: true, message: locked ? `${base}\n${locked.text}` : base, deployment: res.deployment };
-  }
-
-  private enqueue(
-    target: Target,
-    n: {
-      kind: 'deploy' | 'rollback';
-      ref: string;
-      sha: string;
-      user: string;
-      priority: number;
-      rollbackOf: number | null;
-      requestId?: string | undefined;
-    },
-    context: Awaited<ReturnType<ApprovalService['gatherContext']>>,
-    now: number,
-  ): Enqueued {
-    const pending = this.deps.approvals.needsApproval(target);
-    const r = this.deployments.enqueue(
-      {
-        kind: n.kind,
-        service: target.service,
-        environment: target.environment,
-        targetKey: target.key,
-        ref: n.ref,
-        sha: n.sha,
-        requestedBy: n.user,
-        channel: target.channel,
-        state: pending ? 'pending_approval' : 'queued',
-        priority: n.priority,
-        rollbackOf: n.rollbackOf,
-        ...(n.requestId ? { requestId: n.requestId } : {}),
-      },
-      now,
-    );
-    if (r.outcome === 'created') {
-      const d = r.deployment;
-      const position = d.state === 'queued' ? this.deployments.position(d) : undefined;
-      const parent = deploymentParent({
-        deployment: d,
-        repo: target.repo,
-        githubWeb: this.deps.githubWeb,
-        now,
-        ...(position ? { position } : {}),
-      });
-      this.outbox.post({ key: threadKeys.parent(d.id), channel: d.channel, deploymentId: d.id, message: parent }, now);
-      if (pending) this.deps.approvals.request(d, context);
-    }
-    return { deployment: r.deployment, merged: r.outcome !== 'created' };
-  }
-
-  private load(
-    id: number,
-    user: string,
-    what: string,
-  ): { ok: true; d: Deployment; target: Target } | { ok: false; message: string } {
-    const d = this.deployments.get(id);
-    if (!d) return { ok: false, message: `There is no deployment #${id}.` };
-    const found = findTarget(this.deps.config, d.service, d.environment);
-    if (!found.ok) return { ok: false, message: found.message };
-    const allowed = checkDeployer(found.target.env, user, what);
-    if (!allowed.ok) return allowed;
-    return { ok: true, d, target: found.target };
-  }
-
-  private record(
-    deploymentId: number,
-    action: DeploymentAction['action'],
-    user: string,
-    detail: string | null,
-    at: number,
-  ) {
-    this.actions.record({ deploymentId, action, user, detail, at });
-  }
-
-  private byWhom(id: number, action: DeploymentAction['action'], verb = 'asked'): string {
-    const last = this.actions.lastAt(id, action);
-    return last ? ` (<@${last.user}> ${verb})` : '';
-  }
-
-  /** A reply in the deployment's thread, when that thread exists. */
-  private note(d: Deployment, name: string, message: SlackMessage, now: number): void {
-    if (!this.outbox.has(threadKeys.parent(d.id))) return;
-    this.outbox.post(
-      {
-        key: threadKeys.reply(d.id, name),
-        channel: d.channel,
-        threadKey: threadKeys.parent(d.id),
-        deploymentId: d.id,
-        message,
-      },
-      now,
-    );
   }
 }
