@@ -104,7 +104,11 @@ export class CloudFormationAdapter {
     }
   }
 
-  /** UPDATE change set on the previous template: configured parameters set, every other one kept. */
+  /**
+   * Without a template: UPDATE on the previous template, configured parameters set, every other one kept.
+   * With `templateUrl` (mode template, or a first deploy): that template and the configured parameters only — the
+   * URL form works for templates above the inline size limit. CREATE has no previous template or values to keep.
+   */
   async createChangeSet(i: {
     region: string | undefined;
     stackName: string;
@@ -113,18 +117,22 @@ export class CloudFormationAdapter {
     parameters: Record<string, string>;
     existingKeys: string[];
     description: string;
+    type?: 'CREATE' | 'UPDATE';
+    templateUrl?: string | null;
   }): Promise<string | null> {
     const params: Parameter[] = Object.entries(i.parameters).map(([k, v]) => ({ ParameterKey: k, ParameterValue: v }));
-    for (const k of i.existingKeys) {
-      if (!Object.hasOwn(i.parameters, k)) params.push({ ParameterKey: k, UsePreviousValue: true });
+    if (!i.templateUrl) {
+      for (const k of i.existingKeys) {
+        if (!Object.hasOwn(i.parameters, k)) params.push({ ParameterKey: k, UsePreviousValue: true });
+      }
     }
     const out = await this.budget.run(() =>
       this.cfn(i.region).send(
         new CreateChangeSetCommand({
           StackName: i.stackName,
           ChangeSetName: i.changeSetName,
-          ChangeSetType: 'UPDATE',
-          UsePreviousTemplate: true,
+          ChangeSetType: i.type ?? 'UPDATE',
+          ...(i.templateUrl ? { TemplateURL: i.templateUrl } : { UsePreviousTemplate: true }),
           Parameters: params,
           ClientToken: i.token,
           Description: i.description.slice(0, 1024),

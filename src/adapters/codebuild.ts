@@ -87,3 +87,30 @@ export class CodeBuildAdapter {
     return b ? toInfo(b) : undefined;
   }
 }
+
+export type TemplateLocation = { ok: true; url: string } | { ok: false; reason: string };
+
+/**
+ * The https S3 URL of one file among a build's artifacts. CodeBuild reports `artifacts.location` as an S3 ARN
+ * (arn:aws:s3:::bucket/path); with packaging NONE the files sit under it. A zip cannot be read by CloudFormation.
+ */
+export function templateUrlFromArtifacts(
+  location: string | null,
+  artifactPath: string,
+  region: string,
+): TemplateLocation {
+  if (!location) {
+    return { ok: false, reason: 'the build reported no artifact location: give the CodeBuild project S3 artifacts' };
+  }
+  const m = /^arn:aws[a-z-]*:s3:::([^/]+)\/?(.*)$/.exec(location);
+  if (!m) return { ok: false, reason: `unexpected artifact location ${location} (expected an S3 ARN)` };
+  const [, bucket, prefix] = m as unknown as [string, string, string];
+  if (/\.zip$/i.test(prefix)) {
+    return {
+      ok: false,
+      reason: `the build's artifacts are a zip (${location}): set the project's artifacts packaging to NONE so the template can be read`,
+    };
+  }
+  const key = [...prefix.split('/'), ...artifactPath.split('/')].filter((p) => p.length > 0);
+  return { ok: true, url: `https://${bucket}.s3.${region}.amazonaws.com/${key.map(encodeURIComponent).join('/')}` };
+}

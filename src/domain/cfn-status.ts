@@ -18,9 +18,12 @@ export function classifyStack(status: string | undefined): StackPhase {
   return 'stable';
 }
 
-/** The end of OUR update: UPDATE_COMPLETE succeeded; a rollback or any *_FAILED failed; anything else: keep polling. */
+/**
+ * The end of OUR operation: UPDATE_COMPLETE (or CREATE_COMPLETE for a first deploy) succeeded; a rollback or any
+ * *_FAILED failed; anything else: keep polling.
+ */
 export function updateOutcome(status: string | undefined): 'succeeded' | 'failed' | 'running' {
-  if (status === 'UPDATE_COMPLETE') return 'succeeded';
+  if (status === 'UPDATE_COMPLETE' || status === 'CREATE_COMPLETE') return 'succeeded';
   const c = classifyStack(status);
   if (c === 'rolled_back' || c === 'failed') return 'failed';
   return 'running';

@@ -1,8 +1,11 @@
+import { templateUrlFromArtifacts } from '../adapters/codebuild.js';
 import type { Target } from '../domain/targets.js';
-import type { Deployment } from '../store/deployment-row.js';
+import type { Deployment, Failure } from '../store/deployment-row.js';
+import type { NewStack } from '../store/stacks-repo.js';
 import { buildFinishedReply, buildStartedReply } from '../views/thread-replies.js';
-import { failDeployment, mutate, type RunContext, type StepOutcome, updateActive } from './run-context.js';
-import { needsBuild } from './run-plan.js';
+import { finishBuildDeploy, watchStacks } from './run-build-deploy.js';
+import { failDeployment, linkRegion, mutate, type RunContext, type StepOutcome, updateActive } from './run-context.js';
+import { needsBuild, plannedStacks } from './run-plan.js';
 
 export interface BuildStepOptions {
   githubWeb: string;
@@ -46,6 +49,8 @@ export async function stepBuild(
       .transaction(() => {
         // Kept even if a cancel moved the deployment meanwhile: the cancel must know which build to stop.
         if (!updateActive(ctx, d, { buildId: b.id, buildLogUrl: b.logUrl })) return;
+        // Mode build: the stacks to follow while the build deploys them.
+        if (target.mode === 'build') ctx.stacks.ensure(d.id, plannedStacks(ctx, d, target));
         ctx.phases.start(d.id, d.targetKey, 'build', now);
         ctx.reporter.reply(d, 'build-started', buildStartedReply(project, b.logUrl));
       })
@@ -58,46 +63,58 @@ export async function stepBuild(
   const now = ctx.clock.now();
   if (!b) return failDeployment(ctx, d, { phase: 'build', reason: `CodeBuild no longer knows build ${d.buildId}` });
   if (b.logUrl && b.logUrl !== d.buildLogUrl) ctx.repo.update(d.id, 'building', now, { buildLogUrl: b.logUrl });
-  if (b.status === 'IN_PROGRESS') return 'waiting';
-  if (b.status !== 'SUCCEEDED') {
-    const phase = b.failedPhase;
-    const reason = phase
-      ? `${phase.type} phase ${phase.status}${phase.message ? `: ${phase.message}` : ''}`
-      : `build ${b.status}`;
-    return failDeployment(
-      ctx,
-      { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl },
-      {
-        phase: 'build',
-        reason,
-        status: b.status,
-        ...(b.logUrl ? { link: b.logUrl } : {}),
-      },
-    );
+  const deploys = target.mode === 'build';
+  if (b.status === 'IN_PROGRESS') {
+    if (!deploys) return 'waiting';
+    return (await watchStacks(ctx, d, target, b.startTime ?? d.startedAt ?? now)) ? 'progressed' : 'waiting';
   }
-
-  const startedAt = b.startTime ?? d.startedAt ?? now;
-  const durationMs = (b.endTime ?? now) - startedAt;
+  const failed: Failure | null =
+    b.status === 'SUCCEEDED'
+      ? null
+      : {
+          phase: 'build',
+          reason: b.failedPhase
+            ? `${b.failedPhase.type} phase ${b.failedPhase.status}${b.failedPhase.message ? `: ${b.failedPhase.message}` : ''}`
+            : `build ${b.status}`,
+          status: b.status,
+          ...(b.logUrl ? { link: b.logUrl } : {}),
+        };
+  const finished = buildFinishedReply({
+    durationMs: (b.endTime ?? now) - (b.startTime ?? d.startedAt ?? now),
+    sha: d.sha,
+    builtSha: b.resolvedSourceVersion,
+    repo: target.repo,
+    githubWeb: o.githubWeb,
+    logUrl: b.logUrl,
+  });
   if (b.resolvedSourceVersion && b.resolvedSourceVersion !== d.sha) {
     ctx.logger.warn({ deploymentId: d.id, expected: d.sha, built: b.resolvedSourceVersion }, 'build SHA mismatch');
+  }
+  if (deploys) {
+    // The build's end is not the deployment's: the stacks it changed decide too.
+    if (!failed) ctx.reporter.reply(d, 'build-finished', finished);
+    return finishBuildDeploy(ctx, d, target, b, failed);
+  }
+  if (failed) return failDeployment(ctx, { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl }, failed);
+
+  // Mode template: the change sets use the template this build produced (never one from another build).
+  let stacks: NewStack[] | undefined;
+  if (target.mode === 'template') {
+    stacks = [];
+    for (const p of plannedStacks(ctx, d, target)) {
+      const artifact = target.stacks.find((t) => t.name === p.stackName)?.template ?? '';
+      const loc = templateUrlFromArtifacts(b.artifactLocation, artifact, linkRegion(ctx, target));
+      if (!loc.ok) return failDeployment(ctx, d, { phase: 'build', reason: `template ${artifact}: ${loc.reason}` });
+      stacks.push({ ...p, templateUrl: loc.url });
+    }
   }
   ctx.db
     .transaction(() => {
       const next = ctx.repo.transition(d.id, 'building', 'deploying', now, { buildLogUrl: b.logUrl ?? d.buildLogUrl });
       if (!next) return;
+      if (stacks) ctx.stacks.ensure(d.id, stacks);
       ctx.phases.end(d.id, 'build', 'succeeded', now);
-      ctx.reporter.reply(
-        next,
-        'build-finished',
-        buildFinishedReply({
-          durationMs,
-          sha: d.sha,
-          builtSha: b.resolvedSourceVersion,
-          repo: target.repo,
-          githubWeb: o.githubWeb,
-          logUrl: b.logUrl,
-        }),
-      );
+      ctx.reporter.reply(next, 'build-finished', finished);
       ctx.reporter.stateChanged(next);
     })
     .immediate();

@@ -63,6 +63,8 @@ export async function mutate<T>(fn: () => Promise<T>): Promise<{ ok: true; value
 export interface FinishExtras {
   cascadeCount?: number;
   stackUrl?: string | null;
+  /** A line after the reason (e.g. a failed first create: the stack must be deleted before the next try). */
+  detail?: string;
   /** More writes that belong to the same transaction (e.g. the stack row and the root cause reply). */
   inTx?: () => void;
 }
@@ -93,6 +95,7 @@ export function failDeployment(
           logUrl: next.buildLogUrl,
           stackUrl: extras.stackUrl ?? null,
           actions: failureActions(next.id),
+          ...(extras.detail ? { detail: extras.detail } : {}),
         }),
       );
       ctx.reporter.stateChanged(next);

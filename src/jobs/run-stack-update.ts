@@ -1,3 +1,4 @@
+import type { TailEvent } from '../adapters/cloudformation.js';
 import { updateOutcome } from '../domain/cfn-status.js';
 import { findRootCause } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
@@ -21,12 +22,49 @@ export function operationTokens(token: string, opToken?: string | null): Set<str
   return tokens;
 }
 
+const NESTED_DEPTH = 3;
+
+/**
+ * A nested stack's parent only says "Embedded stack … was not successfully updated" (a cascade): the first real
+ * failure is among the nested stack's own events. For each failed AWS::CloudFormation::Stack resource, read the
+ * nested stack (its physical id) since our operation began and return its failures, to be stored with the parent's
+ * events so root-cause analysis sees them. Nested operations are driven by the parent, so time bounds them.
+ */
+async function nestedFailures(
+  ctx: RunContext,
+  target: Target,
+  stackName: string,
+  events: readonly TailEvent[],
+  notBefore: number,
+  depth = 1,
+): Promise<TailEvent[]> {
+  const out: TailEvent[] = [];
+  const nested = events.filter(
+    (e) =>
+      e.resourceType === 'AWS::CloudFormation::Stack' &&
+      e.logicalId !== stackName &&
+      e.status.endsWith('_FAILED') &&
+      e.physicalId?.startsWith('arn:'),
+  );
+  for (const n of nested) {
+    const tail = await ctx.cfn.tailEvents(target.region, n.physicalId!, null, notBefore);
+    const failed = tail.events.filter((e) => e.status.endsWith('_FAILED'));
+    out.push(...failed);
+    if (depth < NESTED_DEPTH) {
+      const childName = /:stack\/([^/]+)\//.exec(n.physicalId!)?.[1] ?? n.physicalId!;
+      out.push(...(await nestedFailures(ctx, target, childName, failed, notBefore, depth + 1)));
+    }
+  }
+  return out;
+}
+
 /** Tails the stack's events once: stores ours (INSERT OR IGNORE), advances last_event_id, posts a new root cause. */
-async function readEvents(ctx: RunContext, d: Deployment, target: Target, position: number, url: string) {
+export async function readEvents(ctx: RunContext, d: Deployment, target: Target, position: number, url: string) {
   const s = ctx.stacks.get(d.id, position)!;
   const tail = await ctx.cfn.tailEvents(target.region, s.stackName, s.lastEventId, (s.startedAt ?? 0) - TAIL_SLACK_MS);
   const tokens = operationTokens(d.token, s.opToken);
   const mine = tail.events.filter((e) => e.token !== null && tokens.has(e.token));
+  mine.push(...(await nestedFailures(ctx, target, s.stackName, mine, (s.startedAt ?? 0) - TAIL_SLACK_MS)));
   const now = ctx.clock.now();
   return ctx.db
     .transaction(() => {
@@ -138,6 +176,15 @@ export async function pollUpdate(ctx: RunContext, d: Deployment, target: Target,
           stackName: s.stackName,
           link: url,
         },
-    { cascadeCount: cascades.length, stackUrl: url, inTx },
+    {
+      cascadeCount: cascades.length,
+      stackUrl: url,
+      inTx,
+      ...(stack.status === 'ROLLBACK_COMPLETE' || stack.status === 'ROLLBACK_FAILED'
+        ? {
+            detail: `The first create of \`${s.stackName}\` failed and left it ${stack.status}: delete the stack before the next try.`,
+          }
+        : {}),
+    },
   );
 }

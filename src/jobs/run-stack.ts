@@ -52,12 +52,19 @@ export async function stepStacks(ctx: RunContext, d: Deployment, target: Target)
 
 async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s: DeploymentStack) {
   const stack = await ctx.cfn.describeStack(target.region, s.stackName);
-  if (!stack) {
-    return failDeployment(ctx, d, {
-      phase: 'changeset',
-      reason: `stack ${s.stackName} does not exist`,
-      stackName: s.stackName,
-    });
+  const fail = (reason: string) => failDeployment(ctx, d, { phase: 'changeset', reason, stackName: s.stackName });
+  if (stack?.status === 'ROLLBACK_COMPLETE' || stack?.status === 'ROLLBACK_FAILED') {
+    return fail(
+      `stack ${s.stackName} is ${stack.status} after a failed first deploy: delete it before the next try (CloudFormation cannot update it)`,
+    );
+  }
+  // No stack yet (or only an unexecuted CREATE change set of ours: REVIEW_IN_PROGRESS) → a first deploy.
+  const type = !stack || stack.status === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
+  const templateUrl = s.templateUrl ?? target.stacks.find((t) => t.name === s.stackName)?.templateUrl ?? null;
+  if (type === 'CREATE' && !templateUrl) {
+    return fail(
+      `stack ${s.stackName} does not exist yet, and mode ${target.mode} only changes the parameters of an existing stack's template: create it first, set \`templateUrl\` on the stack in the config, or use mode template`,
+    );
   }
   const name = changeSetName(d, s.position);
   const created = await mutate(() =>
@@ -67,14 +74,14 @@ async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s
       changeSetName: name,
       token: d.token,
       parameters: s.parameters,
-      existingKeys: stack.parameterKeys,
+      existingKeys: stack?.parameterKeys ?? [],
+      type,
+      templateUrl,
       description: `Coxswain deployment #${d.id}: ${d.service} ${d.environment} ${d.sha}`,
     }),
   );
   // A crash after CreateChangeSet but before saving it: the deterministic name finds the existing one.
-  if (!created.ok && !/AlreadyExists/.test(created.reason)) {
-    return failDeployment(ctx, d, { phase: 'changeset', reason: created.reason, stackName: s.stackName });
-  }
+  if (!created.ok && !/AlreadyExists/.test(created.reason)) return fail(created.reason);
   const now = ctx.clock.now();
   ctx.db
     .transaction(() => {
@@ -82,7 +89,8 @@ async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s
         status: 'changeset',
         changeSetName: name,
         ...(created.ok && created.value ? { changeSetId: created.value } : {}),
-        stackStatus: stack.status,
+        ...(stack ? { stackStatus: stack.status } : {}),
+        changeSetType: type,
         startedAt: now,
       });
       ctx.phases.start(d.id, d.targetKey, 'changeset', now);

@@ -83,7 +83,7 @@ export interface ResultInput {
   cascadeCount?: number;
   logUrl?: string | null;
   stackUrl?: string | null;
-  /** Cancelled: what the cancel did (e.g. "`api-prod` rolled back to its previous state"). */
+  /** Cancelled: what the cancel did; failed: a line after the reason (e.g. a stack to delete before the next try). */
   detail?: string;
   /** Failure: the retry / roll back buttons (views/failure-actions.ts). */
   actions?: ActionsBlock;
@@ -118,8 +118,9 @@ function resultBody(i: ResultInput): SlackMessage {
     f?.link ? link(f.link, 'stack events') : i.stackUrl ? link(i.stackUrl, 'stack events') : null,
   ].filter((l): l is string => l !== null);
   const reason = esc(f?.reason ?? 'unknown');
+  const detail = i.detail ? `\n:warning: ${i.detail}` : '';
   return reply(
-    `:x: *Failed* in ${phase.replace('_', ' ')}${took}:${what}\n>${reason}${cascades}${links.length ? `\n${links.join(' · ')}` : ''}`,
+    `:x: *Failed* in ${phase.replace('_', ' ')}${took}:${what}\n>${reason}${cascades}${detail}${links.length ? `\n${links.join(' · ')}` : ''}`,
     `Failed in ${phase}: ${f?.logicalId ? `${f.logicalId}: ` : ''}${f?.reason ?? 'unknown'}`,
   );
 }

@@ -160,7 +160,12 @@ describe('resume after a crash', () => {
     h.cfn.stackStatus.delete('web-staging');
     const d = h.enqueue('web', 'staging');
     await h.tickUntil(() => h.get(d.id).state === 'failed');
-    expect(h.get(d.id).failure).toMatchObject({ phase: 'changeset', reason: 'stack web-staging does not exist' });
-    expect(h.reply(d.id, 'result')!.blocks).toContain('stack web-staging does not exist');
+    expect(h.get(d.id).failure).toMatchObject({
+      phase: 'changeset',
+      reason: expect.stringContaining('stack web-staging does not exist yet'),
+    });
+    // Mode parameters has no template to create it from: the reply says how to fix that.
+    expect(h.reply(d.id, 'result')!.blocks).toContain('set `templateUrl` on the stack');
+    expect(h.cfn.count('CreateChangeSet')).toBe(0);
   });
 });
