@@ -53,7 +53,8 @@ export class ProgressHook {
       return;
     }
     const phases = this.phasesOf(d);
-    if (!phases) return;
+    // Replies need their thread: /deploy (or the runner's reporter) posts the parent first.
+    if (!phases || !this.outbox.has(threadKeys.parent(d.id))) return;
     this.progress(ctx, phases);
     this.stall(ctx, phases);
   };

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { Deployment } from '../../src/store/deployment-row.js';
+import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
+import { deploymentParent } from '../../src/views/deployment-parent.js';
+import { FakeClock } from '../helpers/clock.js';
+import { testDb } from '../helpers/db.js';
+
+function queued(waitReason: string): Deployment {
+  const db = testDb();
+  const clock = new FakeClock();
+  const repo = new DeploymentsRepo(db);
+  const d = repo.enqueue(
+    {
+      kind: 'deploy',
+      service: 'api',
+      environment: 'staging',
+      targetKey: 'api/staging',
+      ref: 'feature_x',
+      sha: 'abc1234def5678abc1234def5678abc1234def56',
+      requestedBy: 'U05',
+      channel: 'C0DEPLOYS',
+      state: 'queued',
+    },
+    clock.now(),
+  ).deployment;
+  repo.update(d.id, 'queued', clock.now(), { waitReason });
+  return repo.get(d.id)!;
+}
+
+describe('deployment parent', () => {
+  it('keeps underscores and asterisks of data in the plain-text fallback', () => {
+    const d = queued('stack api-staging is UPDATE_IN_PROGRESS (started outside Coxswain)');
+    const m = deploymentParent({
+      deployment: d,
+      repo: { owner: 'acme', name: 'api' },
+      githubWeb: 'https://github.com',
+      now: 0,
+      position: 1,
+      etaMs: 4 * 60_000,
+    });
+    expect(m.text).toBe(
+      'Deploy #1 api → staging · abc1234 (feature_x) · queued · position 1 · stack api-staging is UPDATE_IN_PROGRESS (started outside Coxswain) · ETA ~4 min',
+    );
+    expect(JSON.stringify(m.blocks)).toContain('UPDATE_IN_PROGRESS');
+  });
+});
