@@ -186,4 +186,41 @@ describe('integration: approvals, locks and stall buttons through the real compo
     await h.deliver();
     expect(h.slack.messages.some((m) => m.metadata?.event_payload.key.startsWith('d1:cancel-'))).toBe(true);
   });
+
+  it('an unanswered approval request expires through the expiry job and loses its buttons', async () => {
+    const h = (t = new Integration());
+    githubCommit('acme/api', 'main', SHA);
+    await h.send('/deploy', 'api production', 'U01');
+    await h.deliver();
+    const request = h.posted('d1:approval')!;
+
+    h.clock.advance(59 * 60_000);
+    expect(h.rt.workers.approvalExpiry.tick()).toBe(0);
+    h.clock.advance(2 * 60_000);
+    expect(h.rt.workers.approvalExpiry.tick()).toBe(1);
+    expect(h.get(1).state).toBe('expired');
+    await h.deliver();
+    const last = h.slack
+      .callsTo('chat.update')
+      .filter((c) => c.body.ts === request.ts)
+      .at(-1)!;
+    expect(JSON.stringify(last.body.blocks)).not.toContain('deploy_approve');
+    expect(`${String(last.body.text)} ${JSON.stringify(last.body.blocks)}`.toLowerCase()).toContain('expired');
+    const late = await h.click('deploy_approve', 'U03', '1');
+    expect(late?.text).toContain('expired');
+  });
+
+  it('/deploy-status health previews the real health digest, and post queues it once through the outbox', async () => {
+    const h = (t = new Integration());
+    const preview = await h.send('/deploy-status', 'health');
+    expect(replyText(preview).toLowerCase()).toContain('health');
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+
+    const posted = await h.send('/deploy-status', 'health post');
+    expect(posted.text).toBe('The health digest is queued for <#C0OPS>.');
+    await h.deliver();
+    const digest = h.slack.messages.filter((m) => m.channel === 'C0OPS' && !m.threadTs);
+    expect(digest).toHaveLength(1);
+    expect(h.shown(digest[0]).toLowerCase()).toContain('health');
+  });
 });
