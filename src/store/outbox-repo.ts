@@ -72,7 +72,14 @@ export interface PostInput {
  * so a message exists if and only if the change happened.
  */
 export class OutboxRepo {
-  constructor(private readonly db: Db) {}
+  // Read on every /deploy-status and many thread writes: prepared once.
+  private readonly hasStmt;
+  private readonly deadStmt;
+
+  constructor(private readonly db: Db) {
+    this.hasStmt = db.prepare('SELECT 1 FROM slack_messages WHERE key = ?');
+    this.deadStmt = db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state = 'dead'`);
+  }
 
   /** Queues a new message. Returns false when a message with that key already exists (never posted twice). */
   post(input: PostInput, now: number): boolean {
@@ -127,10 +134,10 @@ export class OutboxRepo {
   }
 
   has(key: string): boolean {
-    return this.db.prepare('SELECT 1 FROM slack_messages WHERE key = ?').get(key) !== undefined;
+    return this.hasStmt.get(key) !== undefined;
   }
 
   deadCount(): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state = 'dead'`).get() as { n: number }).n;
+    return (this.deadStmt.get() as { n: number }).n;
   }
 }
