@@ -118,16 +118,23 @@ export class DeployWorker {
     const found = findTarget(this.deps.config, d.service, d.environment);
     if (!found.ok) return;
     const target = found.target;
-    let status: string | undefined;
+    // Every stack of the target must be free: an operation Coxswain did not start on any of them holds the queue.
+    let busy: { name: string; status: string } | undefined;
     try {
-      status = (await this.cfn.describeStack(target.region, target.stack.name))?.status;
+      const statuses = await Promise.all(
+        target.stacks.map(async (s) => ({
+          name: s.name,
+          status: (await this.cfn.describeStack(target.region, s.name))?.status,
+        })),
+      );
+      busy = statuses.find((s): s is { name: string; status: string } => isInProgress(s.status));
     } catch (err) {
       this.deps.logger.warn({ deploymentId: d.id, err: String(err) }, 'cannot check stack before starting; retrying');
       return;
     }
     const now = this.deps.clock.now();
-    if (isInProgress(status)) {
-      const reason = `stack ${target.stack.name} is ${status} (started outside Coxswain)`;
+    if (busy) {
+      const reason = `stack ${busy.name} is ${busy.status} (started outside Coxswain)`;
       if (d.waitReason === reason) return;
       this.deps.db
         .transaction(() => {

@@ -41,7 +41,9 @@ export function needsBuild(ctx: Pick<RunContext, 'repo' | 'stacks' | 'phases'>, 
 export function plannedStacks(ctx: Pick<RunContext, 'repo' | 'stacks'>, d: Deployment, t: Target): NewStack[] {
   const vars = { sha: d.sha, ref: d.ref, env: d.environment, service: d.service };
   const reuse = rollbackSource(ctx, d);
-  return t.stacks.map((s) => {
+  // A rollback undoes what was changed newest first: the last stack deployed goes back first.
+  const order = d.kind === 'rollback' ? [...t.stacks].reverse() : t.stacks;
+  return order.map((s) => {
     const prev = reuse?.stacks.find((r) => r.stackName === s.name);
     if (prev)
       return {

@@ -82,6 +82,11 @@ export class FakeCloudFormation {
     if (!this.events.has(name)) this.events.set(name, []);
   }
 
+  /** Events of a stack known only by id (a nested stack's physical id); DescribeStackEvents accepts either. */
+  addNested(arn: string): void {
+    this.events.set(arn, []);
+  }
+
   /** Appends an event (it becomes the newest). */
   event(
     stackName: string,
@@ -142,6 +147,10 @@ export class FakeCloudFormation {
         });
       }
       case 'CreateChangeSet': {
+        // A CREATE change set makes the stack exist, empty, in REVIEW_IN_PROGRESS (as CloudFormation does).
+        if (params.get('ChangeSetType') === 'CREATE' && !this.stackStatus.has(stack)) {
+          this.addStack(stack, 'REVIEW_IN_PROGRESS', {});
+        }
         if (!this.stackStatus.has(stack)) return missing();
         const name = params.get('ChangeSetName') ?? '';
         if (this.changeSets.has(name))
@@ -160,7 +169,8 @@ export class FakeCloudFormation {
         const cs = this.changeSets.get(name);
         if (!cs) return [404, cfnError('ChangeSetNotFound', `ChangeSet [${name}] does not exist`), xml];
         cs.ExecutionStatus = 'EXECUTE_IN_PROGRESS';
-        this.stackStatus.set(stack, 'UPDATE_IN_PROGRESS');
+        const creating = this.stackStatus.get(stack) === 'REVIEW_IN_PROGRESS';
+        this.stackStatus.set(stack, creating ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS');
         this.onExecute?.(stack, params.get('ClientRequestToken') ?? '');
         return ok({});
       }
@@ -185,6 +195,7 @@ export interface FakeBuild {
   id: string;
   buildStatus: string;
   resolvedSourceVersion?: string;
+  artifacts?: { location: string };
   startTime?: number;
   endTime?: number;
   phases?: { phaseType: string; phaseStatus?: string; contexts?: { statusCode?: string; message?: string }[] }[];

@@ -37,3 +37,37 @@ export const exampleConfigRaw = {
 export function exampleConfig(overrides: (raw: typeof exampleConfigRaw) => unknown = (r) => r): Config {
   return parseConfig(overrides(structuredClone(exampleConfigRaw)), 'test.yml');
 }
+
+/** Services for the deploy modes (issue 7), added to the example: template from the build, build deploys, CREATE. */
+export const deployModesRaw = {
+  infra: {
+    repo: 'acme/infra',
+    mode: 'template',
+    build: { project: 'infra-synth' },
+    stacks: [
+      { name: 'infra-network-{env}', template: 'cdk.out/Network.template.json' },
+      { name: 'infra-app-{env}', parameters: { Version: '{sha}' }, template: 'cdk.out/App.template.json' },
+    ],
+    environments: { staging: {} },
+  },
+  cdk: {
+    repo: 'acme/cdk',
+    mode: 'build',
+    build: { project: 'cdk-deploy' },
+    stacks: [{ name: 'cdk-a-{env}' }, { name: 'cdk-b-{env}' }],
+    environments: { staging: {} },
+  },
+  fresh: {
+    repo: 'acme/fresh',
+    stack: {
+      name: 'fresh-{env}',
+      parameters: { Version: '{sha}' },
+      templateUrl: 'https://templates.s3.us-east-1.amazonaws.com/fresh.yml',
+    },
+    environments: { staging: {} },
+  },
+};
+
+export function modesConfig(): Config {
+  return exampleConfig((r) => ({ ...r, services: { ...r.services, ...structuredClone(deployModesRaw) } }));
+}

@@ -35,11 +35,13 @@ export class Harness {
   readonly repo: DeploymentsRepo;
   worker: DeployWorker;
 
-  constructor(o: { db?: Db; clock?: FakeClock; workerId?: string; deps?: Partial<DeployWorkerDeps> } = {}) {
+  constructor(
+    o: { db?: Db; clock?: FakeClock; workerId?: string; deps?: Partial<DeployWorkerDeps>; config?: Config } = {},
+  ) {
     useFakeAwsCredentials();
     this.clock = o.clock ?? new FakeClock();
     this.db = o.db ?? testDb();
-    this.config = exampleConfig();
+    this.config = o.config ?? exampleConfig();
     this.budget = new AwsBudget({
       clock: this.clock,
       ratePerSecond: 1000,

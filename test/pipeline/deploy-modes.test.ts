@@ -1,0 +1,272 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { StacksRepo } from '../../src/store/stacks-repo.js';
+import { modesConfig } from '../helpers/config.js';
+import { Harness, SHA } from './harness.js';
+
+let h: Harness;
+afterEach(() => h?.close());
+
+const NET = 'infra-network-staging';
+const APP = 'infra-app-staging';
+
+function ev(
+  logical: string,
+  type: string,
+  status: string,
+  token: string | undefined,
+  reason?: string,
+  physical?: string,
+) {
+  return {
+    LogicalResourceId: logical,
+    ResourceType: type,
+    ResourceStatus: status,
+    ...(token ? { ClientRequestToken: token } : {}),
+    ...(reason ? { ResourceStatusReason: reason } : {}),
+    ...(physical ? { PhysicalResourceId: physical } : {}),
+  };
+}
+
+function modes(): Harness {
+  const harness = new Harness({ config: modesConfig() });
+  harness.cfn.addStack(NET, 'UPDATE_COMPLETE', {});
+  harness.cfn.addStack(APP, 'UPDATE_COMPLETE', { Version: 'old' });
+  harness.cfn.addStack('cdk-a-staging', 'UPDATE_COMPLETE', {});
+  harness.cfn.addStack('cdk-b-staging', 'UPDATE_COMPLETE', {});
+  return harness;
+}
+
+async function finishBuild(d: { id: number }, extra: Record<string, unknown> = {}): Promise<void> {
+  await h.worker.tick();
+  Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, {
+    buildStatus: 'SUCCEEDED',
+    resolvedSourceVersion: SHA,
+    ...extra,
+  });
+}
+
+function changeSetReady(d: { id: number }, position: number, changes: unknown[] = []): void {
+  h.cfn.changeSets.set(`coxswain-${d.id}-${position}`, {
+    Status: 'CREATE_COMPLETE',
+    ExecutionStatus: 'AVAILABLE',
+    Changes: changes,
+  });
+}
+
+function stackEnds(stack: string, status: string, token: string): void {
+  h.cfn.event(stack, ev(stack, 'AWS::CloudFormation::Stack', status, token), h.clock.now());
+  h.cfn.stackStatus.set(stack, status);
+}
+
+describe('mode template: change sets from the template the build produced', () => {
+  it('uses the artifact URL, shows the summary with stateful replacements, deploys stacks in order and stops at a failure in the second', async () => {
+    h = modes();
+    const d = h.enqueue('infra', 'staging');
+    await finishBuild(d, { artifacts: { location: 'arn:aws:s3:::artifacts-bucket/infra/build-1' } });
+    await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-1`));
+    const first = h.cfn.calls.find((c) => c.action === 'CreateChangeSet')!.params;
+    expect(first.get('StackName')).toBe(NET);
+    expect(first.get('TemplateURL')).toBe(
+      'https://artifacts-bucket.s3.us-east-1.amazonaws.com/infra/build-1/cdk.out/Network.template.json',
+    );
+    expect(first.get('UsePreviousTemplate')).toBeNull();
+    expect(first.get('ChangeSetType')).toBe('UPDATE');
+    changeSetReady(d, 1, [
+      {
+        Type: 'Resource',
+        ResourceChange: { Action: 'Add', LogicalResourceId: 'Subnet', ResourceType: 'AWS::EC2::Subnet' },
+      },
+      {
+        Type: 'Resource',
+        ResourceChange: {
+          Action: 'Modify',
+          LogicalResourceId: 'Db',
+          ResourceType: 'AWS::RDS::DBInstance',
+          Replacement: 'True',
+        },
+      },
+    ]);
+    await h.tickUntil(() => h.cfn.count('ExecuteChangeSet') === 1);
+    const summary = h.reply(d.id, 'changeset-1')!;
+    expect(summary.text).toContain('2 resource changes (1 add, 1 modify, 0 remove)');
+    expect(summary.blocks).toContain(':rotating_light: *stateful* replaces `Db` (AWS::RDS::DBInstance)');
+    expect(h.cfn.changeSets.has(`coxswain-${d.id}-2`)).toBe(false);
+
+    stackEnds(NET, 'UPDATE_COMPLETE', d.token);
+    await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-2`));
+    const second = h.cfn.calls.filter((c) => c.action === 'CreateChangeSet').at(-1)!.params;
+    expect(second.get('TemplateURL')).toContain('/cdk.out/App.template.json');
+    expect(second.get('Parameters.member.1.ParameterValue')).toBe(SHA);
+    changeSetReady(d, 2);
+    await h.tickUntil(() => h.cfn.count('ExecuteChangeSet') === 2);
+    const t = h.clock.now();
+    h.cfn.event(
+      APP,
+      ev('Fn', 'AWS::Lambda::Function', 'UPDATE_FAILED', d.token, 'Runtime nodejs8.10 is not supported'),
+      t,
+    );
+    stackEnds(APP, 'UPDATE_ROLLBACK_COMPLETE', d.token);
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+
+    expect(h.get(d.id).failure).toMatchObject({ stackName: APP, logicalId: 'Fn' });
+    expect(h.reply(d.id, 'root-cause')!.text).toContain('Fn (AWS::Lambda::Function) UPDATE_FAILED');
+    expect(new StacksRepo(h.db).list(d.id).map((s) => [s.stackName, s.status])).toEqual([
+      [NET, 'succeeded'],
+      [APP, 'failed'],
+    ]);
+  });
+
+  it('fails clearly when the artifacts are a zip', async () => {
+    h = modes();
+    const d = h.enqueue('infra', 'staging');
+    await finishBuild(d, { artifacts: { location: 'arn:aws:s3:::artifacts-bucket/infra/out.zip' } });
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    expect(h.get(d.id).failure!.reason).toContain("set the project's artifacts packaging to NONE");
+    expect(h.cfn.count('CreateChangeSet')).toBe(0);
+  });
+});
+
+describe('first deploy: CREATE', () => {
+  it('creates the stack from its template; a failed create is reported with its root cause and the stack to delete', async () => {
+    h = modes();
+    const d = h.enqueue('fresh', 'staging');
+    await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-1`));
+    const create = h.cfn.calls.find((c) => c.action === 'CreateChangeSet')!.params;
+    expect(create.get('ChangeSetType')).toBe('CREATE');
+    expect(create.get('TemplateURL')).toBe('https://templates.s3.us-east-1.amazonaws.com/fresh.yml');
+    expect(create.get('UsePreviousTemplate')).toBeNull();
+    changeSetReady(d, 1);
+    await h.tickUntil(() => h.cfn.count('ExecuteChangeSet') === 1);
+    expect(h.cfn.stackStatus.get('fresh-staging')).toBe('CREATE_IN_PROGRESS');
+    const t = h.clock.now();
+    h.cfn.event('fresh-staging', ev('fresh-staging', 'AWS::CloudFormation::Stack', 'CREATE_IN_PROGRESS', d.token), t);
+    h.cfn.event(
+      'fresh-staging',
+      ev('Bucket', 'AWS::S3::Bucket', 'CREATE_FAILED', d.token, 'acme-logs already exists'),
+      t + 1000,
+    );
+    h.cfn.event(
+      'fresh-staging',
+      ev('Role', 'AWS::IAM::Role', 'CREATE_FAILED', d.token, 'Resource creation cancelled'),
+      t + 2000,
+    );
+    h.clock.advance(3000);
+    stackEnds('fresh-staging', 'ROLLBACK_COMPLETE', d.token);
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    expect(h.get(d.id).failure).toMatchObject({ logicalId: 'Bucket', reason: 'acme-logs already exists' });
+    const result = h.reply(d.id, 'result')!;
+    expect(result.blocks).toContain('left it ROLLBACK_COMPLETE: delete the stack before the next try');
+
+    // The next try is refused clearly instead of failing inside CloudFormation.
+    const again = h.enqueue('fresh', 'staging', 'b'.repeat(40));
+    await h.tickUntil(() => h.get(again.id).state === 'failed');
+    expect(h.get(again.id).failure!.reason).toContain('is ROLLBACK_COMPLETE after a failed first deploy: delete it');
+  });
+});
+
+describe('nested stacks', () => {
+  it('names the failure inside the nested stack, not the parent\'s "embedded stack" message', async () => {
+    h = modes();
+    const d = h.enqueue('web', 'staging');
+    await h.toUpdating(d);
+    const nested = 'arn:aws:cloudformation:us-east-1:123456789012:stack/web-staging-DbStack-ABC/guid-1';
+    h.cfn.addNested(nested);
+    const t = h.clock.now();
+    h.cfn.event(
+      nested,
+      ev('Instance', 'AWS::RDS::DBInstance', 'UPDATE_FAILED', undefined, 'Storage size 10 is below the minimum'),
+      t + 1000,
+    );
+    h.cfn.event(
+      'web-staging',
+      ev(
+        'DbStack',
+        'AWS::CloudFormation::Stack',
+        'UPDATE_FAILED',
+        d.token,
+        `Embedded stack ${nested} was not successfully updated. Currently in UPDATE_ROLLBACK_IN_PROGRESS.`,
+        nested,
+      ),
+      t + 2000,
+    );
+    stackEnds('web-staging', 'UPDATE_ROLLBACK_COMPLETE', d.token);
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    expect(h.reply(d.id, 'root-cause')!.text).toContain('Root cause: Instance (AWS::RDS::DBInstance) UPDATE_FAILED');
+    expect(h.get(d.id).failure).toMatchObject({
+      logicalId: 'Instance',
+      reason: 'Storage size 10 is below the minimum',
+    });
+  });
+});
+
+describe('mode build: the build deploys, Coxswain follows', () => {
+  it('follows the operation the build started and counts a green build with a rolled-back stack as a failure', async () => {
+    h = modes();
+    const d = h.enqueue('cdk', 'staging');
+    await h.worker.tick();
+    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const start = h.clock.now();
+    build.startTime = start;
+    // An older operation (before the build) is not ours.
+    h.cfn.event(
+      'cdk-a-staging',
+      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'old-op'),
+      start - 60_000,
+    );
+    h.clock.advance(5000);
+    const tok = 'exec-cdk-1234';
+    h.cfn.event(
+      'cdk-a-staging',
+      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', tok),
+      h.clock.now(),
+    );
+    h.cfn.event(
+      'cdk-a-staging',
+      ev('Topic', 'AWS::SNS::Topic', 'UPDATE_FAILED', tok, 'Invalid parameter: KmsMasterKeyId'),
+      h.clock.now() + 1000,
+    );
+    h.cfn.stackStatus.set('cdk-a-staging', 'UPDATE_ROLLBACK_IN_PROGRESS');
+    await h.tickUntil(() => h.reply(d.id, 'root-cause') !== undefined);
+    expect(h.get(d.id).state).toBe('building');
+    expect(new StacksRepo(h.db).get(d.id, 1)!.opToken).toBe(tok);
+    expect(h.cfn.count('CreateChangeSet') + h.cfn.count('ExecuteChangeSet')).toBe(0);
+
+    stackEnds('cdk-a-staging', 'UPDATE_ROLLBACK_COMPLETE', tok);
+    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    expect(h.get(d.id).failure).toMatchObject({
+      phase: 'stack_update',
+      stackName: 'cdk-a-staging',
+      logicalId: 'Topic',
+    });
+    const result = h.reply(d.id, 'result')!;
+    expect(result.blocks).toContain('The build succeeded, but `cdk-a-staging` ended in UPDATE_ROLLBACK_COMPLETE');
+    expect(h.reply(d.id, 'build-finished')).toBeDefined();
+    expect(h.outbox(d.id).filter((r) => r.key === `d${d.id}:root-cause`)).toHaveLength(1);
+  });
+
+  it('succeeds when the build succeeds and every followed stack completed; untouched stacks are no-ops', async () => {
+    h = modes();
+    const d = h.enqueue('cdk', 'staging');
+    await h.worker.tick();
+    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    build.startTime = h.clock.now();
+    h.clock.advance(5000);
+    h.cfn.event(
+      'cdk-b-staging',
+      ev('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'exec-b'),
+      h.clock.now(),
+    );
+    h.cfn.stackStatus.set('cdk-b-staging', 'UPDATE_IN_PROGRESS');
+    await h.worker.tick();
+    // The build ends while the stack is still finishing: wait for it.
+    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
+    h.clock.advance(5000);
+    await h.worker.tick();
+    expect(h.get(d.id).state).toBe('building');
+    stackEnds('cdk-b-staging', 'UPDATE_COMPLETE', 'exec-b');
+    await h.tickUntil(() => h.get(d.id).state === 'succeeded');
+    expect(new StacksRepo(h.db).list(d.id).map((s) => s.status)).toEqual(['noop', 'succeeded']);
+    expect(h.reply(d.id, 'result')!.text).toContain('Deployed');
+  });
+});
