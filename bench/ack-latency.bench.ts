@@ -4,12 +4,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { App as BoltApp, LogLevel } from '@slack/bolt';
-import { createApp } from '../src/app.js';
 import type { Clock } from '../src/clock.js';
-import { register } from '../src/commands/index.js';
 import { parseConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
-import { StatusReport } from '../src/status-report.js';
+import { buildRuntime } from '../src/runtime.js';
 import { openDb } from '../src/store/db.js';
 import { DeploymentsRepo } from '../src/store/deployments-repo.js';
 import { exampleConfigRaw } from '../test/helpers/config.js';
@@ -134,23 +132,25 @@ function coxswainApp(sinkPort: number) {
     repo.claim(running.id, 'building', 'w', clock.now());
     for (let q = 0; q < 3; q++) repo.enqueue({ ...base, sha: `${q}`.padStart(40, 'c') }, clock.now());
   }
-  const app = createApp({
-    env: {
+  // The real composition (commands, buttons, services) that main.ts runs, on the HTTP receiver; its jobs are not
+  // started, so nothing but the acks and the status replies competes for the event loop.
+  const runtime = buildRuntime(
+    {
       SLACK_BOT_TOKEN: 'xoxb-bench',
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_APP_TOKEN: undefined,
       PORT: 0,
       SLACK_API_URL: `http://127.0.0.1:${sinkPort}/api/`,
+      GITHUB_TOKEN: undefined,
+      GITHUB_API_URL: undefined,
+      AWS_REGION: 'us-east-1',
+      COXSWAIN_CONFIG: 'bench',
+      COXSWAIN_DB: ':memory:',
+      LOG_LEVEL: 'silent',
     },
-    logger: silentLogger,
-    botIds: { botId: 'B0', botUserId: 'U0' },
-  });
-  register(app, {
-    config,
-    requests: { request: () => Promise.reject(new Error('not benchmarked')) },
-    status: new StatusReport({ db, config, clock, githubWeb: 'https://github.com' }),
-    logger: silentLogger,
-  });
+    { config, db, logger: silentLogger, clock, botIds: { botId: 'B0', botUserId: 'U0' } },
+  );
+  const app = runtime.app;
   return app;
 }
 
