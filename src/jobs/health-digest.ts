@@ -95,6 +95,7 @@ export class HealthDigestJob {
       }),
       attention: attention.filter((a): a is StackAttention => a !== null),
       deadLetters: health.deadLetters(),
+      locks: health.locks(),
       notChecked,
       preview: options.preview ?? false,
     });

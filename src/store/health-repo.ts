@@ -73,6 +73,18 @@ export class HealthRepo {
     return { count: r.n, oldestAt: r.oldest };
   }
 
+  /** Targets held by a lock right now (manual or after a rollback), oldest first. */
+  locks(): { targetKey: string; by: string; reason: string; since: number }[] {
+    return (
+      this.db.prepare('SELECT target_key, locked_by, reason, locked_at FROM locks ORDER BY locked_at').all() as {
+        target_key: string;
+        locked_by: string;
+        reason: string;
+        locked_at: number;
+      }[]
+    ).map((r) => ({ targetKey: r.target_key, by: r.locked_by, reason: r.reason, since: r.locked_at }));
+  }
+
   /** Durations of phases that succeeded in [from, to], for "where does the time go". */
   phaseDurations(from: number, to: number): { phase: string; ms: number }[] {
     return this.db

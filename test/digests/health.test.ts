@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/logger.js';
 import type { Db } from '../../src/store/db.js';
 import { DigestRunsRepo } from '../../src/store/drift-repo.js';
 import { HealthRepo } from '../../src/store/health-repo.js';
+import { LocksRepo } from '../../src/store/locks-repo.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
@@ -178,6 +179,15 @@ describe('health figures from a seeded SQLite history', () => {
     const clock = new FakeClock();
     const now = clock.now();
     seed(db, now);
+    new LocksRepo(db).lock({
+      targetKey: 'web/staging',
+      reason: 'load test until 14:00',
+      lockedBy: 'U07',
+      lockedAt: now - 3 * 3_600_000,
+      kind: 'manual',
+      badSha: null,
+      deploymentId: null,
+    });
     const gh = nock('https://api.github.com')
       .get('/repos/acme/api')
       .reply(200, { default_branch: 'main' })
@@ -238,6 +248,9 @@ describe('health figures from a seeded SQLite history', () => {
     expect(blocks).toContain(':x: failing for 24h'); // 23h55m, rounded
     expect(blocks).toContain('GitHub acme/web: default branch head (HTTP 500)');
     expect(blocks).toContain('2 waiting');
+    expect(blocks).toContain('*Locked targets (1)*');
+    expect(blocks).toContain(':lock: *web/staging* by <@U07> for 3h');
+    expect(blocks).toContain('load test until 14:00');
     expect(new DigestRunsRepo(db).get(r.runId)?.state).toBe('partial');
   });
 });
