@@ -19,7 +19,8 @@ afterEach(() => {
 
 describe('integration: /deploy through the real composition', () => {
   it('queues, posts the parent through the outbox, runs the change set, keeps one progress reply and reports the result', async () => {
-    const t = (it_ = new Integration());
+    const t = new Integration();
+    it_ = t;
     githubCommit('acme/web', 'main', SHA);
 
     const reply = await t.send('/deploy', 'web staging');

@@ -41,7 +41,8 @@ afterEach(() => {
 
 describe('integration: approvals, locks and stall buttons through the real composition', () => {
   it('a production deploy waits for approval; self-approval is refused; an approver releases it and it runs', async () => {
-    const h = (t = new Integration());
+    const h = new Integration();
+    t = h;
     githubCommit('acme/api', 'main', SHA);
 
     const reply = await h.send('/deploy', 'api production', 'U01');
@@ -83,7 +84,8 @@ describe('integration: approvals, locks and stall buttons through the real compo
   });
 
   it('a locked target queues but runs nothing, shows the lock in /deploy-status, and runs once unlocked', async () => {
-    const h = (t = new Integration());
+    const h = new Integration();
+    t = h;
     githubCommit('acme/web', 'main', SHA);
 
     const locked = await h.send('/deploy', 'lock web staging DB migration running', 'U07');
@@ -110,7 +112,8 @@ describe('integration: approvals, locks and stall buttons through the real compo
   });
 
   it('a stalled update gets one stall reply with buttons; keep waiting extends the threshold once; roll back cancels', async () => {
-    const h = (t = new Integration());
+    const h = new Integration();
+    t = h;
     githubCommit('acme/web', 'main', SHA);
     await h.send('/deploy', 'web staging');
     await h.work(() => h.cfn.changeSets.has('coxswain-1-1'));
@@ -188,7 +191,8 @@ describe('integration: approvals, locks and stall buttons through the real compo
   });
 
   it('an unanswered approval request expires through the expiry job and loses its buttons', async () => {
-    const h = (t = new Integration());
+    const h = new Integration();
+    t = h;
     githubCommit('acme/api', 'main', SHA);
     await h.send('/deploy', 'api production', 'U01');
     await h.deliver();
@@ -211,7 +215,8 @@ describe('integration: approvals, locks and stall buttons through the real compo
   });
 
   it('/deploy-status health previews the real health digest, and post queues it once through the outbox', async () => {
-    const h = (t = new Integration());
+    const h = new Integration();
+    t = h;
     const preview = await h.send('/deploy-status', 'health');
     expect(replyText(preview).toLowerCase()).toContain('health');
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
