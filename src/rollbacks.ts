@@ -18,6 +18,7 @@ import type { Logger } from './logger.js';
 import type { Db } from './store/db.js';
 import type { Deployment } from './store/deployment-row.js';
 import { DeploymentsRepo } from './store/deployments-repo.js';
+import { type DeploymentStack, StacksRepo } from './store/stacks-repo.js';
 import { actionNotes } from './views/failure-actions.js';
 
 export { type ActionResult, ROLLBACK_PRIORITY } from './deployment-actions.js';
@@ -33,12 +34,20 @@ export interface RollbackDeps {
   githubWeb: string;
 }
 
+/** The one CloudFormation stack a cancel or in-place recovery acts on. */
+interface StackChoice {
+  stackName: string;
+  region: string | undefined;
+}
+
 export class RollbackService {
   private readonly deployments: DeploymentsRepo;
+  private readonly stacks: StacksRepo;
   private readonly support: DeploymentActions;
 
   constructor(private readonly deps: RollbackDeps) {
     this.deployments = new DeploymentsRepo(deps.db);
+    this.stacks = new StacksRepo(deps.db);
     this.support = new DeploymentActions(deps);
   }
 
@@ -79,10 +88,12 @@ export class RollbackService {
         };
       case 'failed': {
         if (d.failure?.phase === 'stack_update') {
-          const status = await this.deps.recovery.status({ stackName: target.stack.name, region: target.region });
-          const op = recoveryFor(status);
-          if (status && (op === 'continue_rollback' || op === 'rollback_stack'))
-            return this.recoverInPlace(d, target, user, op, status);
+          for (const stack of this.failedStacks(d, target)) {
+            const status = await this.deps.recovery.status(stack);
+            const op = recoveryFor(status);
+            if (status && (op === 'continue_rollback' || op === 'rollback_stack'))
+              return this.recoverInPlace(d, target, stack, user, op, status);
+          }
         }
         return this.queueRollback(target, user, { from: d, requestId });
       }
@@ -116,10 +127,8 @@ export class RollbackService {
       this.support.note(d, `cancel-${now}`, actionNotes.buildCancelling(user), now);
       return { ok: true, message: `Cancelling deploy #${d.id}.`, deployment: moved };
     }
-    const res = await this.deps.recovery.recover(
-      { stackName: target.stack.name, region: target.region, token: d.token },
-      ['cancel_update'],
-    );
+    const stack = this.updatingStack(d, target);
+    const res = await this.deps.recovery.recover({ ...stack, token: d.token }, ['cancel_update']);
     if (!res.ok) return { ok: false, message: `Could not cancel deploy #${d.id}: ${res.message}` };
     const moved = this.deployments.transition(d.id, 'deploying', 'cancelling', now, { stalledAt: null });
     if (!moved)
@@ -128,11 +137,11 @@ export class RollbackService {
         message: `Deploy #${d.id} is already being rolled back${this.support.byWhom(d.id, 'cancel_update')}.`,
       };
     this.support.record(d.id, 'cancel_update', user, res.status, now);
-    this.support.note(d, `cancel-${now}`, actionNotes.cancelling(user, target.stack.name), now);
-    this.deps.logger.info({ deploymentId: d.id, user, stack: target.stack.name }, 'CancelUpdateStack requested');
+    this.support.note(d, `cancel-${now}`, actionNotes.cancelling(user, stack.stackName), now);
+    this.deps.logger.info({ deploymentId: d.id, user, stack: stack.stackName }, 'CancelUpdateStack requested');
     return {
       ok: true,
-      message: `Cancelling the update of \`${target.stack.name}\`; CloudFormation rolls it back.`,
+      message: `Cancelling the update of \`${stack.stackName}\`; CloudFormation rolls it back.`,
       deployment: moved,
     };
   }
@@ -140,16 +149,13 @@ export class RollbackService {
   private async recoverInPlace(
     d: Deployment,
     target: Target,
+    stack: StackChoice,
     user: string,
     op: RecoveryOp,
     status: string,
   ): Promise<ActionResult> {
-    const res = await this.deps.recovery.recover(
-      { stackName: target.stack.name, region: target.region, token: d.token },
-      [op],
-      status,
-    );
-    if (!res.ok) return { ok: false, message: `Could not roll back \`${target.stack.name}\`: ${res.message}` };
+    const res = await this.deps.recovery.recover({ ...stack, token: d.token }, [op], status);
+    if (!res.ok) return { ok: false, message: `Could not roll back \`${stack.stackName}\`: ${res.message}` };
     const now = this.deps.clock.now();
     const action = op === 'continue_rollback' ? 'continue_rollback' : 'rollback_stack';
     this.deps.db.transaction(() => {
@@ -157,16 +163,48 @@ export class RollbackService {
       this.deps.locks.lockForRollback(target, { user, badSha: d.sha, deploymentId: d.id });
       const note =
         op === 'continue_rollback'
-          ? actionNotes.continueRollback(user, target.stack.name)
-          : actionNotes.rollbackStack(user, target.stack.name);
+          ? actionNotes.continueRollback(user, stack.stackName)
+          : actionNotes.rollbackStack(user, stack.stackName);
       this.support.note(d, `${action}-${now}`, note, now);
     })();
-    this.deps.logger.info({ deploymentId: d.id, user, op, status: res.status }, 'stack recovery requested');
+    this.deps.logger.info(
+      { deploymentId: d.id, user, op, status: res.status, stack: stack.stackName },
+      'stack recovery requested',
+    );
     return {
       ok: true,
-      message: `\`${target.stack.name}\` was ${res.status}: ${op === 'continue_rollback' ? 'ContinueUpdateRollback' : 'RollbackStack'} started.`,
+      message: `\`${stack.stackName}\` was ${res.status}: ${op === 'continue_rollback' ? 'ContinueUpdateRollback' : 'RollbackStack'} started.`,
       deployment: d,
     };
+  }
+
+  /**
+   * The stack a cancel stops: the deployment's row being updated; else the row the runner is on (a change set it may
+   * have just executed), so the refusal names the right stack. The target's first stack only when there are no rows.
+   */
+  private updatingStack(d: Deployment, target: Target): StackChoice {
+    const rows = this.stacks.list(d.id);
+    const row =
+      rows.find((r) => r.status === 'updating') ??
+      rows.find((r) => r.status !== 'succeeded' && r.status !== 'noop') ??
+      rows.at(-1);
+    return row ? this.choice(row, target) : { stackName: target.stack.name, region: target.region };
+  }
+
+  /**
+   * The stacks a recovery may act on, in deploy order: the deployment's failed rows (mode build can fail several),
+   * else the row the failure names; the target's first stack only when the deployment has no rows.
+   */
+  private failedStacks(d: Deployment, target: Target): StackChoice[] {
+    const rows = this.stacks.list(d.id);
+    if (rows.length === 0) return [{ stackName: target.stack.name, region: target.region }];
+    const failed = rows.filter((r) => r.status === 'failed');
+    const named = rows.filter((r) => r.stackName === d.failure?.stackName);
+    return (failed.length > 0 ? failed : named).map((r) => this.choice(r, target));
+  }
+
+  private choice(row: DeploymentStack, target: Target): StackChoice {
+    return { stackName: row.stackName, region: row.region ?? target.region };
   }
 
   private async queueRollback(
