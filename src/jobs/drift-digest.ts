@@ -3,7 +3,7 @@ import type { DriftDetector } from '../adapters/cloudformation-drift.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { compareDrift, type StackDriftResult } from '../domain/drift-diff.js';
-import { allTargets, type Target } from '../domain/targets.js';
+import { allTargets, type StackTarget, type Target } from '../domain/targets.js';
 import type { Logger } from '../logger.js';
 import type { DigestRunsRepo, DriftRepo } from '../store/drift-repo.js';
 import { driftDigest } from '../views/drift-digest.js';
@@ -36,7 +36,24 @@ export interface DriftDigestDeps {
   budgetMs?: number;
 }
 
-/** Checks every configured stack for drift, stores the results and lays out the digest. */
+/** One stack of one target, as the digest checks it. */
+interface CheckedStack {
+  target: Target;
+  stack: StackTarget;
+  /**
+   * The key results are stored and compared under: the target key for a single-stack target (as before multi-stack,
+   * so existing baselines still match), `service/environment/stack` for each stack of a multi-stack target.
+   */
+  key: string;
+}
+
+function driftStacks(targets: readonly Target[]): CheckedStack[] {
+  return targets.flatMap((t) =>
+    t.stacks.map((stack) => ({ target: t, stack, key: t.stacks.length === 1 ? t.key : `${t.key}/${stack.name}` })),
+  );
+}
+
+/** Checks every configured stack of every target for drift, stores the results and lays out the digest. */
 export class DriftDigestJob {
   constructor(private readonly deps: DriftDigestDeps) {}
 
@@ -56,23 +73,23 @@ export class DriftDigestJob {
 
   private async build(runId: number, options: { preview?: boolean }): Promise<DigestRunResult> {
     const { runs, drift, clock, logger } = this.deps;
-    const targets = allTargets(this.deps.config);
+    const stacks = driftStacks(allTargets(this.deps.config));
     const deadline = clock.now() + (this.deps.budgetMs ?? 30 * 60_000);
     const limit = pLimit(this.deps.concurrency ?? 4);
     const results = new Map<string, StackDriftResult>();
     let stoppedBy: string | null = null;
     let storeError: string | null = null;
 
-    const checkOne = async (t: Target): Promise<void> => {
+    const checkOne = async ({ target: t, stack, key }: CheckedStack): Promise<void> => {
       if (stoppedBy) return;
       if (clock.now() > deadline) {
         stoppedBy = 'the time budget ran out';
         return;
       }
-      const base = { targetKey: t.key, stackName: t.stack.name, region: t.region ?? null };
+      const base = { targetKey: key, stackName: stack.name, region: t.region ?? null };
       let r: StackDriftResult;
       try {
-        const c = await this.deps.detector.check({ name: t.stack.name, region: t.region });
+        const c = await this.deps.detector.check({ name: stack.name, region: t.region });
         r = {
           ...base,
           stackId: c.stackId,
@@ -83,17 +100,17 @@ export class DriftDigestJob {
       } catch (err) {
         r = { ...base, stackId: null, status: 'UNKNOWN', reason: (err as Error).message, resources: [] };
       }
-      results.set(t.key, r);
+      results.set(key, r);
       try {
         drift.saveStack(runId, r, clock.now());
       } catch (err) {
         storeError ??= (err as Error).message;
-        logger.error({ err, runId, target: t.key }, 'could not store a drift result');
+        logger.error({ err, runId, target: t.key, stack: stack.name }, 'could not store a drift result');
       }
     };
 
     try {
-      await Promise.all(targets.map((t) => limit(() => checkOne(t))));
+      await Promise.all(stacks.map((s) => limit(() => checkOne(s))));
     } catch (err) {
       // Something beyond one stack broke (e.g. the database): still report what we have.
       stoppedBy = `the run stopped early (${(err as Error).message})`;
@@ -101,11 +118,11 @@ export class DriftDigestJob {
       logger.error({ err, runId }, 'drift digest run failed midway');
     }
 
-    const notChecked = targets.filter((t) => !results.has(t.key));
-    for (const t of notChecked) {
-      results.set(t.key, {
-        targetKey: t.key,
-        stackName: t.stack.name,
+    const notChecked = stacks.filter((s) => !results.has(s.key));
+    for (const { target: t, stack, key } of notChecked) {
+      results.set(key, {
+        targetKey: key,
+        stackName: stack.name,
         region: t.region ?? null,
         stackId: null,
         status: 'UNKNOWN',
@@ -115,7 +132,7 @@ export class DriftDigestJob {
     }
     const notes = [
       notChecked.length
-        ? `${notChecked.length} of ${targets.length} stacks were not checked: ${stoppedBy ?? 'the run stopped early'}.`
+        ? `${notChecked.length} of ${stacks.length} stacks were not checked: ${stoppedBy ?? 'the run stopped early'}.`
         : '',
       storeError ? `Some results could not be stored (${storeError}); the next digest may mark them again.` : '',
     ].filter(Boolean);
@@ -123,8 +140,13 @@ export class DriftDigestJob {
 
     const baselineId = runs.lastPosted('drift', runId);
     const previous = baselineId !== undefined ? drift.results(baselineId) : undefined;
-    const current = targets.map((t) => results.get(t.key)!);
-    const comparison = compareDrift(current, previous);
+    const current = stacks.map((s) => results.get(s.key)!);
+    const compared = compareDrift(current, previous);
+    // The views show the target's own key; the per-stack key only matters for storing and comparing.
+    const comparison = {
+      ...compared,
+      stacks: compared.stacks.map((m, i) => ({ ...m, targetKey: stacks[i]!.target.key })),
+    };
     runs.finish(runId, incomplete ? 'partial' : 'completed', incomplete, clock.now());
     logger.info(
       { runId, stacks: current.length, drifted: current.filter((s) => s.status === 'DRIFTED').length, incomplete },

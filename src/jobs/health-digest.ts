@@ -4,7 +4,7 @@ import type { GitHub, RepoId } from '../adapters/github.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { healthByTarget, healthFigures, median, stackAttention } from '../domain/health-metrics.js';
-import { allTargets, type Target } from '../domain/targets.js';
+import { allTargets, type StackTarget, type Target } from '../domain/targets.js';
 import type { Logger } from '../logger.js';
 import type { DigestRunsRepo } from '../store/drift-repo.js';
 import type { DeployedVersion, HealthRepo } from '../store/health-repo.js';
@@ -73,7 +73,8 @@ export class HealthDigestJob {
     const limit = pLimit(this.deps.concurrency ?? 4);
     const [versions, attention] = await Promise.all([
       this.versions(targets, deployed, limit, notChecked),
-      Promise.all(targets.map((t) => limit(() => this.attention(t, notChecked)))),
+      // Every stack of every target: a multi-stack target can be stuck on any of them.
+      Promise.all(targets.flatMap((t) => t.stacks.map((s) => limit(() => this.attention(t, s, notChecked))))),
     ]);
 
     const messages = healthDigest({
@@ -163,16 +164,16 @@ export class HealthDigestJob {
     return out;
   }
 
-  private async attention(t: Target, notChecked: string[]): Promise<StackAttention | null> {
-    const s = await this.deps.stacks.stackStatus({ name: t.stack.name, region: t.region });
+  private async attention(t: Target, stack: StackTarget, notChecked: string[]): Promise<StackAttention | null> {
+    const s = await this.deps.stacks.stackStatus({ name: stack.name, region: t.region });
     if (!s.found) {
-      notChecked.push(`stack ${t.stack.name} (${t.key}): ${s.reason}`);
+      notChecked.push(`stack ${stack.name} (${t.key}): ${s.reason}`);
       return null;
     }
     const kind = stackAttention(s.stackStatus);
     if (!kind) return null;
     const region = t.region ?? this.deps.config.region ?? this.deps.defaultRegion;
     const url = region ? cfnStackUrl(region, s.stackId) : null;
-    return { targetKey: t.key, stackName: t.stack.name, stackStatus: s.stackStatus, kind, reason: s.reason, url };
+    return { targetKey: t.key, stackName: stack.name, stackStatus: s.stackStatus, kind, reason: s.reason, url };
   }
 }
