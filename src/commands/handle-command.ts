@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as wait } from 'node:timers/promises';
 import type { SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import pLimit from 'p-limit';
 import type { Logger } from '../logger.js';
@@ -21,20 +21,44 @@ export function errorInfo(err: unknown): { name: string; message: string; code?:
   return { name: 'unknown', message: String(err).slice(0, 500) };
 }
 
-/** Runs the work that follows an ack. */
-export type WorkQueue = <T>(job: () => Promise<T>) => Promise<T>;
+/** Runs the work that follows an ack; `arrived()` is called for every command before it is acked. */
+export interface WorkQueue {
+  arrived(): void;
+  run<T>(job: () => Promise<T>): Promise<T>;
+}
+
+export interface WorkQueueOptions {
+  concurrency?: number;
+  /** Work waits until no command has arrived for this long… */
+  quietMs?: number;
+  /** …but never longer than this, so a steady stream of commands cannot starve the replies. */
+  maxDeferMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<unknown>;
+}
 
 /**
- * Post-ack work, a few jobs at a time, each starting on a fresh event-loop turn. Under a burst of commands the acks
- * (Slack's 3 s deadline) are written between jobs instead of waiting behind every pending status query and reply.
+ * Post-ack work yields to acks. Slack's 3 s deadline is on the ack; the reply through response_url may come a
+ * moment later. So under a burst of commands the replies wait until the burst has been acked (no arrival for
+ * `quietMs`, at most `maxDeferMs`), then run a few at a time, each on a fresh event-loop turn.
  */
-export function workQueue(concurrency = 8): WorkQueue {
+export function workQueue(options: WorkQueueOptions = {}): WorkQueue {
+  const { concurrency = 8, quietMs = 5, maxDeferMs = 1000, now = () => performance.now(), sleep = wait } = options;
   const limit = pLimit(concurrency);
-  return (job) =>
-    limit(async () => {
-      await nextTurn();
-      return job();
-    });
+  let lastArrival = Number.NEGATIVE_INFINITY;
+  return {
+    arrived: () => {
+      lastArrival = now();
+    },
+    run: (job) => {
+      const queuedAt = now();
+      return limit(async () => {
+        while (now() - lastArrival < quietMs && now() - queuedAt < maxDeferMs) await sleep(quietMs);
+        await nextTurn();
+        return job();
+      });
+    },
+  };
 }
 
 /** One queue per process: every command's post-ack work shares it. */
@@ -51,8 +75,9 @@ export function commandHandler(
   queue: WorkQueue = defaultQueue,
 ): (args: SlackCommandMiddlewareArgs) => Promise<void> {
   return async ({ command, ack, respond }) => {
+    queue.arrived();
     await ack();
-    await queue(() => work(name, logger, command, respond, run));
+    await queue.run(() => work(name, logger, command, respond, run));
   };
 }
 
