@@ -13,13 +13,13 @@ import type { DeployArgs } from './domain/command-parser.js';
 import type { QueueEta } from './domain/estimates.js';
 import { checkRef } from './domain/git-ref.js';
 import { findTarget, type Target } from './domain/targets.js';
+import { type ParentEta, ThreadParent } from './jobs/thread-reporter.js';
 import type { DeployGate, LockService } from './locks.js';
 import type { ApprovalContext } from './store/approvals-repo.js';
 import type { Db } from './store/db.js';
 import type { Deployment } from './store/deployment-row.js';
 import { DeploymentsRepo, type EnqueueResult } from './store/deployments-repo.js';
 import { OutboxRepo } from './store/outbox-repo.js';
-import { deploymentParent } from './views/deployment-parent.js';
 import { joinedReply, joinedThreadNote, queuedReply, withNotes } from './views/request-replies.js';
 import type { SlackMessage } from './views/slack-message.js';
 import { threadKeys } from './views/thread-keys.js';
@@ -57,8 +57,10 @@ export interface DeployRequestsDeps {
   githubWeb: string;
   approvals: Pick<ApprovalService, 'needsApproval' | 'gatherContext' | 'request'>;
   locks: Pick<LockService, 'gate' | 'recordForce' | 'queuedNotice'>;
-  /** ETA to start and finish of a waiting deployment (the estimator), for the reply and the parent. */
+  /** ETA to start and finish of a waiting deployment (the estimator), for the reply. */
   eta?: (d: Deployment) => QueueEta | undefined;
+  /** The thread parent's ETA (ProgressHook.parentEtaMs), the same one every later redraw of the parent shows. */
+  parentEta?: ParentEta;
 }
 
 function refuse(reason: DeployRefusal, message: string | SlackMessage): DeployRequestResult {
@@ -68,10 +70,17 @@ function refuse(reason: DeployRefusal, message: string | SlackMessage): DeployRe
 export class DeployRequests {
   private readonly deployments: DeploymentsRepo;
   private readonly outbox: OutboxRepo;
+  private readonly threadParent: ThreadParent;
 
   constructor(private readonly deps: DeployRequestsDeps) {
     this.deployments = new DeploymentsRepo(deps.db);
     this.outbox = new OutboxRepo(deps.db);
+    this.threadParent = new ThreadParent({
+      db: deps.db,
+      config: deps.config,
+      githubWeb: deps.githubWeb,
+      etaMs: deps.parentEta,
+    });
   }
 
   async request(req: DeployRequest): Promise<DeployRequestResult> {
@@ -132,14 +141,7 @@ export class DeployRequests {
               key: threadKeys.parent(d.id),
               channel: d.channel,
               deploymentId: d.id,
-              message: deploymentParent({
-                deployment: d,
-                repo: target.repo,
-                githubWeb,
-                now,
-                ...(position ? { position } : {}),
-                ...(eta ? { etaMs: eta.startIn.expectedMs } : {}),
-              }),
+              message: this.threadParent.render(d, now),
             },
             now,
           );

@@ -35,6 +35,7 @@ import type { Logger } from './logger.js';
 import { RollbackService } from './rollbacks.js';
 import { StatusReport } from './status-report.js';
 import type { Db } from './store/db.js';
+import type { Deployment } from './store/deployment-row.js';
 import { DigestRunsRepo, DriftRepo } from './store/drift-repo.js';
 import { HealthRepo } from './store/health-repo.js';
 import { OutboxRepo } from './store/outbox-repo.js';
@@ -137,6 +138,8 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   // Estimates, progress and stalls.
   const estimator = new Estimator({ db, clock });
   const progress = new ProgressHook({ db, config, clock, logger, estimator });
+  // Every redraw of a thread parent shows "elapsed/ETA": to start while queued, to finish while running.
+  const parentEta = (d: Deployment) => progress.parentEtaMs(d);
 
   // Issue 4: approvals, locks, rollbacks and the buttons behind them.
   const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb });
@@ -196,6 +199,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     approvals,
     locks,
     eta: (d) => progress.queueEta(d),
+    parentEta,
   });
   const status = new StatusReport({ db, config, clock, githubWeb, locks });
 
@@ -235,6 +239,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     adoptAllAtStart: true,
     onPoll: progress.onPoll,
+    parentEta,
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });

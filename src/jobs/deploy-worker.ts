@@ -18,7 +18,7 @@ import { DeploymentRunner, type PollContext } from './deployment-runner.js';
 import type { RunContext } from './run-context.js';
 import { needsBuild, rollbackSource } from './run-plan.js';
 import { RecoveryWatcher } from './run-recovery.js';
-import { ThreadReporter } from './thread-reporter.js';
+import { type ParentEta, ThreadReporter } from './thread-reporter.js';
 
 export interface DeployWorkerDeps {
   db: Db;
@@ -35,6 +35,8 @@ export interface DeployWorkerDeps {
    * (a restart) instead of waiting for its heartbeat to go stale. Leave off when several workers share the DB.
    */
   adoptAllAtStart?: boolean;
+  /** The thread parent's ETA (runtime: ProgressHook.parentEtaMs); without it parents show none. */
+  parentEta?: ParentEta;
   /** Seam for the progress reply and stall detection (see DeploymentRunner). */
   onPoll?: (ctx: PollContext) => void;
   /** Loop period of start(); default 1 s. */
@@ -60,7 +62,14 @@ export class DeployWorker {
 
   constructor(private readonly deps: DeployWorkerDeps) {
     this.repo = new DeploymentsRepo(deps.db);
-    this.reporter = new ThreadReporter(deps);
+    this.reporter = new ThreadReporter({
+      db: deps.db,
+      config: deps.config,
+      clock: deps.clock,
+      logger: deps.logger,
+      githubWeb: deps.githubWeb,
+      etaMs: deps.parentEta,
+    });
     this.cfn = new CloudFormationAdapter(deps.aws, deps.budget);
     const ctx: RunContext = {
       db: deps.db,

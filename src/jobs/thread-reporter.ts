@@ -10,12 +10,66 @@ import { deploymentParent } from '../views/deployment-parent.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
 
+/**
+ * A thread parent's ETA for a deployment (ProgressHook.parentEtaMs): to start while queued, to finish while running,
+ * undefined otherwise.
+ */
+export type ParentEta = (d: Deployment) => number | undefined;
+
+export interface ThreadParentDeps {
+  db: Db;
+  config: Config;
+  githubWeb: string;
+  etaMs?: ParentEta | undefined;
+  logger?: Logger;
+}
+
+/**
+ * The one way to draw a deployment's thread parent: the target's repo, the queue position and the ETA all follow
+ * from the deployment's current state, so every redraw (state change, queue move, approval) shows the same facts.
+ */
+export class ThreadParent {
+  private readonly repo: DeploymentsRepo;
+
+  constructor(private readonly deps: ThreadParentDeps) {
+    this.repo = new DeploymentsRepo(deps.db);
+  }
+
+  render(d: Deployment, now: number): SlackMessage {
+    const found = findTarget(this.deps.config, d.service, d.environment);
+    const repo = found.ok ? found.target.repo : { owner: 'unknown', name: d.service };
+    const position = d.state === 'queued' ? this.repo.position(d) : undefined;
+    const etaMs = this.eta(d);
+    return deploymentParent({
+      deployment: d,
+      repo,
+      githubWeb: this.deps.githubWeb,
+      now,
+      ...(position !== undefined ? { position } : {}),
+      ...(etaMs !== undefined ? { etaMs } : {}),
+    });
+  }
+
+  // An estimate is decoration: a failing one must never roll back the state change whose transaction draws it.
+  private eta(d: Deployment): number | undefined {
+    if (!this.deps.etaMs) return undefined;
+    try {
+      return this.deps.etaMs(d);
+    } catch (err) {
+      this.deps.logger?.warn({ deploymentId: d.id, err: String(err) }, 'parent ETA unavailable');
+      return undefined;
+    }
+  }
+}
+
 export interface ThreadReporterDeps {
   db: Db;
   config: Config;
   clock: Clock;
   logger: Logger;
   githubWeb: string;
+  /** The parent's ETA; without it parents show none. */
+  etaMs?: ParentEta | undefined;
 }
 
 /**
@@ -26,33 +80,22 @@ export interface ThreadReporterDeps {
 export class ThreadReporter {
   private readonly outbox: OutboxRepo;
   private readonly repo: DeploymentsRepo;
+  private readonly threadParent: ThreadParent;
 
   constructor(private readonly deps: ThreadReporterDeps) {
     this.outbox = new OutboxRepo(deps.db);
     this.repo = new DeploymentsRepo(deps.db);
-  }
-
-  private parentMessage(d: Deployment, position?: number): SlackMessage {
-    const found = findTarget(this.deps.config, d.service, d.environment);
-    const repo = found.ok ? found.target.repo : { owner: 'unknown', name: d.service };
-    return deploymentParent({
-      deployment: d,
-      repo,
-      githubWeb: this.deps.githubWeb,
-      now: this.deps.clock.now(),
-      ...(position !== undefined ? { position } : {}),
-    });
+    this.threadParent = new ThreadParent(deps);
   }
 
   /** Re-renders the parent (posting it if /deploy's post is somehow missing) so replies always have a thread. */
   parent(d: Deployment): void {
-    const position = d.state === 'queued' ? this.repo.position(d) : undefined;
     this.outbox.upsert(
       {
         key: threadKeys.parent(d.id),
         channel: d.channel,
         deploymentId: d.id,
-        message: this.parentMessage(d, position),
+        message: this.threadParent.render(d, this.deps.clock.now()),
       },
       this.deps.clock.now(),
     );
@@ -68,12 +111,13 @@ export class ThreadReporter {
     );
   }
 
-  /** Queued deployments of a target show their position; it moves when the head starts or finishes. */
+  /** Queued deployments of a target show their position and ETA to start; both move when the head starts or finishes. */
   refreshQueue(targetKey: string, exceptId?: number): void {
     for (const q of this.repo.queueOf(targetKey)) {
       if (q.id === exceptId || q.state !== 'queued') continue;
       if (!this.outbox.has(threadKeys.parent(q.id))) continue;
-      this.outbox.update(threadKeys.parent(q.id), this.parentMessage(q, this.repo.position(q)), this.deps.clock.now());
+      const now = this.deps.clock.now();
+      this.outbox.update(threadKeys.parent(q.id), this.threadParent.render(q, now), now);
     }
   }
 

@@ -43,4 +43,30 @@ describe('deployment parent', () => {
     );
     expect(JSON.stringify(m.blocks)).toContain('UPDATE_IN_PROGRESS');
   });
+
+  it('shows elapsed and the ETA to finish while running, and never an ETA once finished', () => {
+    const base = queued('');
+    const repo = { owner: 'acme', name: 'api' };
+    const start = 1_000_000;
+    const running = deploymentParent({
+      deployment: { ...base, state: 'deploying', waitReason: null, startedAt: start },
+      repo,
+      githubWeb: 'https://github.com',
+      now: start + 90_000,
+      etaMs: 7 * 60_000,
+    });
+    expect(running.text).toMatch(/ · updating stack · 1m 30s elapsed · ETA ~7 min$/);
+    expect(JSON.stringify(running.blocks)).toContain('ETA ~7 min');
+
+    const done = deploymentParent({
+      deployment: { ...base, state: 'succeeded', waitReason: null, startedAt: start, finishedAt: start + 300_000 },
+      repo,
+      githubWeb: 'https://github.com',
+      now: start + 400_000,
+      etaMs: 7 * 60_000,
+    });
+    expect(done.text).toContain('succeeded in');
+    expect(done.text).not.toContain('ETA');
+    expect(JSON.stringify(done.blocks)).not.toContain('ETA');
+  });
 });
