@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-node.sh
-npm ci --no-audit --no-fund
+# The registry here lacks some of Biome's optional per-platform binaries, which `npm ci` refuses; `npm install`
+# still installs exactly the locked versions of everything this platform needs.
+npm install --no-audit --no-fund --no-save
 npm run build
 exec npm start
