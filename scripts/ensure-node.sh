@@ -11,6 +11,8 @@ node_ok() {
 }
 
 if ! node_ok; then
+  # npm finds its global config (registry, cafile…) next to the node it runs on: keep the machine's.
+  machine_npmrc="$(npm config get globalconfig 2>/dev/null || true)"
   dir="$root/.tools/node-$NODE_PIN"
   if [ ! -x "$dir/bin/node" ]; then
     case "$(uname -m)" in
@@ -25,6 +27,7 @@ if ! node_ok; then
     rm -rf "$dir" && mv "$tmp/package" "$dir" && rm -rf "$tmp"
   fi
   export PATH="$dir/bin:$PATH"
+  if [ -n "$machine_npmrc" ] && [ -f "$machine_npmrc" ]; then export npm_config_globalconfig="$machine_npmrc"; fi
   # Native addons, if any must be built, compile against this Node's headers, not the machine's.
   export npm_config_nodedir="$dir"
 fi

@@ -5,23 +5,28 @@
 import type { Config } from './config.js';
 import { type ApprovalPolicy, approvalPolicy, mention } from './domain/approval-rules.js';
 import { findTarget, type Target } from './domain/targets.js';
+import { type ParentEta, ThreadParent } from './jobs/thread-reporter.js';
 import type { ApprovalRequest } from './store/approvals-repo.js';
 import type { Db } from './store/db.js';
 import type { Deployment } from './store/deployment-row.js';
-import { DeploymentsRepo } from './store/deployments-repo.js';
 import { LocksRepo } from './store/locks-repo.js';
 import { OutboxRepo } from './store/outbox-repo.js';
 import { type ApprovalOutcomeView, type ApprovalView, approvalDecided, clockTime } from './views/approval.js';
-import { deploymentParent } from './views/deployment-parent.js';
 import { threadKeys } from './views/thread-keys.js';
 
 export class ApprovalThread {
-  private readonly deployments: DeploymentsRepo;
   private readonly outbox: OutboxRepo;
   private readonly locks: LocksRepo;
 
-  constructor(private readonly deps: { db: Db; config: Config; githubWeb: string }) {
-    this.deployments = new DeploymentsRepo(deps.db);
+  private readonly parents: ThreadParent;
+
+  constructor(private readonly deps: { db: Db; config: Config; githubWeb: string; parentEta?: ParentEta }) {
+    this.parents = new ThreadParent({
+      db: deps.db,
+      config: deps.config,
+      githubWeb: deps.githubWeb,
+      ...(deps.parentEta ? { etaMs: deps.parentEta } : {}),
+    });
     this.outbox = new OutboxRepo(deps.db);
     this.locks = new LocksRepo(deps.db);
   }
@@ -40,7 +45,7 @@ export class ApprovalThread {
   ) {
     this.outbox.update(req.messageKey, approvalDecided(this.view(d, target, req, approvedBy), o), now);
     this.outbox.upsert(
-      { key: threadKeys.parent(d.id), channel: d.channel, deploymentId: d.id, message: this.parent(d, target, now) },
+      { key: threadKeys.parent(d.id), channel: d.channel, deploymentId: d.id, message: this.parent(d, now) },
       now,
     );
   }
@@ -53,15 +58,8 @@ export class ApprovalThread {
     this.locks.unmarkBad(d.targetKey, d.id);
   }
 
-  parent(d: Deployment, target: Target, now: number) {
-    const position = d.state === 'queued' ? this.deployments.position(d) : undefined;
-    return deploymentParent({
-      deployment: d,
-      repo: target.repo,
-      githubWeb: this.deps.githubWeb,
-      now,
-      ...(position ? { position } : {}),
-    });
+  parent(d: Deployment, now: number) {
+    return this.parents.render(d, now);
   }
 
   view(

@@ -16,6 +16,7 @@ import {
 } from './domain/approval-rules.js';
 import type { ChangeSetSummary } from './domain/stateful-resources.js';
 import type { Target } from './domain/targets.js';
+import type { ParentEta } from './jobs/thread-reporter.js';
 import type { Logger } from './logger.js';
 import { type ApprovalContext, ApprovalsRepo } from './store/approvals-repo.js';
 import type { Db } from './store/db.js';
@@ -33,6 +34,8 @@ export interface ApprovalDeps {
   /** For the commit list; without it (or when GitHub fails) the request says the list is unavailable. */
   github?: GitHub;
   githubWeb: string;
+  /** ETA shown on the thread parent when a decision redraws it. */
+  parentEta?: ParentEta;
 }
 
 export type Click = {
@@ -110,7 +113,7 @@ export class ApprovalService {
           key: threadKeys.parent(d.id),
           channel: d.channel,
           deploymentId: d.id,
-          message: this.thread.parent(d, target, now),
+          message: this.thread.parent(d, now),
         },
         now,
       );

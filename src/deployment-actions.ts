@@ -8,13 +8,13 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { checkDeployer } from './domain/approval-rules.js';
 import { findTarget, type Target } from './domain/targets.js';
+import { type ParentEta, ThreadParent } from './jobs/thread-reporter.js';
 import type { LockService } from './locks.js';
 import { type DeploymentAction, DeploymentActionsRepo } from './store/approvals-repo.js';
 import type { Db } from './store/db.js';
 import type { Deployment } from './store/deployment-row.js';
 import { DeploymentsRepo } from './store/deployments-repo.js';
 import { OutboxRepo } from './store/outbox-repo.js';
-import { deploymentParent } from './views/deployment-parent.js';
 import { actionNotes } from './views/failure-actions.js';
 import type { SlackMessage } from './views/slack-message.js';
 import { threadKeys } from './views/thread-keys.js';
@@ -33,17 +33,25 @@ export interface DeploymentActionDeps {
   approvals: ApprovalService;
   locks: LockService;
   githubWeb: string;
+  parentEta?: ParentEta;
 }
 
 export class DeploymentActions {
   private readonly deployments: DeploymentsRepo;
   private readonly outbox: OutboxRepo;
   private readonly actions: DeploymentActionsRepo;
+  private readonly parents: ThreadParent;
 
   constructor(private readonly deps: DeploymentActionDeps) {
     this.deployments = new DeploymentsRepo(deps.db);
     this.outbox = new OutboxRepo(deps.db);
     this.actions = new DeploymentActionsRepo(deps.db);
+    this.parents = new ThreadParent({
+      db: deps.db,
+      config: deps.config,
+      githubWeb: deps.githubWeb,
+      ...(deps.parentEta ? { etaMs: deps.parentEta } : {}),
+    });
   }
 
   /** deploy_keep_waiting: clears the stall once and says who chose to wait; the runner restarts its stall clock. */
@@ -147,14 +155,7 @@ export class DeploymentActions {
     );
     if (r.outcome === 'created') {
       const d = r.deployment;
-      const position = d.state === 'queued' ? this.deployments.position(d) : undefined;
-      const parent = deploymentParent({
-        deployment: d,
-        repo: target.repo,
-        githubWeb: this.deps.githubWeb,
-        now,
-        ...(position ? { position } : {}),
-      });
+      const parent = this.parents.render(d, now);
       this.outbox.post({ key: threadKeys.parent(d.id), channel: d.channel, deploymentId: d.id, message: parent }, now);
       if (pending) this.deps.approvals.request(d, context);
     }

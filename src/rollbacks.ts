@@ -13,6 +13,7 @@ import { type ActionResult, DeploymentActions, type Enqueued, ROLLBACK_PRIORITY 
 import { checkDeployer } from './domain/approval-rules.js';
 import { chooseRollbackTarget, parseRollbackArg } from './domain/rollback-target.js';
 import { findTarget, type Target } from './domain/targets.js';
+import type { ParentEta } from './jobs/thread-reporter.js';
 import type { LockService } from './locks.js';
 import type { Logger } from './logger.js';
 import type { Db } from './store/db.js';
@@ -32,6 +33,7 @@ export interface RollbackDeps {
   locks: LockService;
   recovery: StackRecovery;
   githubWeb: string;
+  parentEta?: ParentEta;
 }
 
 /** The one CloudFormation stack a cancel or in-place recovery acts on. */

@@ -142,7 +142,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const parentEta = (d: Deployment) => progress.parentEtaMs(d);
 
   // Issue 4: approvals, locks, rollbacks and the buttons behind them.
-  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb });
+  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, parentEta });
   const locks = new LockService({ db, clock, logger });
   const rollbacks = new RollbackService({
     db,
@@ -153,6 +153,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     locks,
     recovery: new StackRecovery(aws),
     githubWeb,
+    parentEta,
   });
 
   // Digests: drift (CloudFormation) and health (history, CloudFormation, GitHub).
