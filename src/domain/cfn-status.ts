@@ -55,26 +55,6 @@ export function isNoChangesReason(reason: string | undefined | null): boolean {
   return /didn't contain changes|No updates are to be performed/i.test(reason);
 }
 
-/** Resource types whose replacement loses data: flagged loudly in the change set reply. */
-const STATEFUL_TYPES = [
-  'AWS::RDS::',
-  'AWS::DynamoDB::Table',
-  'AWS::S3::Bucket',
-  'AWS::EFS::FileSystem',
-  'AWS::ElastiCache::',
-  'AWS::OpenSearchService::Domain',
-  'AWS::Elasticsearch::Domain',
-  'AWS::DocDB::',
-  'AWS::Neptune::',
-  'AWS::Kinesis::Stream',
-  'AWS::SQS::Queue',
-  'AWS::EC2::Volume',
-];
-
-export function isStatefulType(type: string | undefined): boolean {
-  return !!type && STATEFUL_TYPES.some((t) => type.startsWith(t));
-}
-
 /** The fields rollback progress needs from stored events (oldest first). */
 export interface ProgressEvent {
   logicalId: string;

@@ -1,6 +1,6 @@
 import type { ActionsBlock } from '@slack/types';
-import { isStatefulType } from '../domain/cfn-status.js';
 import type { CauseEvent } from '../domain/root-cause.js';
+import { isStateful } from '../domain/stateful-resources.js';
 import type { Failure } from '../store/deployment-row.js';
 import type { ChangeSummary } from '../store/stacks-repo.js';
 import { formatDuration } from './format.js';
@@ -51,7 +51,7 @@ export function buildFinishedReply(i: BuildFinishedInput): SlackMessage {
 export function changeSetReply(stackName: string, c: ChangeSummary, stackUrl: string): SlackMessage {
   const counts = `${c.total} resource change${c.total === 1 ? '' : 's'} (${c.add} add, ${c.modify} modify, ${c.remove} remove)`;
   const shown = c.replacements.slice(0, 10).map((r) => {
-    const flag = isStatefulType(r.type) ? ':rotating_light: *stateful*' : ':warning:';
+    const flag = isStateful(r.type) ? ':rotating_light: *stateful*' : ':warning:';
     return `${flag} ${r.conditional ? 'may replace' : 'replaces'} \`${esc(r.logicalId)}\` (${esc(r.type)})`;
   });
   const more =
