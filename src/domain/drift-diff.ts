@@ -31,6 +31,11 @@ export interface StackDriftResult {
   resources: ResourceDrift[];
 }
 
+/** One stack of one target: a target may have several stacks, so the target key alone is not an identity. */
+export function stackKey(targetKey: string, stackName: string): string {
+  return `${targetKey}\u0000${stackName}`;
+}
+
 /** new: appeared since the last digest; changed: still drifted but differently; resolved: back in sync. */
 export type Mark = 'new' | 'changed' | 'resolved' | 'same';
 
@@ -113,14 +118,14 @@ function stackMark(prev: StackDriftResult | undefined, cur: StackDriftResult, re
   }
 }
 
-/** Compares this run with the last posted one (undefined on the first run). */
+/** Compares this run with the last posted one (undefined on the first run), stack by stack. */
 export function compareDrift(
   current: readonly StackDriftResult[],
   previous?: readonly StackDriftResult[],
 ): DriftComparison {
-  const prevByTarget = new Map((previous ?? []).map((s) => [s.targetKey, s]));
+  const prevByStack = new Map((previous ?? []).map((s) => [stackKey(s.targetKey, s.stackName), s]));
   const stacks = current.map((cur): MarkedStack => {
-    const prev = prevByTarget.get(cur.targetKey);
+    const prev = prevByStack.get(stackKey(cur.targetKey, cur.stackName));
     const prevRes = new Map(
       (prev?.status === 'DRIFTED' ? prev.resources : []).map((r) => [r.logicalId, fingerprint(r)]),
     );

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { DriftDetector } from '../adapters/cloudformation-drift.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import { compareDrift, type StackDriftResult } from '../domain/drift-diff.js';
+import { compareDrift, type StackDriftResult, stackKey } from '../domain/drift-diff.js';
 import { allTargets, type StackTarget, type Target } from '../domain/targets.js';
 import type { Logger } from '../logger.js';
 import type { DigestRunsRepo, DriftRepo } from '../store/drift-repo.js';
@@ -40,17 +40,10 @@ export interface DriftDigestDeps {
 interface CheckedStack {
   target: Target;
   stack: StackTarget;
-  /**
-   * The key results are stored and compared under: the target key for a single-stack target (as before multi-stack,
-   * so existing baselines still match), `service/environment/stack` for each stack of a multi-stack target.
-   */
-  key: string;
 }
 
 function driftStacks(targets: readonly Target[]): CheckedStack[] {
-  return targets.flatMap((t) =>
-    t.stacks.map((stack) => ({ target: t, stack, key: t.stacks.length === 1 ? t.key : `${t.key}/${stack.name}` })),
-  );
+  return targets.flatMap((t) => t.stacks.map((stack) => ({ target: t, stack })));
 }
 
 /** Checks every configured stack of every target for drift, stores the results and lays out the digest. */
@@ -80,13 +73,13 @@ export class DriftDigestJob {
     let stoppedBy: string | null = null;
     let storeError: string | null = null;
 
-    const checkOne = async ({ target: t, stack, key }: CheckedStack): Promise<void> => {
+    const checkOne = async ({ target: t, stack }: CheckedStack): Promise<void> => {
       if (stoppedBy) return;
       if (clock.now() > deadline) {
         stoppedBy = 'the time budget ran out';
         return;
       }
-      const base = { targetKey: key, stackName: stack.name, region: t.region ?? null };
+      const base = { targetKey: t.key, stackName: stack.name, region: t.region ?? null };
       let r: StackDriftResult;
       try {
         const c = await this.deps.detector.check({ name: stack.name, region: t.region });
@@ -100,7 +93,7 @@ export class DriftDigestJob {
       } catch (err) {
         r = { ...base, stackId: null, status: 'UNKNOWN', reason: (err as Error).message, resources: [] };
       }
-      results.set(key, r);
+      results.set(stackKey(t.key, stack.name), r);
       try {
         drift.saveStack(runId, r, clock.now());
       } catch (err) {
@@ -118,10 +111,10 @@ export class DriftDigestJob {
       logger.error({ err, runId }, 'drift digest run failed midway');
     }
 
-    const notChecked = stacks.filter((s) => !results.has(s.key));
-    for (const { target: t, stack, key } of notChecked) {
-      results.set(key, {
-        targetKey: key,
+    const notChecked = stacks.filter((s) => !results.has(stackKey(s.target.key, s.stack.name)));
+    for (const { target: t, stack } of notChecked) {
+      results.set(stackKey(t.key, stack.name), {
+        targetKey: t.key,
         stackName: stack.name,
         region: t.region ?? null,
         stackId: null,
@@ -140,13 +133,8 @@ export class DriftDigestJob {
 
     const baselineId = runs.lastPosted('drift', runId);
     const previous = baselineId !== undefined ? drift.results(baselineId) : undefined;
-    const current = stacks.map((s) => results.get(s.key)!);
-    const compared = compareDrift(current, previous);
-    // The views show the target's own key; the per-stack key only matters for storing and comparing.
-    const comparison = {
-      ...compared,
-      stacks: compared.stacks.map((m, i) => ({ ...m, targetKey: stacks[i]!.target.key })),
-    };
+    const current = stacks.map((s) => results.get(stackKey(s.target.key, s.stack.name))!);
+    const comparison = compareDrift(current, previous);
     runs.finish(runId, incomplete ? 'partial' : 'completed', incomplete, clock.now());
     logger.info(
       { runId, stacks: current.length, drifted: current.filter((s) => s.status === 'DRIFTED').length, incomplete },

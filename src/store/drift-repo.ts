@@ -1,5 +1,5 @@
 import type { DriftStatus, PropertyDifference, ResourceDrift, StackDriftResult } from '../domain/drift-diff.js';
-import { fingerprint } from '../domain/drift-diff.js';
+import { fingerprint, stackKey } from '../domain/drift-diff.js';
 import type { Db } from './db.js';
 
 export type DigestKind = 'drift' | 'health';
@@ -101,6 +101,7 @@ interface StackRow {
 
 interface ResourceRow {
   target_key: string;
+  stack_name: string;
   logical_id: string;
   physical_id: string | null;
   resource_type: string;
@@ -108,7 +109,7 @@ interface ResourceRow {
   differences: string;
 }
 
-/** Drift results per stack and resource, per run. */
+/** Drift results per stack (target key + stack name) and resource, per run. */
 export class DriftRepo {
   constructor(private readonly db: Db) {}
 
@@ -121,15 +122,18 @@ export class DriftRepo {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(runId, r.targetKey, r.stackName, r.region, r.stackId, r.status, r.reason, now);
-      this.db.prepare('DELETE FROM drift_resources WHERE run_id = ? AND target_key = ?').run(runId, r.targetKey);
+      this.db
+        .prepare('DELETE FROM drift_resources WHERE run_id = ? AND target_key = ? AND stack_name = ?')
+        .run(runId, r.targetKey, r.stackName);
       const insert = this.db.prepare(
-        `INSERT OR REPLACE INTO drift_resources (run_id, target_key, logical_id, physical_id, resource_type, drift_status,
-           differences, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO drift_resources (run_id, target_key, stack_name, logical_id, physical_id, resource_type,
+           drift_status, differences, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const res of r.resources) {
         insert.run(
           runId,
           r.targetKey,
+          r.stackName,
           res.logicalId,
           res.physicalId,
           res.resourceType,
@@ -143,14 +147,15 @@ export class DriftRepo {
 
   results(runId: number): StackDriftResult[] {
     const stacks = this.db
-      .prepare('SELECT * FROM drift_stacks WHERE run_id = ? ORDER BY target_key')
+      .prepare('SELECT * FROM drift_stacks WHERE run_id = ? ORDER BY target_key, stack_name')
       .all(runId) as StackRow[];
     const resources = this.db
-      .prepare('SELECT * FROM drift_resources WHERE run_id = ? ORDER BY target_key, logical_id')
+      .prepare('SELECT * FROM drift_resources WHERE run_id = ? ORDER BY target_key, stack_name, logical_id')
       .all(runId) as ResourceRow[];
-    const byTarget = new Map<string, ResourceDrift[]>();
+    const byStack = new Map<string, ResourceDrift[]>();
     for (const r of resources) {
-      const list = byTarget.get(r.target_key) ?? [];
+      const key = stackKey(r.target_key, r.stack_name);
+      const list = byStack.get(key) ?? [];
       list.push({
         logicalId: r.logical_id,
         physicalId: r.physical_id,
@@ -158,7 +163,7 @@ export class DriftRepo {
         driftStatus: r.drift_status,
         differences: JSON.parse(r.differences) as PropertyDifference[],
       });
-      byTarget.set(r.target_key, list);
+      byStack.set(key, list);
     }
     return stacks.map((s) => ({
       targetKey: s.target_key,
@@ -167,7 +172,7 @@ export class DriftRepo {
       stackId: s.stack_id,
       status: s.status,
       reason: s.reason,
-      resources: byTarget.get(s.target_key) ?? [],
+      resources: byStack.get(stackKey(s.target_key, s.stack_name)) ?? [],
     }));
   }
 }

@@ -3,6 +3,7 @@ import { sql as digests } from './002-digests.js';
 import { sql as outbox } from './004-outbox.js';
 import { sql as approvalsLocks } from './005-approvals-locks.js';
 import { sql as deployModes } from './006-deploy-modes.js';
+import { sql as driftPerStack } from './007-drift-per-stack.js';
 
 /** Numbered, append-only. A migration is never edited once it has shipped. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -11,4 +12,5 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 4, name: 'outbox', sql: outbox },
   { version: 5, name: 'approvals-locks', sql: approvalsLocks },
   { version: 6, name: 'deploy-modes', sql: deployModes },
+  { version: 7, name: 'drift-per-stack', sql: driftPerStack },
 ];
