@@ -188,7 +188,9 @@ export class StacksRepo {
 
   /**
    * Recovery clicks (ContinueUpdateRollback / RollbackStack, recorded in deployment_actions by the button) on failed
-   * deployments that no stack row has picked up yet: the failed stack row of each is what the recovery acts on.
+   * deployments that no stack row has picked up yet, each with the one stack row it acted on: the row the click
+   * names, or (older clicks recorded without a stack) the deployment's first failed row. Mode build can leave several
+   * failed rows; only the one acted on is watched.
    */
   unwatchedRecoveries(since: number): { stack: DeploymentStack; actionAt: number; op: string; user: string }[] {
     const rows = this.db
@@ -196,7 +198,11 @@ export class StacksRepo {
         `SELECT s.*, a.at AS action_at, a.action AS action_op, a.user AS action_user
            FROM deployment_actions a
            JOIN deployments d ON d.id = a.deployment_id AND d.state = 'failed'
-           JOIN deployment_stacks s ON s.deployment_id = a.deployment_id AND s.status = 'failed'
+           JOIN deployment_stacks s ON s.deployment_id = a.deployment_id
+            AND (s.stack_name = a.stack_name
+                 OR (a.stack_name IS NULL AND s.position = (
+                       SELECT min(f.position) FROM deployment_stacks f
+                        WHERE f.deployment_id = a.deployment_id AND f.status = 'failed')))
           WHERE a.action IN ('continue_rollback', 'rollback_stack') AND a.at >= ?
             AND (s.recovery_action_at IS NULL OR s.recovery_action_at < a.at)
           ORDER BY a.at, a.id`,

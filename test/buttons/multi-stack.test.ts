@@ -115,7 +115,14 @@ describe('deploy_rollback on a multi-stack target', () => {
     expect(replies.texts[0]).toBe(
       '`api-worker-production` was UPDATE_ROLLBACK_FAILED: ContinueUpdateRollback started.',
     );
-    expect(new DeploymentActionsRepo(db).of(d.id)).toMatchObject([{ action: 'continue_rollback', user: 'U01' }]);
+    expect(new DeploymentActionsRepo(db).of(d.id)).toMatchObject([
+      {
+        action: 'continue_rollback',
+        user: 'U01',
+        detail: 'UPDATE_ROLLBACK_FAILED',
+        stackName: 'api-worker-production',
+      },
+    ]);
     expect(deps.deployments.queueOf(prod.key)).toHaveLength(0);
   });
 
@@ -144,5 +151,10 @@ describe('deploy_rollback on a multi-stack target', () => {
     ]);
     const note = lastPayload(db, threadKeys.reply(d.id, `rollback_stack-${clock.now()}`));
     expect(note?.payload.text).toContain('api-worker-production');
+    // The click names the stack acted on, so the recovery watcher follows that one and not the first failed row.
+    expect(new DeploymentActionsRepo(db).of(d.id)).toMatchObject([
+      { action: 'rollback_stack', stackName: 'api-worker-production' },
+    ]);
+    expect(new StacksRepo(db).unwatchedRecoveries(0).map((r) => r.stack.stackName)).toEqual(['api-worker-production']);
   });
 });

@@ -4,6 +4,7 @@ import { sql as outbox } from './004-outbox.js';
 import { sql as approvalsLocks } from './005-approvals-locks.js';
 import { sql as deployModes } from './006-deploy-modes.js';
 import { sql as driftPerStack } from './007-drift-per-stack.js';
+import { sql as actionStack } from './008-action-stack.js';
 
 /** Numbered, append-only. A migration is never edited once it has shipped. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -13,4 +14,5 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 5, name: 'approvals-locks', sql: approvalsLocks },
   { version: 6, name: 'deploy-modes', sql: deployModes },
   { version: 7, name: 'drift-per-stack', sql: driftPerStack },
+  { version: 8, name: 'action-stack', sql: actionStack },
 ];
