@@ -176,8 +176,15 @@ export class DeploymentActions {
     return { ok: true, d, target: found.target };
   }
 
-  record(deploymentId: number, action: DeploymentAction['action'], user: string, detail: string | null, at: number) {
-    this.actions.record({ deploymentId, action, user, detail, at });
+  record(
+    deploymentId: number,
+    action: DeploymentAction['action'],
+    user: string,
+    detail: string | null,
+    at: number,
+    stackName?: string,
+  ) {
+    this.actions.record({ deploymentId, action, user, detail, at, ...(stackName ? { stackName } : {}) });
   }
 
   byWhom(id: number, action: DeploymentAction['action'], verb = 'asked'): string {

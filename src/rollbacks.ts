@@ -16,7 +16,6 @@ import { findTarget, type Target } from './domain/targets.js';
 import type { ParentEta } from './jobs/thread-reporter.js';
 import type { LockService } from './locks.js';
 import type { Logger } from './logger.js';
-import { DeploymentActionsRepo } from './store/approvals-repo.js';
 import type { Db } from './store/db.js';
 import type { Deployment } from './store/deployment-row.js';
 import { DeploymentsRepo } from './store/deployments-repo.js';
@@ -163,14 +162,7 @@ export class RollbackService {
     const action = op === 'continue_rollback' ? 'continue_rollback' : 'rollback_stack';
     this.deps.db.transaction(() => {
       // With the stack, so the recovery watcher follows this stack only (mode build can leave several failed).
-      new DeploymentActionsRepo(this.deps.db).record({
-        deploymentId: d.id,
-        action,
-        user,
-        detail: res.status,
-        at: now,
-        stackName: stack.stackName,
-      });
+      this.support.record(d.id, action, user, res.status, now, stack.stackName);
       this.deps.locks.lockForRollback(target, { user, badSha: d.sha, deploymentId: d.id });
       const note =
         op === 'continue_rollback'
