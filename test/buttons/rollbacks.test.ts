@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approvalKey } from '../../src/approvals.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { LocksRepo } from '../../src/store/locks-repo.js';
@@ -7,20 +7,6 @@ import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { captureResponses, cfn, click, deployment, lastPayload, services, sha, target, testApp } from './harness.js';
-
-const saved = { ...process.env };
-beforeAll(() => {
-  // Fake credentials: the SDK signs requests, nock answers them.
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTESTONLY';
-  process.env.AWS_SECRET_ACCESS_KEY = 'test-secret';
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_ENDPOINT_URL;
-  delete process.env.AWS_ENDPOINT_URL_CLOUDFORMATION;
-});
-afterAll(() => {
-  process.env = saved;
-});
 
 function setup() {
   const db = testDb();

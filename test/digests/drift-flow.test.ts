@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/adapters/aws-clients.js';
 import { CloudFormationDrift } from '../../src/adapters/cloudformation-drift.js';
 import { DriftDigestJob } from '../../src/jobs/drift-digest.js';
@@ -9,18 +9,6 @@ import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { cfn, mockDetection, mockResourceDrifts, mockStackMissing, resourceXml, xmlError } from './cfn-nock.js';
-
-const saved = { ...process.env };
-beforeAll(() => {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTESTTESTTEST';
-  process.env.AWS_SECRET_ACCESS_KEY = 'test-secret';
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_ENDPOINT_URL;
-  delete process.env.AWS_ENDPOINT_URL_CLOUDFORMATION;
-});
-afterAll(() => {
-  process.env = saved;
-});
 
 function setup() {
   const db = testDb();

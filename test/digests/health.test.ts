@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/adapters/aws-clients.js';
 import { CloudFormationDrift } from '../../src/adapters/cloudformation-drift.js';
 import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
@@ -21,15 +21,6 @@ const S1 = '1111111111111111111111111111111111111111';
 const S5 = '5555555555555555555555555555555555555555';
 const HEAD = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const W = 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
-
-const saved = { ...process.env };
-beforeAll(() => {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTESTTESTTEST';
-  process.env.AWS_SECRET_ACCESS_KEY = 'test-secret';
-});
-afterAll(() => {
-  process.env = saved;
-});
 
 let seq = 0;
 function insert(

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/adapters/aws-clients.js';
 import { CloudFormationDrift } from '../../src/adapters/cloudformation-drift.js';
 import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
@@ -13,18 +13,6 @@ import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { mockDescribeStack } from './cfn-nock.js';
 import { expectWithinLimits, modified, ScriptedDetector } from './fakes.js';
-
-const saved = { ...process.env };
-beforeAll(() => {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTESTTESTTEST';
-  process.env.AWS_SECRET_ACCESS_KEY = 'test-secret';
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_ENDPOINT_URL;
-  delete process.env.AWS_ENDPOINT_URL_CLOUDFORMATION;
-});
-afterAll(() => {
-  process.env = saved;
-});
 
 /** The example, with api split into two stacks (the app, then its worker): five stacks in all. */
 function twoStackConfig(): Config {

@@ -7,13 +7,6 @@ import nock from 'nock';
 
 export const CFN_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
-export function useFakeAwsCredentials(): void {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTESTTESTTEST';
-  process.env.AWS_SECRET_ACCESS_KEY = 'test-secret-not-real';
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-}
-
 function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

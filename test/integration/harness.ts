@@ -6,7 +6,7 @@ import { buildRuntime, type Runtime } from '../../src/runtime.js';
 import type { Db } from '../../src/store/db.js';
 import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
-import { FakeCloudFormation, FakeCodeBuild, useFakeAwsCredentials } from '../helpers/aws-nock.js';
+import { FakeCloudFormation, FakeCodeBuild } from '../helpers/aws-nock.js';
 import { botIds, captureReplies, NoopReceiver, RESPONSE_HOST, type Reply, slashBody } from '../helpers/bolt.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
@@ -34,7 +34,6 @@ export class Integration {
   private clicks = 0;
 
   constructor() {
-    useFakeAwsCredentials();
     for (const f of [this.cfn, this.cfnEu, this.cb, this.cbEu]) f.install();
     this.cfn.addStack('web-staging', 'UPDATE_COMPLETE', { Version: 'v1' });
     this.cfn.addStack('api-staging', 'UPDATE_COMPLETE', { ImageTag: 'old' });

@@ -8,7 +8,7 @@ import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
-import { FakeCloudFormation, FakeCodeBuild, useFakeAwsCredentials } from '../helpers/aws-nock.js';
+import { FakeCloudFormation, FakeCodeBuild } from '../helpers/aws-nock.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
@@ -38,7 +38,6 @@ export class Harness {
   constructor(
     o: { db?: Db; clock?: FakeClock; workerId?: string; deps?: Partial<DeployWorkerDeps>; config?: Config } = {},
   ) {
-    useFakeAwsCredentials();
     this.clock = o.clock ?? new FakeClock();
     this.db = o.db ?? testDb();
     this.config = o.config ?? exampleConfig();
