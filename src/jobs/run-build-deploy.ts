@@ -5,7 +5,14 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { rootCauseReply } from '../views/thread-replies.js';
-import { failDeployment, type RunContext, type StepOutcome, stackEventsUrl, succeedDeployment } from './run-context.js';
+import {
+  failDeployment,
+  type RunContext,
+  type StepOutcome,
+  stackEventsUrl,
+  stackFailure,
+  succeedDeployment,
+} from './run-context.js';
 import { readEvents, TAIL_SLACK_MS } from './run-stack-update.js';
 
 /**
@@ -88,17 +95,7 @@ export async function finishBuildDeploy(
     const { cause, cascades } = findRootCause(
       ctx.events.forDeployment(d.id, bad.s.stackName).filter((e) => e.timestamp >= buildStart - TAIL_SLACK_MS),
     );
-    const failure: Failure = cause
-      ? {
-          phase: 'stack_update',
-          reason: cause.reason ?? cause.status,
-          logicalId: cause.logicalId,
-          resourceType: cause.resourceType,
-          status: cause.status,
-          stackName: bad.s.stackName,
-          link: url,
-        }
-      : { phase: 'stack_update', reason: `stack ended in ${bad.status}`, stackName: bad.s.stackName, link: url };
+    const failure = stackFailure(cause, bad.s.stackName, url, { reason: `stack ended in ${bad.status}` });
     return failDeployment(ctx, { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl }, failure, {
       cascadeCount: cascades.length,
       stackUrl: url,

@@ -5,7 +5,7 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { rootCauseReply } from '../views/thread-replies.js';
-import { cancelDeployment, failDeployment, type RunContext, stackEventsUrl } from './run-context.js';
+import { cancelDeployment, failDeployment, type RunContext, stackEventsUrl, stackFailure } from './run-context.js';
 
 /** Events this much older than our operation's start cannot be ours: the first tail stops there. */
 export const TAIL_SLACK_MS = 5 * 60_000;
@@ -159,23 +159,10 @@ export async function pollUpdate(ctx: RunContext, d: Deployment, target: Target,
   return failDeployment(
     ctx,
     d,
-    cause
-      ? {
-          phase: 'stack_update',
-          reason: cause.reason ?? cause.status,
-          logicalId: cause.logicalId,
-          resourceType: cause.resourceType,
-          status: cause.status,
-          stackName: s.stackName,
-          link: url,
-        }
-      : {
-          phase: 'stack_update',
-          reason: stack.statusReason ?? `stack ended in ${stack.status}`,
-          status: stack.status,
-          stackName: s.stackName,
-          link: url,
-        },
+    stackFailure(cause, s.stackName, url, {
+      reason: stack.statusReason ?? `stack ended in ${stack.status}`,
+      status: stack.status,
+    }),
     {
       cascadeCount: cascades.length,
       stackUrl: url,

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
+import { OutboxRepo, type PostInput } from '../store/outbox-repo.js';
 import { deploymentParent } from '../views/deployment-parent.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
@@ -123,32 +123,24 @@ export class ThreadReporter {
 
   /** Posts a one-off reply under a stable name; false when it was already posted. */
   reply(d: Deployment, name: string, message: SlackMessage): boolean {
-    if (!this.outbox.has(threadKeys.parent(d.id))) this.parent(d);
-    return this.outbox.post(
-      {
-        key: threadKeys.reply(d.id, name),
-        channel: d.channel,
-        threadKey: threadKeys.parent(d.id),
-        deploymentId: d.id,
-        message,
-      },
-      this.deps.clock.now(),
-    );
+    return this.outbox.post(this.threadReply(d, name, message), this.deps.clock.now());
   }
 
   /** A reply that changes as something progresses: posted once, then updated in place (never a stream). */
   upsertReply(d: Deployment, name: string, message: SlackMessage): void {
+    this.outbox.upsert(this.threadReply(d, name, message), this.deps.clock.now());
+  }
+
+  /** A reply in the deployment's thread; the parent is posted first if it somehow is not there yet. */
+  private threadReply(d: Deployment, name: string, message: SlackMessage): PostInput {
     if (!this.outbox.has(threadKeys.parent(d.id))) this.parent(d);
-    this.outbox.upsert(
-      {
-        key: threadKeys.reply(d.id, name),
-        channel: d.channel,
-        threadKey: threadKeys.parent(d.id),
-        deploymentId: d.id,
-        message,
-      },
-      this.deps.clock.now(),
-    );
+    return {
+      key: threadKeys.reply(d.id, name),
+      channel: d.channel,
+      threadKey: threadKeys.parent(d.id),
+      deploymentId: d.id,
+      message,
+    };
   }
 
   hasReply(d: Deployment, name: string): boolean {

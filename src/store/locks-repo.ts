@@ -142,16 +142,7 @@ export class LocksRepo {
       .all(targetKey, limit) as LockEvent[];
   }
 
-  private audit(e: {
-    targetKey: string;
-    action: LockEvent['action'];
-    user: string;
-    reason: string | null;
-    kind: LockKind | null;
-    sha: string | null;
-    deploymentId: number | null;
-    at: number;
-  }): void {
+  private audit(e: LockEvent): void {
     this.db
       .prepare(
         `INSERT INTO lock_history (target_key, action, user, reason, kind, sha, deployment_id, at)

@@ -1,6 +1,7 @@
+import type { Phase } from '../domain/estimates.js';
 import type { Db } from './db.js';
 
-export type Phase = 'build' | 'changeset' | 'stack_update';
+export type { Phase };
 export type PhaseOutcome = 'succeeded' | 'failed' | 'cancelled';
 
 export interface PhaseRecord {
