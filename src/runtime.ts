@@ -12,14 +12,20 @@ import { AwsClients } from './adapters/aws-clients.js';
 import { CloudFormationDrift } from './adapters/cloudformation-drift.js';
 import { StackRecovery } from './adapters/cloudformation-recovery.js';
 import { createOctokit, type GitHub, OctokitGitHub } from './adapters/github.js';
+import { GitHubBranches } from './adapters/github-branches.js';
+import { WebSlackViews } from './adapters/slack-views.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from './adapters/slack-web.js';
 import { type App, createApp } from './app.js';
 import { ApprovalService } from './approvals.js';
 import { type Clock, systemClock } from './clock.js';
 import { register as registerCommands } from './commands/index.js';
 import type { Config } from './config.js';
+import { DeployFormService } from './deploy-form.js';
 import { DeployRequests } from './deploy-requests.js';
 import type { Env } from './env.js';
+import { HomeDashboard } from './home-dashboard.js';
+import { registerAppHome } from './interactions/app-home.js';
+import { registerDeployModal } from './interactions/deploy-modal.js';
 import { register as registerInteractions } from './interactions/index.js';
 import { ApprovalExpiryJob } from './jobs/approval-expiry.js';
 import { DeployWorker } from './jobs/deploy-worker.js';
@@ -28,6 +34,7 @@ import { Digests } from './jobs/digests.js';
 import { DriftDigestJob } from './jobs/drift-digest.js';
 import { Estimator } from './jobs/estimator.js';
 import { HealthDigestJob } from './jobs/health-digest.js';
+import { HomeRefresher, type HomeRefreshOptions } from './jobs/home-refresh.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './jobs/outbox-worker.js';
 import { ProgressHook } from './jobs/progress-hook.js';
 import { LockService } from './locks.js';
@@ -72,6 +79,8 @@ export interface RuntimeDeps {
   cron?: CronApi;
   /** Drift detection polling sleep (tests: instant). */
   driftSleep?: (ms: number) => Promise<void>;
+  /** How often open Home tabs are re-checked (tests: call workers.home.tick()). */
+  homeRefresh?: HomeRefreshOptions;
 }
 
 export interface Runtime {
@@ -92,12 +101,15 @@ export interface Runtime {
     rollbacks: RollbackService;
     digests: Digests;
     progress: ProgressHook;
+    home: HomeDashboard;
+    deployForm: DeployFormService;
   };
   workers: {
     deploy: DeployWorker;
     outbox: OutboxWorker;
     approvalExpiry: ApprovalExpiryJob;
     digests: DigestScheduler;
+    home: HomeRefresher;
   };
   /** In start order; main.ts stops them newest first. */
   jobs: Job[];
@@ -125,14 +137,13 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const clock = deps.clock ?? systemClock;
   const defaultRegion = config.region ?? env.AWS_REGION;
   const aws = deps.aws ?? new AwsClients({ defaultRegion });
-  const github = new OctokitGitHub(
-    createOctokit({
-      token: env.GITHUB_TOKEN,
-      baseUrl: env.GITHUB_API_URL,
-      logger: logger.child({ source: 'github' }),
-      ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
-    }),
-  );
+  const octokit = createOctokit({
+    token: env.GITHUB_TOKEN,
+    baseUrl: env.GITHUB_API_URL,
+    logger: logger.child({ source: 'github' }),
+    ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
+  });
+  const github = new OctokitGitHub(octokit);
   const githubWeb = githubWebBase(env.GITHUB_API_URL);
 
   // Estimates, progress and stalls.
@@ -212,8 +223,22 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     ...(deps.botIds ? { botIds: deps.botIds } : {}),
     ...(deps.slackClientOptions ? { clientOptions: deps.slackClientOptions } : {}),
   });
-  registerCommands(app, { config, requests, status, digests, locks, rollbacks, logger });
+  // App Home and the /deploy form (issue 17): views through Bolt's client, the form through the typed path.
+  const views = new WebSlackViews(app.client);
+  const home = new HomeDashboard({ db, config, clock, githubWeb, locks, etaMs: parentEta });
+  const homeRefresher = new HomeRefresher({
+    build: (user) => home.build(user),
+    views,
+    clock,
+    logger: logger.child({ job: 'home' }),
+    ...(deps.homeRefresh ? { options: deps.homeRefresh } : {}),
+  });
+  const deployForm = new DeployFormService({ config, requests, branches: new GitHubBranches(octokit) });
+  const formDeps = { form: deployForm, views, logger };
+  registerCommands(app, { config, requests, status, digests, locks, rollbacks, logger, deployForm: formDeps });
   registerInteractions(app, { approvals, rollbacks, logger });
+  registerAppHome(app, { home: homeRefresher, logger });
+  registerDeployModal(app, formDeps);
 
   const outbox = new OutboxWorker({
     db,
@@ -250,6 +275,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     { name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() },
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
     scheduler,
+    { name: 'home-refresh', start: () => homeRefresher.start(), stop: () => homeRefresher.stop() },
   ];
 
   return {
@@ -262,8 +288,8 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     github,
     githubWeb,
     app,
-    services: { requests, status, approvals, locks, rollbacks, digests, progress },
-    workers: { deploy, outbox, approvalExpiry, digests: scheduler },
+    services: { requests, status, approvals, locks, rollbacks, digests, progress, home, deployForm },
+    workers: { deploy, outbox, approvalExpiry, digests: scheduler, home: homeRefresher },
     jobs,
   };
 }

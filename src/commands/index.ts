@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { DeployRequests } from '../deploy-requests.js';
+import { type DeployModalDeps, withDeployForm } from '../interactions/deploy-modal.js';
 import type { LockService } from '../locks.js';
 import type { Logger } from '../logger.js';
 import type { RollbackService } from '../rollbacks.js';
@@ -19,13 +20,16 @@ export interface CommandDeps {
   locks: Pick<LockService, 'lock' | 'unlock'>;
   rollbacks: Pick<RollbackService, 'rollbackTarget'>;
   logger: Logger;
+  /** `/deploy` with no arguments opens this form (runtime.ts wires it). */
+  deployForm?: DeployModalDeps;
 }
 
 /** Every slash command Coxswain answers; manifest.yml must declare exactly these (a test checks it). */
 export const COMMANDS = ['/deploy', '/deploy-status', '/rollback'] as const;
 
 export function register(app: App, deps: CommandDeps): void {
-  app.command('/deploy', deployCommand(deps));
+  const typed = deployCommand(deps);
+  app.command('/deploy', deps.deployForm ? withDeployForm(typed, deps.deployForm) : typed);
   app.command('/deploy-status', deployStatusCommand(deps));
   app.command('/rollback', rollbackCommand(deps));
 }
