@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs, builds and starts Coxswain (reads COXSWAIN_CONFIG, default ./coxswain.yml, and the env vars in README).
+# With nothing configured (no Slack variables, no GITHUB_TOKEN, no config file) it starts the sandbox instead:
+# the real Coxswain against simulated Slack, GitHub and AWS on 127.0.0.1 (src/launch-mode.ts decides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-node.sh
@@ -7,4 +9,4 @@ source scripts/ensure-node.sh
 # still installs exactly the locked versions of everything this platform needs.
 npm install --no-audit --no-fund --no-save
 npm run build
-exec npm start
+exec node dist/src/start.js

@@ -8,6 +8,7 @@ import { type DeadLetter, OutboxDeliveryRepo } from './store/outbox-delivery-rep
 export const USAGE = `Usage: coxswain outbox <command>
 
 Commands:
+  sandbox [--port N]       try Coxswain in a browser against simulated Slack, GitHub and AWS (127.0.0.1 only)
   outbox list              show Slack messages in the dead letter, with the reason
   outbox requeue <id>      deliver one dead message again (and what waited on it)
   outbox requeue all       deliver every dead message again
@@ -109,4 +110,15 @@ function invokedDirectly(): boolean {
   }
 }
 
-if (invokedDirectly()) process.exitCode = main(process.argv.slice(2));
+if (invokedDirectly()) {
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'sandbox') {
+    // Loaded only here: nothing else in the CLI (or the bot) imports the simulation.
+    import('./sandbox/main.js')
+      .then((m) => m.runSandbox(argv.slice(1)))
+      .catch((err: unknown) => {
+        process.stderr.write(`coxswain sandbox: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      });
+  } else process.exitCode = main(argv);
+}
