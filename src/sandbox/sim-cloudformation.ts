@@ -93,16 +93,18 @@ function timeline(behaviour: Behaviour, stack: string): Step[] {
     status: 'UPDATE_IN_PROGRESS',
     reason: 'User Initiated',
   };
-  if (behaviour === 'stall') {
-    return [
-      begin,
-      { afterMs: 800, logicalId: 'SearchDomain', type: 'AWS::OpenSearchService::Domain', status: 'UPDATE_IN_PROGRESS' },
-    ];
-  }
   const task: Step[] = [
     { afterMs: 600, logicalId: 'TaskDefinition', type: 'AWS::ECS::TaskDefinition', status: 'UPDATE_IN_PROGRESS' },
     { afterMs: 1500, logicalId: 'TaskDefinition', type: 'AWS::ECS::TaskDefinition', status: 'UPDATE_COMPLETE' },
   ];
+  if (behaviour === 'stall') {
+    // An ECS service whose new tasks never pass their health check: CloudFormation waits, no events arrive.
+    return [
+      begin,
+      ...task,
+      { afterMs: 1700, logicalId: 'Service', type: 'AWS::ECS::Service', status: 'UPDATE_IN_PROGRESS' },
+    ];
+  }
   if (behaviour === 'fail-rds-quota') {
     return [
       begin,
@@ -272,12 +274,8 @@ export class SimCloudFormation {
               reason: 'Stack update cancelled',
               stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS',
             },
-            {
-              afterMs: 1500,
-              logicalId: 'SearchDomain',
-              type: 'AWS::OpenSearchService::Domain',
-              status: 'UPDATE_COMPLETE',
-            },
+            { afterMs: 1500, logicalId: 'Service', type: 'AWS::ECS::Service', status: 'UPDATE_COMPLETE' },
+            { afterMs: 2000, logicalId: 'TaskDefinition', type: 'AWS::ECS::TaskDefinition', status: 'UPDATE_COMPLETE' },
             {
               afterMs: 2500,
               logicalId: stack.name,
@@ -315,8 +313,6 @@ export class SimCloudFormation {
         ...(replacement ? { Replacement: replacement } : {}),
       },
     });
-    if (cs.stack.startsWith('search'))
-      return [change('SearchDomain', 'AWS::OpenSearchService::Domain', 'Modify', 'False')];
     const base = [
       change('TaskDefinition', 'AWS::ECS::TaskDefinition', 'Modify', 'True'),
       change('Service', 'AWS::ECS::Service', 'Modify', 'False'),

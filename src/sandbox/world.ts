@@ -66,7 +66,7 @@ export const REPOS: SimRepo[] = [
     name: 'search',
     defaultBranch: 'main',
     refs: {
-      main: commit(21, 'Bigger OpenSearch instances', 'sam', 'stall'),
+      main: commit(21, 'Move search to the new cluster', 'sam', 'stall'),
       'v0.9.0': commit(22, 'Release 0.9.0', 'sam'),
     },
   },
@@ -84,7 +84,7 @@ export function sandboxConfig(): Config {
     {
       channel: 'C0DEPLOYS',
       region: 'eu-west-1',
-      timing: { pollSeconds: 1, stallMinutes: 0.25, approvalTimeoutMinutes: 30 },
+      timing: { pollSeconds: 1, stallMinutes: 0.5, approvalTimeoutMinutes: 30 },
       aws: { requestsPerSecond: 50, burst: 50 },
       services: {
         api: {
