@@ -3,7 +3,7 @@ import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { CauseEvent } from '../domain/root-cause.js';
+import { causeReason, type RootCause } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../store/db.js';
@@ -70,18 +70,18 @@ export interface FinishExtras {
   inTx?: () => void;
 }
 
-/** Moves the deployment to failed, reports it once, and ends the open phase — all in one transaction. */
 /** The failure a stack update ends with: its root cause when one was read, else what the stack itself said. */
 export function stackFailure(
-  cause: CauseEvent | undefined,
+  rc: RootCause,
   stackName: string,
   link: string,
   fallback: { reason: string; status?: string },
 ): Failure {
+  const cause = rc.cause;
   return cause
     ? {
         phase: 'stack_update',
-        reason: cause.reason ?? cause.status,
+        reason: causeReason(rc)!,
         logicalId: cause.logicalId,
         resourceType: cause.resourceType,
         status: cause.status,
@@ -91,6 +91,7 @@ export function stackFailure(
     : { phase: 'stack_update', ...fallback, stackName, link };
 }
 
+/** Moves the deployment to failed, reports it once, and ends the open phase — all in one transaction. */
 export function failDeployment(
   ctx: RunContext,
   d: Deployment,
