@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
-import { Harness } from './harness.js';
+import { modesConfig } from '../helpers/config.js';
+import { Harness, SHA } from './harness.js';
 
 /*
  * Runner-level: the thread names what a person reading the console would call the cause. Wording as in
@@ -141,5 +143,78 @@ describe('root cause in the thread', () => {
     );
     expect(h.get(d.id).failure).toMatchObject({ logicalId: STACK, reason });
     expect(h.reply(d.id, 'result')!.blocks).toContain('cannot be deleted as it is in use by worker-staging');
+  });
+
+  it('recovery (ContinueUpdateRollback) uses the same picker and follows nested stacks', async () => {
+    const A = 'cdk-a-staging';
+    const child = 'arn:aws:cloudformation:us-east-1:123456789012:stack/cdk-a-staging-Db-XYZ/guid-9';
+    h = new Harness({ config: modesConfig() });
+    h.cfn.addStack(A, 'UPDATE_COMPLETE', {});
+    h.cfn.addNested(child);
+    const d = h.enqueue('cdk', 'staging');
+    await h.worker.tick();
+    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    build.startTime = h.clock.now();
+    h.clock.advance(5000);
+    let t = h.clock.now();
+    h.cfn.event(A, ev(A, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'exec-a'), t);
+    h.cfn.event(
+      A,
+      ev('Topic', 'AWS::SNS::Topic', 'UPDATE_FAILED', 'exec-a', 'Invalid parameter: KmsMasterKeyId'),
+      t + 1000,
+    );
+    h.cfn.event(A, ev(A, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_FAILED', 'exec-a'), t + 2000);
+    h.cfn.stackStatus.set(A, 'UPDATE_ROLLBACK_FAILED');
+    await h.worker.tick();
+    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+
+    // Roll back pressed: ContinueUpdateRollback (src/rollbacks.ts records the click); the rollback fails again
+    // inside the nested stack.
+    h.clock.advance(60_000);
+    const at = h.clock.now();
+    new DeploymentActionsRepo(h.db).record({
+      deploymentId: d.id,
+      action: 'continue_rollback',
+      user: 'U01',
+      detail: 'UPDATE_ROLLBACK_FAILED',
+      at,
+      stackName: A,
+    });
+    const cont = `${d.token}-continue`;
+    t = at + 1000;
+    h.cfn.event(A, ev(A, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cont), t);
+    const reason = 'Cannot delete entity, must detach all policies first. (Service: Iam, Status Code: 409)';
+    h.cfn.event(child, ev('Role', 'AWS::IAM::Role', 'UPDATE_FAILED', cont, reason), t + 1000);
+    h.cfn.event(
+      A,
+      ev(
+        'Db',
+        'AWS::CloudFormation::Stack',
+        'UPDATE_FAILED',
+        cont,
+        `Embedded stack ${child} was not successfully updated. Currently in UPDATE_ROLLBACK_FAILED.`,
+        child,
+      ),
+      t + 2000,
+    );
+    h.cfn.event(
+      A,
+      ev(
+        A,
+        'AWS::CloudFormation::Stack',
+        'UPDATE_ROLLBACK_FAILED',
+        cont,
+        'The following resource(s) failed to update: [Db]. ',
+      ),
+      t + 3000,
+    );
+    h.cfn.stackStatus.set(A, 'UPDATE_ROLLBACK_FAILED');
+    h.clock.advance(5000);
+    await h.tickUntil(() => h.reply(d.id, `recovery-result-${at}-1`) !== undefined);
+    const result = h.reply(d.id, `recovery-result-${at}-1`)!;
+    expect(result.text).toBe(`Recovery of ${A} ended in UPDATE_ROLLBACK_FAILED`);
+    expect(result.blocks).toContain(`Role: ${reason}`);
+    expect(result.blocks).not.toContain('Embedded stack');
   });
 });
