@@ -33,7 +33,7 @@ export interface RootCause {
 }
 
 const NESTED = /^Embedded stack (\S+) was not successfully (?:created|updated|deleted)(?:\.\s*Currently in \S+)?/i;
-const NOT_A_REASON = /^(User Initiated|Rollback requested by user\.?)$/i;
+const NOT_A_REASON = /^(User Initiated|Rollback requested by user\.?|Stack (update|creation) cancell?ed\.?)$/i;
 const RANK: Record<CauseKind, number> = { resource: 0, nested: 1, stack: 2 };
 
 /** A stack's own event (the stack itself or, by its ARN, a nested child's), not a resource's. */

@@ -60,7 +60,9 @@ export async function nestedEvents(
     const childName = /:stack\/([^/]+)\//.exec(arn)?.[1] ?? arn;
     const failed = tail.filter((e) => e.status.endsWith('_FAILED'));
     // Oldest first, as CloudFormation wrote them (the tail is newest first).
-    out.push(...tail.filter((e) => e.status.endsWith('_FAILED') || e.logicalId === childName).reverse());
+    // Its own stack-level events only where they carry a reason (rollback start, failure): they mark it as read.
+    const own = (e: TailEvent) => e.logicalId === childName && /ROLLBACK_IN_PROGRESS$/.test(e.status);
+    out.push(...tail.filter((e) => e.status.endsWith('_FAILED') || own(e)).reverse());
     if (depth < NESTED_DEPTH) out.push(...(await nestedEvents(ctx, region, childName, failed, notBefore, depth + 1)));
   }
   return out;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { rollbackProgress } from '../../src/domain/cfn-status.js';
 import { type CauseEvent, causeLine, findRootCause, nestedMessage } from '../../src/domain/root-cause.js';
+import { resourceStates } from '../../src/domain/stall.js';
 
 /*
  * Event sequences in CloudFormation's own wording, oldest first (as CloudFormation wrote them), taken from:
@@ -206,5 +208,23 @@ describe('root cause: ranking and same-second failures', () => {
     expect(rc.more).toBe(2);
     expect(causeLine(rc)).toMatch(/^Zeta: Resource handler returned message: .* \(and 2 more failures\)$/);
     expect(rc.cascades.map((c) => c.logicalId)).toEqual([STACK]);
+  });
+});
+
+describe('a nested stack’s own events, stored to find the cause, are not resources', () => {
+  it('neither counts in rollback progress nor as a resource in progress for stall detection', () => {
+    const child = `${ARN}/web-staging-Db-1ABC/guid-2`;
+    const own = ev('web-staging-Db-1ABC', 'UPDATE_ROLLBACK_IN_PROGRESS', 'The following resource(s) failed', 2000, {
+      resourceType: 'AWS::CloudFormation::Stack',
+      physicalId: child,
+    });
+    const nestedResource = ev('Db', 'UPDATE_IN_PROGRESS', null, 2500, {
+      resourceType: 'AWS::CloudFormation::Stack',
+      physicalId: child,
+    });
+    expect(rollbackProgress([own, nestedResource], STACK, T).inProgress).toEqual(['Db']);
+    const states = resourceStates([own, nestedResource].map((e) => ({ ...e, stackName: STACK })));
+    expect(states.inProgress.map((r) => r.logicalId)).toEqual(['Db']);
+    expect(states.seen).toBe(1);
   });
 });
