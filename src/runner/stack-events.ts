@@ -50,7 +50,9 @@ export async function readEvents(ctx: RunContext, d: Deployment, target: Target,
       );
       if (tail.newestId) ctx.stacks.update(d.id, position, 'updating', { lastEventId: tail.newestId });
       // Root cause the moment it is read, even while the stack is still rolling back; revised if a better one comes.
-      if (stored.length > 0) reportRootCause(ctx, d, s.stackName, url, stackRootCause(ctx, d, s.stackName));
+      if (stored.some((e) => /_FAILED$|ROLLBACK_IN_PROGRESS$/.test(e.status))) {
+        reportRootCause(ctx, d, s.stackName, url, stackRootCause(ctx, d, s.stackName));
+      }
       return stored;
     })
     .immediate();
