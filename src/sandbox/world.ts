@@ -3,7 +3,7 @@
  * repositories whose commits decide what the simulated AWS does with them (succeed, fail with an RDS quota, stall).
  * Nothing here is loaded by the real runtime (only by src/sandbox/main.ts).
  */
-import { type Config, parseConfig } from '../config.js';
+import { type Config, parseConfig } from '../app/config.js';
 
 export type Behaviour = 'succeed' | 'fail-rds-quota' | 'stall';
 

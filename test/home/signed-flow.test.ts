@@ -6,9 +6,9 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/adapters/aws-clients.js';
-import { parseEnv } from '../../src/env.js';
-import { silentLogger } from '../../src/logger.js';
-import { buildRuntime, type Runtime } from '../../src/runtime.js';
+import { parseEnv } from '../../src/app/env.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import {
   botIds,

@@ -14,7 +14,7 @@ export async function startSandboxChild(timeoutMs = 30_000): Promise<SandboxChil
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
   for (const k of Object.keys(env))
     if (k.startsWith('SLACK_') || k.startsWith('AWS_') || k === 'GITHUB_TOKEN') delete env[k];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'sandbox', '--port', '0'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/app/cli.ts', 'sandbox', '--port', '0'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
