@@ -59,7 +59,7 @@ export class HomeDashboard {
       ...(current ? { current } : {}),
       ...(active ? { active: withEta({ deployment: active }, eta(active)) } : {}),
       queue: queue.map((d, i) => withEta({ deployment: d, position: i + 1 + offset }, eta(d))),
-      ...(lock ? { lock: { by: lock.lockedBy, reason: lock.reason, since: lock.lockedAt } } : {}),
+      ...(lock ? { lock: { by: lock.lockedBy, reason: lock.reason, since: lock.lockedAt, kind: lock.kind } } : {}),
       approvals: queue.filter((d) => this.canApprove(t, d, userId)),
       ...(last?.state === 'failed' ? { lastFailure: last } : {}),
     };

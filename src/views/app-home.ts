@@ -20,7 +20,8 @@ export interface HomeTarget {
   active?: { deployment: Deployment; etaMs?: number };
   /** Waiting deployments (queued or pending approval), position 1 first. */
   queue: { deployment: Deployment; position: number; etaMs?: number }[];
-  lock?: { by: string; reason: string; since: number };
+  /** `rollback` locks carry a reason Coxswain wrote (with a mention); a manual lock's reason is user text. */
+  lock?: { by: string; reason: string; since: number; kind: 'manual' | 'rollback' };
   /** Pending approvals the viewing user may approve or reject now (same rules as the thread's buttons). */
   approvals: Deployment[];
   /** The newest finished deployment, when it failed. */
@@ -69,8 +70,9 @@ function targetText(t: HomeTarget, web: string): string {
       : `*${esc(t.environment)}* · _nothing deployed by Coxswain yet_`,
   );
   if (t.lock) {
+    const reason = clip(t.lock.reason, 200);
     lines.push(
-      `:lock: Locked by <@${t.lock.by}> since ${clockTime(t.lock.since).mrkdwn}: ${esc(clip(t.lock.reason, 200))}`,
+      `:lock: Locked by <@${t.lock.by}> since ${clockTime(t.lock.since).mrkdwn}: ${t.lock.kind === 'rollback' ? reason : esc(reason)}`,
     );
   }
   if (t.active) {

@@ -58,7 +58,7 @@ describe('App Home view', () => {
           current: dep({ requestedBy: 'U01' }),
           active: { deployment: dep({ id: 2, state: 'deploying', requestedBy: 'U02' }), etaMs: 180_000 },
           queue: [{ deployment: dep({ id: 3, state: 'queued' }), position: 2, etaMs: 300_000 }],
-          lock: { by: 'U04', reason: 'db migration', since: 30_000 },
+          lock: { by: 'U04', reason: 'db <migration>', since: 30_000, kind: 'manual' },
         }),
         target('api', 'production', {
           queue: [{ deployment: dep({ id: 4, state: 'pending_approval', environment: 'production' }), position: 1 }],
@@ -79,13 +79,27 @@ describe('App Home view', () => {
     expect(all).toContain('done in ~3 min');
     expect(all).toContain('#2 in line · starts in ~5 min');
     expect(all).toContain('Locked by <@U04>');
-    expect(all).toContain('db migration');
+    expect(all).toContain('db &lt;migration&gt;');
     expect(all).toContain('1 approval waiting for you');
     expect(all).toContain(`"block_id":"approval:4:${SHA}"`);
     expect(all).toContain('"action_id":"deploy_approve"');
     expect(all).toContain('"action_id":"deploy_reject"');
     expect(all).toContain('failed');
     expect(all).toContain('`Database` DB instance quota exceeded');
+  });
+
+  it('shows a rollback lock’s reason (written by Coxswain) with its mention intact', () => {
+    const view = appHome({
+      userId: 'U03',
+      now: 0,
+      githubWeb: 'https://github.com',
+      targets: [
+        target('billing', 'staging', {
+          lock: { by: 'U01', reason: 'rolled back from abc1234 by <@U01>', since: 0, kind: 'rollback' },
+        }),
+      ],
+    });
+    expect(texts(view.blocks)).toContain('rolled back from abc1234 by <@U01>');
   });
 
   it('stays within 100 blocks with many services, and names those left out', () => {

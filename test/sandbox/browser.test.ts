@@ -2,7 +2,7 @@
  * The sandbox in a real browser: `coxswain sandbox` as a child process (the real runtime against the simulated
  * Slack, GitHub and AWS on 127.0.0.1), driven by Debian's chromium through playwright-core. Everything stays on
  * loopback: headless, no background networking, no component updates, a fresh profile.
- * UPDATE_SCREENSHOTS=1 writes docs/sandbox-success.png and docs/sandbox-failure.png (otherwise they go to a temp dir).
+ * UPDATE_SCREENSHOTS=1 writes docs/sandbox-success.png, docs/sandbox-failure.png and docs/sandbox-home.png (otherwise they go to a temp dir).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,19 +103,29 @@ describe('sandbox in a browser', () => {
     await home.locator('.bk-header', { hasText: 'Coxswain: what runs where' }).waitFor();
     await home.locator('.bk-section', { hasText: 'staging' }).first().waitFor();
     expect(await home.textContent()).toContain('billing');
+    // After the rollback in the first test, billing/staging is locked: the Home tab says by whom and why.
+    await home.locator('.bk-section', { hasText: 'Locked by' }).waitFor();
+    await page.screenshot({ path: join(shots, 'sandbox-home.png') });
     await page.click('[data-channel="C0DEPLOYS"]');
 
     await type('/deploy');
     const modal = page.locator('.modal');
     await modal.locator('.bk-label', { hasText: 'Environment' }).waitFor();
-    await modal.locator('select[data-block-id^="environment"]').selectOption('staging');
-    await modal.locator('input[data-block-id^="ref"]').fill('no-such-branch');
+    // Another service redraws the form (views.update): its environments, default ref and branches.
+    await modal.locator('select[data-block-id="service"]').selectOption('billing');
+    await modal.locator('select[data-block-id="environment:billing"]').waitFor();
+    expect(await modal.locator('select[data-block-id="branch:billing"]').textContent()).toContain('fix-invoices');
+    await modal.locator('select[data-block-id="environment:billing"]').selectOption('staging');
+    await modal.locator('input[data-block-id="ref:billing"]').fill('no-such-branch');
     await page.click('#modal-submit');
     await modal.locator('.bk-error', { hasText: 'is not a branch, tag or commit' }).waitFor();
 
-    await modal.locator('input[data-block-id^="ref"]').fill('feature-search');
+    await modal.locator('input[data-block-id="ref:billing"]').fill('fix-invoices');
     await page.click('#modal-submit');
     await page.locator('#overlay').waitFor({ state: 'hidden' });
-    await page.locator('.msg.ephemeral', { hasText: 'api → staging' }).filter({ hasText: 'feature-search' }).waitFor();
+    await page
+      .locator('.msg.ephemeral', { hasText: 'billing → staging' })
+      .filter({ hasText: 'fix-invoices' })
+      .waitFor();
   }, 120_000);
 });
