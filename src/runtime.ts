@@ -32,6 +32,12 @@ import { OutboxWorker, type OutboxWorkerOptions } from './jobs/outbox-worker.js'
 import { ProgressHook } from './jobs/progress-hook.js';
 import { LockService } from './locks.js';
 import type { Logger } from './logger.js';
+import { countedSlack } from './metrics/counted-slack.js';
+import { metricsRoute, type Readiness, readiness, readyRoute } from './metrics/http-routes.js';
+import { tickObserver } from './metrics/instrument.js';
+import { WorkerLiveness } from './metrics/liveness.js';
+import { enableProcessMetrics } from './metrics/registry.js';
+import { runtimeGauges } from './metrics/runtime-gauges.js';
 import { RollbackService } from './rollbacks.js';
 import { StatusReport } from './status-report.js';
 import type { Db } from './store/db.js';
@@ -101,9 +107,31 @@ export interface Runtime {
   };
   /** In start order; main.ts stops them newest first. */
   jobs: Job[];
+  /** What /readyz answers: the database is writable and every started worker loop ticks. */
+  ready: () => Readiness;
+  /** This runtime's scrape-time gauges (queue, outbox, AWS budget), merged into /metrics. */
+  gauges: ReturnType<typeof runtimeGauges>;
 }
 
+/** A worker loop that has not finished a tick for this long is stuck: /readyz goes red. */
+export const WORKER_STALE_MS = 120_000;
+
 const APPROVAL_EXPIRY_MS = 30_000;
+
+/** Starts watching a worker's ticks when the job starts, stops when it stops (a stopped loop is not stuck). */
+function watched(job: Job, liveness: WorkerLiveness): Job {
+  return {
+    name: job.name,
+    start: () => {
+      liveness.watch(job.name, WORKER_STALE_MS);
+      return job.start();
+    },
+    stop: async () => {
+      await job.stop();
+      liveness.unwatch(job.name);
+    },
+  };
+}
 
 /** A timer-driven job around a tick (the approval expiry has no loop of its own that fits Job). */
 function intervalJob(name: string, start: () => () => void): Job {
@@ -204,10 +232,22 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   });
   const status = new StatusReport({ db, config, clock, githubWeb, locks });
 
+  enableProcessMetrics();
+  const liveness = new WorkerLiveness(clock);
+  const budget = new AwsBudget({
+    clock,
+    ratePerSecond: config.aws.requestsPerSecond,
+    burst: config.aws.burst,
+    ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
+  });
+  const gauges = runtimeGauges({ db, clock, awsBudgetTokens: () => budget.available() });
+  const ready = () => readiness(db, liveness);
+
   const app = createApp({
     env,
     logger,
     healthy: () => db.open,
+    routes: [metricsRoute(gauges), readyRoute(ready)],
     ...(deps.receiver ? { receiver: deps.receiver } : {}),
     ...(deps.botIds ? { botIds: deps.botIds } : {}),
     ...(deps.slackClientOptions ? { clientOptions: deps.slackClientOptions } : {}),
@@ -219,10 +259,12 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     db,
     clock,
     logger: logger.child({ job: 'outbox' }),
-    slack:
+    slack: countedSlack(
       deps.slackDelivery ??
-      new SlackWebDelivery(createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })),
+        new SlackWebDelivery(createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })),
+    ),
     ...(deps.outboxOptions ? { options: deps.outboxOptions } : {}),
+    onTick: tickObserver('outbox-worker', liveness),
   });
   const deploy = new DeployWorker({
     db,
@@ -230,12 +272,8 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     clock,
     logger: logger.child({ job: 'deploy' }),
     aws,
-    budget: new AwsBudget({
-      clock,
-      ratePerSecond: config.aws.requestsPerSecond,
-      burst: config.aws.burst,
-      ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
-    }),
+    budget,
+    onTick: tickObserver('deploy-worker', liveness),
     workerId: deps.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     githubWeb,
     adoptAllAtStart: true,
@@ -246,8 +284,8 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });
 
   const jobs: Job[] = [
-    { name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() },
-    { name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() },
+    watched({ name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() }, liveness),
+    watched({ name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() }, liveness),
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
     scheduler,
   ];
@@ -265,5 +303,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     services: { requests, status, approvals, locks, rollbacks, digests, progress },
     workers: { deploy, outbox, approvalExpiry, digests: scheduler },
     jobs,
+    ready,
+    gauges,
   };
 }
