@@ -2,6 +2,45 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
+/**
+ * Keys whose values never reach a log line, at the top level or one object down (pino's `redact`, fast-redact
+ * paths). Env var names are listed for lines that log an env-like object.
+ */
+export const REDACT_PATHS = [
+  'token',
+  '*.token',
+  'auth',
+  '*.auth',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers.cookie',
+  '*.headers.cookie',
+  'signingSecret',
+  '*.signingSecret',
+  'appToken',
+  '*.appToken',
+  'SLACK_BOT_TOKEN',
+  '*.SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  '*.SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  '*.SLACK_APP_TOKEN',
+  'GITHUB_TOKEN',
+  '*.GITHUB_TOKEN',
+  'AWS_SECRET_ACCESS_KEY',
+  '*.AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  '*.AWS_SESSION_TOKEN',
+  'credentials.secretAccessKey',
+  'credentials.sessionToken',
+  '*.credentials.secretAccessKey',
+  '*.credentials.sessionToken',
+];
+
 /** JSON logs, one line per event. Secrets are redacted by key wherever they appear. */
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
   return pino(
@@ -9,7 +48,7 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destinatio
       level,
       base: { app: 'coxswain' },
       redact: {
-        paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization', 'signingSecret', 'appToken'],
+        paths: REDACT_PATHS,
         censor: '[redacted]',
       },
     },

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, logger: createLogger('debug', { write: (l: string) => lines.push(l) }) };
+}
+
+describe('log redaction (pino redact)', () => {
+  it('never writes tokens or secrets, wherever they sit in a log object', () => {
+    const { lines, logger } = capture();
+    logger.info(
+      {
+        token: 'xoxb-top-level',
+        slack: { token: 'xoxb-nested', appToken: 'xapp-nested', signingSecret: 'abcdef0123456789' },
+        req: { headers: { authorization: 'Bearer ghp_secret123', cookie: 'sid=42', 'user-agent': 'coxswain' } },
+        env: { GITHUB_TOKEN: 'ghp_env', SLACK_BOT_TOKEN: 'xoxb-env', AWS_SECRET_ACCESS_KEY: 'aws-secret', PORT: 3000 },
+        aws: { credentials: { accessKeyId: 'AKID', secretAccessKey: 'aws-nested', sessionToken: 'aws-session' } },
+      },
+      'something happened',
+    );
+    const all = lines.join('\n');
+    for (const secret of [
+      'xoxb-top-level',
+      'xoxb-nested',
+      'xapp-nested',
+      'abcdef0123456789',
+      'ghp_secret123',
+      'sid=42',
+      'ghp_env',
+      'xoxb-env',
+      'aws-secret',
+      'aws-nested',
+      'aws-session',
+    ]) {
+      expect(all).not.toContain(secret);
+    }
+    const line = JSON.parse(lines[0]!) as Record<string, Record<string, unknown>>;
+    expect(line.token).toBe('[redacted]');
+    expect(line.req).toEqual({
+      headers: { authorization: '[redacted]', cookie: '[redacted]', 'user-agent': 'coxswain' },
+    });
+    // What is not a secret stays readable.
+    expect(line.env?.PORT).toBe(3000);
+    expect(line.aws).toEqual({
+      credentials: { accessKeyId: 'AKID', secretAccessKey: '[redacted]', sessionToken: '[redacted]' },
+    });
+  });
+
+  it('keeps the deployment id and correlation token a child logger carries on every line', () => {
+    const { lines, logger } = capture();
+    const child = logger.child({ deploymentId: 7, correlation: 'coxswain-0a1b2c3d4e5f' });
+    child.warn({ stack: 'api-staging' }, 'stack update slow');
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      deploymentId: 7,
+      correlation: 'coxswain-0a1b2c3d4e5f',
+      stack: 'api-staging',
+      msg: 'stack update slow',
+    });
+  });
+});
