@@ -19,6 +19,8 @@ import { type Clock, systemClock } from './clock.js';
 import { register as registerCommands } from './commands/index.js';
 import type { Config } from './config.js';
 import { DeployRequests } from './deploy-requests.js';
+import { doctorContext } from './doctor/runner.js';
+import { SlackDoctor } from './doctor/slack-doctor.js';
 import type { Env } from './env.js';
 import { register as registerInteractions } from './interactions/index.js';
 import { ApprovalExpiryJob } from './jobs/approval-expiry.js';
@@ -252,7 +254,19 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     ...(deps.botIds ? { botIds: deps.botIds } : {}),
     ...(deps.slackClientOptions ? { clientOptions: deps.slackClientOptions } : {}),
   });
-  registerCommands(app, { config, requests, status, digests, locks, rollbacks, logger });
+  const doctor = new SlackDoctor(config, () =>
+    doctorContext({
+      config,
+      slackToken: env.SLACK_BOT_TOKEN,
+      slackApiUrl: env.SLACK_API_URL,
+      githubToken: env.GITHUB_TOKEN,
+      githubApiUrl: env.GITHUB_API_URL,
+      defaultRegion,
+      logger: logger.child({ source: 'doctor' }),
+      aws,
+    }),
+  );
+  registerCommands(app, { config, requests, status, digests, locks, rollbacks, logger, doctor });
   registerInteractions(app, { approvals, rollbacks, logger });
 
   const outbox = new OutboxWorker({

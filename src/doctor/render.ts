@@ -1,3 +1,5 @@
+import type { KnownBlock } from '@slack/types';
+import type { SlackMessage } from '../views/slack-message.js';
 import type { CheckResult, CheckStatus } from './check.js';
 import type { DoctorReport } from './runner.js';
 
@@ -35,8 +37,8 @@ export function renderJson(r: DoctorReport): string {
 const SECTION_MAX = 2900;
 
 /** Slack (/deploy-status doctor): one section per area, under Block Kit's 3000-character section limit. */
-export function renderSlack(r: DoctorReport): { text: string; blocks: Record<string, unknown>[] } {
-  const blocks: Record<string, unknown>[] = [
+export function renderSlack(r: DoctorReport): SlackMessage {
+  const blocks: KnownBlock[] = [
     {
       type: 'header',
       text: { type: 'plain_text', text: r.ok ? 'Coxswain doctor: ready' : 'Coxswain doctor: problems found' },

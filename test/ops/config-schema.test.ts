@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configJsonSchema, configJsonSchemaText, SCHEMA_FILE } from '../../src/config-schema.js';
+import { configJsonSchema, SCHEMA_FILE } from '../../src/config-schema.js';
 
 type Schema = {
   type?: string;
@@ -33,7 +33,7 @@ function unknownKeys(doc: unknown, schema: Schema, path = ''): string[] {
 
 describe('coxswain.schema.json', () => {
   it('is exactly what the zod config schema generates (run `npm run schema` after changing src/config.ts)', () => {
-    expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(configJsonSchemaText());
+    expect(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(configJsonSchema());
   });
 
   it('rejects unknown keys and requires channel and services, like the loader', () => {
