@@ -41,12 +41,28 @@ export const REDACT_PATHS = [
   '*.credentials.sessionToken',
 ];
 
-/** JSON logs, one line per event. Secrets are redacted by key wherever they appear. */
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+/**
+ * JSON logs, one line per event. Secrets are redacted by key wherever they appear. With `correlation`, a line that
+ * names a `deploymentId` also carries that deployment's correlation token.
+ */
+export function createLogger(
+  level = process.env.LOG_LEVEL ?? 'info',
+  destination?: pino.DestinationStream,
+  correlation?: (deploymentId: number) => string | undefined,
+): Logger {
   return pino(
     {
       level,
       base: { app: 'coxswain' },
+      ...(correlation
+        ? {
+            mixin: (merge: object) => {
+              const id = (merge as { deploymentId?: unknown }).deploymentId;
+              const token = typeof id === 'number' ? correlation(id) : undefined;
+              return token ? { correlation: token } : {};
+            },
+          }
+        : {}),
       redact: {
         paths: REDACT_PATHS,
         censor: '[redacted]',

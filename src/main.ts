@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { errorInfo } from './commands/handle-command.js';
 import { loadConfig } from './config.js';
 import { parseEnv, slackMode } from './env.js';
+import { DeploymentCorrelation } from './log-correlation.js';
 import { createLogger } from './logger.js';
 import { buildRuntime, type Job } from './runtime.js';
 import { shutdown } from './shutdown.js';
@@ -19,9 +20,11 @@ const STOP_TIMEOUT_MARGIN_MS = 5_000;
 
 export async function main(): Promise<void> {
   const env = parseEnv(process.env);
-  const logger = createLogger(env.LOG_LEVEL);
+  const correlation = new DeploymentCorrelation();
+  const logger = createLogger(env.LOG_LEVEL, undefined, (id) => correlation.tokenOf(id));
   const config = loadConfig(env.COXSWAIN_CONFIG);
   const db = openDb(env.COXSWAIN_DB);
+  correlation.use(db);
   const rt = buildRuntime(env, { config, db, logger });
   const { app, aws } = rt;
   const running: Job[] = [];

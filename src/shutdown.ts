@@ -26,7 +26,8 @@ export interface ShutdownDeps {
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function undelivered(db: Db): number {
-  return (db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending')`).get() as { n: number }).n;
+  return (db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending')`).get() as { n: number })
+    .n;
 }
 
 export async function shutdown(d: ShutdownDeps): Promise<{ undelivered: number }> {

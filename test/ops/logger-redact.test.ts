@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { DeploymentCorrelation } from '../../src/log-correlation.js';
 import { createLogger } from '../../src/logger.js';
+import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
+import { testDb } from '../helpers/db.js';
 
 function capture() {
   const lines: string[] = [];
@@ -45,6 +48,37 @@ describe('log redaction (pino redact)', () => {
     expect(line.aws).toEqual({
       credentials: { accessKeyId: 'AKID', secretAccessKey: '[redacted]', sessionToken: '[redacted]' },
     });
+  });
+
+  it('adds the correlation token of the deployment a line names (looked up in the store)', () => {
+    const db = testDb();
+    const d = new DeploymentsRepo(db).enqueue(
+      {
+        kind: 'deploy',
+        service: 'api',
+        environment: 'staging',
+        targetKey: 'api/staging',
+        ref: 'main',
+        sha: 'a'.repeat(40),
+        requestedBy: 'U01',
+        channel: 'C0DEPLOYS',
+        state: 'queued',
+      },
+      0,
+    ).deployment;
+    const correlation = new DeploymentCorrelation();
+    correlation.use(db);
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (l: string) => lines.push(l) }, (id) => correlation.tokenOf(id));
+    logger.child({ job: 'deploy' }).warn({ deploymentId: d.id, stack: 'api-staging' }, 'deployment failed');
+    logger.info({ deploymentId: 999 }, 'unknown deployment');
+    logger.info('not about a deployment');
+    const [failed, unknown, other] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(d.token).toMatch(/^coxswain-[0-9a-f]{12}$/);
+    expect(failed).toMatchObject({ deploymentId: d.id, correlation: d.token, job: 'deploy', msg: 'deployment failed' });
+    expect(unknown?.correlation).toBeUndefined();
+    expect(other?.correlation).toBeUndefined();
+    db.close();
   });
 
   it('keeps the deployment id and correlation token a child logger carries on every line', () => {
