@@ -266,7 +266,7 @@ export class DoctorWorld {
   private github(path: string): Reply {
     this.calls.push(`github GET ${path}`);
     if (path === '/rate_limit') {
-      const core = { ...this.rate, used: this.rate.limit - this.rate.remaining, reset: 1_764_590_400 };
+      const core = { ...this.rate, used: this.rate.limit - this.rate.remaining, reset: 1_796_126_400 };
       return [200, JSON.stringify({ resources: { core }, rate: core }), json];
     }
     const m = /^\/repos\/([^/]+\/[^/]+)(\/branches\/(.+))?$/.exec(path);
