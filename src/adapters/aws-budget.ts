@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../app/clock.js';
 import { awsBudgetWaitsTotal } from '../metrics/registry.js';
 
 export interface AwsBudgetOptions {

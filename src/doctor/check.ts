@@ -6,7 +6,7 @@
 import type { Octokit } from '@octokit/rest';
 import type { WebClient } from '@slack/web-api';
 import type { AwsClients } from '../adapters/aws-clients.js';
-import type { Config } from '../config.js';
+import type { Config } from '../app/config.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 

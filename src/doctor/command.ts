@@ -1,7 +1,7 @@
 /** `coxswain doctor [--json]`: every check, exit code 1 on any ✗, 2 on bad usage. */
 import type { AwsClients } from '../adapters/aws-clients.js';
-import { EnvError, parseEnv } from '../env.js';
-import { silentLogger } from '../logger.js';
+import { EnvError, parseEnv } from '../app/env.js';
+import { silentLogger } from '../app/logger.js';
 import { fail } from './check.js';
 import { checkConfigFile, checkDatabase } from './config-checks.js';
 import { renderJson, renderText } from './render.js';

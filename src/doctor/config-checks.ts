@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { type Config, ConfigError, loadConfig } from '../config.js';
+import { type Config, ConfigError, loadConfig } from '../app/config.js';
 import { allTargets, findTarget } from '../domain/targets.js';
 import { migrations } from '../store/migrations/index.js';
 import { type CheckResult, fail, ok, warn } from './check.js';

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../app/config.js';
 import { allTargets } from '../domain/targets.js';
 import { type CheckResult, type DoctorCheck, type DoctorContext, errorText, fail, ok, warn } from './check.js';
 

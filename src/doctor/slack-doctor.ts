@@ -1,7 +1,7 @@
-import type { Doctor } from '../commands/deploy-status.js';
-import type { Config } from '../config.js';
+import type { Config } from '../app/config.js';
 import { canDeploy } from '../domain/authorization.js';
 import { allTargets } from '../domain/targets.js';
+import type { Doctor } from '../slack/commands/deploy-status.js';
 import type { DoctorContext } from './check.js';
 import { renderSlack } from './render.js';
 import { report, runChecks } from './runner.js';

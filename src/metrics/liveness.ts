@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../app/clock.js';
 
 /**
  * When each worker loop last finished a tick. /readyz turns red when a started worker has not ticked for longer

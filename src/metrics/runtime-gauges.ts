@@ -4,7 +4,7 @@
  * runtime, merged with the process registry by metricsText().
  */
 import { Gauge, Registry } from 'prom-client';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../app/clock.js';
 import { ACTIVE_STATES, sqlList } from '../domain/deployment-state.js';
 import type { Db } from '../store/db.js';
 import { registry } from './registry.js';

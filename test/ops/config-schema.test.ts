@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configJsonSchema, SCHEMA_FILE } from '../../src/config-schema.js';
+import { configJsonSchema, SCHEMA_FILE } from '../../src/app/config-schema.js';
 
 type Schema = {
   type?: string;

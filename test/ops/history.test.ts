@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { main } from '../../src/app/cli.js';
 import { ApprovalsRepo, DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { openDb } from '../../src/store/db.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DeploymentCorrelation } from '../../src/log-correlation.js';
-import { createLogger } from '../../src/logger.js';
+import { DeploymentCorrelation } from '../../src/app/log-correlation.js';
+import { createLogger } from '../../src/app/logger.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { testDb } from '../helpers/db.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger.js';
-import { shutdown } from '../../src/shutdown.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { shutdown } from '../../src/app/shutdown.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { FakeClock } from '../helpers/clock.js';
 import { testDb } from '../helpers/db.js';

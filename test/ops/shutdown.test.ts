@@ -72,7 +72,7 @@ describe('SIGTERM', () => {
     const port = await freePort();
 
     const logs: string[] = [];
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
       cwd: process.cwd(),
       env: {
         PATH: process.env.PATH ?? '',
