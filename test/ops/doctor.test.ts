@@ -285,6 +285,54 @@ describe('coxswain doctor: each failure names its fix', () => {
     expect(find(await run(), 'config', /^database/)).toMatchObject({ status: 'fail' });
   });
 
+  it.each([
+    ['CREATE_FAILED', 'rollback-stack'],
+    ['UPDATE_FAILED', 'rollback-stack'],
+    ['ROLLBACK_FAILED', 'delete-stack'],
+    ['DELETE_FAILED', 'describe-stack-events'],
+    ['IMPORT_ROLLBACK_FAILED', 'continue-update-rollback'],
+  ])('aws: a stack in %s is ✗ with the command that gets it out (%s)', async (status, command) => {
+    w.stacks.set('web-staging@us-east-1', status);
+    const r = find(await run(), 'aws', /^stack web-staging/);
+    expect(r).toMatchObject({ status: 'fail', detail: `${status}: deploys to it will fail` });
+    expect(r.fix).toContain(`aws cloudformation ${command} --stack-name web-staging`);
+  });
+
+  it('env: a missing token is ✗ naming the variable (never its value); nothing remote is asked', async () => {
+    const env = { ...w.env(), SLACK_BOT_TOKEN: 'not-a-bot-token', GITHUB_TOKEN: 'ghp_secret_value' };
+    const r = await doctorReport(env, aws);
+    const bad = r.results.find((c) => c.area === 'env');
+    expect(bad).toMatchObject({ status: 'fail', detail: 'SLACK_BOT_TOKEN: a bot token starting with xoxb-' });
+    expect(JSON.stringify(r)).not.toContain('ghp_secret_value');
+    expect(r.ok).toBe(false);
+    expect(w.calls).toEqual([]);
+  });
+
+  it('a check that crashes is itself a ✗, and the other checks still run', async () => {
+    const { runChecks } = await import('../../src/doctor/runner.js');
+    const crashing = {
+      area: 'gates',
+      run: async () => {
+        throw new Error('boom');
+      },
+    };
+    const fine = {
+      area: 'later',
+      run: async () => [{ area: 'later', name: 'x', status: 'ok' as const, detail: 'fine' }],
+    };
+    const results = await runChecks({} as never, [crashing, fine]);
+    expect(results).toEqual([
+      {
+        area: 'gates',
+        name: 'check',
+        status: 'fail',
+        detail: 'the check itself crashed: boom',
+        fix: 'report this as a Coxswain bug',
+      },
+      { area: 'later', name: 'x', status: 'ok', detail: 'fine' },
+    ]);
+  });
+
   it('bad usage exits 2 with the usage', async () => {
     const err: string[] = [];
     expect(await doctorCommand(['--fix'], w.env(), { out: () => {}, err: (t) => err.push(t) }, aws)).toBe(2);
