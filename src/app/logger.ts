@@ -56,8 +56,11 @@ export function createLogger(
       base: { app: 'coxswain' },
       ...(correlation
         ? {
-            mixin: (merge: object) => {
-              const id = (merge as { deploymentId?: unknown }).deploymentId;
+            // The id may be in the line itself or in a child logger's bindings (a button click's logger).
+            mixin: (merge: object, _level: number, self: Logger) => {
+              const id =
+                (merge as { deploymentId?: unknown }).deploymentId ??
+                (self.bindings() as { deploymentId?: unknown }).deploymentId;
               const token = typeof id === 'number' ? correlation(id) : undefined;
               return token ? { correlation: token } : {};
             },

@@ -73,7 +73,9 @@ describe('log redaction (pino redact)', () => {
     logger.child({ job: 'deploy' }).warn({ deploymentId: d.id, stack: 'api-staging' }, 'deployment failed');
     logger.info({ deploymentId: 999 }, 'unknown deployment');
     logger.info('not about a deployment');
-    const [failed, unknown, other] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    logger.child({ action: 'deploy_retry', deploymentId: d.id }).info('click handled');
+    const [failed, unknown, other, click] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(click).toMatchObject({ deploymentId: d.id, correlation: d.token, msg: 'click handled' });
     expect(d.token).toMatch(/^coxswain-[0-9a-f]{12}$/);
     expect(failed).toMatchObject({ deploymentId: d.id, correlation: d.token, job: 'deploy', msg: 'deployment failed' });
     expect(unknown?.correlation).toBeUndefined();
