@@ -23,7 +23,7 @@ export class BoltBridge {
         'x-slack-signature': `v0=${sig}`,
       },
       body: raw,
-      signal: AbortSignal.timeout(5_000),
+      signal: AbortSignal.timeout(15_000),
     });
     return { status: res.status, body: await res.text() };
   }

@@ -14,7 +14,8 @@ import { type SandboxChild, startSandboxChild } from './child.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
-const WAIT = 60_000;
+// Generous: the machine running the suite may be busy (the deploys themselves take ~15 s each).
+const WAIT = 120_000;
 
 let sandbox: SandboxChild | undefined;
 let browser: BrowserContext | undefined;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`);
   }
-  sandbox = await startSandboxChild();
+  sandbox = await startSandboxChild(90_000);
   profile = mkdtempSync(join(tmpdir(), 'coxswain-chromium-'));
   shots = process.env.UPDATE_SCREENSHOTS === '1' ? DOCS : mkdtempSync(join(tmpdir(), 'coxswain-shots-'));
   browser = await chromium.launchPersistentContext(profile, {
@@ -41,7 +42,7 @@ beforeAll(async () => {
   // Loopback only: anything else the page tries is refused.
   await page.route(/^(?!http:\/\/127\.0\.0\.1[:/])/, (route) => route.abort());
   await page.goto(sandbox.url);
-}, 60_000);
+}, 150_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -95,7 +96,7 @@ describe('sandbox in a browser', () => {
     await failed.locator('button', { hasText: 'Roll back' }).first().click();
     await parent('Rollback #4').filter({ hasText: 'succeeded' }).waitFor();
     expect(await parent('Rollback #4').textContent()).toContain('billing → staging');
-  }, 180_000);
+  }, 400_000);
 
   it('the Home tab shows what runs where, and /deploy alone opens the form with inline errors', async () => {
     await page.click('[data-app="coxswain"]');
@@ -127,5 +128,5 @@ describe('sandbox in a browser', () => {
       .locator('.msg.ephemeral', { hasText: 'billing → staging' })
       .filter({ hasText: 'fix-invoices' })
       .waitFor();
-  }, 120_000);
+  }, 300_000);
 });

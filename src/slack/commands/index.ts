@@ -7,10 +7,10 @@ import type { LockService } from '../../locks/lock-service.js';
 import type { RollbackService } from '../../rollbacks/rollback-service.js';
 import { type DeployModalDeps, withDeployForm } from '../interactions/deploy-modal.js';
 import { deployCommand } from './deploy.js';
-import { type Digests, deployStatusCommand } from './deploy-status.js';
+import { type Digests, type Doctor, deployStatusCommand } from './deploy-status.js';
 import { rollbackCommand } from './rollback.js';
 
-export type { DigestKind, Digests } from './deploy-status.js';
+export type { DigestKind, Digests, Doctor } from './deploy-status.js';
 
 export interface CommandDeps {
   config: Config;
@@ -20,6 +20,7 @@ export interface CommandDeps {
   locks: Pick<LockService, 'lock' | 'unlock'>;
   rollbacks: Pick<RollbackService, 'rollbackTarget'>;
   logger: Logger;
+  doctor?: Doctor;
   /** `/deploy` with no arguments opens this form (runtime.ts wires it). */
   deployForm?: DeployModalDeps;
 }
