@@ -5,6 +5,7 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { rootCauseReply } from '../views/thread-replies.js';
+import { inUntokenedOperation } from './build-operation.js';
 import { cancelDeployment, failDeployment, type RunContext, stackEventsUrl, stackFailure } from './run-context.js';
 
 /** Events this much older than our operation's start cannot be ours: the first tail stops there. */
@@ -63,7 +64,9 @@ export async function readEvents(ctx: RunContext, d: Deployment, target: Target,
   const s = ctx.stacks.get(d.id, position)!;
   const tail = await ctx.cfn.tailEvents(target.region, s.stackName, s.lastEventId, (s.startedAt ?? 0) - TAIL_SLACK_MS);
   const tokens = operationTokens(d.token, s.opToken);
-  const mine = tail.events.filter((e) => e.token !== null && tokens.has(e.token));
+  const mine = tail.events.filter(
+    (e) => (e.token !== null && tokens.has(e.token)) || inUntokenedOperation(s.opToken, s.startedAt, e),
+  );
   mine.push(...(await nestedFailures(ctx, target, s.stackName, mine, (s.startedAt ?? 0) - TAIL_SLACK_MS)));
   const now = ctx.clock.now();
   return ctx.db

@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { UNTOKENED_OPERATION } from '../../src/jobs/build-operation.js';
+import { StacksRepo } from '../../src/store/stacks-repo.js';
+import { modesConfig } from '../helpers/config.js';
+import { Harness, SHA } from './harness.js';
+
+let h: Harness;
+afterEach(() => h?.close());
+
+function ev(logical: string, type: string, status: string, reason?: string) {
+  // No ClientRequestToken member at all: DescribeStackEvents omits it for operations started without one, which is
+  // what `sam deploy` and `aws cloudformation deploy` do (aws/aws-cli#2907).
+  return {
+    LogicalResourceId: logical,
+    ResourceType: type,
+    ResourceStatus: status,
+    ...(reason ? { ResourceStatusReason: reason } : {}),
+  };
+}
+
+function modes(): Harness {
+  const harness = new Harness({ config: modesConfig() });
+  harness.cfn.addStack('cdk-a-staging', 'UPDATE_COMPLETE', {});
+  harness.cfn.addStack('cdk-b-staging', 'UPDATE_COMPLETE', {});
+  return harness;
+}
+
+describe('mode parameters: the configured templateUrl only creates the stack (issue 11 item 3)', () => {
+  it('updates an existing stack on its previous template, keeping the parameters the config does not set', async () => {
+    h = modes();
+    // The stack exists (created earlier from templateUrl) with a parameter the config does not set.
+    h.cfn.addStack('fresh-staging', 'UPDATE_COMPLETE', { Version: 'old', Retention: '30' });
+    const d = h.enqueue('fresh', 'staging');
+    await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-1`));
+    const p = h.cfn.calls.find((c) => c.action === 'CreateChangeSet')!.params;
+    expect(p.get('ChangeSetType')).toBe('UPDATE');
+    expect(p.get('TemplateURL')).toBeNull();
+    expect(p.get('UsePreviousTemplate')).toBe('true');
+    // API_Parameter: a parameter left out of an update takes the template's default; UsePreviousValue keeps it.
+    const params = new Map<string, { value: string | null; previous: string | null }>();
+    for (let i = 1; p.get(`Parameters.member.${i}.ParameterKey`); i++) {
+      params.set(p.get(`Parameters.member.${i}.ParameterKey`)!, {
+        value: p.get(`Parameters.member.${i}.ParameterValue`),
+        previous: p.get(`Parameters.member.${i}.UsePreviousValue`),
+      });
+    }
+    expect(params.get('Version')).toEqual({ value: SHA, previous: null });
+    expect(params.get('Retention')).toEqual({ value: null, previous: 'true' });
+  });
+});
+
+describe('mode build without a ClientRequestToken (sam deploy, aws cloudformation deploy) (issue 11 item 4)', () => {
+  it('follows the operation that began after the build started and reports its root cause', async () => {
+    h = modes();
+    const d = h.enqueue('cdk', 'staging');
+    await h.worker.tick();
+    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const start = h.clock.now();
+    build.startTime = start;
+    // An untokened operation before the build is not ours.
+    h.cfn.event(
+      'cdk-a-staging',
+      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'),
+      start - 60_000,
+    );
+    h.cfn.event('cdk-a-staging', ev('Old', 'AWS::SNS::Topic', 'UPDATE_FAILED', 'an old failure'), start - 59_000);
+    h.clock.advance(5000);
+    const t = h.clock.now();
+    h.cfn.event('cdk-a-staging', ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
+    h.cfn.event(
+      'cdk-a-staging',
+      ev('Queue', 'AWS::SQS::Queue', 'UPDATE_FAILED', 'Invalid value for VisibilityTimeout'),
+      t + 1000,
+    );
+    h.cfn.event(
+      'cdk-a-staging',
+      ev(
+        'cdk-a-staging',
+        'AWS::CloudFormation::Stack',
+        'UPDATE_ROLLBACK_IN_PROGRESS',
+        'The following resource(s) failed to update: [Queue].',
+      ),
+      t + 2000,
+    );
+    h.cfn.stackStatus.set('cdk-a-staging', 'UPDATE_ROLLBACK_IN_PROGRESS');
+    await h.tickUntil(() => h.reply(d.id, 'root-cause') !== undefined);
+    const row = new StacksRepo(h.db).get(d.id, 1)!;
+    expect(row.opToken).toBe(UNTOKENED_OPERATION);
+    expect(row.startedAt).toBe(t);
+    expect(h.reply(d.id, 'root-cause')!.text).toContain('Queue (AWS::SQS::Queue) UPDATE_FAILED');
+
+    h.cfn.event(
+      'cdk-a-staging',
+      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'),
+      t + 9000,
+    );
+    h.cfn.stackStatus.set('cdk-a-staging', 'UPDATE_ROLLBACK_COMPLETE');
+    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: t + 10_000 });
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    expect(h.get(d.id).failure).toMatchObject({ stackName: 'cdk-a-staging', logicalId: 'Queue' });
+    expect(h.reply(d.id, 'result')!.blocks).toContain(
+      'The build succeeded, but `cdk-a-staging` ended in UPDATE_ROLLBACK_COMPLETE',
+    );
+    expect(h.reply(d.id, 'result')!.text).not.toContain('no changes');
+  });
+
+  it('a green untokened deploy is reported as deployed, not as "no changes"', async () => {
+    h = modes();
+    const d = h.enqueue('cdk', 'staging');
+    await h.worker.tick();
+    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    build.startTime = h.clock.now();
+    h.clock.advance(5000);
+    const t = h.clock.now();
+    h.cfn.event('cdk-b-staging', ev('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
+    h.cfn.event('cdk-b-staging', ev('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE'), t + 3000);
+    h.cfn.stackStatus.set('cdk-b-staging', 'UPDATE_COMPLETE');
+    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: t + 4000 });
+    await h.tickUntil(() => h.get(d.id).state === 'succeeded');
+    expect(new StacksRepo(h.db).list(d.id).map((s) => s.status)).toEqual(['noop', 'succeeded']);
+    expect(h.reply(d.id, 'result')!.text).toContain('Deployed');
+    expect(h.reply(d.id, 'result')!.text).not.toMatch(/no changes/i);
+  });
+});
