@@ -193,6 +193,7 @@ export interface FakeBuild {
   endTime?: number;
   phases?: { phaseType: string; phaseStatus?: string; contexts?: { statusCode?: string; message?: string }[] }[];
   logs?: { deepLink: string };
+  environment?: { environmentVariables: { name: string; value: string; type: string }[] };
 }
 
 /** One CodeBuild region; records StartBuild bodies (the ref-to-SHA pinning is asserted on them). */
@@ -202,6 +203,18 @@ export class FakeCodeBuild {
   calls: string[] = [];
   errors = new Map<string, { status: number; type: string; message: string }[]>();
   private byToken = new Map<string, string>();
+  /** BatchGetProjects answers: a project's `artifacts` (ProjectArtifacts), S3 without a build id by default. */
+  projects = new Map<string, Record<string, unknown>>();
+  /** Next StartBuild: the build is created but the answer is lost (a 500), like a response lost on the way. */
+  loseNextStart = false;
+  /** StartBuild's own answer before provisioning: CodeBuild reports `group=null;stream=null` log links. */
+  startDeepLink: string | undefined;
+  /** The idempotency tokens' 5 minutes have passed: the same token starts a new build. */
+  expireTokens(): void {
+    this.byToken.clear();
+  }
+  /** Builds of each project in start order (ListBuildsForProject answers newest first). */
+  byProject = new Map<string, string[]>();
 
   constructor(readonly region = 'us-east-1') {}
 
@@ -242,15 +255,30 @@ export class FakeCodeBuild {
       const id = existing ?? `${String(body.projectName)}:build-${this.builds.size + 1}`;
       if (!existing) {
         this.byToken.set(token, id);
+        const project = String(body.projectName);
+        this.byProject.set(project, [...(this.byProject.get(project) ?? []), id]);
         this.builds.set(id, {
           id,
           buildStatus: 'IN_PROGRESS',
+          environment: {
+            environmentVariables: (body.environmentVariablesOverride ?? []) as {
+              name: string;
+              value: string;
+              type: string;
+            }[],
+          },
           logs: {
             deepLink: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#logEvent:group=/aws/codebuild/${id}`,
           },
         });
       }
-      return [200, JSON.stringify({ build: wire(this.builds.get(id)!) }), json];
+      if (this.loseNextStart) {
+        this.loseNextStart = false;
+        return [500, JSON.stringify({ __type: 'InternalFailure', message: 'response lost' }), json];
+      }
+      const answer = wire(this.builds.get(id)!);
+      if (this.startDeepLink) answer.logs = { deepLink: this.startDeepLink };
+      return [200, JSON.stringify({ build: answer }), json];
     }
     if (op === 'BatchGetBuilds') {
       const ids = (body.ids as string[]) ?? [];
@@ -260,6 +288,27 @@ export class FakeCodeBuild {
         JSON.stringify({ builds: builds.map(wire), buildsNotFound: ids.filter((i) => !this.builds.has(i)) }),
         json,
       ];
+    }
+    if (op === 'BatchGetProjects') {
+      const names = (body.names as string[]) ?? [];
+      const artifacts = (name: string) =>
+        this.projects.get(name) ?? {
+          type: 'S3',
+          location: 'artifacts-bucket',
+          path: 'infra',
+          name: '/',
+          namespaceType: 'NONE',
+          packaging: 'ZIP',
+        };
+      return [
+        200,
+        JSON.stringify({ projects: names.map((name) => ({ name, artifacts: artifacts(name) })), projectsNotFound: [] }),
+        json,
+      ];
+    }
+    if (op === 'ListBuildsForProject') {
+      const ids = [...(this.byProject.get(String(body.projectName)) ?? [])].reverse();
+      return [200, JSON.stringify({ ids }), json];
     }
     if (op === 'StopBuild') {
       const b = this.builds.get(String(body.id));
