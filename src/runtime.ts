@@ -22,6 +22,7 @@ import { DeployRequests } from './deploy-requests.js';
 import type { Env } from './env.js';
 import { register as registerInteractions } from './interactions/index.js';
 import { ApprovalExpiryJob } from './jobs/approval-expiry.js';
+import { ChannelJoinJob } from './jobs/channel-join.js';
 import { DeployWorker } from './jobs/deploy-worker.js';
 import { type CronApi, DigestScheduler } from './jobs/digest-scheduler.js';
 import { Digests } from './jobs/digests.js';
@@ -215,13 +216,14 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   registerCommands(app, { config, requests, status, digests, locks, rollbacks, logger });
   registerInteractions(app, { approvals, rollbacks, logger });
 
+  const delivery =
+    deps.slackDelivery ??
+    new SlackWebDelivery(createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL }));
   const outbox = new OutboxWorker({
     db,
     clock,
     logger: logger.child({ job: 'outbox' }),
-    slack:
-      deps.slackDelivery ??
-      new SlackWebDelivery(createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })),
+    slack: delivery,
     ...(deps.outboxOptions ? { options: deps.outboxOptions } : {}),
   });
   const deploy = new DeployWorker({
@@ -246,6 +248,10 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });
 
   const jobs: Job[] = [
+    // Reads need membership even where chat:write.public lets the bot post (issue 11 item 1).
+    ...(delivery instanceof SlackWebDelivery
+      ? [new ChannelJoinJob({ config, slack: delivery, logger: logger.child({ job: 'channel-join' }) })]
+      : []),
     { name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() },
     { name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() },
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
