@@ -4,8 +4,9 @@ import { findRootCause } from '../domain/root-cause.js';
 import { findTarget } from '../domain/targets.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { recoveryResultReply, rollbackProgressReply } from '../views/thread-replies.js';
+import { stackIdFromEvents, tailOrGone } from './recovery-stack-ref.js';
 import { type RunContext, stackEventsUrl } from './run-context.js';
-import { operationTokens, TAIL_SLACK_MS } from './run-stack-update.js';
+import { operationTokens } from './run-stack-update.js';
 
 /** Clicks older than this are history, not recoveries to watch (a restart after days must not resurrect them). */
 const LOOK_BACK_MS = 24 * 60 * 60_000;
@@ -18,6 +19,8 @@ const LOOK_BACK_MS = 24 * 60 * 60_000;
 export class RecoveryWatcher {
   /** Pacing only (never progress): when each watched stack may be polled again. */
   private readonly nextAt = new Map<string, number>();
+  /** Stack ids (ARNs) seen while the stacks existed, by deployment:position. */
+  private readonly stackIds = new Map<string, string>();
 
   constructor(private readonly ctx: RunContext) {}
 
@@ -51,11 +54,15 @@ export class RecoveryWatcher {
     const target = found.target;
     const since = s.recoveryActionAt ?? now;
     try {
-      const tail = await ctx.cfn.tailEvents(target.region, s.stackName, s.recoveryEventId, since - TAIL_SLACK_MS);
+      // By stack id: RollbackStack deletes a stack that never had a stable state, and a deleted stack is known to
+      // DescribeStacks / DescribeStackEvents only by its id (ARN); by name it "does not exist".
+      const ref = this.stackIds.get(key) ?? stackIdFromEvents(ctx.events.forDeployment(d.id, s.stackName), s.stackName);
+      const stack = await ctx.cfn.describeStack(target.region, ref ?? s.stackName);
+      if (stack?.stackId.startsWith('arn:')) this.stackIds.set(key, stack.stackId);
+      const tail = await tailOrGone(ctx, target.region, stack?.stackId ?? ref ?? s.stackName, s.recoveryEventId, since);
       const tokens = operationTokens(d.token, s.opToken);
       const mine = tail.events.filter((e) => e.token !== null && tokens.has(e.token) && e.timestamp >= since - 1000);
-      const stack = await ctx.cfn.describeStack(target.region, s.stackName);
-      const url = stackEventsUrl(ctx, target, stack?.stackId ?? s.stackName);
+      const url = stackEventsUrl(ctx, target, stack?.stackId ?? ref ?? s.stackName);
       const suffix = `${since}-${s.position}`;
       ctx.db
         .transaction(() => {
@@ -65,7 +72,7 @@ export class RecoveryWatcher {
           );
           if (tail.newestId) ctx.stacks.updateRecovery(d.id, s.position, { recoveryEventId: tail.newestId });
           const events = ctx.events.forDeployment(d.id, s.stackName).filter((e) => e.timestamp >= since - 1000);
-          if (stack && isInProgress(stack.status)) {
+          if (stack && stack.status !== 'DELETE_COMPLETE' && isInProgress(stack.status)) {
             if (stored.length > 0 || !ctx.reporter.hasReply(d, `recovery-${suffix}`)) {
               ctx.reporter.upsertReply(
                 d,
@@ -83,7 +90,7 @@ export class RecoveryWatcher {
           }
           // Stable (or gone: RollbackStack deletes a stack that never had a working state): report once, stop.
           const status = stack?.status ?? 'DELETE_COMPLETE';
-          const c = classifyStack(stack?.status);
+          const c = status === 'DELETE_COMPLETE' ? 'missing' : classifyStack(stack?.status);
           const ok = c === 'rolled_back' || c === 'succeeded' || c === 'missing';
           const cause = ok ? undefined : findRootCause(events).cause;
           ctx.reporter.reply(

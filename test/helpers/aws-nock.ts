@@ -106,6 +106,21 @@ export class FakeCloudFormation {
     return this.calls.filter((c) => c.action === action).length;
   }
 
+  /** The ARN DescribeStacks reports for a stack of this fake. */
+  stackArn(name: string): string {
+    return `arn:aws:cloudformation:${this.region}:123456789012:stack/${name}/abc`;
+  }
+
+  /**
+   * CloudFormation takes a stack's name or its id (ARN). A stack's ARN resolves to its name while it exists; a
+   * deleted stack is known only by its ARN (tests key it by the ARN).
+   */
+  private resolveStack(ref: string): string {
+    if (this.stackStatus.has(ref) || this.events.has(ref)) return ref;
+    const m = /^arn:aws:cloudformation:[^:]+:123456789012:stack\/([^/]+)\/abc$/.exec(ref);
+    return m?.[1] && (this.stackStatus.has(m[1]) || this.events.has(m[1])) ? m[1] : ref;
+  }
+
   install(): nock.Scope {
     return nock(`https://cloudformation.${this.region}.amazonaws.com`)
       .persist()
@@ -119,7 +134,7 @@ export class FakeCloudFormation {
     const xml = { 'content-type': 'text/xml' };
     const err = this.errors.get(action)?.shift();
     if (err) return [err.status, cfnError(err.code, err.message, err.status >= 500 ? 'Receiver' : 'Sender'), xml];
-    const stack = params.get('StackName') ?? '';
+    const stack = this.resolveStack(params.get('StackName') ?? '');
     const ok = (result: unknown): Reply => [200, cfnResponse(action, result), xml];
     const missing = (): Reply => [400, cfnError('ValidationError', `Stack with id ${stack} does not exist`), xml];
     switch (action) {
@@ -130,7 +145,7 @@ export class FakeCloudFormation {
         return ok({
           Stacks: [
             {
-              StackId: `arn:aws:cloudformation:${this.region}:123456789012:stack/${stack}/abc`,
+              StackId: stack.startsWith('arn:') ? stack : this.stackArn(stack),
               StackName: stack,
               StackStatus: status,
               CreationTime: new Date(0),

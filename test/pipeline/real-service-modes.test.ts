@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UNTOKENED_OPERATION } from '../../src/jobs/build-operation.js';
+import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { modesConfig } from '../helpers/config.js';
 import { Harness, SHA } from './harness.js';
@@ -120,5 +121,65 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
     expect(new StacksRepo(h.db).list(d.id).map((s) => s.status)).toEqual(['noop', 'succeeded']);
     expect(h.reply(d.id, 'result')!.text).toContain('Deployed');
     expect(h.reply(d.id, 'result')!.text).not.toMatch(/no changes/i);
+  });
+});
+
+describe('recovery of a stack RollbackStack deletes (issue 11 item 7)', () => {
+  it('follows the stack by its id after deletion and reports the result instead of retrying forever', async () => {
+    h = new Harness({ config: modesConfig() });
+    const A = 'cdk-a-staging';
+    h.cfn.addStack('cdk-b-staging', 'UPDATE_COMPLETE', {});
+    const arn = h.cfn.stackArn(A);
+    const d = h.enqueue('cdk', 'staging');
+    await h.worker.tick();
+    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    build.startTime = h.clock.now();
+    h.clock.advance(5000);
+    h.cfn.addStack(A, 'CREATE_IN_PROGRESS', {});
+    const t = h.clock.now();
+    // `cdk deploy --no-rollback` creating the stack: it fails and stays CREATE_FAILED (no stable state to go back to).
+    // A stack's own events carry its id as PhysicalResourceId (DescribeStackEvents).
+    const own = (status: string, token: string) => ({
+      ...ev(A, 'AWS::CloudFormation::Stack', status),
+      ClientRequestToken: token,
+      PhysicalResourceId: arn,
+    });
+    h.cfn.event(A, own('CREATE_IN_PROGRESS', 'exec-a'), t);
+    h.cfn.event(
+      A,
+      { ...ev('Topic', 'AWS::SNS::Topic', 'CREATE_FAILED', 'Invalid parameter'), ClientRequestToken: 'exec-a' },
+      t + 1000,
+    );
+    h.cfn.event(A, own('CREATE_FAILED', 'exec-a'), t + 2000);
+    h.cfn.stackStatus.set(A, 'CREATE_FAILED');
+    await h.worker.tick();
+    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+
+    // The Roll back button ran RollbackStack (src/rollbacks.ts records the click).
+    h.clock.advance(60_000);
+    const at = h.clock.now();
+    new DeploymentActionsRepo(h.db).record({
+      deploymentId: d.id,
+      action: 'rollback_stack',
+      user: 'U01',
+      detail: 'CREATE_FAILED',
+      at,
+      stackName: A,
+    });
+    // RollbackStack deleted it: by name CloudFormation answers "Stack with id cdk-a-staging does not exist"
+    // (ValidationError); by its id, DescribeStacks says DELETE_COMPLETE and the events are still there.
+    h.cfn.events.set(arn, h.cfn.events.get(A)!);
+    h.cfn.events.delete(A);
+    h.cfn.stackStatus.delete(A);
+    h.cfn.stackStatus.set(arn, 'DELETE_COMPLETE');
+    h.cfn.event(arn, own('DELETE_IN_PROGRESS', `${d.token}-rollback`), at + 1000);
+    h.cfn.event(arn, own('DELETE_COMPLETE', `${d.token}-rollback`), at + 5000);
+
+    await h.tickUntil(() => h.reply(d.id, `recovery-result-${at}-1`) !== undefined, { max: 10 });
+    expect(h.reply(d.id, `recovery-result-${at}-1`)!.text).toContain(`${A} recovered (DELETE_COMPLETE)`);
+    const byArn = h.cfn.calls.filter((c) => c.action === 'DescribeStackEvents' && c.params.get('StackName') === arn);
+    expect(byArn.length).toBeGreaterThan(0);
+    expect(new StacksRepo(h.db).get(d.id, 1)!.recovery).toBe('done');
   });
 });
