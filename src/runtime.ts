@@ -133,6 +133,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
       logger: logger.child({ source: 'github' }),
       ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
     }),
+    () => clock.now(),
   );
   const githubWeb = githubWebBase(env.GITHUB_API_URL);
 
