@@ -3,6 +3,7 @@ import { type BackoffPolicy, backoffDelay } from '../domain/backoff.js';
 import type { SlackFailure } from '../domain/slack-errors.js';
 import type { Logger } from '../logger.js';
 import type { DeadLetter, DueEntry, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
+import { holdScope } from './slack-pacing.js';
 
 export type SlackMethod = 'chat.postMessage' | 'chat.update' | 'conversations.history' | 'conversations.replies';
 
@@ -98,7 +99,7 @@ function fail(c: SendContext, e: DueEntry, method: SlackMethod, f: SlackFailure,
   }
   if (f.kind === 'rate_limited') {
     const until = now + f.retryAfterMs;
-    c.repo.hold(method, e.channel, until);
+    c.repo.hold(method, holdScope(method, e.channel), until);
     // Slack refused the call before acting on it: no failure counted, nothing that may exist.
     c.repo.markRetry(e.id, { nextAttemptAt: until, error: f.code, failure: false, mayExist: false });
     c.logger.warn({ ...where, retryInMs: f.retryAfterMs }, 'slack delivery rate limited');
