@@ -3,6 +3,7 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { changeSetReply, stackUpdateStartedReply } from '../views/thread-replies.js';
+import { refuseLanguageExtensions } from './language-extensions.js';
 import {
   failDeployment,
   mutate,
@@ -70,6 +71,10 @@ async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s
     return fail(
       `stack ${s.stackName} does not exist yet, and mode ${target.mode} only changes the parameters of an existing stack's template: create it first, set \`templateUrl\` on the stack in the config, or use mode template`,
     );
+  }
+  if (!templateUrl && type === 'UPDATE') {
+    const refused = await refuseLanguageExtensions(ctx, target.region, s.stackName);
+    if (refused) return fail(refused);
   }
   const name = changeSetName(d, s.position);
   const created = await mutate(() =>

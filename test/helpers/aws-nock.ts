@@ -64,6 +64,8 @@ export class FakeCloudFormation {
   /** Errors to answer instead, per action, consumed in order. */
   errors = new Map<string, { status: number; code: string; message: string }[]>();
   pageSize = 100;
+  /** GetTemplateSummary DeclaredTransforms per stack (none by default). */
+  transforms = new Map<string, string[]>();
   private seq = 0;
   onExecute: ((stackName: string, token: string) => void) | undefined;
 
@@ -181,6 +183,10 @@ export class FakeCloudFormation {
         this.stackStatus.set(stack, creating ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS');
         this.onExecute?.(stack, params.get('ClientRequestToken') ?? '');
         return ok({});
+      }
+      case 'GetTemplateSummary': {
+        if (!this.stackStatus.has(stack)) return missing();
+        return ok({ DeclaredTransforms: this.transforms.get(stack) ?? [], Parameters: [], Version: '2010-09-09' });
       }
       case 'DescribeStackEvents': {
         const all = this.events.get(stack);

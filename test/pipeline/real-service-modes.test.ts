@@ -183,3 +183,21 @@ describe('recovery of a stack RollbackStack deletes (issue 11 item 7)', () => {
     expect(new StacksRepo(h.db).get(d.id, 1)!.recovery).toBe('done');
   });
 });
+
+describe('UsePreviousTemplate with AWS::LanguageExtensions (issue 11 item 13)', () => {
+  it('refuses to update in place, says why and what to do, and creates no change set', async () => {
+    h = new Harness();
+    // GetTemplateSummary lists the template's transforms in DeclaredTransforms (API_GetTemplateSummary).
+    h.cfn.transforms.set('api-staging', ['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31']);
+    const d = h.enqueue('api', 'staging');
+    // api builds an image first; let the build succeed.
+    await h.worker.tick();
+    Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA });
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    expect(h.get(d.id).failure!.reason).toContain('uses the AWS::LanguageExtensions transform');
+    expect(h.get(d.id).failure!.reason).toContain('mode template');
+    expect(h.cfn.count('GetTemplateSummary')).toBe(1);
+    expect(h.cfn.count('CreateChangeSet')).toBe(0);
+    expect(h.reply(d.id, 'result')!.blocks).toContain('AWS::LanguageExtensions');
+  });
+});
