@@ -2,7 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
 import { describeReset, retryRateLimit } from '../../src/adapters/github-limits.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 import { captureReplies } from '../helpers/bolt.js';
 import { commandFixture, GITHUB_API } from './fixture.js';
 

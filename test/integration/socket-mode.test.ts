@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseEnv } from '../../src/env.js';
-import { silentLogger } from '../../src/logger.js';
-import { buildRuntime, type Runtime } from '../../src/runtime.js';
+import { parseEnv } from '../../src/app/env.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
 import { APPROVE_ACTION } from '../../src/views/approval.js';
 import { slashBody } from '../helpers/bolt.js';
 import { exampleConfig } from '../helpers/config.js';

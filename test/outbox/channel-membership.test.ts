@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDeliveryWebClient, SlackWebDelivery } from '../../src/adapters/slack-web.js';
-import { ChannelJoinJob, configuredChannels } from '../../src/jobs/channel-join.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/app/logger.js';
+import { ChannelJoinJob, configuredChannels } from '../../src/outbox/channel-join.js';
 import { OutboxDeliveryRepo } from '../../src/store/outbox-delivery-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
 import { exampleConfig } from '../helpers/config.js';

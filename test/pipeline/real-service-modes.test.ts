@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UNTOKENED_OPERATION } from '../../src/jobs/build-operation.js';
+import { UNTOKENED_OPERATION } from '../../src/runner/build-operation.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { modesConfig } from '../helpers/config.js';
