@@ -67,7 +67,16 @@ export class ChannelJoinJob {
         out.push({ channel, ok: true });
         continue;
       }
-      const o = { channel, ok: false as const, code: res.failure.code, advice: advice(res.failure.code) };
+      const o = {
+        channel,
+        ok: false as const,
+        code: res.failure.code,
+        // A network error or 5xx says nothing about membership: the outbox joins again on not_in_channel.
+        advice:
+          res.failure.kind === 'permanent'
+            ? advice(res.failure.code)
+            : 'Slack did not answer; the outbox joins the channel when a read answers not_in_channel',
+      };
       out.push(o);
       this.deps.logger.warn(
         { channel, error: o.code, advice: o.advice },

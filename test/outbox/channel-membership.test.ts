@@ -82,4 +82,19 @@ describe('joining the configured channels at start', () => {
     expect(outcomes.filter((o) => o.ok)).toHaveLength(channels.length - 1);
     expect(logs.find((l) => l.channel === 'C0PROD')?.msg).toContain('could not join channel');
   });
+
+  it('a Slack outage at start is not mistaken for a membership problem', async () => {
+    const slack = new FakeSlack().install();
+    slack.on('conversations.join', { status: 503, body: { ok: false, error: 'service_unavailable' } });
+    const config = exampleConfig();
+    const job = new ChannelJoinJob({
+      config,
+      slack: new SlackWebDelivery(createDeliveryWebClient({ token: 'xoxb-t', slackApiUrl: SLACK_API_URL })),
+      logger: createLogger('silent'),
+    });
+    job.start();
+    const [first] = await job.done();
+    expect(first).toMatchObject({ ok: false, code: 'http_503' });
+    expect(first && !first.ok ? first.advice : '').toContain('Slack did not answer');
+  });
 });
