@@ -15,6 +15,7 @@ import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
 import { ApprovalService } from '../approvals/approval-service.js';
 import { ApprovalExpiryJob } from '../approvals/expiry-job.js';
+import { buildDeploymentCore } from '../deploys/core.js';
 import { DeployRequests } from '../deploys/requests.js';
 import { StatusReport } from '../deploys/status-report.js';
 import { Digests } from '../digests/digests.js';
@@ -140,9 +141,11 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const progress = new ProgressHook({ db, config, clock, logger, estimator });
   // Every redraw of a thread parent shows "elapsed/ETA": to start while queued, to finish while running.
   const parentEta = (d: Deployment) => progress.parentEtaMs(d);
+  // One set of repositories, one thread-parent renderer and reporter, one lifecycle, shared by every service.
+  const core = buildDeploymentCore({ db, config, clock, logger, githubWeb, parentEta });
 
   // Issue 4: approvals, locks, rollbacks and the buttons behind them.
-  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, parentEta });
+  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, core });
   const locks = new LockService({ db, clock, logger });
   const rollbacks = new RollbackService({
     db,
@@ -153,7 +156,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     locks,
     recovery: new StackRecovery(aws),
     githubWeb,
-    parentEta,
+    core,
   });
 
   // Digests: drift (CloudFormation) and health (history, CloudFormation, GitHub).
@@ -200,7 +203,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     approvals,
     locks,
     eta: (d) => progress.queueEta(d),
-    parentEta,
+    core,
   });
   const status = new StatusReport({ db, config, clock, githubWeb, locks });
 
@@ -240,7 +243,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     adoptAllAtStart: true,
     onPoll: progress.onPoll,
-    parentEta,
+    core,
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });

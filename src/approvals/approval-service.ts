@@ -6,7 +6,8 @@ import type { GitHub } from '../adapters/github.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
-import type { ParentEta } from '../deploys/thread-reporter.js';
+import type { DeploymentCore } from '../deploys/core.js';
+import type { Lifecycle } from '../deploys/lifecycle.js';
 import {
   type ApprovalPolicy,
   approvalPolicy,
@@ -20,8 +21,8 @@ import type { Target } from '../domain/targets.js';
 import { type ApprovalContext, ApprovalsRepo } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { OutboxRepo } from '../store/outbox-repo.js';
 import { type ApprovalOutcomeView, approvalRequest } from '../views/approval.js';
 import { threadKeys } from '../views/thread-keys.js';
 import { ApprovalThread, settledMessage } from './approval-thread.js';
@@ -34,8 +35,8 @@ export interface ApprovalDeps {
   /** For the commit list; without it (or when GitHub fails) the request says the list is unavailable. */
   github?: GitHub;
   githubWeb: string;
-  /** ETA shown on the thread parent when a decision redraws it. */
-  parentEta?: ParentEta;
+  /** Repositories, thread parent and lifecycle, built once (runtime.ts). */
+  core: DeploymentCore;
 }
 
 export type Click = {
@@ -58,11 +59,13 @@ export class ApprovalService {
   private readonly deployments: DeploymentsRepo;
   private readonly outbox: OutboxRepo;
   private readonly thread: ApprovalThread;
+  private readonly lifecycle: Lifecycle;
 
   constructor(private readonly deps: ApprovalDeps) {
     this.approvals = new ApprovalsRepo(deps.db);
-    this.deployments = new DeploymentsRepo(deps.db);
-    this.outbox = new OutboxRepo(deps.db);
+    this.deployments = deps.core.deployments;
+    this.outbox = deps.core.outbox;
+    this.lifecycle = deps.core.lifecycle;
     this.thread = new ApprovalThread(deps);
   }
 
@@ -192,13 +195,7 @@ export class ApprovalService {
           return { ok: true, effect: 'recorded', deployment: d, message };
         }
         const to = t.outcome === 'approved' ? 'queued' : 'rejected';
-        const moved = this.deployments.transition(
-          d.id,
-          'pending_approval',
-          to,
-          now,
-          to === 'queued' ? {} : { summary: `rejected by <@${click.user}>` },
-        );
+        const moved = to === 'queued' ? this.lifecycle.approve(d) : this.lifecycle.reject(d, click.user);
         if (!moved || !this.approvals.close(d.id, t.outcome, click.user, now)) {
           throw new Error(`approval of #${d.id} lost a race inside its own transaction`);
         }
@@ -239,10 +236,7 @@ export class ApprovalService {
           )
             return false;
           const target = this.thread.targetOf(d);
-          const moved =
-            d.state === 'pending_approval'
-              ? this.deployments.transition(d.id, 'pending_approval', 'expired', now, { summary: 'approval expired' })
-              : undefined;
+          const moved = d.state === 'pending_approval' ? this.lifecycle.expire(d) : undefined;
           const outcome: ApprovalOutcomeView = moved
             ? { outcome: 'expired', at: now }
             : { outcome: 'cancelled', at: now };

@@ -3,14 +3,15 @@
  * decision, and the clean-up when a rollback is never approved. Used by ApprovalService inside its transactions.
  */
 import type { Config } from '../app/config.js';
-import { type ParentEta, ThreadParent } from '../deploys/thread-reporter.js';
+import type { DeploymentCore } from '../deploys/core.js';
+import type { ThreadParent } from '../deploys/thread-reporter.js';
 import { type ApprovalPolicy, approvalPolicy, mention } from '../domain/approval-rules.js';
 import { findTarget, type Target } from '../domain/targets.js';
 import type { ApprovalRequest } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { LocksRepo } from '../store/locks-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
+import type { OutboxRepo } from '../store/outbox-repo.js';
 import { type ApprovalOutcomeView, type ApprovalView, approvalDecided, clockTime } from '../views/approval.js';
 import { threadKeys } from '../views/thread-keys.js';
 
@@ -20,14 +21,9 @@ export class ApprovalThread {
 
   private readonly parents: ThreadParent;
 
-  constructor(private readonly deps: { db: Db; config: Config; githubWeb: string; parentEta?: ParentEta }) {
-    this.parents = new ThreadParent({
-      db: deps.db,
-      config: deps.config,
-      githubWeb: deps.githubWeb,
-      ...(deps.parentEta ? { etaMs: deps.parentEta } : {}),
-    });
-    this.outbox = new OutboxRepo(deps.db);
+  constructor(private readonly deps: { db: Db; config: Config; githubWeb: string; core: DeploymentCore }) {
+    this.parents = deps.core.parents;
+    this.outbox = deps.core.outbox;
     this.locks = new LocksRepo(deps.db);
   }
 

@@ -1,0 +1,47 @@
+/**
+ * What every deployment service shares, built once by runtime.ts (tests build it with the same function): the
+ * repositories, the one thread-parent renderer and thread reporter, and the lifecycle through which every state
+ * change goes. Services take it instead of constructing their own.
+ */
+import type { Clock } from '../app/clock.js';
+import type { Config } from '../app/config.js';
+import type { Logger } from '../app/logger.js';
+import { DeploymentActionsRepo } from '../store/approvals-repo.js';
+import type { Db } from '../store/db.js';
+import { DeploymentsRepo } from '../store/deployments-repo.js';
+import { OutboxRepo } from '../store/outbox-repo.js';
+import { PhasesRepo } from '../store/phases-repo.js';
+import { Lifecycle } from './lifecycle.js';
+import { type ParentEta, ThreadParent, ThreadReporter } from './thread-reporter.js';
+
+export interface DeploymentCore {
+  deployments: DeploymentsRepo;
+  phases: PhasesRepo;
+  actions: DeploymentActionsRepo;
+  outbox: OutboxRepo;
+  parents: ThreadParent;
+  reporter: ThreadReporter;
+  lifecycle: Lifecycle;
+}
+
+export interface DeploymentCoreDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  githubWeb: string;
+  /** The ETA every redrawn parent shows (ProgressHook.parentEtaMs); without it parents show none. */
+  parentEta?: ParentEta | undefined;
+}
+
+export function buildDeploymentCore(deps: DeploymentCoreDeps): DeploymentCore {
+  const { db, clock, logger } = deps;
+  const deployments = new DeploymentsRepo(db);
+  const phases = new PhasesRepo(db);
+  const actions = new DeploymentActionsRepo(db);
+  const view = { db, config: deps.config, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
+  const parents = new ThreadParent(view);
+  const reporter = new ThreadReporter({ ...view, clock });
+  const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, reporter });
+  return { deployments, phases, actions, outbox: new OutboxRepo(db), parents, reporter, lifecycle };
+}
