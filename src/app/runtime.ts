@@ -18,6 +18,7 @@ import { ApprovalExpiryJob } from '../approvals/expiry-job.js';
 import { buildDeploymentCore } from '../deploys/core.js';
 import { DeployRequests } from '../deploys/requests.js';
 import { StatusReport } from '../deploys/status-report.js';
+import { targetOfDeployment } from '../deploys/target-of.js';
 import { Digests } from '../digests/digests.js';
 import { DriftDigestJob } from '../digests/drift-job.js';
 import { HealthDigestJob } from '../digests/health-job.js';
@@ -138,7 +139,8 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
 
   // Estimates, progress and stalls.
   const estimator = new Estimator({ db, clock });
-  const progress = new ProgressHook({ db, config, clock, logger, estimator });
+  const targetOf = targetOfDeployment(config);
+  const progress = new ProgressHook({ db, config, clock, logger, estimator, targetOf });
   // Every redraw of a thread parent shows "elapsed/ETA": to start while queued, to finish while running.
   const parentEta = (d: Deployment) => progress.parentEtaMs(d);
   // One set of repositories, one thread-parent renderer and reporter, one lifecycle, shared by every service.

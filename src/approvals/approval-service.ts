@@ -16,7 +16,6 @@ import {
   needsApproval,
   tally,
 } from '../domain/approval-rules.js';
-import type { ChangeSetSummary } from '../domain/stateful-resources.js';
 import type { Target } from '../domain/targets.js';
 import { type ApprovalContext, ApprovalsRepo } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
@@ -97,7 +96,9 @@ export class ApprovalService {
    */
   request(d: Deployment, context: ApprovalContext = {}): boolean {
     if (d.state !== 'pending_approval') return false;
-    const target = this.thread.targetOf(d);
+    const found = this.thread.targetOf(d);
+    if (!found.ok) return false;
+    const target = found.target;
     const now = this.deps.clock.now();
     const expiresAt = now + this.deps.config.timing.approvalTimeoutMinutes * 60_000;
     return this.deps.db.transaction((): boolean => {
@@ -135,29 +136,6 @@ export class ApprovalService {
     })();
   }
 
-  /** Adds the change set summary to a pending request once the runner knows it, redrawing the reply. */
-  setChangeSet(deploymentId: number, changes: ChangeSetSummary): boolean {
-    const now = this.deps.clock.now();
-    return this.deps.db.transaction((): boolean => {
-      const req = this.approvals.get(deploymentId);
-      const d = this.deployments.get(deploymentId);
-      if (!req || !d || req.outcome !== 'pending') return false;
-      const context = { ...req.context, changes };
-      this.approvals.setContext(deploymentId, context);
-      const approvedBy = tally(this.policyFor(this.thread.targetOf(d)), {
-        requestedBy: d.requestedBy,
-        sha: d.sha,
-        decisions: this.approvals.decisions(d.id),
-      }).approvedBy;
-      this.outbox.update(
-        req.messageKey,
-        approvalRequest(this.thread.view(d, this.thread.targetOf(d), { ...req, context }, approvedBy)),
-        now,
-      );
-      return true;
-    })();
-  }
-
   /**
    * One click. Everything is re-read and re-checked inside one IMMEDIATE transaction, so of two simultaneous
    * clicks exactly one settles the request; the other is told who settled it.
@@ -173,7 +151,9 @@ export class ApprovalService {
         if (d.state !== 'pending_approval') {
           return { ok: false, message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; there is nothing to decide.` };
         }
-        const target = this.thread.targetOf(d);
+        const found = this.thread.targetOf(d);
+        if (!found.ok) return { ok: false, message: found.message };
+        const target = found.target;
         const policy = this.policyFor(target);
         const check =
           click.decision === 'approve'
@@ -235,12 +215,14 @@ export class ApprovalService {
             !this.approvals.close(req.deploymentId, d.state === 'pending_approval' ? 'expired' : 'cancelled', null, now)
           )
             return false;
-          const target = this.thread.targetOf(d);
+          const found = this.thread.targetOf(d);
           const moved = d.state === 'pending_approval' ? this.lifecycle.expire(d) : undefined;
           const outcome: ApprovalOutcomeView = moved
             ? { outcome: 'expired', at: now }
             : { outcome: 'cancelled', at: now };
-          this.thread.settle(moved ?? d, target, req, outcome, [], now);
+          // A removed target (target-of.ts) has no view to redraw the request with; the parent still shows the end.
+          if (found.ok) this.thread.settle(moved ?? d, found.target, req, outcome, [], now);
+          else this.thread.redrawParent(moved ?? d, now);
           if (moved) this.thread.releaseRollbackLock(moved, 'coxswain', now);
           return moved !== undefined;
         })

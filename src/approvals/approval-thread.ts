@@ -4,9 +4,10 @@
  */
 import type { Config } from '../app/config.js';
 import type { DeploymentCore } from '../deploys/core.js';
+import type { DeploymentTarget } from '../deploys/target-of.js';
 import type { ThreadParent } from '../deploys/thread-reporter.js';
 import { type ApprovalPolicy, approvalPolicy, mention } from '../domain/approval-rules.js';
-import { findTarget, type Target } from '../domain/targets.js';
+import type { Target } from '../domain/targets.js';
 import type { ApprovalRequest } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
@@ -40,6 +41,10 @@ export class ApprovalThread {
     now: number,
   ) {
     this.outbox.update(req.messageKey, approvalDecided(this.view(d, target, req, approvedBy), o), now);
+    this.redrawParent(d, now);
+  }
+
+  redrawParent(d: Deployment, now: number): void {
     this.outbox.upsert(
       { key: threadKeys.parent(d.id), channel: d.channel, deploymentId: d.id, message: this.parent(d, now) },
       now,
@@ -77,11 +82,9 @@ export class ApprovalThread {
     };
   }
 
-  targetOf(d: Deployment): Target {
-    const found = findTarget(this.deps.config, d.service, d.environment);
-    // A target removed from config after its deployment was queued: nobody is listed, so nobody can approve.
-    if (!found.ok) throw new Error(`deployment #${d.id}: ${found.message}`);
-    return found.target;
+  /** A removed target (target-of.ts): nobody is listed, so nobody can approve; the request just expires. */
+  targetOf(d: Deployment): DeploymentTarget {
+    return this.deps.core.targetOf(d);
   }
 }
 

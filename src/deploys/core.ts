@@ -12,6 +12,7 @@ import { DeploymentsRepo } from '../store/deployments-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
 import { PhasesRepo } from '../store/phases-repo.js';
 import { Lifecycle } from './lifecycle.js';
+import { type TargetOf, targetOfDeployment } from './target-of.js';
 import { type ParentEta, ThreadParent, ThreadReporter } from './thread-reporter.js';
 
 export interface DeploymentCore {
@@ -22,6 +23,8 @@ export interface DeploymentCore {
   parents: ThreadParent;
   reporter: ThreadReporter;
   lifecycle: Lifecycle;
+  /** A deployment's target, or the removed-target refusal (target-of.ts). */
+  targetOf: TargetOf;
 }
 
 export interface DeploymentCoreDeps {
@@ -39,9 +42,10 @@ export function buildDeploymentCore(deps: DeploymentCoreDeps): DeploymentCore {
   const deployments = new DeploymentsRepo(db);
   const phases = new PhasesRepo(db);
   const actions = new DeploymentActionsRepo(db);
-  const view = { db, config: deps.config, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
+  const targetOf = targetOfDeployment(deps.config);
+  const view = { db, targetOf, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
   const parents = new ThreadParent(view);
   const reporter = new ThreadReporter({ ...view, clock });
   const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, reporter });
-  return { deployments, phases, actions, outbox: new OutboxRepo(db), parents, reporter, lifecycle };
+  return { deployments, phases, actions, outbox: new OutboxRepo(db), parents, reporter, lifecycle, targetOf };
 }

@@ -8,7 +8,7 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import { checkDeployer } from '../domain/approval-rules.js';
-import { findTarget, type Target } from '../domain/targets.js';
+import type { Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
 import type { DeploymentAction, DeploymentActionsRepo } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
@@ -166,7 +166,7 @@ export class DeploymentActions {
   ): { ok: true; d: Deployment; target: Target } | { ok: false; message: string } {
     const d = this.deployments.get(id);
     if (!d) return { ok: false, message: `There is no deployment #${id}.` };
-    const found = findTarget(this.deps.config, d.service, d.environment);
+    const found = this.deps.core.targetOf(d);
     if (!found.ok) return { ok: false, message: found.message };
     const allowed = checkDeployer(found.target.env, user, what);
     if (!allowed.ok) return allowed;

@@ -196,6 +196,30 @@ export class Lifecycle {
   }
 
   /**
+   * queued → cancelled because its target left the config (target-of.ts): it could never run, so it must not hold
+   * its queue. One result reply says why.
+   */
+  abandon(d: Deployment, reason: string): void {
+    const now = this.deps.clock.now();
+    this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, 'queued', 'cancelled', now, { summary: 'target removed from config' });
+        if (!next) return;
+        this.deps.reporter.reply(
+          next,
+          'result',
+          resultReply({ outcome: 'cancelled', durationMs: null, detail: reason }),
+        );
+        this.deps.reporter.stateChanged(next);
+      })
+      .immediate();
+    this.deps.logger.warn(
+      { deploymentId: d.id, target: d.targetKey },
+      'queued deployment of a removed target cancelled',
+    );
+  }
+
+  /**
    * pending_approval → queued. Runs inside the approval click's transaction; the caller settles the approval
    * request and its message (ApprovalThread.settle), which also redraws the parent.
    */

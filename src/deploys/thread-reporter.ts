@@ -1,7 +1,5 @@
 import type { Clock } from '../app/clock.js';
-import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
-import { findTarget } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DeploymentsRepo } from '../store/deployments-repo.js';
@@ -9,6 +7,7 @@ import { OutboxRepo, type PostInput } from '../store/outbox-repo.js';
 import { deploymentParent } from '../views/deployment-parent.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
+import type { TargetOf } from './target-of.js';
 
 /**
  * A thread parent's ETA for a deployment (ProgressHook.parentEtaMs): to start while queued, to finish while running,
@@ -18,7 +17,7 @@ export type ParentEta = (d: Deployment) => number | undefined;
 
 export interface ThreadParentDeps {
   db: Db;
-  config: Config;
+  targetOf: TargetOf;
   githubWeb: string;
   etaMs?: ParentEta | undefined;
   logger?: Logger;
@@ -36,7 +35,8 @@ export class ThreadParent {
   }
 
   render(d: Deployment, now: number): SlackMessage {
-    const found = findTarget(this.deps.config, d.service, d.environment);
+    // A removed target (target-of.ts): the parent is still drawn from what the row knows.
+    const found = this.deps.targetOf(d);
     const repo = found.ok ? found.target.repo : { owner: 'unknown', name: d.service };
     const position = d.state === 'queued' ? this.repo.position(d) : undefined;
     const etaMs = this.eta(d);
@@ -64,7 +64,7 @@ export class ThreadParent {
 
 export interface ThreadReporterDeps {
   db: Db;
-  config: Config;
+  targetOf: TargetOf;
   clock: Clock;
   logger: Logger;
   githubWeb: string;

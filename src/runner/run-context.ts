@@ -5,6 +5,7 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import type { FinishExtras, Lifecycle } from '../deploys/lifecycle.js';
+import type { TargetOf } from '../deploys/target-of.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
 import type { CauseEvent } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
@@ -30,6 +31,7 @@ export interface RunContext {
   phases: PhasesRepo;
   reporter: ThreadReporter;
   lifecycle: Lifecycle;
+  targetOf: TargetOf;
   codebuild: CodeBuildAdapter;
   cfn: CloudFormationAdapter;
 }

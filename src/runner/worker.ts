@@ -8,7 +8,6 @@ import type { Logger } from '../app/logger.js';
 import type { DeploymentCore } from '../deploys/core.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
 import { isInProgress } from '../domain/cfn-status.js';
-import { findTarget } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
@@ -75,6 +74,7 @@ export class DeployWorker {
       phases: deps.core.phases,
       reporter: this.reporter,
       lifecycle: deps.core.lifecycle,
+      targetOf: deps.core.targetOf,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
       cfn: this.cfn,
     };
@@ -118,8 +118,11 @@ export class DeployWorker {
   }
 
   private async tryClaim(d: Deployment): Promise<void> {
-    const found = findTarget(this.deps.config, d.service, d.environment);
-    if (!found.ok) return;
+    const found = this.deps.core.targetOf(d);
+    if (!found.ok) {
+      this.deps.core.lifecycle.abandon(d, found.message);
+      return;
+    }
     const target = found.target;
     // Every stack of the target must be free: an operation Coxswain did not start on any of them holds the queue.
     let busy: { name: string; status: string } | undefined;
