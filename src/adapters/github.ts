@@ -2,6 +2,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from '../app/logger.js';
+import type { CompareResult } from '../domain/compare.js';
 
 export interface RepoId {
   owner: string;
@@ -12,12 +13,7 @@ export type ResolveResult =
   | { ok: true; sha: string; message: string }
   | { ok: false; reason: 'not_found' | 'error'; message: string };
 
-export interface CompareResult {
-  aheadBy: number;
-  behindBy: number;
-  totalCommits: number;
-  commits: { sha: string; message: string; author: string | null; date: string | null }[];
-}
+export type { CompareResult } from '../domain/compare.js';
 
 /** The only code that speaks to GitHub. */
 export interface GitHub {

@@ -1,5 +1,5 @@
-import type { CompareResult } from '../adapters/github.js';
 import type { Decision } from '../domain/approval-rules.js';
+import type { CompareResult } from '../domain/compare.js';
 import type { ChangeSetSummary } from '../domain/stateful-resources.js';
 import type { Db } from './db.js';
 
