@@ -5,7 +5,7 @@
 import type { Config } from '../app/config.js';
 import type { DeploymentCore } from '../deploys/core.js';
 import type { DeploymentTarget } from '../deploys/target-of.js';
-import type { ThreadParent } from '../deploys/thread-reporter.js';
+import type { ThreadParent } from '../deploys/thread-parent.js';
 import { type ApprovalPolicy, approvalPolicy, mention } from '../domain/approval-rules.js';
 import type { Target } from '../domain/targets.js';
 import type { ApprovalRequest } from '../store/approvals-repo.js';

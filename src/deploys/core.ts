@@ -6,14 +6,15 @@
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
-import { DeploymentActionsRepo } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
+import { DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
 import { DeploymentsRepo } from '../store/deployments-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
 import { PhasesRepo } from '../store/phases-repo.js';
 import { Lifecycle } from './lifecycle.js';
 import { type TargetOf, targetOfDeployment } from './target-of.js';
-import { type ParentEta, ThreadParent, ThreadReporter } from './thread-reporter.js';
+import { type ParentEta, ThreadParent } from './thread-parent.js';
+import { ThreadReporter } from './thread-reporter.js';
 
 export interface DeploymentCore {
   deployments: DeploymentsRepo;

@@ -10,8 +10,8 @@ import type { ApprovalService } from '../approvals/approval-service.js';
 import { checkDeployer } from '../domain/approval-rules.js';
 import type { Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
-import type { DeploymentAction, DeploymentActionsRepo } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
+import type { DeploymentAction, DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
@@ -19,7 +19,7 @@ import { actionNotes } from '../views/failure-actions.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
 import type { DeploymentCore } from './core.js';
-import type { ThreadParent } from './thread-reporter.js';
+import type { ThreadParent } from './thread-parent.js';
 
 /** Rollbacks go ahead of normal deploys queued for the same target. */
 export const ROLLBACK_PRIORITY = 100;

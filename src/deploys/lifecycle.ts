@@ -7,8 +7,8 @@
  */
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
-import type { DeploymentAction, DeploymentActionsRepo } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
+import type { DeploymentAction, DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
 import type { Deployment, DeploymentPatch, Failure } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { PhasesRepo } from '../store/phases-repo.js';

@@ -23,7 +23,7 @@ import { joinedReply, joinedThreadNote, queuedReply, withNotes } from '../views/
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
 import type { DeploymentCore } from './core.js';
-import type { ThreadParent } from './thread-reporter.js';
+import type { ThreadParent } from './thread-parent.js';
 
 export interface DeployRequest extends DeployArgs {
   userId: string;

@@ -2,7 +2,7 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import type { Db } from '../store/db.js';
-import type { DigestKind, DigestRunsRepo } from '../store/drift-repo.js';
+import type { DigestKind, DigestRunsRepo } from '../store/digest-runs-repo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import type { DigestRunResult } from './drift-job.js';

@@ -3,7 +3,7 @@ import { AwsClients } from '../../src/adapters/aws-clients.js';
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { buildDeploymentCore } from '../../src/deploys/core.js';
-import type { ParentEta } from '../../src/deploys/thread-reporter.js';
+import type { ParentEta } from '../../src/deploys/thread-parent.js';
 import { DeployWorker, type DeployWorkerDeps } from '../../src/runner/worker.js';
 import type { Db } from '../../src/store/db.js';
 import type { Deployment } from '../../src/store/deployment-row.js';
