@@ -128,6 +128,13 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const clock = deps.clock ?? systemClock;
   const defaultRegion = config.region ?? env.AWS_REGION;
   const aws = deps.aws ?? new AwsClients({ defaultRegion });
+  // One request budget for every AWS call: the runner, the Roll back button and the digests share AWS's rate limit.
+  const budget = new AwsBudget({
+    clock,
+    ratePerSecond: config.aws.requestsPerSecond,
+    burst: config.aws.burst,
+    ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
+  });
   const github = new OctokitGitHub(
     createOctokit({
       token: env.GITHUB_TOKEN,
@@ -157,14 +164,18 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     logger,
     approvals,
     locks,
-    recovery: new StackRecovery(aws),
+    recovery: new StackRecovery(aws, budget),
     githubWeb,
     core,
   });
 
   // Digests: drift (CloudFormation) and health (history, CloudFormation, GitHub).
   const runs = new DigestRunsRepo(db);
-  const cfnDrift = new CloudFormationDrift(aws, { clock, ...(deps.driftSleep ? { sleep: deps.driftSleep } : {}) });
+  const cfnDrift = new CloudFormationDrift(aws, {
+    clock,
+    budget,
+    ...(deps.driftSleep ? { sleep: deps.driftSleep } : {}),
+  });
   const region = defaultRegion ? { defaultRegion } : {};
   const digests = new Digests({
     config,
@@ -236,12 +247,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     clock,
     logger: logger.child({ job: 'deploy' }),
     aws,
-    budget: new AwsBudget({
-      clock,
-      ratePerSecond: config.aws.requestsPerSecond,
-      burst: config.aws.burst,
-      ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
-    }),
+    budget,
     workerId: deps.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     githubWeb,
     adoptAllAtStart: true,

@@ -16,6 +16,7 @@ import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import type { SlackMessage } from '../../src/views/slack-message.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
+import { testBudget } from '../helpers/aws-budget.js';
 import type { FakeClock } from '../helpers/clock.js';
 
 export const RESPONSE_URL = 'https://hooks.slack.com/actions/T1/1/abc';
@@ -26,7 +27,7 @@ export function services(db: Db, config: Config, clock: FakeClock) {
   const core = buildDeploymentCore({ db, config, clock, logger: silentLogger, githubWeb });
   const approvals = new ApprovalService({ db, config, clock, logger: silentLogger, githubWeb, core });
   const locks = new LockService({ db, clock, logger: silentLogger });
-  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1 }));
+  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1 }), testBudget(clock));
   const rollbacks = new RollbackService({
     db,
     config,

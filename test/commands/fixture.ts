@@ -13,6 +13,7 @@ import { RollbackService } from '../../src/rollbacks/rollback-service.js';
 import { type CommandDeps, register } from '../../src/slack/commands/index.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
+import { testBudget } from '../helpers/aws-budget.js';
 import { testApp } from '../helpers/bolt.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
@@ -34,7 +35,7 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
   const core = buildDeploymentCore({ db, config, clock, logger, githubWeb });
   const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, core });
   const locks = new LockService({ db, clock, logger });
-  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' }));
+  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' }), testBudget(clock));
   const rollbacks = new RollbackService({ db, config, clock, logger, approvals, locks, recovery, githubWeb, core });
   const noDigests: CommandDeps['digests'] = {
     preview: async () => {
