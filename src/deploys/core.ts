@@ -44,7 +44,7 @@ export function buildDeploymentCore(deps: DeploymentCoreDeps): DeploymentCore {
   const phases = new PhasesRepo(db);
   const actions = new DeploymentActionsRepo(db);
   const targetOf = targetOfDeployment(deps.config);
-  const view = { db, targetOf, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
+  const view = { db, deployments, targetOf, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
   const parents = new ThreadParent(view);
   const reporter = new ThreadReporter({ ...view, clock });
   const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, reporter });

@@ -1,7 +1,7 @@
 import type { Logger } from '../app/logger.js';
 import type { Deployment } from '../domain/deployment.js';
 import type { Db } from '../store/db.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { deploymentParent } from '../views/deployment-parent.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import type { TargetOf } from './target-of.js';
@@ -15,6 +15,7 @@ export type ParentEta = (d: Deployment) => number | undefined;
 export interface ThreadParentDeps {
   db: Db;
   targetOf: TargetOf;
+  deployments: DeploymentsRepo;
   githubWeb: string;
   etaMs?: ParentEta | undefined;
   logger?: Logger;
@@ -28,7 +29,7 @@ export class ThreadParent {
   private readonly repo: DeploymentsRepo;
 
   constructor(private readonly deps: ThreadParentDeps) {
-    this.repo = new DeploymentsRepo(deps.db);
+    this.repo = deps.deployments;
   }
 
   render(d: Deployment, now: number): SlackMessage {

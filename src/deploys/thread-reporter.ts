@@ -2,7 +2,7 @@ import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { OutboxRepo, type PostInput } from '../store/outbox-repo.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
@@ -14,6 +14,7 @@ export { type ParentEta, ThreadParent, type ThreadParentDeps } from './thread-pa
 export interface ThreadReporterDeps {
   db: Db;
   targetOf: TargetOf;
+  deployments: DeploymentsRepo;
   clock: Clock;
   logger: Logger;
   githubWeb: string;
@@ -33,7 +34,7 @@ export class ThreadReporter {
 
   constructor(private readonly deps: ThreadReporterDeps) {
     this.outbox = new OutboxRepo(deps.db);
-    this.repo = new DeploymentsRepo(deps.db);
+    this.repo = deps.deployments;
     this.threadParent = new ThreadParent(deps);
   }
 
