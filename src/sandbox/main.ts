@@ -53,7 +53,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const config = sandboxConfig();
   const stackNames = ['api-staging', 'api-production', 'billing-staging', 'search-staging'];
   const cfn = new SimCloudFormation(REGION, now, stackNames);
-  const codebuild = new SimCodeBuild(REGION, now);
+  const codebuild = new SimCodeBuild(REGION, now, ['api-image', 'billing-image']);
   const signingSecret = randomBytes(32).toString('hex');
   let boltUrl = '';
   const bridge = new BoltBridge(() => boltUrl, signingSecret);

@@ -288,6 +288,33 @@ export class SimCloudFormation {
         );
         return ok(action, {});
       }
+      case 'GetTemplateSummary':
+        if (!stack) return missing();
+        return ok(action, {
+          Parameters: Object.keys(stack.params).map((k) => ({
+            ParameterKey: k,
+            ParameterType: 'String',
+            NoEcho: false,
+          })),
+          Capabilities: [],
+          ResourceTypes: ['AWS::ECS::TaskDefinition', 'AWS::ECS::Service'],
+          Version: '2010-09-09',
+          DeclaredTransforms: [],
+        });
+      case 'ListStackResources':
+        if (!stack) return missing();
+        return ok(action, {
+          StackResourceSummaries: [
+            { LogicalResourceId: 'TaskDefinition', ResourceType: 'AWS::ECS::TaskDefinition' },
+            { LogicalResourceId: 'Service', ResourceType: 'AWS::ECS::Service' },
+          ].map((r) => ({
+            ...r,
+            PhysicalResourceId: `${stack.name}-${r.LogicalResourceId.toLowerCase()}`,
+            ResourceStatus: 'UPDATE_COMPLETE',
+            LastUpdatedTimestamp: new Date(this.now()),
+            DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
+          })),
+        });
       case 'DescribeStackEvents': {
         if (!stack) return missing();
         const start = Number(p.get('NextToken') ?? '0');

@@ -8,6 +8,7 @@ interface SimBuild {
   id: string;
   project: string;
   sourceVersion: string;
+  env: unknown[];
   startedAt: number;
   stopped: boolean;
 }
@@ -26,6 +27,7 @@ export class SimCodeBuild {
   constructor(
     private readonly region: string,
     private readonly now: () => number,
+    private readonly projects: string[] = [],
   ) {}
 
   handle(target: string, body: Record<string, unknown>): Reply {
@@ -40,6 +42,7 @@ export class SimCodeBuild {
         id,
         project,
         sourceVersion: String(body.sourceVersion ?? ''),
+        env: Array.isArray(body.environmentVariablesOverride) ? body.environmentVariablesOverride : [],
         startedAt: this.now(),
         stopped: false,
       };
@@ -53,6 +56,24 @@ export class SimCodeBuild {
       return json(200, {
         builds: found.map((b) => this.wire(b)),
         buildsNotFound: ids.filter((i) => !this.builds.has(i)),
+      });
+    }
+    if (op === 'ListBuildsForProject') {
+      const ids = [...this.builds.values()].filter((b) => b.project === body.projectName).map((b) => b.id);
+      return json(200, { ids: ids.reverse() });
+    }
+    if (op === 'BatchGetProjects') {
+      const names = (body.names as string[] | undefined) ?? [];
+      const known = new Set([...this.builds.values()].map((b) => b.project).concat(this.projects));
+      return json(200, {
+        projects: names
+          .filter((n) => known.has(n))
+          .map((name) => ({
+            name,
+            arn: `arn:aws:codebuild:${this.region}:123456789012:project/${name}`,
+            artifacts: { type: 'NO_ARTIFACTS' },
+          })),
+        projectsNotFound: names.filter((n) => !known.has(n)),
       });
     }
     if (op === 'StopBuild') {
@@ -82,6 +103,7 @@ export class SimCodeBuild {
       currentPhase: done ? 'COMPLETED' : 'BUILD',
       sourceVersion: b.sourceVersion,
       resolvedSourceVersion: b.sourceVersion,
+      environment: { type: 'LINUX_CONTAINER', environmentVariables: b.env },
       startTime: b.startedAt / 1000,
       ...(done ? { endTime: (b.startedAt + Math.min(elapsed, BUILD_MS)) / 1000 } : {}),
       phases: [

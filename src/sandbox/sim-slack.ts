@@ -101,6 +101,11 @@ export class SimSlack {
         const m = this.ephemeral(this.channelOf(String(body.channel)), String(body.user), body);
         return { ok: true, message_ts: m.ts };
       }
+      case 'conversations.join': {
+        const name = CHANNELS[String(body.channel)];
+        if (!name) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, channel: { id: body.channel, name, is_channel: true, is_member: true } };
+      }
       case 'conversations.history': {
         const oldest = Number(body.oldest ?? 0);
         const found = this.messages.filter(
