@@ -5,6 +5,7 @@ import {
   RollbackStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import type { AwsClients } from './aws-clients.js';
+import { isNotFoundAwsError } from './aws-errors.js';
 
 export type RecoveryOp = 'cancel_update' | 'continue_rollback' | 'rollback_stack';
 
@@ -49,8 +50,7 @@ export class StackRecovery {
         .send(new DescribeStacksCommand({ StackName: stack.stackName }));
       return res.Stacks?.[0]?.StackStatus;
     } catch (err) {
-      const e = err as { name?: string; message?: string };
-      if (e.name === 'ValidationError' && /does not exist/i.test(e.message ?? '')) return undefined;
+      if (isNotFoundAwsError(err)) return undefined;
       throw err;
     }
   }

@@ -2,6 +2,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from '../logger.js';
+import { classifyGitHubError, gitHubStatus } from './github-errors.js';
 
 export interface RepoId {
   owner: string;
@@ -58,12 +59,6 @@ export function createOctokit(o: GitHubOptions): Octokit {
   });
 }
 
-function status(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null && 'status' in err
-    ? Number((err as { status: unknown }).status)
-    : undefined;
-}
-
 export class OctokitGitHub implements GitHub {
   constructor(private readonly octokit: Octokit) {}
 
@@ -72,8 +67,19 @@ export class OctokitGitHub implements GitHub {
       const res = await this.octokit.rest.repos.getCommit({ owner: repo.owner, repo: repo.name, ref, per_page: 1 });
       return { ok: true, sha: res.data.sha, message: res.data.commit.message.split('\n')[0] ?? '' };
     } catch (err) {
-      const s = status(err);
-      if (s === 404 || s === 422) {
+      const s = gitHubStatus(err);
+      const kind = classifyGitHubError(err);
+      if (kind === 'credentials' || kind === 'permission') {
+        return {
+          ok: false,
+          reason: 'error',
+          message:
+            kind === 'credentials'
+              ? `GitHub rejected Coxswain's token (HTTP ${s}): an admin must renew \`GITHUB_TOKEN\`.`
+              : `GitHub denies Coxswain access to ${repo.owner}/${repo.name} (HTTP ${s}): give the token read access to it.`,
+        };
+      }
+      if (kind === 'not_found') {
         return {
           ok: false,
           reason: 'not_found',

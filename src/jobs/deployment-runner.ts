@@ -1,4 +1,4 @@
-import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
+import { awsErrorMessage, isRetryableAwsError } from '../adapters/aws-errors.js';
 import { findTarget } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
@@ -62,7 +62,7 @@ export class DeploymentRunner {
       const n = (this.transient.get(id) ?? 0) + 1;
       this.transient.set(id, n);
       const delay = transientBackoff(pollMs, n);
-      const level = isTransientAwsError(err) ? 'warn' : 'error';
+      const level = isRetryableAwsError(err) ? 'warn' : 'error';
       ctx.logger[level](
         { deploymentId: id, err: awsErrorMessage(err), retryInMs: delay, consecutive: n },
         'poll error; retrying (never a deploy failure)',
