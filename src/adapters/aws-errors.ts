@@ -1,3 +1,5 @@
+import type { ErrorKind } from '../domain/error-kind.js';
+
 /**
  * The one place that says what an AWS SDK error means. Every adapter and runner step asks here instead of matching
  * names or messages itself.
@@ -8,7 +10,7 @@
  * - not_found / already_exists: answers about the resource itself.
  * - other: anything else (validation and the like), which AWS meant about the request.
  */
-export type AwsErrorKind = 'transient' | 'credentials' | 'permission' | 'not_found' | 'already_exists' | 'other';
+export type AwsErrorKind = ErrorKind;
 
 const TRANSIENT_NAMES = new Set([
   'Throttling',
@@ -157,22 +159,4 @@ export function awsErrorCode(err: unknown): string {
 export function awsErrorMessage(err: unknown): string {
   if (err instanceof Error) return err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message;
   return String(err);
-}
-
-/** What an operator should do about an error the runner cannot get past by itself, in words. */
-export function awsErrorAdvice(kind: AwsErrorKind, code: string): string {
-  switch (kind) {
-    case 'credentials':
-      return code === 'CredentialsProviderError' || code === 'TokenProviderError'
-        ? 'Coxswain has no AWS credentials — configure them (e.g. SSO login / role session)'
-        : 'AWS credentials expired — refresh them (e.g. SSO login / role session)';
-    case 'permission':
-      return `AWS denies the read (${code}) — grant the IAM action listed in the README`;
-    case 'transient':
-      return `AWS is not answering (${code}) — throttled, down or unreachable`;
-    case 'not_found':
-      return `AWS says the resource does not exist (${code})`;
-    default:
-      return `AWS answered ${code}`;
-  }
 }

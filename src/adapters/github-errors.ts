@@ -1,9 +1,11 @@
+import type { ErrorKind } from '../domain/error-kind.js';
+
 /**
  * What an Octokit error means, in the same kinds as AWS errors (see aws-errors.ts). Octokit's RequestError carries
  * the HTTP `status` and the response headers; rate limits answer 403 or 429 with `x-ratelimit-remaining: 0` or a
  * `retry-after` header (docs.github.com, "Rate limits for the REST API").
  */
-export type GitHubErrorKind = 'transient' | 'credentials' | 'permission' | 'not_found' | 'other';
+export type GitHubErrorKind = Exclude<ErrorKind, 'already_exists'>;
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
 

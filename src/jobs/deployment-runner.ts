@@ -2,6 +2,7 @@ import { awsErrorMessage, isRetryableAwsError } from '../adapters/aws-errors.js'
 import { findTarget } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
+import { BlindMonitor } from './blind-monitor.js';
 import { stepBuild } from './run-build.js';
 import { stepCancel } from './run-cancel.js';
 import { failDeployment, type RunContext, type StepOutcome } from './run-context.js';
@@ -33,11 +34,14 @@ export interface RunnerOptions {
 export class DeploymentRunner {
   /** Consecutive transient errors per deployment; only shapes the back-off, never progress. */
   private readonly transient = new Map<number, number>();
+  private readonly blind: BlindMonitor;
 
   constructor(
     private readonly ctx: RunContext,
     private readonly options: RunnerOptions,
-  ) {}
+  ) {
+    this.blind = new BlindMonitor(ctx);
+  }
 
   async advance(id: number): Promise<StepOutcome | 'transient_error'> {
     const { ctx } = this;
@@ -58,6 +62,7 @@ export class DeploymentRunner {
             ? await stepCancel(ctx, d, target, (s) => pollUpdate(ctx, d, target, s))
             : await stepStacks(ctx, d, target);
       this.transient.delete(id);
+      this.blind.recovered(d);
     } catch (err) {
       const n = (this.transient.get(id) ?? 0) + 1;
       this.transient.set(id, n);
@@ -67,6 +72,11 @@ export class DeploymentRunner {
         { deploymentId: id, err: awsErrorMessage(err), retryInMs: delay, consecutive: n },
         'poll error; retrying (never a deploy failure)',
       );
+      if (this.blind.failed(d, err)) {
+        this.transient.delete(id);
+        this.notify(id, 'done');
+        return 'done';
+      }
       ctx.repo.update(id, d.state, ctx.clock.now(), { nextPollAt: ctx.clock.now() + delay });
       this.notify(id, 'transient_error');
       return 'transient_error';

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { findTarget } from '../domain/targets.js';
 import type { Logger } from '../logger.js';
+import { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DeploymentsRepo } from '../store/deployments-repo.js';
@@ -30,9 +31,11 @@ export interface ThreadParentDeps {
  */
 export class ThreadParent {
   private readonly repo: DeploymentsRepo;
+  private readonly blindness: BlindnessRepo;
 
   constructor(private readonly deps: ThreadParentDeps) {
     this.repo = new DeploymentsRepo(deps.db);
+    this.blindness = new BlindnessRepo(deps.db);
   }
 
   render(d: Deployment, now: number): SlackMessage {
@@ -40,6 +43,7 @@ export class ThreadParent {
     const repo = found.ok ? found.target.repo : { owner: 'unknown', name: d.service };
     const position = d.state === 'queued' ? this.repo.position(d) : undefined;
     const etaMs = this.eta(d);
+    const pausedSince = this.blindness.pausedSince(d.id);
     return deploymentParent({
       deployment: d,
       repo,
@@ -47,6 +51,7 @@ export class ThreadParent {
       now,
       ...(position !== undefined ? { position } : {}),
       ...(etaMs !== undefined ? { etaMs } : {}),
+      ...(pausedSince !== undefined ? { monitoringPausedSince: pausedSince } : {}),
     });
   }
 

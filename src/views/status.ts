@@ -10,7 +10,7 @@ export interface TargetStatus {
   environment: string;
   channel: string;
   repo: RepoRef;
-  active?: { deployment: Deployment; phase?: string; threadUrl?: string };
+  active?: { deployment: Deployment; phase?: string; threadUrl?: string; monitoringPausedSince?: number };
   queue: { deployment: Deployment; position: number; threadUrl?: string }[];
   /** Newest first; the view shows at most 5. */
   recent: Deployment[];
@@ -47,12 +47,21 @@ function thread(url: string | undefined): string {
   return url ? ` · ${link(url, 'thread')}` : '';
 }
 
+/** Phase names as people say them: `stack_update` is an internal name. */
+function phaseLabel(phase: string): string {
+  return phase === 'stack_update' ? 'stack update' : phase === 'changeset' ? 'change set' : phase.replace(/_/g, ' ');
+}
+
 function runningLine(t: TargetStatus, now: number, web: string): string {
   if (!t.active) return '*Running:* nothing';
   const { deployment: d, phase, threadUrl } = t.active;
   const elapsed = d.startedAt ? ` · ${formatDuration(now - d.startedAt)} elapsed` : '';
   const stalled = d.stalledAt ? ' · :warning: stalled' : '';
-  return `*Running:* ${STATE_EMOJI[d.state]} #${d.id} ${d.state}${phase ? ` (${esc(phase)})` : ''} · ${sha(t, d, web)} by <@${d.requestedBy}>${elapsed}${stalled}${thread(threadUrl)}`;
+  const paused =
+    t.active.monitoringPausedSince !== undefined
+      ? ` · :see_no_evil: monitoring paused for ${formatDuration(now - t.active.monitoringPausedSince)}`
+      : '';
+  return `*Running:* ${STATE_EMOJI[d.state]} #${d.id} ${d.state}${phase ? ` (${esc(phaseLabel(phase))})` : ''} · ${sha(t, d, web)} by <@${d.requestedBy}>${elapsed}${stalled}${paused}${thread(threadUrl)}`;
 }
 
 function queueLines(t: TargetStatus, web: string): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { awsErrorAdvice, classifyAwsError, isRetryableAwsError } from '../../src/adapters/aws-errors.js';
+import { classifyAwsError, isRetryableAwsError } from '../../src/adapters/aws-errors.js';
 import { classifyGitHubError } from '../../src/adapters/github-errors.js';
 
 // Error names as the SDK v3 throws them (ServiceException.name = the service's error code); CloudFormation's
@@ -48,13 +48,6 @@ describe('AWS error classification', () => {
     expect(isRetryableAwsError(aws('Throttling', 400))).toBe(true);
     expect(isRetryableAwsError(aws('AccessDenied', 403))).toBe(false);
     expect(isRetryableAwsError(aws('ValidationError', 400))).toBe(false);
-  });
-
-  it('says what to do in words', () => {
-    expect(awsErrorAdvice('credentials', 'ExpiredToken')).toBe(
-      'AWS credentials expired — refresh them (e.g. SSO login / role session)',
-    );
-    expect(awsErrorAdvice('permission', 'AccessDenied')).toContain('AccessDenied');
   });
 });
 
