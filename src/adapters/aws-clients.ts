@@ -1,4 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 
 export interface AwsClientOptions {
@@ -15,6 +16,7 @@ export interface AwsClientOptions {
 export class AwsClients {
   private readonly cfn = new Map<string, CloudFormationClient>();
   private readonly cb = new Map<string, CodeBuildClient>();
+  private readonly logs = new Map<string, CloudWatchLogsClient>();
 
   constructor(private readonly options: AwsClientOptions = {}) {}
 
@@ -24,6 +26,10 @@ export class AwsClients {
 
   codeBuild(region?: string): CodeBuildClient {
     return this.cached(this.cb, region, (r) => new CodeBuildClient(this.clientConfig(r)));
+  }
+
+  cloudWatchLogs(region?: string): CloudWatchLogsClient {
+    return this.cached(this.logs, region, (r) => new CloudWatchLogsClient(this.clientConfig(r)));
   }
 
   private clientConfig(region: string | undefined) {
@@ -45,6 +51,6 @@ export class AwsClients {
   }
 
   destroy(): void {
-    for (const c of [...this.cfn.values(), ...this.cb.values()]) c.destroy();
+    for (const c of [...this.cfn.values(), ...this.cb.values(), ...this.logs.values()]) c.destroy();
   }
 }

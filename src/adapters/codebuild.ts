@@ -20,8 +20,16 @@ export interface BuildInfo {
   resolvedSourceVersion: string | null;
   startTime: number | null;
   endTime: number | null;
-  /** First phase that did not succeed, with CodeBuild's context messages. */
-  failedPhase: { type: string; status: string; message: string } | null;
+  /** First phase that did not succeed, with CodeBuild's context messages and its times (epoch ms). */
+  failedPhase: {
+    type: string;
+    status: string;
+    message: string;
+    startTime: number | null;
+    endTime: number | null;
+  } | null;
+  /** The build's CloudWatch Logs stream; enabled is false when the project turned CloudWatch logs off. */
+  logs: { group: string | null; stream: string | null; enabled: boolean };
   /** Where the build uploaded its artifacts: an S3 ARN such as arn:aws:s3:::bucket/path (mode template). */
   artifactLocation: string | null;
 }
@@ -44,8 +52,15 @@ function toInfo(b: Build): BuildInfo {
             .map((c) => c.message)
             .filter((m): m is string => !!m)
             .join('; '),
+          startTime: bad.startTime ? bad.startTime.getTime() : null,
+          endTime: bad.endTime ? bad.endTime.getTime() : null,
         }
       : null,
+    logs: {
+      group: b.logs?.groupName ?? null,
+      stream: b.logs?.streamName ?? null,
+      enabled: b.logs?.cloudWatchLogs?.status !== 'DISABLED',
+    },
   };
 }
 

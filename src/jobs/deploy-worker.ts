@@ -1,6 +1,7 @@
 import type { AwsBudget } from '../adapters/aws-budget.js';
 import type { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationAdapter } from '../adapters/cloudformation.js';
+import { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -82,6 +83,7 @@ export class DeployWorker {
       phases: new PhasesRepo(deps.db),
       reporter: this.reporter,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
+      logs: new CloudWatchLogsAdapter(deps.aws, deps.budget),
       cfn: this.cfn,
     };
     this.ctx = ctx;

@@ -3,6 +3,7 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { NewStack } from '../store/stacks-repo.js';
 import { buildFinishedReply, buildStartedReply } from '../views/thread-replies.js';
+import { postBuildLogTail } from './build-log-tail.js';
 import { finishBuildDeploy, watchStacks } from './run-build-deploy.js';
 import { failDeployment, linkRegion, mutate, type RunContext, type StepOutcome, updateActive } from './run-context.js';
 import { needsBuild, plannedStacks } from './run-plan.js';
@@ -93,9 +94,15 @@ export async function stepBuild(
   if (deploys) {
     // The build's end is not the deployment's: the stacks it changed decide too.
     if (!failed) ctx.reporter.reply(d, 'build-finished', finished);
-    return finishBuildDeploy(ctx, d, target, b, failed);
+    const outcome = await finishBuildDeploy(ctx, d, target, b, failed);
+    if (failed) await postBuildLogTail(ctx, d, region, b);
+    return outcome;
   }
-  if (failed) return failDeployment(ctx, { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl }, failed);
+  if (failed) {
+    const outcome = failDeployment(ctx, { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl }, failed);
+    await postBuildLogTail(ctx, d, region, b);
+    return outcome;
+  }
 
   // Mode template: the change sets use the template this build produced (never one from another build).
   let stacks: NewStack[] | undefined;

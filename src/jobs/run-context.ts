@@ -1,5 +1,6 @@
 import { type AwsErrorKind, awsErrorMessage, classifyAwsError, isRetryableAwsError } from '../adapters/aws-errors.js';
 import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
+import type { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -30,6 +31,7 @@ export interface RunContext {
   reporter: ThreadReporter;
   codebuild: CodeBuildAdapter;
   cfn: CloudFormationAdapter;
+  logs: CloudWatchLogsAdapter;
 }
 
 /** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
