@@ -120,6 +120,7 @@ export function failDeployment(
           logUrl: next.buildLogUrl,
           stackUrl: extras.stackUrl ?? null,
           actions: failureActions(next.id),
+          causeAbove: failure.logicalId !== undefined && ctx.reporter.hasReply(next, 'root-cause'),
           ...(extras.detail ? { detail: extras.detail } : {}),
         }),
       );

@@ -4,6 +4,7 @@ import { STATE_EMOJI } from './deployment-parent.js';
 import { formatDuration } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
 import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';
+import { phaseWords } from './thread-replies.js';
 
 export interface TargetStatus {
   service: string;
@@ -47,11 +48,6 @@ function thread(url: string | undefined): string {
   return url ? ` · ${link(url, 'thread')}` : '';
 }
 
-/** Phase names as people say them: `stack_update` is an internal name. */
-function phaseLabel(phase: string): string {
-  return phase === 'stack_update' ? 'stack update' : phase === 'changeset' ? 'change set' : phase.replace(/_/g, ' ');
-}
-
 function runningLine(t: TargetStatus, now: number, web: string): string {
   if (!t.active) return '*Running:* nothing';
   const { deployment: d, phase, threadUrl } = t.active;
@@ -61,7 +57,7 @@ function runningLine(t: TargetStatus, now: number, web: string): string {
     t.active.monitoringPausedSince !== undefined
       ? ` · :see_no_evil: monitoring paused for ${formatDuration(now - t.active.monitoringPausedSince)}`
       : '';
-  return `*Running:* ${STATE_EMOJI[d.state]} #${d.id} ${d.state}${phase ? ` (${esc(phaseLabel(phase))})` : ''} · ${sha(t, d, web)} by <@${d.requestedBy}>${elapsed}${stalled}${paused}${thread(threadUrl)}`;
+  return `*Running:* ${STATE_EMOJI[d.state]} #${d.id} ${d.state}${phase ? ` (${esc(phaseWords(phase))})` : ''} · ${sha(t, d, web)} by <@${d.requestedBy}>${elapsed}${stalled}${paused}${thread(threadUrl)}`;
 }
 
 function queueLines(t: TargetStatus, web: string): string[] {
