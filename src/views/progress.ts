@@ -92,6 +92,8 @@ export function basisText(basis: EstimateBasis, samples: number, targetKey?: str
   switch (basis) {
     case 'target-history':
       return `Estimate from the last ${samples} successful deploys${targetKey ? ` of ${esc(targetKey)}` : ''} (median, p10–p90 range)`;
+    case 'aws-history':
+      return `No Coxswain deploys of this target yet: estimate from ${samples} past operations AWS remembers (weighed lower)`;
     case 'resource-types':
       return `Few deploys of this target yet: estimate from resource-type durations across all stacks (≥ ${samples} samples each)`;
     default:
