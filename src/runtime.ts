@@ -9,8 +9,10 @@ import type { Receiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { AwsBudget } from './adapters/aws-budget.js';
 import { AwsClients } from './adapters/aws-clients.js';
+import { CloudFormationAdapter } from './adapters/cloudformation.js';
 import { CloudFormationDrift } from './adapters/cloudformation-drift.js';
 import { StackRecovery } from './adapters/cloudformation-recovery.js';
+import { CodeBuildAdapter } from './adapters/codebuild.js';
 import { createOctokit, type GitHub, OctokitGitHub } from './adapters/github.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from './adapters/slack-web.js';
 import { type App, createApp } from './app.js';
@@ -28,6 +30,7 @@ import { Digests } from './jobs/digests.js';
 import { DriftDigestJob } from './jobs/drift-digest.js';
 import { Estimator } from './jobs/estimator.js';
 import { HealthDigestJob } from './jobs/health-digest.js';
+import { HistoryLearner } from './jobs/history-learner.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './jobs/outbox-worker.js';
 import { ProgressHook } from './jobs/progress-hook.js';
 import { LockService } from './locks.js';
@@ -98,6 +101,7 @@ export interface Runtime {
     outbox: OutboxWorker;
     approvalExpiry: ApprovalExpiryJob;
     digests: DigestScheduler;
+    learner: HistoryLearner;
   };
   /** In start order; main.ts stops them newest first. */
   jobs: Job[];
@@ -224,18 +228,19 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
       new SlackWebDelivery(createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })),
     ...(deps.outboxOptions ? { options: deps.outboxOptions } : {}),
   });
+  const budget = new AwsBudget({
+    clock,
+    ratePerSecond: config.aws.requestsPerSecond,
+    burst: config.aws.burst,
+    ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
+  });
   const deploy = new DeployWorker({
     db,
     config,
     clock,
     logger: logger.child({ job: 'deploy' }),
     aws,
-    budget: new AwsBudget({
-      clock,
-      ratePerSecond: config.aws.requestsPerSecond,
-      burst: config.aws.burst,
-      ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
-    }),
+    budget,
     workerId: deps.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     githubWeb,
     adoptAllAtStart: true,
@@ -243,6 +248,14 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     parentEta,
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
+  const learner = new HistoryLearner({
+    db,
+    config,
+    clock,
+    logger: logger.child({ job: 'history-learner' }),
+    cfn: new CloudFormationAdapter(aws, budget),
+    codebuild: new CodeBuildAdapter(aws, budget),
+  });
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });
 
   const jobs: Job[] = [
@@ -250,6 +263,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     { name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() },
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
     scheduler,
+    { name: 'history-learner', start: () => learner.start(), stop: () => learner.stop() },
   ];
 
   return {
@@ -263,7 +277,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     app,
     services: { requests, status, approvals, locks, rollbacks, digests, progress },
-    workers: { deploy, outbox, approvalExpiry, digests: scheduler },
+    workers: { deploy, outbox, approvalExpiry, digests: scheduler, learner },
     jobs,
   };
 }

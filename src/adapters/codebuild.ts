@@ -1,4 +1,10 @@
-import { BatchGetBuildsCommand, type Build, StartBuildCommand, StopBuildCommand } from '@aws-sdk/client-codebuild';
+import {
+  BatchGetBuildsCommand,
+  type Build,
+  ListBuildsForProjectCommand,
+  StartBuildCommand,
+  StopBuildCommand,
+} from '@aws-sdk/client-codebuild';
 import type { AwsBudget } from './aws-budget.js';
 import type { AwsClients } from './aws-clients.js';
 
@@ -94,6 +100,19 @@ export class CodeBuildAdapter {
   async stopBuild(region: string | undefined, id: string): Promise<BuildInfo | undefined> {
     const out = await this.budget.run(() => this.aws.codeBuild(region).send(new StopBuildCommand({ id })));
     return out.build ? toInfo(out.build) : undefined;
+  }
+
+  /** The project's most recent builds, newest first (one ListBuildsForProject page, one BatchGetBuilds). */
+  async recentBuilds(region: string | undefined, project: string, max = 20): Promise<BuildInfo[]> {
+    const list = await this.budget.run(() =>
+      this.aws
+        .codeBuild(region)
+        .send(new ListBuildsForProjectCommand({ projectName: project, sortOrder: 'DESCENDING' })),
+    );
+    const ids = (list.ids ?? []).slice(0, Math.min(max, 100));
+    if (ids.length === 0) return [];
+    const out = await this.budget.run(() => this.aws.codeBuild(region).send(new BatchGetBuildsCommand({ ids })));
+    return (out.builds ?? []).map(toInfo);
   }
 
   async getBuild(region: string | undefined, id: string): Promise<BuildInfo | undefined> {

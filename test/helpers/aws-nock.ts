@@ -261,6 +261,12 @@ export class FakeCodeBuild {
         json,
       ];
     }
+    if (op === 'ListBuildsForProject') {
+      // Newest first with sortOrder DESCENDING (CodeBuild API reference, ListBuildsForProject).
+      const project = String(body.projectName);
+      const ids = [...this.builds.keys()].filter((i) => i.startsWith(`${project}:`)).reverse();
+      return [200, JSON.stringify({ ids }), json];
+    }
     if (op === 'StopBuild') {
       const b = this.builds.get(String(body.id));
       if (!b) return [400, JSON.stringify({ __type: 'ResourceNotFoundException', message: 'no such build' }), json];
