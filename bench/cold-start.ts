@@ -3,10 +3,10 @@
 // is the generated deployments of that target that finished in the 90 days before (DescribeStackEvents keeps 90),
 // turned into the events and builds AWS would return, learned through the production code (domain/aws-history.ts,
 // LearnedHistoryRepo, Estimator). Cold starts at several points of each target's life: after 5, 15 and 40 deploys.
-import type { Clock } from '../src/clock.js';
+import type { Clock } from '../src/app/clock.js';
 import { type HistoryEvent, learnFromBuilds, learnFromStackEvents } from '../src/domain/aws-history.js';
 import { type EstimateBasis, phasesFor } from '../src/domain/estimates.js';
-import { Estimator } from '../src/jobs/estimator.js';
+import { Estimator } from '../src/estimates/estimator.js';
 import { openDb } from '../src/store/db.js';
 import { LearnedHistoryRepo } from '../src/store/learned-history-repo.js';
 import type { GeneratedDeployment } from './history-generator.js';

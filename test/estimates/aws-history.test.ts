@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { learnFromBuilds, learnFromStackEvents } from '../../src/domain/aws-history.js';
 import { estimateFromLearned, LEARNED_WEIGHT } from '../../src/domain/estimates.js';
-import { Estimator } from '../../src/jobs/estimator.js';
+import { Estimator } from '../../src/estimates/estimator.js';
 import { LearnedHistoryRepo } from '../../src/store/learned-history-repo.js';
 import { FakeClock } from '../helpers/clock.js';
 import { testDb } from '../helpers/db.js';

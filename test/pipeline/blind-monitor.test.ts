@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { StatusReport } from '../../src/status-report.js';
+import { StatusReport } from '../../src/deploys/status-report.js';
 import { Harness, SHA } from './harness.js';
 
 // Error shapes as CloudFormation's Query API answers them (ErrorResponse/Error/Code): ExpiredToken and AccessDenied

@@ -1,0 +1,142 @@
+import { updateOutcome } from '../domain/cfn-status.js';
+import type { Target } from '../domain/targets.js';
+import type { Deployment } from '../store/deployment-row.js';
+import type { DeploymentStack } from '../store/stacks-repo.js';
+import { nestedEvents, unreadNested } from './nested-stacks.js';
+import { reportRootCause, stackRootCause } from './root-cause-report.js';
+import { cancelDeployment, failDeployment, type RunContext, stackEventsUrl, stackFailure } from './run-context.js';
+
+/** Events this much older than our operation's start cannot be ours: the first tail stops there. */
+export const TAIL_SLACK_MS = 5 * 60_000;
+/** A terminal stack status with none of our events yet may predate our execute: trust it only after this. */
+const STATUS_TRUST_MS = 2 * 60_000;
+
+/**
+ * The ClientRequestTokens of one deployment's operations on a stack: its own (the update and the rollback that
+ * follows it), StackRecovery's (src/adapters/cloudformation-recovery.ts), and in mode build the tool's own token.
+ */
+export function operationTokens(token: string, opToken?: string | null): Set<string> {
+  const tokens = new Set([token, `${token}-cancel`, `${token}-continue`, `${token}-rollback`]);
+  if (opToken) tokens.add(opToken);
+  return tokens;
+}
+
+/** Tails the stack's events once: stores ours (INSERT OR IGNORE), advances last_event_id, posts a new root cause. */
+export async function readEvents(ctx: RunContext, d: Deployment, target: Target, position: number, url: string) {
+  const s = ctx.stacks.get(d.id, position)!;
+  const tail = await ctx.cfn.tailEvents(target.region, s.stackName, s.lastEventId, (s.startedAt ?? 0) - TAIL_SLACK_MS);
+  const tokens = operationTokens(d.token, s.opToken);
+  // Oldest first, as CloudFormation wrote them: the store's order then breaks same-timestamp ties the same way.
+  const mine = tail.events.filter((e) => e.token !== null && tokens.has(e.token)).reverse();
+  const unread = unreadNested(ctx.events.forDeployment(d.id, s.stackName), s.stackName);
+  const notBefore = (s.startedAt ?? 0) - TAIL_SLACK_MS;
+  mine.push(...(await nestedEvents(ctx, target.region, s.stackName, [...unread, ...mine], notBefore)));
+  const now = ctx.clock.now();
+  return ctx.db
+    .transaction(() => {
+      const stored = ctx.events.insert(
+        mine.map((e) => ({
+          eventId: e.eventId,
+          deploymentId: d.id,
+          stackName: s.stackName,
+          logicalId: e.logicalId,
+          physicalId: e.physicalId,
+          resourceType: e.resourceType,
+          status: e.status,
+          reason: e.reason,
+          timestamp: e.timestamp,
+        })),
+        now,
+      );
+      if (tail.newestId) ctx.stacks.update(d.id, position, 'updating', { lastEventId: tail.newestId });
+      // Root cause the moment it is read, even while the stack is still rolling back; revised if a better one comes.
+      if (stored.some((e) => /_FAILED$|ROLLBACK_IN_PROGRESS$/.test(e.status))) {
+        reportRootCause(ctx, d, s.stackName, url, stackRootCause(ctx, d, s.stackName));
+      }
+      return stored;
+    })
+    .immediate();
+}
+
+/** The stack's own status as our operation's events report it (the stack-level event), newest first. */
+function statusFromEvents(ctx: RunContext, d: Deployment, stackName: string): string | undefined {
+  const own = ctx.events
+    .forDeployment(d.id, stackName)
+    .filter((e) => e.logicalId === stackName && e.resourceType === 'AWS::CloudFormation::Stack');
+  return own.at(-1)?.status;
+}
+
+/**
+ * One poll of a running update. Events first: while our stack-level events say the update runs, DescribeStacks is
+ * not needed (one call per poll instead of two). DescribeStacks confirms a terminal status, or stands in when no
+ * stack-level event has been read yet; a terminal status not yet seen in events triggers one more tail, so every
+ * event up to the end is stored before the result.
+ */
+export async function pollUpdate(ctx: RunContext, d: Deployment, target: Target, s: DeploymentStack) {
+  const url = stackEventsUrl(ctx, target, s.stackName);
+  const fresh = await readEvents(ctx, d, target, s.position, url);
+  let status = statusFromEvents(ctx, d, s.stackName);
+  let statusReason: string | null = null;
+  if (!status || updateOutcome(status) !== 'running') {
+    const stack = await ctx.cfn.describeStack(target.region, s.stackName);
+    if (!stack) {
+      return failDeployment(ctx, d, {
+        phase: 'stack_update',
+        reason: `stack ${s.stackName} disappeared`,
+        stackName: s.stackName,
+      });
+    }
+    if (updateOutcome(stack.status) !== 'running' && (!status || updateOutcome(status) === 'running')) {
+      fresh.push(...(await readEvents(ctx, d, target, s.position, url)));
+    }
+    status = stack.status;
+    statusReason = stack.statusReason;
+  }
+  const now = ctx.clock.now();
+  ctx.stacks.update(d.id, s.position, 'updating', { stackStatus: status });
+  const stack = { status, statusReason };
+
+  let outcome = updateOutcome(stack.status);
+  const anyMine = fresh.length > 0 || ctx.events.forDeployment(d.id, s.stackName).length > 0;
+  const sinceStart = now - (ctx.phases.forDeployment(d.id).find((p) => p.phase === 'stack_update')?.startedAt ?? now);
+  if (outcome !== 'running' && !anyMine && sinceStart < STATUS_TRUST_MS) outcome = 'running';
+
+  if (outcome === 'running') return fresh.length > 0 ? ('progressed' as const) : ('waiting' as const);
+  if (d.state === 'cancelling' && stack.status === 'UPDATE_ROLLBACK_COMPLETE') {
+    return cancelDeployment(ctx, d, `\`${s.stackName}\` rolled back to its previous state (${stack.status})`, () =>
+      ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: now }),
+    );
+  }
+  if (outcome === 'succeeded') {
+    ctx.db
+      .transaction(() => {
+        ctx.stacks.update(d.id, s.position, 'updating', { status: 'succeeded', finishedAt: now });
+        ctx.phases.end(d.id, 'stack_update', 'succeeded', now);
+      })
+      .immediate();
+    return 'stack_done' as const;
+  }
+  const rc = stackRootCause(ctx, d, s.stackName);
+  const inTx = () => {
+    ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: now });
+    reportRootCause(ctx, d, s.stackName, url, rc);
+  };
+  return failDeployment(
+    ctx,
+    d,
+    stackFailure(rc, s.stackName, url, {
+      reason: stack.statusReason ?? `stack ended in ${stack.status}`,
+      status: stack.status,
+    }),
+    {
+      cascadeCount: rc.cascades.length,
+      stackUrl: url,
+      inTx,
+      ...(stack.status === 'ROLLBACK_COMPLETE' || stack.status === 'ROLLBACK_FAILED'
+        ? {
+            detail: `The first create of \`${s.stackName}\` failed and left it ${stack.status}: delete the stack before the next try.`,
+          }
+        : {}),
+    },
+  );
+}
