@@ -2,7 +2,9 @@ import { awsErrorCode, awsErrorMessage, classifyAwsError } from '../adapters/aws
 import { blindVerdict } from '../domain/blind-monitor.js';
 import { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
+import { OutboxRepo } from '../store/outbox-repo.js';
 import { blindClearedReply, blindFailureReason, blindReply } from '../views/blind.js';
+import { threadKeys } from '../views/thread-keys.js';
 import { failDeployment, type RunContext } from './run-context.js';
 
 /** The name of the one reply (threadKeys.reply) that tells a deployment's thread its monitoring is paused. */
@@ -15,9 +17,11 @@ export const BLIND_REPLY = 'monitoring-paused';
  */
 export class BlindMonitor {
   private readonly repo: BlindnessRepo;
+  private readonly outbox: OutboxRepo;
 
   constructor(private readonly ctx: RunContext) {
     this.repo = new BlindnessRepo(ctx.db);
+    this.outbox = new OutboxRepo(ctx.db);
   }
 
   /** A poll of `d` threw `err`. Returns true when the deployment was failed because of it. */
@@ -43,12 +47,12 @@ export class BlindMonitor {
       return true;
     }
     const first = b.postedAt === null;
+    const message = blindReply({ deploymentId: d.id, what: b.what, since: b.since, now, kind, code });
+    // In whole minutes: most polls change nothing visible, and then nothing is queued for Slack.
+    const key = threadKeys.reply(d.id, BLIND_REPLY);
+    if (!first && JSON.stringify(this.outbox.latest(key)) === JSON.stringify(message)) return false;
     ctx.db.transaction(() => {
-      ctx.reporter.upsertReply(
-        d,
-        BLIND_REPLY,
-        blindReply({ deploymentId: d.id, what: b.what, since: b.since, now, kind, code }),
-      );
+      ctx.reporter.upsertReply(d, BLIND_REPLY, message);
       if (first) {
         this.repo.markPosted(d.id, now);
         ctx.reporter.parent(d);

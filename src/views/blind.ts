@@ -1,5 +1,5 @@
 import type { ErrorKind } from '../domain/error-kind.js';
-import { formatDuration, formatMinutes } from './format.js';
+import { formatMinutes } from './format.js';
 import { clip, esc, LIMITS, type SlackMessage } from './slack-message.js';
 
 /** An AWS error code said as what to do about it. */
@@ -33,7 +33,7 @@ const hhmm = (t: number) => `${new Date(t).toISOString().slice(11, 16)} UTC`;
 /** The one "monitoring paused" reply: posted when reads have failed long enough, then updated in place. */
 export function blindReply(i: BlindReplyInput): SlackMessage {
   const cause = blindCause(i.kind, i.code);
-  const head = `:see_no_evil: *Monitoring paused* for deploy #${i.deploymentId}: Coxswain cannot read the ${i.what} since ${hhmm(i.since)} (${formatDuration(i.now - i.since)}).`;
+  const head = `:see_no_evil: *Monitoring paused* for deploy #${i.deploymentId}: Coxswain cannot read the ${i.what} since ${hhmm(i.since)} (${formatMinutes(i.now - i.since)}).`;
   const body = `${esc(cause)}; CloudFormation keeps going without us. Coxswain keeps retrying and catches up when reads work again.`;
   const plain = `Monitoring paused for deploy #${i.deploymentId}: cannot read the ${i.what.replace(/`/g, '')} since ${hhmm(i.since)}. ${cause}; Coxswain keeps retrying.`;
   return {
