@@ -15,13 +15,14 @@ const STACK_ACTIONS = [
   'cloudformation:DetectStackDrift',
   'cloudformation:DescribeStackDriftDetectionStatus',
   'cloudformation:DescribeStackResourceDrifts',
+  'cloudformation:ListStackResources',
 ];
 const CHANGE_SET_ACTIONS = [
   'cloudformation:CreateChangeSet',
   'cloudformation:DescribeChangeSet',
   'cloudformation:ExecuteChangeSet',
 ];
-// ListBuildsForProject: estimates from past builds; GetLogEvents: a failed build's last log lines (issue 13).
+// GetLogEvents: a failed build's last log lines (issue 13).
 const BUILD_ACTIONS = [
   'codebuild:StartBuild',
   'codebuild:BatchGetBuilds',
@@ -35,7 +36,9 @@ export function actionsFor(mode: DeployMode, hasBuild: boolean): string[] {
   const out = [...STACK_ACTIONS];
   if (mode !== 'build') out.push(...CHANGE_SET_ACTIONS);
   if (hasBuild) out.push(...BUILD_ACTIONS);
-  if (mode === 'template') out.push('s3:GetObject');
+  // In-place updates check for AWS::LanguageExtensions; template builds read the project's artifact settings.
+  if (mode === 'parameters') out.push('cloudformation:GetTemplateSummary');
+  if (mode === 'template') out.push('s3:GetObject', 'codebuild:BatchGetProjects');
   return out;
 }
 

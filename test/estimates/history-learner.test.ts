@@ -74,6 +74,7 @@ describe('learning a new target from AWS history', () => {
         { LogicalResourceId: stack, ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_COMPLETE' },
         t + dur,
       );
+      cb.byProject.set('api-image', [...(cb.byProject.get('api-image') ?? []), `api-image:b${i}`]);
       cb.builds.set(`api-image:b${i}`, {
         id: `api-image:b${i}`,
         buildStatus: 'SUCCEEDED',
@@ -87,6 +88,7 @@ describe('learning a new target from AWS history', () => {
       startTime: base,
       endTime: base + 5 * SEC,
     });
+    cb.byProject.set('api-image', [...(cb.byProject.get('api-image') ?? []), 'api-image:failed']);
 
     const before = new Estimator({ db, clock, cacheMs: 0 }).deployment('api/staging', phasesFor(true));
     expect(before.phases.stack_update?.basis).not.toBe('aws-history');
