@@ -1,6 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { recordAwsCall } from '../metrics/instrument.js';
 
@@ -20,6 +21,7 @@ export class AwsClients {
   private readonly cb = new Map<string, CodeBuildClient>();
   private readonly sts = new Map<string, STSClient>();
   private readonly iamClients = new Map<string, IAMClient>();
+  private readonly s3Clients = new Map<string, S3Client>();
 
   constructor(private readonly options: AwsClientOptions = {}) {}
 
@@ -41,6 +43,11 @@ export class AwsClients {
     return this.cached(this.iamClients, region, (r) => instrumented(new IAMClient(this.clientConfig(r))));
   }
 
+  /** Mode template: HeadObject on the build's template, to pin its version. The artifacts bucket is in `region`. */
+  s3(region?: string): S3Client {
+    return this.cached(this.s3Clients, region, (r) => instrumented(new S3Client(this.clientConfig(r))));
+  }
+
   private clientConfig(region: string | undefined) {
     return {
       ...(region ? { region } : {}),
@@ -60,7 +67,13 @@ export class AwsClients {
   }
 
   destroy(): void {
-    for (const c of [...this.cfn.values(), ...this.cb.values(), ...this.sts.values(), ...this.iamClients.values()]) {
+    for (const c of [
+      ...this.cfn.values(),
+      ...this.cb.values(),
+      ...this.sts.values(),
+      ...this.iamClients.values(),
+      ...this.s3Clients.values(),
+    ]) {
       c.destroy();
     }
   }

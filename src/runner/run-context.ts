@@ -1,6 +1,7 @@
 import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
 import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
+import type { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
@@ -34,6 +35,8 @@ export interface RunContext {
   targetOf: TargetOf;
   codebuild: CodeBuildAdapter;
   cfn: CloudFormationAdapter;
+  /** Mode template: the built template's object version (HeadObject). */
+  s3: S3TemplateObjects;
 }
 
 /** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
