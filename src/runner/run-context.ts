@@ -2,6 +2,7 @@ import { type AwsErrorKind, awsErrorMessage, classifyAwsError, isRetryableAwsErr
 import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import type { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
+import type { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
@@ -36,6 +37,8 @@ export interface RunContext {
   codebuild: CodeBuildAdapter;
   cfn: CloudFormationAdapter;
   logs: CloudWatchLogsAdapter;
+  /** Mode template: the built template's object version (HeadObject). */
+  s3: S3TemplateObjects;
 }
 
 /** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
