@@ -1,7 +1,9 @@
 import type { AwsBudget } from '../adapters/aws-budget.js';
 import type { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationAdapter } from '../adapters/cloudformation.js';
+import { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
+import { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
@@ -79,7 +81,9 @@ export class DeployWorker {
       lifecycle: deps.core.lifecycle,
       targetOf: deps.core.targetOf,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
+      logs: new CloudWatchLogsAdapter(deps.aws, deps.budget),
       cfn: this.cfn,
+      s3: new S3TemplateObjects(deps.aws, deps.budget),
     };
     this.ctx = ctx;
     this.recovery = new RecoveryWatcher(ctx);

@@ -84,7 +84,7 @@ describe('sandbox in a browser', () => {
     await type('/deploy billing staging');
     await parent('Deploy #3').filter({ hasText: 'failed' }).waitFor();
     const failed = await openThread('Deploy #3');
-    const cause = failed.locator('.msg', { hasText: 'Root cause' });
+    const cause = failed.locator('.msg', { hasText: 'Root cause' }).first();
     await cause.waitFor();
     expect(await cause.textContent()).toContain('InvoiceReplica (AWS::RDS::DBInstance) CREATE_FAILED');
     expect(await cause.textContent()).toContain('DB instance quota exceeded');
