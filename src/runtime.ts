@@ -12,6 +12,9 @@ import { AwsClients } from './adapters/aws-clients.js';
 import { CloudFormationDrift } from './adapters/cloudformation-drift.js';
 import { StackRecovery } from './adapters/cloudformation-recovery.js';
 import { createOctokit, type GitHub, OctokitGitHub } from './adapters/github.js';
+import { OctokitActions } from './adapters/github-actions.js';
+import { OctokitDeployments } from './adapters/github-deployments.js';
+import { WebPermalinks } from './adapters/slack-permalink.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from './adapters/slack-web.js';
 import { type App, createApp } from './app.js';
 import { ApprovalService } from './approvals.js';
@@ -27,6 +30,8 @@ import { type CronApi, DigestScheduler } from './jobs/digest-scheduler.js';
 import { Digests } from './jobs/digests.js';
 import { DriftDigestJob } from './jobs/drift-digest.js';
 import { Estimator } from './jobs/estimator.js';
+import { GitHubDeploymentMirror } from './jobs/github-deployment-mirror.js';
+import { GitHubStatusWorker } from './jobs/github-status-worker.js';
 import { HealthDigestJob } from './jobs/health-digest.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './jobs/outbox-worker.js';
 import { ProgressHook } from './jobs/progress-hook.js';
@@ -39,6 +44,7 @@ import type { Deployment } from './store/deployment-row.js';
 import { DigestRunsRepo, DriftRepo } from './store/drift-repo.js';
 import { HealthRepo } from './store/health-repo.js';
 import { OutboxRepo } from './store/outbox-repo.js';
+import { observeTransitions } from './store/transition-observers.js';
 import { githubWebBase } from './views/links.js';
 
 /** A background loop (deploy worker, outbox worker, digest scheduler): started after the app, stopped on exit. */
@@ -96,6 +102,7 @@ export interface Runtime {
   workers: {
     deploy: DeployWorker;
     outbox: OutboxWorker;
+    githubStatuses: GitHubStatusWorker;
     approvalExpiry: ApprovalExpiryJob;
     digests: DigestScheduler;
   };
@@ -125,14 +132,26 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const clock = deps.clock ?? systemClock;
   const defaultRegion = config.region ?? env.AWS_REGION;
   const aws = deps.aws ?? new AwsClients({ defaultRegion });
-  const github = new OctokitGitHub(
-    createOctokit({
-      token: env.GITHUB_TOKEN,
-      baseUrl: env.GITHUB_API_URL,
-      logger: logger.child({ source: 'github' }),
-      ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
-    }),
-  );
+  const octokit = createOctokit({
+    token: env.GITHUB_TOKEN,
+    baseUrl: env.GITHUB_API_URL,
+    logger: logger.child({ source: 'github' }),
+    ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
+  });
+  const github = new OctokitGitHub(octokit);
+  // Issue 15: every state change queues its GitHub deployment status (in the change's transaction).
+  const mirror = new GitHubDeploymentMirror({ db, config, clock, logger: logger.child({ job: 'github-mirror' }) });
+  observeTransitions(db, mirror.onTransition);
+  const githubStatuses = new GitHubStatusWorker({
+    db,
+    config,
+    clock,
+    logger: logger.child({ job: 'github-statuses' }),
+    api: new OctokitDeployments(octokit),
+    permalinks: new WebPermalinks(
+      createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL }),
+    ),
+  });
   const githubWeb = githubWebBase(env.GITHUB_API_URL);
 
   // Estimates, progress and stalls.
@@ -238,6 +257,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     }),
     workerId: deps.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     githubWeb,
+    actions: new OctokitActions(octokit),
     adoptAllAtStart: true,
     onPoll: progress.onPoll,
     parentEta,
@@ -248,6 +268,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const jobs: Job[] = [
     { name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() },
     { name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() },
+    { name: 'github-status-worker', start: () => githubStatuses.start(), stop: () => githubStatuses.stop() },
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
     scheduler,
   ];
@@ -263,7 +284,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     app,
     services: { requests, status, approvals, locks, rollbacks, digests, progress },
-    workers: { deploy, outbox, approvalExpiry, digests: scheduler },
+    workers: { deploy, outbox, githubStatuses, approvalExpiry, digests: scheduler },
     jobs,
   };
 }

@@ -2,6 +2,8 @@ import type { AwsBudget } from '../adapters/aws-budget.js';
 import type { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
+import { createOctokit } from '../adapters/github.js';
+import { type GitHubActionsApi, OctokitActions } from '../adapters/github-actions.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { isInProgress } from '../domain/cfn-status.js';
@@ -30,6 +32,8 @@ export interface DeployWorkerDeps {
   /** Unique per process (e.g. hostname + pid + random): deployments it runs carry it. */
   workerId: string;
   githubWeb: string;
+  /** GitHub Actions for workflow builds; runtime passes the shared Octokit (default: an anonymous one). */
+  actions?: GitHubActionsApi;
   /**
    * Single-process deployments: on the first tick, adopt every active deployment of another worker id at once
    * (a restart) instead of waiting for its heartbeat to go stale. Leave off when several workers share the DB.
@@ -82,6 +86,7 @@ export class DeployWorker {
       phases: new PhasesRepo(deps.db),
       reporter: this.reporter,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
+      actions: deps.actions ?? new OctokitActions(createOctokit({ logger: deps.logger })),
       cfn: this.cfn,
     };
     this.ctx = ctx;

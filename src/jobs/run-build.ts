@@ -1,8 +1,9 @@
-import { templateUrlFromArtifacts } from '../adapters/codebuild.js';
+import { type BuildInfo, templateUrlFromArtifacts } from '../adapters/codebuild.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { NewStack } from '../store/stacks-repo.js';
 import { buildFinishedReply, buildStartedReply } from '../views/thread-replies.js';
+import { stepActionsBuild } from './run-actions-build.js';
 import { finishBuildDeploy, watchStacks } from './run-build-deploy.js';
 import { failDeployment, linkRegion, mutate, type RunContext, type StepOutcome, updateActive } from './run-context.js';
 import { needsBuild, plannedStacks } from './run-plan.js';
@@ -30,7 +31,8 @@ export async function stepBuild(
     })();
     return next ? 'progressed' : 'waiting';
   }
-  const project = target.build.project;
+  if (target.build.workflow) return stepActionsBuild(ctx, d, target, target.build.workflow, o);
+  const project = target.build.project ?? '';
   if (!d.buildId) {
     const started = await mutate(() =>
       ctx.codebuild.startBuild({
@@ -79,6 +81,23 @@ export async function stepBuild(
           status: b.status,
           ...(b.logUrl ? { link: b.logUrl } : {}),
         };
+  return concludeBuild(ctx, d, target, b, failed, o);
+}
+
+/**
+ * A build has ended (CodeBuild or GitHub Actions, as a BuildInfo): check the SHA, then per mode — build: the stacks
+ * decide; template: the change sets use this build's templates; parameters: on to deploying.
+ */
+export function concludeBuild(
+  ctx: RunContext,
+  d: Deployment,
+  target: Target,
+  b: BuildInfo,
+  failed: Failure | null,
+  o: BuildStepOptions,
+): Promise<StepOutcome> | StepOutcome {
+  const now = ctx.clock.now();
+  const deploys = target.mode === 'build';
   const finished = buildFinishedReply({
     durationMs: (b.endTime ?? now) - (b.startTime ?? d.startedAt ?? now),
     sha: d.sha,

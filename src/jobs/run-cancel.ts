@@ -3,6 +3,7 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { rollbackProgressReply } from '../views/thread-replies.js';
+import { cancelActionsRun } from './run-actions-build.js';
 import { cancelDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
 
 /**
@@ -30,7 +31,9 @@ export async function stepCancel(
     }
     return outcome;
   }
-  if (d.buildId) {
+  if (d.buildId && target.build?.workflow) {
+    if (await cancelActionsRun(ctx, d, target)) return 'progressed';
+  } else if (d.buildId) {
     const b = await ctx.codebuild.getBuild(target.region, d.buildId);
     if (b?.status === 'IN_PROGRESS') {
       // A refusal (the build ended meanwhile) is fine: the next poll reads the build's real status.

@@ -1,6 +1,7 @@
 import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
 import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
+import type { GitHubActionsApi } from '../adapters/github-actions.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { CauseEvent } from '../domain/root-cause.js';
@@ -29,6 +30,8 @@ export interface RunContext {
   phases: PhasesRepo;
   reporter: ThreadReporter;
   codebuild: CodeBuildAdapter;
+  /** Builds run by a GitHub Actions workflow (build.workflow). */
+  actions: GitHubActionsApi;
   cfn: CloudFormationAdapter;
 }
 

@@ -39,9 +39,9 @@ export function buildFinishedReply(i: BuildFinishedInput): SlackMessage {
   const logs = i.logUrl ? ` · ${link(i.logUrl, 'build logs')}` : '';
   const mismatch =
     i.builtSha && i.builtSha !== i.sha
-      ? `\n:warning: CodeBuild reports it built \`${shortSha(i.builtSha)}\`, not the requested \`${shortSha(i.sha)}\`.`
+      ? `\n:warning: The build reports it built \`${shortSha(i.builtSha)}\`, not the requested \`${shortSha(i.sha)}\`.`
       : '';
-  const unknown = i.builtSha ? '' : ' (CodeBuild did not report the resolved source version)';
+  const unknown = i.builtSha ? '' : ' (the build did not report the commit it built)';
   return reply(
     `:package: Build finished in ${formatDuration(i.durationMs)} · built ${shaLink}${unknown}${logs}${mismatch}`,
     `Build finished in ${formatDuration(i.durationMs)}, built ${shortSha(built)}${mismatch ? ' (SHA MISMATCH)' : ''}`,

@@ -1,0 +1,56 @@
+import { shortSha } from './links.js';
+import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';
+
+/** Where a GitHub Actions run is: the job and step running now (or the last one), and how many jobs are done. */
+export interface RunProgress {
+  job: string | null;
+  step: string | null;
+  jobsDone: number;
+  jobsTotal: number;
+}
+
+/** One line for the progress reply: "Job `deploy` · step `cdk deploy` · 1 of 2 jobs done". */
+export function runProgressLine(p: RunProgress): string {
+  if (!p.job) return 'Waiting for a runner';
+  const step = p.step ? ` · step \`${esc(p.step)}\`` : '';
+  return `Job \`${esc(p.job)}\`${step} · ${p.jobsDone} of ${p.jobsTotal} job${p.jobsTotal === 1 ? '' : 's'} done`;
+}
+
+export function actionsStartedReply(workflow: string, runUrl: string): SlackMessage {
+  const mrkdwn = `:hammer_and_wrench: Build started in GitHub Actions workflow \`${esc(workflow)}\` · ${link(runUrl, 'run')}`;
+  return {
+    text: clip(`Build started (GitHub Actions ${workflow})`, LIMITS.fallbackText),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(mrkdwn, LIMITS.sectionText) } }],
+  };
+}
+
+export interface ActionsFailureInput {
+  job: string;
+  step: string | null;
+  jobUrl: string | null;
+  /** The end of the job's log, already bounded (adapters/github-actions.ts logTail); null when it could not be read. */
+  tail: string | null;
+}
+
+/** The failed job and step, linked, with the tail of its log in a code block. */
+export function actionsFailureReply(i: ActionsFailureInput): SlackMessage {
+  const where = `job ${i.jobUrl ? link(i.jobUrl, i.job) : `\`${esc(i.job)}\``}${i.step ? `, step \`${esc(i.step)}\`` : ''}`;
+  // Triple backticks inside a log would end the code block early.
+  const tail = i.tail
+    ? `\n\`\`\`${clip(i.tail.replace(/```/g, "'''"), LIMITS.sectionText - 300)}\`\`\``
+    : '\n_(the job log could not be read)_';
+  return {
+    text: clip(`Build failed: job ${i.job}${i.step ? `, step ${i.step}` : ''}`, LIMITS.fallbackText),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: clip(`:x: Failed in ${where}${tail}`, LIMITS.sectionText) } },
+    ],
+  };
+}
+
+export function actionsShaWarning(expected: string, built: string, runUrl: string): SlackMessage {
+  const mrkdwn = `:warning: The ${link(runUrl, 'workflow run')} checked out \`${shortSha(built)}\`, not the requested \`${shortSha(expected)}\`.`;
+  return {
+    text: `Workflow run SHA mismatch: ${shortSha(built)} instead of ${shortSha(expected)}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn } }],
+  };
+}
