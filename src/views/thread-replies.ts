@@ -115,7 +115,16 @@ function resultBody(i: ResultInput): SlackMessage {
     : '';
   const links = [
     i.logUrl ? link(i.logUrl, 'build logs') : null,
-    f?.link ? link(f.link, 'stack events') : i.stackUrl ? link(i.stackUrl, 'stack events') : null,
+    // A build failure's own link (e.g. the failed GitHub Actions job); CodeBuild's is the build log itself.
+    f?.link && f.phase === 'build'
+      ? f.link === i.logUrl
+        ? null
+        : link(f.link, 'failed job')
+      : f?.link
+        ? link(f.link, 'stack events')
+        : i.stackUrl
+          ? link(i.stackUrl, 'stack events')
+          : null,
   ].filter((l): l is string => l !== null);
   const reason = esc(f?.reason ?? 'unknown');
   const detail = i.detail ? `\n:warning: ${i.detail}` : '';
