@@ -1,8 +1,8 @@
 import { OctokitActions } from '../../src/adapters/github-actions.js';
-import type { Config } from '../../src/config.js';
-import { Estimator } from '../../src/jobs/estimator.js';
-import { ProgressHook } from '../../src/jobs/progress-hook.js';
-import { silentLogger } from '../../src/logger.js';
+import type { Config } from '../../src/app/config.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { Estimator } from '../../src/estimates/estimator.js';
+import { ProgressHook } from '../../src/estimates/progress-hook.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { createOctokit } from '../../src/adapters/github.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 
 type Reply = [number, string, Record<string, string>];
 const json = { 'content-type': 'application/json; charset=utf-8' };
