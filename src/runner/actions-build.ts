@@ -2,7 +2,9 @@ import type { BuildInfo } from '../adapters/codebuild.js';
 import type { WorkflowJob, WorkflowRun } from '../adapters/github-actions.js';
 import { logTail } from '../adapters/github-actions.js';
 import { matchRun } from '../domain/actions-run-match.js';
+import { median } from '../domain/stats.js';
 import { findTarget, substitute, type Target } from '../domain/targets.js';
+import { ActionsJobsRepo, type JobDuration } from '../store/actions-jobs-repo.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import { GitHubDeploymentsRepo } from '../store/github-deployments-repo.js';
 import {
@@ -108,6 +110,14 @@ export function runProgress(jobs: WorkflowJob[]): RunProgress {
   return { job: current?.name ?? null, step: step?.name ?? null, jobsDone: done, jobsTotal: jobs.length };
 }
 
+/** Durations of the jobs that ran (skipped jobs have no start or end). */
+export function jobDurations(jobs: WorkflowJob[]): JobDuration[] {
+  return jobs
+    .filter((j) => j.conclusion === 'success' && j.startedAt && j.completedAt)
+    .map((j) => ({ job: j.name, durationMs: Date.parse(j.completedAt!) - Date.parse(j.startedAt!) }))
+    .filter((j) => Number.isFinite(j.durationMs) && j.durationMs >= 0);
+}
+
 function failedJob(jobs: WorkflowJob[]) {
   const bad = (c: string | null) => c !== null && c !== 'success' && c !== 'skipped' && c !== 'neutral';
   const job = jobs.find((j) => bad(j.conclusion));
@@ -129,8 +139,13 @@ async function follow(
   o: BuildStepOptions,
 ): Promise<StepOutcome> {
   const gh = new GitHubDeploymentsRepo(ctx.db);
+  const learned = new ActionsJobsRepo(ctx.db);
   const [run, jobs] = await Promise.all([ctx.actions.getRun(target.repo, runId), ctx.actions.jobs(target.repo, runId)]);
   const progress = runProgress(jobs);
+  if (progress.job) {
+    const past = learned.recent(d.targetKey, workflow, progress.job);
+    if (past.length > 0) progress.usual = { medianMs: median(past), samples: past.length };
+  }
   const changed = JSON.stringify(gh.runProgress(d.id)) !== JSON.stringify(progress);
   if (changed) gh.setRunProgress(d.id, progress);
   if (run.headSha !== d.sha && !ctx.reporter.hasReply(d, 'actions-sha')) {
@@ -144,7 +159,9 @@ async function follow(
   }
   const b = buildInfo(ctx, d, target, run);
   let failure: Failure | null = null;
-  if (run.conclusion !== 'success') {
+  if (run.conclusion === 'success') {
+    learned.record(d.id, d.targetKey, workflow, jobDurations(jobs), ctx.clock.now());
+  } else {
     const f = failedJob(jobs);
     failure = {
       phase: 'build',

@@ -1,3 +1,4 @@
+import { formatMinutes } from './format.js';
 import { shortSha } from './links.js';
 import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';
 
@@ -7,13 +8,18 @@ export interface RunProgress {
   step: string | null;
   jobsDone: number;
   jobsTotal: number;
+  /** What this job took in past successful builds of the target (median), and over how many runs. */
+  usual?: { medianMs: number; samples: number } | undefined;
 }
 
 /** One line for the progress reply: "Job `deploy` · step `cdk deploy` · 1 of 2 jobs done". */
 export function runProgressLine(p: RunProgress): string {
   if (!p.job) return 'Waiting for a runner';
   const step = p.step ? ` · step \`${esc(p.step)}\`` : '';
-  return `Job \`${esc(p.job)}\`${step} · ${p.jobsDone} of ${p.jobsTotal} job${p.jobsTotal === 1 ? '' : 's'} done`;
+  const usual = p.usual
+    ? ` · this job usually takes ${formatMinutes(p.usual.medianMs)} (median of ${p.usual.samples} run${p.usual.samples === 1 ? '' : 's'})`
+    : '';
+  return `Job \`${esc(p.job)}\`${step} · ${p.jobsDone} of ${p.jobsTotal} job${p.jobsTotal === 1 ? '' : 's'} done${usual}`;
 }
 
 export function actionsStartedReply(workflow: string, runUrl: string): SlackMessage {

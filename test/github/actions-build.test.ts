@@ -227,4 +227,36 @@ describe('GitHub Actions build', () => {
     expect(h.reply(d.id, 'result')!.text).toContain('No changes');
     expect(h.cfn.count('CreateChangeSet')).toBe(0);
   });
+  it('estimates learn each job of the workflow: the next build shows what the running job usually takes', async () => {
+    const { h, m, addRun } = setup();
+    const first = h.enqueue('app', 'staging');
+    await h.worker.tick();
+    await m.worker.tick();
+    const run = addRun({ id: 501 });
+    Object.assign(run, { status: 'completed', conclusion: 'success' });
+    // build: 09:00:10 → 09:03:00 (2 min 50 s); a skipped job has no duration and is not learned.
+    m.gh.jobs.set(501, [
+      job(71, 'build', 'completed', 'success', []),
+      { ...job(72, 'notify', 'completed', 'skipped', []), started_at: null, completed_at: null },
+    ]);
+    await h.tickUntil(() => h.get(first.id).state === 'deploying');
+    h.repo.transition(first.id, 'deploying', 'succeeded', h.clock.now());
+    const learned = h.db.prepare('SELECT job, duration_ms FROM actions_job_runs').all();
+    expect(learned).toEqual([{ job: 'build', duration_ms: 170_000 }]);
+
+    const other = 'd'.repeat(40);
+    const next = h.enqueue('app', 'staging', other);
+    await h.worker.tick();
+    await m.worker.tick();
+    addRun({ id: 502, sha: other });
+    m.gh.jobs.set(502, [job(81, 'build', 'in_progress', null, [['docker build', 'in_progress', null]])]);
+    await h.tickUntil(() => h.get(next.id).buildId === '502');
+    h.clock.advance(10_000);
+    await h.worker.tick();
+    const progress = h
+      .outbox(next.id)
+      .filter((r) => r.key === threadKeys.progress(next.id))
+      .at(-1)!;
+    expect(progress.blocks).toContain('this job usually takes 3 min (median of 1 run)');
+  });
 });

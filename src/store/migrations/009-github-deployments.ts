@@ -30,6 +30,18 @@ CREATE TABLE github_statuses (
 );
 CREATE INDEX github_statuses_pending ON github_statuses (deployment_id, id) WHERE status = 'pending';
 
+-- Durations of the jobs of successful GitHub Actions builds: estimates per target, workflow and job.
+CREATE TABLE actions_job_runs (
+  deployment_id INTEGER NOT NULL REFERENCES deployments(id),
+  target_key    TEXT NOT NULL,
+  workflow      TEXT NOT NULL,
+  job           TEXT NOT NULL,
+  duration_ms   INTEGER NOT NULL,
+  finished_at   INTEGER NOT NULL,
+  PRIMARY KEY (deployment_id, job)
+);
+CREATE INDEX actions_job_runs_by_job ON actions_job_runs (target_key, workflow, job, finished_at);
+
 CREATE TABLE github_permission_problems (
   repo        TEXT PRIMARY KEY,
   http_status INTEGER NOT NULL,
