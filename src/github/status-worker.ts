@@ -4,6 +4,7 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../domain/backoff.js';
+import { isTerminal } from '../domain/deployment-state.js';
 import { classifyGitHubError, clipDescription } from '../domain/github-deployment-status.js';
 import { findTarget } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
@@ -99,6 +100,17 @@ export class GitHubStatusWorker {
     const [owner = '', name = ''] = g.repo.split('/');
     const repoId = { owner, name };
     let githubId = g.githubId;
+    if (
+      githubId === null &&
+      found.ok &&
+      found.target.build?.workflow &&
+      (isTerminal(d.state) || d.state === 'cancelling')
+    ) {
+      // Creating it now would start the workflow (the build, maybe a cdk deploy) of a deployment that is over.
+      const reason = `not created: the deployment was already ${d.state}`;
+      this.repo.markDeploymentDead(d.id, reason);
+      return this.repo.markDead(s.id, reason);
+    }
     if (githubId === null) {
       const r = await this.deps.api.createDeployment(repoId, {
         sha: d.sha,

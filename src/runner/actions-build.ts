@@ -51,19 +51,9 @@ async function discover(ctx: RunContext, d: Deployment, target: Target, workflow
       ? fail(`GitHub did not create the deployment within ${timeoutMin} min (is GitHub reachable?)`)
       : 'waiting';
   }
-  const runs = await ctx.actions.deploymentRuns(target.repo, d.sha);
-  const others = gh.othersAwaitingRun(d.id, repoName(target), d.sha).filter((x) => {
-    const t = findTarget(ctx.config, x.service, x.environment);
-    return t.ok && t.target.build?.workflow === workflow;
-  });
-  const m = matchRun({
-    runs,
-    workflowPath: workflowPath(workflow),
-    sha: d.sha,
+  const { runs, m } = await lookForRun(ctx, d, target, workflow, {
     githubId: row.githubId,
-    githubCreated: row.githubCreated,
-    claimed: gh.claimedRuns(repoName(target)),
-    othersAwaiting: others.length,
+    created: row.githubCreated,
   });
   if (m.kind === 'none') {
     return late ? fail(`the workflow did not start: is \`on: deployment\` in ${workflow}?`) : 'waiting';
@@ -86,6 +76,66 @@ async function discover(ctx: RunContext, d: Deployment, target: Target, workflow
     .immediate();
   if (claimed) ctx.logger.info({ deploymentId: d.id, runId: run.id, by: m.by }, 'workflow run found');
   return 'progressed';
+}
+
+/** The runs at the deployment's SHA and the one the discovery rule picks (domain/actions-run-match.ts). */
+async function lookForRun(
+  ctx: RunContext,
+  d: Deployment,
+  target: Target,
+  workflow: string,
+  gh: { githubId: number; created: string },
+) {
+  const repo = new GitHubDeploymentsRepo(ctx.db);
+  const runs = await ctx.actions.deploymentRuns(target.repo, d.sha);
+  const others = repo.othersAwaitingRun(d.id, repoName(target), d.sha).filter((x) => {
+    const t = findTarget(ctx.config, x.service, x.environment);
+    return t.ok && t.target.build?.workflow === workflow;
+  });
+  const m = matchRun({
+    runs,
+    workflowPath: workflowPath(workflow),
+    sha: d.sha,
+    githubId: gh.githubId,
+    githubCreated: gh.created,
+    claimed: repo.claimedRuns(repoName(target)),
+    othersAwaiting: others.length,
+  });
+  return { runs, m };
+}
+
+/** How long after the GitHub deployment a cancel still waits for its run to appear (GitHub starts it in seconds). */
+export const CANCEL_RUN_GRACE_MS = 60_000;
+
+/**
+ * A cancel before the run was found: the GitHub deployment may already have started it. Adopt the run so the cancel
+ * can stop it ('adopted'), wait a little for it to appear ('wait'), or give up when there is none or it cannot be
+ * told apart ('none'). An uncreated GitHub deployment is never created once the deployment left `building`.
+ */
+export async function adoptRunToCancel(ctx: RunContext, d: Deployment, target: Target) {
+  const workflow = target.build?.workflow;
+  const row = new GitHubDeploymentsRepo(ctx.db).get(d.id);
+  if (!workflow || !row || row.githubId === null || row.githubCreated === null) return 'none' as const;
+  const { runs, m } = await lookForRun(ctx, d, target, workflow, {
+    githubId: row.githubId,
+    created: row.githubCreated,
+  });
+  if (m.kind === 'found') {
+    const run = runs.find((r) => r.id === m.runId)!;
+    const adopted = ctx.db
+      .transaction(
+        () =>
+          new GitHubDeploymentsRepo(ctx.db).claimRun(d.id, run.id) &&
+          updateActive(ctx, d, { buildId: String(run.id), buildLogUrl: run.htmlUrl }),
+      )
+      .immediate();
+    return adopted ? ('adopted' as const) : ('none' as const);
+  }
+  if (m.kind === 'none' && ctx.clock.now() - Date.parse(row.githubCreated) < CANCEL_RUN_GRACE_MS) {
+    return 'wait' as const;
+  }
+  if (m.kind === 'ambiguous') ctx.logger.warn({ deploymentId: d.id }, 'cancel: the workflow run cannot be told apart');
+  return 'none' as const;
 }
 
 /**

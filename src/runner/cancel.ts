@@ -3,7 +3,7 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { rollbackProgressReply } from '../views/thread-replies.js';
-import { cancelActionsRun } from './actions-build.js';
+import { adoptRunToCancel, cancelActionsRun } from './actions-build.js';
 import { cancelDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
 
 /**
@@ -30,6 +30,11 @@ export async function stepCancel(
       reportRollback(ctx, d, target, updating.position, name);
     }
     return outcome;
+  }
+  if (!d.buildId && target.build?.workflow) {
+    const found = await adoptRunToCancel(ctx, d, target);
+    if (found === 'adopted') return 'progressed';
+    if (found === 'wait') return 'waiting';
   }
   if (d.buildId && target.build?.workflow) {
     if (await cancelActionsRun(ctx, d, target)) return 'progressed';

@@ -260,3 +260,40 @@ describe('GitHub Actions build', () => {
     expect(progress.blocks).toContain('this job usually takes 3 min (median of 1 run)');
   });
 });
+
+describe('GitHub Actions build: cancel before the run was found', () => {
+  it('adopts the run the GitHub deployment started and cancels it', async () => {
+    const { h, m, addRun } = setup();
+    const d = h.enqueue('app', 'staging');
+    await h.worker.tick();
+    await m.worker.tick();
+    h.repo.transition(d.id, 'building', 'cancelling', h.clock.now());
+    // GitHub starts the run a few seconds later; the cancel waits for it instead of leaving it running.
+    h.clock.advance(10_000);
+    await h.worker.tick();
+    expect(h.get(d.id).state).toBe('cancelling');
+    const run = addRun({ id: 901 });
+    h.clock.advance(10_000);
+    await h.tickUntil(() => m.gh.cancels.length > 0);
+    expect(m.gh.cancels).toEqual([901]);
+    Object.assign(run, { status: 'completed', conclusion: 'cancelled' });
+    await h.tickUntil(() => h.get(d.id).state === 'cancelled');
+  });
+
+  it('a GitHub deployment not yet created when the deployment ended is never created (it would start the workflow)', async () => {
+    const { h, m } = setup();
+    m.gh.failNext('deployments', 503, 'Service Unavailable');
+    const d = h.enqueue('app', 'staging');
+    await h.worker.tick();
+    await m.worker.tick();
+    expect(m.gh.count('deployments')).toBe(1);
+    h.repo.transition(d.id, 'building', 'cancelling', h.clock.now());
+    await h.tickUntil(() => h.get(d.id).state === 'cancelled');
+    h.clock.advance(60_000);
+    await m.worker.tick();
+    await m.worker.tick();
+    expect(m.gh.count('deployments')).toBe(1);
+    expect(m.gh.deployments).toEqual([]);
+    expect(m.gh.count('runs')).toBe(0);
+  });
+});

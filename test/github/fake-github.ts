@@ -114,8 +114,8 @@ export class FakeGitHub {
           environment: body.environment,
           description: body.description,
           creator: { login: 'coxswain[bot]' },
-          created_at: new Date(this.createdAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          updated_at: new Date(this.createdAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          created_at: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          updated_at: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
           statuses_url: `https://api.github.com/repos/${repo}/deployments/${id}/statuses`,
           repository_url: `https://api.github.com/repos/${repo}`,
           transient_environment: body.transient_environment,
@@ -181,8 +181,8 @@ export class FakeGitHub {
     });
   }
 
-  /** created_at GitHub gives the next deployment (tests set it from the FakeClock). */
-  createdAt = Date.UTC(2026, 10, 22, 9, 0, 0);
+  /** GitHub's clock for created_at (tests use the FakeClock). */
+  now: () => number = () => Date.UTC(2026, 10, 22, 9, 0, 0);
 }
 
 /** Octokit as tests use it: no retries, no throttling, so nock sees exactly one request per call. */

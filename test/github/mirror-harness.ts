@@ -26,7 +26,7 @@ export function capturingLogger() {
 /** The mirror as runtime.ts wires it: observer on the database + status worker with nock'd GitHub and Slack. */
 export function mirrorHarness(db: Db, config: Config, clock = new FakeClock()) {
   const gh = new FakeGitHub();
-  gh.createdAt = clock.now();
+  gh.now = () => clock.now();
   gh.install();
   const { logger, lines } = capturingLogger();
   const mirror = new GitHubDeploymentMirror({ db, config, clock, logger });
