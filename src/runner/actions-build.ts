@@ -1,7 +1,9 @@
 import type { BuildInfo } from '../adapters/codebuild.js';
 import type { WorkflowJob, WorkflowRun } from '../adapters/github-actions.js';
 import { logTail } from '../adapters/github-actions.js';
+import { githubFailure } from '../adapters/github-deployments.js';
 import { matchRun } from '../domain/actions-run-match.js';
+import { classifyGitHubError } from '../domain/github-deployment-status.js';
 import { median } from '../domain/stats.js';
 import { findTarget, substitute, type Target } from '../domain/targets.js';
 import { ActionsJobsRepo, type JobDuration } from '../store/actions-jobs-repo.js';
@@ -31,7 +33,29 @@ export async function stepActionsBuild(
   workflow: string,
   o: BuildStepOptions,
 ): Promise<StepOutcome> {
-  return d.buildId ? follow(ctx, d, target, workflow, Number(d.buildId), o) : discover(ctx, d, target, workflow);
+  try {
+    return await (d.buildId
+      ? follow(ctx, d, target, workflow, Number(d.buildId), o)
+      : discover(ctx, d, target, workflow));
+  } catch (err) {
+    // 5xx, 429, rate limits, network: the runner backs off and polls again. A refusal would repeat forever: fail.
+    const f = githubFailure(err);
+    const kind = classifyGitHubError(f.status, f.headers);
+    if (kind === 'retry' || f.status === undefined) {
+      const timeoutMs = (target.build?.startTimeoutMinutes ?? 5) * 60_000;
+      const late = !d.buildId && ctx.clock.now() - (d.startedAt ?? ctx.clock.now()) > timeoutMs;
+      if (!late) throw err;
+      return failDeployment(ctx, d, {
+        phase: 'build',
+        reason: `GitHub did not answer while looking for ${workflow}'s run: ${f.message}`,
+      });
+    }
+    const needs = kind === 'permission' ? ' (the token needs Actions: read on the repository)' : '';
+    return failDeployment(ctx, d, {
+      phase: 'build',
+      reason: `GitHub refused to show ${workflow}'s run: ${f.message}${needs}`,
+    });
+  }
 }
 
 const workflowPath = (workflow: string) => `.github/workflows/${workflow}`;

@@ -297,3 +297,23 @@ describe('GitHub Actions build: cancel before the run was found', () => {
     expect(m.gh.count('runs')).toBe(0);
   });
 });
+
+describe('GitHub Actions build: GitHub errors', () => {
+  it('a 500 while looking for the run is retried; a 403 (no Actions: read) fails with what the token needs', async () => {
+    const { h, m, addRun } = setup();
+    const d = h.enqueue('app', 'staging');
+    await h.worker.tick();
+    await m.worker.tick();
+    addRun({ id: 501 });
+    m.gh.failNext('runs', 500, 'Server Error');
+    h.clock.advance(5_000);
+    expect(await h.worker.runner.advance(d.id)).toBe('transient_error');
+    expect(h.get(d.id).state).toBe('building');
+    m.gh.failNext('runs', 403, 'Resource not accessible by integration');
+    h.clock.advance(30_000);
+    await h.worker.runner.advance(d.id);
+    expect(h.get(d.id).state).toBe('failed');
+    expect(h.get(d.id).failure?.reason).toContain('the token needs Actions: read');
+    expect(h.get(d.id).buildId).toBeNull();
+  });
+});
