@@ -261,6 +261,26 @@ describe('GitHub Actions build', () => {
   });
 });
 
+describe('GitHub Actions build: mode template', () => {
+  it('the change set uses the template the workflow uploaded under build.artifacts for this SHA', async () => {
+    const { h, m, addRun } = setup();
+    const d = h.enqueue('apptpl', 'staging');
+    await h.worker.tick();
+    expect(h.get(d.id).state).toBe('building');
+    await m.worker.tick();
+    const run = addRun({ id: 551, workflow: 'synth.yml', repo: 'acme/apptpl' });
+    Object.assign(run, { status: 'completed', conclusion: 'success' });
+    m.gh.jobs.set(551, [job(61, 'synth', 'completed', 'success', [])]);
+    await h.tickUntil(() => h.cfn.count('CreateChangeSet') === 1);
+    const create = h.cfn.calls.find((c) => c.action === 'CreateChangeSet')!.params;
+    expect(create.get('StackName')).toBe('apptpl-staging');
+    expect(create.get('TemplateURL')).toBe(
+      `https://acme-builds.s3.us-east-1.amazonaws.com/apptpl/${SHA}/cdk.out/App-staging.template.json`,
+    );
+    expect(create.get('UsePreviousTemplate')).toBeNull();
+  });
+});
+
 describe('GitHub Actions build: cancel before the run was found', () => {
   it('adopts the run the GitHub deployment started and cancels it', async () => {
     const { h, m, addRun } = setup();

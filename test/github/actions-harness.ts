@@ -22,6 +22,14 @@ export function actionsConfig(): Config {
         stack: { name: 'app-{env}', parameters: { Version: '{sha}' } },
         environments: { staging: {}, production: {} },
       },
+      apptpl: {
+        repo: 'acme/apptpl',
+        mode: 'template',
+        build: { workflow: 'synth.yml', artifacts: 's3://acme-builds/{service}/{sha}' },
+        template: { artifact: 'cdk.out/App-{env}.template.json' },
+        stack: { name: 'apptpl-{env}', parameters: { Version: '{sha}' } },
+        environments: { staging: {} },
+      },
       appcdk: {
         repo: 'acme/appcdk',
         mode: 'build',
@@ -52,6 +60,7 @@ export function actionsHarness() {
   h.cfn.addStack('app-staging', 'UPDATE_COMPLETE', { Version: 'v1' });
   h.cfn.addStack('app-production', 'UPDATE_COMPLETE', { Version: 'v1' });
   h.cfn.addStack('appcdk-staging', 'UPDATE_COMPLETE', {});
+  h.cfn.addStack('apptpl-staging', 'UPDATE_COMPLETE', { Version: 'v1' });
   /** A `deployment` run of the workflow, as GitHub lists it (workflow_runs[] of GET /actions/runs). */
   const addRun = (o: {
     id: number;
