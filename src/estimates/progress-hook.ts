@@ -115,7 +115,7 @@ export class ProgressHook {
     this.remember(d.id, content);
   }
 
-  /** A GitHub Actions build shows its current job and step (run-actions-build.ts stores them). */
+  /** A GitHub Actions build shows its current job and step (runner/actions-build.ts stores them). */
   private buildDetail(d: Deployment, phase: Phase): string | undefined {
     if (phase !== 'build' || !d.buildId) return undefined;
     const p = this.github.runProgress<RunProgress>(d.id);
