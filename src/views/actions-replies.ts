@@ -38,12 +38,16 @@ export interface ActionsFailureInput {
   tail: string | null;
 }
 
-/** The failed job and step, linked, with the tail of its log in a code block. */
+/** The end of a text within `max` characters: in a log the last lines say what failed. */
+function keepEnd(text: string, max: number): string {
+  return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
+}
+
+/** The failed job and step, linked, with the tail of its log in a code block (escaped; ``` cannot end it early). */
 export function actionsFailureReply(i: ActionsFailureInput): SlackMessage {
   const where = `job ${i.jobUrl ? link(i.jobUrl, i.job) : `\`${esc(i.job)}\``}${i.step ? `, step \`${esc(i.step)}\`` : ''}`;
-  // Triple backticks inside a log would end the code block early.
   const tail = i.tail
-    ? `\n\`\`\`${clip(i.tail.replace(/```/g, "'''"), LIMITS.sectionText - 300)}\`\`\``
+    ? `\n\`\`\`${keepEnd(esc(i.tail.replace(/```/g, "'''")), LIMITS.sectionText - 400)}\`\`\``
     : '\n_(the job log could not be read)_';
   return {
     text: clip(`Build failed: job ${i.job}${i.step ? `, step ${i.step}` : ''}`, LIMITS.fallbackText),

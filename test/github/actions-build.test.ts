@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitHubDeploymentsRepo } from '../../src/store/github-deployments-repo.js';
+import { actionsFailureReply } from '../../src/views/actions-replies.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
 import { SHA } from '../pipeline/harness.js';
 import { actionsHarness } from './actions-harness.js';
@@ -335,5 +336,18 @@ describe('GitHub Actions build: GitHub errors', () => {
     expect(h.get(d.id).state).toBe('failed');
     expect(h.get(d.id).failure?.reason).toContain('the token needs Actions: read');
     expect(h.get(d.id).buildId).toBeNull();
+  });
+});
+
+describe('GitHub Actions failure reply', () => {
+  it('escapes the log for mrkdwn, keeps its end within Block Kit limits and cannot be closed early by ```', () => {
+    const tail = `${'x'.repeat(5000)}\n\`\`\`\n<@here> & <https://evil|click>\nError: the last line`;
+    const msg = actionsFailureReply({ job: 'deploy', step: 'cdk deploy', jobUrl: null, tail });
+    const text = (msg.blocks![0] as { text: { text: string } }).text.text;
+    expect(text.length).toBeLessThanOrEqual(3000);
+    expect(text).toContain('Error: the last line```');
+    expect(text).toContain('&lt;@here&gt; &amp; &lt;https://evil|click&gt;');
+    expect(text.match(/```/g)).toHaveLength(2);
+    expect(msg.text).toBe('Build failed: job deploy, step cdk deploy');
   });
 });
