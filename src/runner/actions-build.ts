@@ -103,7 +103,7 @@ async function discover(ctx: RunContext, d: Deployment, target: Target, workflow
 }
 
 /** The runs at the deployment's SHA and the one the discovery rule picks (domain/actions-run-match.ts). */
-async function lookForRun(
+export async function lookForRun(
   ctx: RunContext,
   d: Deployment,
   target: Target,
@@ -126,54 +126,6 @@ async function lookForRun(
     othersAwaiting: others.length,
   });
   return { runs, m };
-}
-
-/** How long after the GitHub deployment a cancel still waits for its run to appear (GitHub starts it in seconds). */
-export const CANCEL_RUN_GRACE_MS = 60_000;
-
-/**
- * A cancel before the run was found: the GitHub deployment may already have started it. Adopt the run so the cancel
- * can stop it ('adopted'), wait a little for it to appear ('wait'), or give up when there is none or it cannot be
- * told apart ('none'). An uncreated GitHub deployment is never created once the deployment left `building`.
- */
-export async function adoptRunToCancel(ctx: RunContext, d: Deployment, target: Target) {
-  const workflow = target.build?.workflow;
-  const row = new GitHubDeploymentsRepo(ctx.db).get(d.id);
-  if (!workflow || !row || row.githubId === null || row.githubCreated === null) return 'none' as const;
-  const { runs, m } = await lookForRun(ctx, d, target, workflow, {
-    githubId: row.githubId,
-    created: row.githubCreated,
-  });
-  if (m.kind === 'found') {
-    const run = runs.find((r) => r.id === m.runId)!;
-    const adopted = ctx.db
-      .transaction(
-        () =>
-          new GitHubDeploymentsRepo(ctx.db).claimRun(d.id, run.id) &&
-          updateActive(ctx, d, { buildId: String(run.id), buildLogUrl: run.htmlUrl }),
-      )
-      .immediate();
-    return adopted ? ('adopted' as const) : ('none' as const);
-  }
-  if (m.kind === 'none' && ctx.clock.now() - Date.parse(row.githubCreated) < CANCEL_RUN_GRACE_MS) {
-    return 'wait' as const;
-  }
-  if (m.kind === 'ambiguous') ctx.logger.warn({ deploymentId: d.id }, 'cancel: the workflow run cannot be told apart');
-  return 'none' as const;
-}
-
-/**
- * Cancel of a workflow build: POST /actions/runs/{id}/cancel until the run has completed. True while it still runs
- * (a 409 means it completed meanwhile; the next poll reads it).
- */
-export async function cancelActionsRun(ctx: RunContext, d: Deployment, target: Target): Promise<boolean> {
-  if (!d.buildId) return false;
-  const run = await ctx.actions.getRun(target.repo, Number(d.buildId));
-  if (run.status === 'completed') return false;
-  const r = await ctx.actions.cancelRun(target.repo, run.id);
-  if (!r.ok && r.status !== 409)
-    ctx.logger.warn({ deploymentId: d.id, runId: run.id, err: r.message }, 'run cancel refused');
-  return true;
 }
 
 /** The job running now (else the last one that ran) and its step: what the progress reply shows. */

@@ -3,7 +3,7 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { rollbackProgressReply } from '../views/thread-replies.js';
-import { adoptRunToCancel, cancelActionsRun } from './actions-build.js';
+import { adoptRunToCancel, cancelActionsRun, cancelRunOnce } from './actions-cancel.js';
 import { cancelDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
 
 /**
@@ -19,6 +19,7 @@ export async function stepCancel(
 ): Promise<StepOutcome> {
   const rows = ctx.stacks.list(d.id);
   const updating = rows.find((r) => r.status === 'updating');
+  if (updating && target.build?.workflow) await cancelRunOnce(ctx, d, target);
   if (updating) {
     const outcome = await pollUpdate(updating);
     if (outcome === 'stack_done') {

@@ -64,3 +64,15 @@ export function actionsShaWarning(expected: string, built: string, runUrl: strin
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn } }],
   };
 }
+
+export function actionsCancelReply(runUrl: string): SlackMessage {
+  return {
+    text: 'Cancelling the workflow run',
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `:no_entry_sign: Cancelling the ${link(runUrl, 'workflow run')}` },
+      },
+    ],
+  };
+}

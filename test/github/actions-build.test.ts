@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitHubDeploymentsRepo } from '../../src/store/github-deployments-repo.js';
+import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { actionsFailureReply } from '../../src/views/actions-replies.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
 import { SHA } from '../pipeline/harness.js';
@@ -279,6 +280,42 @@ describe('GitHub Actions build: mode template', () => {
       `https://acme-builds.s3.us-east-1.amazonaws.com/apptpl/${SHA}/cdk.out/App-staging.template.json`,
     );
     expect(create.get('UsePreviousTemplate')).toBeNull();
+  });
+});
+
+describe('GitHub Actions build: cancel in mode build', () => {
+  it('while the workflow updates a stack, the run is cancelled once (so it cannot go on) and the stack is followed', async () => {
+    const { h, m, addRun } = setup();
+    const d = h.enqueue('appcdk', 'staging');
+    await h.worker.tick();
+    await m.worker.tick();
+    addRun({ id: 801, workflow: 'cdk.yml', repo: 'acme/appcdk' });
+    m.gh.jobs.set(801, [job(91, 'cdk', 'in_progress', null, [['cdk deploy', 'in_progress', null]])]);
+    await h.tickUntil(() => h.get(d.id).buildId === '801');
+    h.clock.advance(5_000);
+    const stack = 'appcdk-staging';
+    h.cfn.event(
+      stack,
+      {
+        LogicalResourceId: stack,
+        ResourceType: 'AWS::CloudFormation::Stack',
+        ResourceStatus: 'UPDATE_IN_PROGRESS',
+        ClientRequestToken: 'exec-cdk-1',
+      },
+      h.clock.now(),
+    );
+    h.cfn.stackStatus.set(stack, 'UPDATE_IN_PROGRESS');
+    await h.tickUntil(() => new StacksRepo(h.db).get(d.id, 1)?.status === 'updating');
+    h.repo.transition(d.id, 'building', 'cancelling', h.clock.now());
+    h.clock.advance(10_000);
+    await h.worker.tick();
+    h.clock.advance(10_000);
+    await h.worker.tick();
+    expect(m.gh.cancels).toEqual([801]);
+    expect(h.reply(d.id, 'actions-cancel')!.blocks).toContain(
+      'https://github.com/acme/appcdk/actions/runs/801|workflow run',
+    );
+    expect(h.get(d.id).state).toBe('cancelling');
   });
 });
 
