@@ -29,6 +29,9 @@ export interface GitHubStatusWorkerDeps {
 
 type Failed = Extract<GitHubWriteResult<unknown>, { ok: false }>;
 
+/** How long a status waits for its Slack thread to be posted (for log_url) before it goes without. */
+export const LINK_WAIT_MS = 30_000;
+
 /**
  * Sends the GitHub status queue: per deployment in order (creating the GitHub deployment first), retrying 5xx and
  * network errors with the outbox's backoff, dropping what GitHub refuses. A refused token (401/403/404) is logged
@@ -125,6 +128,8 @@ export class GitHubStatusWorker {
       githubId = r.value.id;
       this.deps.logger.info({ deploymentId: d.id, githubDeployment: githubId }, 'GitHub deployment created');
     }
+    // The thread parent is on its way to Slack: wait a little so the status can link to it.
+    if (!g.logUrl && this.parentPending(d.id) && now - s.createdAt < LINK_WAIT_MS) return;
     const logUrl = g.logUrl ?? (await this.permalink(d.id));
     const r = await this.deps.api.createStatus(repoId, githubId, {
       state: s.state,
@@ -135,6 +140,12 @@ export class GitHubStatusWorker {
     if (!r.ok) return this.failed(s, g, r, false);
     this.repo.markSent(s.id, this.deps.clock.now());
     if (this.repo.clearPermission(g.repo)) this.deps.logger.info({ repo: g.repo }, 'GitHub accepts deployments again');
+  }
+
+  private parentPending(deploymentId: number): boolean {
+    if (!this.deps.permalinks) return false;
+    const m = this.parentTs.get(threadKeys.parent(deploymentId)) as { ts: string | null } | undefined;
+    return m !== undefined && m.ts === null;
   }
 
   /** The Slack thread's permalink once its parent is posted; a Slack problem only costs the link. */

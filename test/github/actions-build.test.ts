@@ -42,6 +42,7 @@ describe('GitHub Actions build', () => {
     expect(m.gh.calls).toEqual([]);
     await h.worker.tick();
     expect(h.get(d.id).state).toBe('building');
+    m.parentPosted(d.id, 'C0DEPLOYS');
     await m.worker.tick();
     expect(m.gh.deployments).toHaveLength(1);
     expect(m.gh.deployments[0]!.body).toMatchObject({ ref: SHA, environment: 'staging', auto_merge: false });
@@ -136,6 +137,8 @@ describe('GitHub Actions build', () => {
     expect(result.blocks).toContain('|failed job>');
     // Nothing was deployed: no change set.
     expect(h.cfn.count('CreateChangeSet')).toBe(0);
+    m.parentPosted(d.id, 'C0DEPLOYS');
+    await m.worker.tick();
     await m.worker.tick();
     expect(m.gh.statesOf(d.id)).toEqual(['in_progress', 'failure']);
   });

@@ -192,6 +192,32 @@ describe('GitHub Deployments mirror', () => {
     expect(h.gh.statuses.map((s) => s.body.state)).toEqual(['queued', 'inactive']);
   });
 
+  it('a status waits up to 30 s for the Slack thread so it can link to it, then goes without', async () => {
+    const h = setup();
+    const a = h.enqueue('api', 'production');
+    // The parent is in the outbox, not yet in Slack (no ts).
+    h.parentPosted(a.id, 'C0PROD');
+    db.prepare('UPDATE slack_messages SET ts = NULL').run();
+    await h.worker.tick();
+    expect(h.gh.deployments).toHaveLength(1);
+    expect(h.gh.statuses).toHaveLength(0);
+    h.clock.advance(2_000);
+    h.parentPosted(a.id, 'C0PROD', '1763802000.000200');
+    await h.worker.tick();
+    expect(h.gh.statuses.map((s) => s.body.log_url)).toEqual([
+      'https://acme.slack.com/archives/C0PROD/p1763802000000200',
+    ]);
+
+    const b = h.enqueue('api', 'staging');
+    h.parentPosted(b.id, 'C0DEPLOYS');
+    db.prepare('UPDATE slack_messages SET ts = NULL WHERE deployment_id = ?').run(b.id);
+    await h.worker.tick();
+    h.clock.advance(30_001);
+    await h.worker.tick();
+    const last = h.gh.statuses.at(-1)!;
+    expect([last.body.state, last.body.log_url]).toEqual(['queued', undefined]);
+  });
+
   it('a service with github.deployments false is not mirrored', async () => {
     const h = setup({ mirror: false });
     h.enqueue('web', 'staging');
