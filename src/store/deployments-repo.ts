@@ -7,6 +7,7 @@ import {
   sqlList,
   TERMINAL_STATES,
 } from '../domain/deployment-state.js';
+import { recordTransition } from '../metrics/deployment-metrics.js';
 import type { Db } from './db.js';
 import { type Deployment, type DeploymentPatch, type DeploymentRow, fromRow, patchToSql } from './deployment-row.js';
 import { notifyTransition } from './transition-observers.js';
@@ -174,7 +175,7 @@ export class DeploymentsRepo {
           `UPDATE deployments SET state = ?, updated_at = ?${sets.map((s) => `, ${s}`).join('')} WHERE id = ? AND state = ?`,
         )
         .run(to, now, ...values, id, from);
-    return this.db
+    const next = this.db
       .transaction(() => {
         if (run().changes !== 1) return undefined;
         const moved = this.get(id);
@@ -183,6 +184,8 @@ export class DeploymentsRepo {
         return moved;
       })
       .immediate();
+    if (next) recordTransition(this.db, next, from);
+    return next;
   }
 
   /** Updates columns without changing state, guarded on the state the caller believes it is in. */
