@@ -68,8 +68,8 @@ export class GitHubDeploymentMirror {
           kind: d.kind,
           requestedBy: d.requestedBy,
           ref: d.ref,
-          // A workflow can skip its build when Coxswain reuses an earlier one (a rollback): `false` then.
-          build: to === 'building',
+          // Workflow builds: false when Coxswain reuses an earlier build (a rollback), so the workflow can skip it.
+          ...(t.build?.workflow ? { build: to === 'building' } : {}),
         },
       };
       this.repo.ensure(d.id, `${t.repo.owner}/${t.repo.name}`, d.environment, payload, now);

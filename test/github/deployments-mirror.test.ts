@@ -58,6 +58,9 @@ describe('GitHub Deployments mirror', () => {
       transient_environment: false,
       payload: { coxswain: { deploymentId: d.id, requestedBy: 'U0DEV', kind: 'deploy', ref: 'main' } },
     });
+    expect(created.body.payload).toEqual({
+      coxswain: { deploymentId: d.id, requestedBy: 'U0DEV', kind: 'deploy', ref: 'main' },
+    });
     expect(String(created.body.description).length).toBeLessThanOrEqual(140);
     expect(h.gh.statuses.map((s) => s.body.state)).toEqual(['queued']);
 
