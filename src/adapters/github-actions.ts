@@ -122,11 +122,13 @@ export class OctokitActions implements GitHubActionsApi {
       owner: repo.owner,
       repo: repo.name,
       job_id: jobId,
+      // A job log can be many megabytes: read it as a stream and keep only its end.
+      request: { parseSuccessResponseBody: false },
     });
     const data: unknown = res.data;
-    if (typeof data === 'string') return data;
-    if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
-    return String(data ?? '');
+    if (typeof data === 'string') return data.slice(-LOG_KEEP_BYTES);
+    if (!data || typeof (data as ReadableStream).getReader !== 'function') return '';
+    return readEnd(data as ReadableStream<Uint8Array>, LOG_KEEP_BYTES);
   }
 
   async cancelRun(repo: RepoId, runId: number): Promise<GitHubWriteResult<void>> {
@@ -137,6 +139,35 @@ export class OctokitActions implements GitHubActionsApi {
       return githubFailure(err);
     }
   }
+}
+
+/** How much of the end of a job log is kept in memory (the tail shown is far smaller). */
+export const LOG_KEEP_BYTES = 64 * 1024;
+
+/** The last `keep` bytes of a stream, decoded; memory stays bounded whatever the stream's length. */
+export async function readEnd(stream: ReadableStream<Uint8Array>, keep: number): Promise<string> {
+  const reader = stream.getReader();
+  let chunks: Uint8Array[] = [];
+  let size = 0;
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    total += value.byteLength;
+    while (chunks.length > 1 && size - chunks[0]!.byteLength >= keep) size -= chunks.shift()!.byteLength;
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  chunks = [];
+  const text = new TextDecoder().decode(all.subarray(Math.max(0, size - keep)));
+  // Cut: the first line (maybe half a character) is partial, so it goes.
+  return total > keep ? text.slice(text.indexOf('\n') + 1) : text;
 }
 
 /** Last lines of a job log, without GitHub's timestamps and colour codes, bounded for a Slack reply. */
