@@ -1,4 +1,5 @@
 import type { BuildInfo } from '../adapters/codebuild.js';
+import type { TemplateLocation } from '../adapters/codebuild-artifacts.js';
 import type { WorkflowJob, WorkflowRun } from '../adapters/github-actions.js';
 import { logTail } from '../adapters/github-actions.js';
 import { githubFailure } from '../adapters/github-deployments.js';
@@ -19,7 +20,7 @@ import type { BuildStepOptions } from './build.js';
 import { concludeBuild } from './build.js';
 import { watchStacks } from './build-deploy.js';
 import { plannedStacks } from './plan.js';
-import { failDeployment, type RunContext, type StepOutcome, updateActive } from './run-context.js';
+import { failDeployment, linkRegion, type RunContext, type StepOutcome, updateActive } from './run-context.js';
 
 /**
  * The building state of a target built by GitHub Actions (docs/adr/0007-i15-github-actions-builds.md): the build is
@@ -207,7 +208,21 @@ async function follow(
     }
   }
   ctx.logger.info({ deploymentId: d.id, runId, workflow, conclusion: run.conclusion }, 'workflow run finished');
-  return concludeBuild(ctx, d, target, b, failure, o);
+  return concludeBuild(ctx, d, target, b, failure, o, (artifact) =>
+    workflowTemplateUrl(b.artifactLocation, artifact, linkRegion(ctx, target)),
+  );
+}
+
+/**
+ * Mode template with a workflow: the template the workflow uploaded under `build.artifacts` (substituted with this
+ * deployment's SHA, so another build's template is never taken), as an https URL in the stack's region.
+ */
+export function workflowTemplateUrl(prefix: string | null, artifact: string, region: string): TemplateLocation {
+  const m = prefix ? /^s3:\/\/([^/]+)\/?(.*)$/.exec(prefix) : null;
+  if (!m) return { ok: false, reason: 'no `build.artifacts` S3 prefix to read the template from' };
+  const [, bucket, path] = m as unknown as [string, string, string];
+  const key = [...path.split('/'), ...artifact.split('/')].filter((p) => p.length > 0);
+  return { ok: true, url: `https://${bucket}.s3.${region}.amazonaws.com/${key.map(encodeURIComponent).join('/')}` };
 }
 
 async function readTail(ctx: RunContext, target: Target, jobId: number, deploymentId: number): Promise<string | null> {
@@ -220,7 +235,7 @@ async function readTail(ctx: RunContext, target: Target, jobId: number, deployme
   }
 }
 
-/** The run as the runner's BuildInfo; mode template reads templates from the S3 prefix the workflow uploads to. */
+/** The run as the runner's BuildInfo; `artifactLocation` is the S3 prefix the workflow uploads to (mode template). */
 function buildInfo(ctx: RunContext, d: Deployment, target: Target, run: WorkflowRun): BuildInfo {
   const prefix = target.build?.artifacts
     ? substitute(target.build.artifacts, { sha: d.sha, env: d.environment, service: d.service })
@@ -233,6 +248,6 @@ function buildInfo(ctx: RunContext, d: Deployment, target: Target, run: Workflow
     startTime: Date.parse(run.runStartedAt ?? run.createdAt),
     endTime: Math.min(Date.parse(run.updatedAt), ctx.clock.now()),
     failedPhase: null,
-    artifactLocation: prefix ? `arn:aws:s3:::${prefix.slice('s3://'.length)}` : null,
+    artifactLocation: prefix ?? null,
   };
 }

@@ -1,12 +1,15 @@
-import { type BuildInfo, templateUrlFromArtifacts } from '../adapters/codebuild.js';
+import type { BuildInfo } from '../adapters/codebuild.js';
+import { type TemplateLocation, templateUrlForBuild } from '../adapters/codebuild-artifacts.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { NewStack } from '../store/stacks-repo.js';
-import { buildFinishedReply, buildStartedReply } from '../views/thread-replies.js';
+import { buildConsoleUrl, buildQueueFullReply, buildStartedLinksReply } from '../views/build-links.js';
+import { buildFinishedReply } from '../views/thread-replies.js';
 import { stepActionsBuild } from './actions-build.js';
 import { finishBuildDeploy, watchStacks } from './build-deploy.js';
 import { needsBuild, plannedStacks } from './plan.js';
-import { failDeployment, linkRegion, mutate, type RunContext, type StepOutcome, updateActive } from './run-context.js';
+import { failDeployment, linkRegion, type RunContext, type StepOutcome, updateActive } from './run-context.js';
+import { startDeploymentBuild } from './start-build.js';
 
 export interface BuildStepOptions {
   githubWeb: string;
@@ -34,18 +37,15 @@ export async function stepBuild(
   if (target.build.workflow) return stepActionsBuild(ctx, d, target, target.build.workflow, o);
   const project = target.build.project ?? '';
   if (!d.buildId) {
-    const started = await mutate(() =>
-      ctx.codebuild.startBuild({
-        region,
-        project,
-        sha: d.sha,
-        ref: d.ref,
-        deploymentId: d.id,
-        idempotencyToken: d.token,
-      }),
-    );
-    if (!started.ok) return failDeployment(ctx, d, { phase: 'build', reason: started.reason });
-    const b = started.value;
+    const started = await startDeploymentBuild(ctx, d, target);
+    if (started.kind === 'failed') return failDeployment(ctx, d, { phase: 'build', reason: started.reason });
+    if (started.kind === 'queue_full') {
+      // No build was created: waiting and starting it again later is safe.
+      ctx.reporter.reply(d, 'build-queue-full', buildQueueFullReply(project, started.message));
+      ctx.logger.warn({ deploymentId: d.id, project }, 'codebuild queue full; retrying later');
+      return 'waiting';
+    }
+    const b = started.build;
     const now = ctx.clock.now();
     ctx.db
       .transaction(() => {
@@ -54,7 +54,16 @@ export async function stepBuild(
         // Mode build: the stacks to follow while the build deploys them.
         if (target.mode === 'build') ctx.stacks.ensure(d.id, plannedStacks(ctx, d, target));
         ctx.phases.start(d.id, d.targetKey, 'build', now);
-        ctx.reporter.reply(d, 'build-started', buildStartedReply(project, b.logUrl));
+        ctx.reporter.upsertReply(
+          d,
+          'build-started',
+          buildStartedLinksReply(
+            project,
+            b.logUrl
+              ? { kind: 'logs', url: b.logUrl }
+              : { kind: 'console', url: buildConsoleUrl(linkRegion(ctx, target), b.id) },
+          ),
+        );
       })
       .immediate();
     ctx.logger.info({ deploymentId: d.id, buildId: b.id }, 'build started');
@@ -64,7 +73,18 @@ export async function stepBuild(
   const b = await ctx.codebuild.getBuild(region, d.buildId);
   const now = ctx.clock.now();
   if (!b) return failDeployment(ctx, d, { phase: 'build', reason: `CodeBuild no longer knows build ${d.buildId}` });
-  if (b.logUrl && b.logUrl !== d.buildLogUrl) ctx.repo.update(d.id, 'building', now, { buildLogUrl: b.logUrl });
+  if (b.logUrl && b.logUrl !== d.buildLogUrl) {
+    ctx.db
+      .transaction(() => {
+        const logUrl = b.logUrl!;
+        if (!ctx.repo.update(d.id, 'building', now, { buildLogUrl: logUrl })) return;
+        // The log link exists now: the build-started reply links to it instead of the console page.
+        if (ctx.reporter.hasReply(d, 'build-started')) {
+          ctx.reporter.upsertReply(d, 'build-started', buildStartedLinksReply(project, { kind: 'logs', url: logUrl }));
+        }
+      })
+      .immediate();
+  }
   const deploys = target.mode === 'build';
   if (b.status === 'IN_PROGRESS') {
     if (!deploys) return 'waiting';
@@ -81,21 +101,24 @@ export async function stepBuild(
           status: b.status,
           ...(b.logUrl ? { link: b.logUrl } : {}),
         };
-  return concludeBuild(ctx, d, target, b, failed, o);
+  return concludeBuild(ctx, d, target, b, failed, o, async (artifact) =>
+    templateUrlForBuild(b.artifactLocation, artifact, b.id, await ctx.codebuild.clientRegion(region)),
+  );
 }
 
 /**
  * A build has ended (CodeBuild or GitHub Actions, as a BuildInfo): check the SHA, then per mode — build: the stacks
- * decide; template: the change sets use this build's templates; parameters: on to deploying.
+ * decide; template: the change sets use this build's templates (`templateUrl` says where they are); parameters: on.
  */
-export function concludeBuild(
+export async function concludeBuild(
   ctx: RunContext,
   d: Deployment,
   target: Target,
   b: BuildInfo,
   failed: Failure | null,
   o: BuildStepOptions,
-): Promise<StepOutcome> | StepOutcome {
+  templateUrl: (artifact: string) => Promise<TemplateLocation> | TemplateLocation,
+): Promise<StepOutcome> {
   const now = ctx.clock.now();
   const deploys = target.mode === 'build';
   const finished = buildFinishedReply({
@@ -122,7 +145,7 @@ export function concludeBuild(
     stacks = [];
     for (const p of plannedStacks(ctx, d, target)) {
       const artifact = target.stacks.find((t) => t.name === p.stackName)?.template ?? '';
-      const loc = templateUrlFromArtifacts(b.artifactLocation, artifact, linkRegion(ctx, target));
+      const loc = await templateUrl(artifact);
       if (!loc.ok) return failDeployment(ctx, d, { phase: 'build', reason: `template ${artifact}: ${loc.reason}` });
       stacks.push({ ...p, templateUrl: loc.url });
     }

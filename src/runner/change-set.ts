@@ -3,6 +3,7 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { changeSetReply, stackUpdateStartedReply } from '../views/thread-replies.js';
+import { refuseLanguageExtensions } from './language-extensions.js';
 import { plannedStacks } from './plan.js';
 import {
   failDeployment,
@@ -60,11 +61,20 @@ async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s
   }
   // No stack yet (or only an unexecuted CREATE change set of ours: REVIEW_IN_PROGRESS) → a first deploy.
   const type = !stack || stack.status === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
-  const templateUrl = s.templateUrl ?? target.stacks.find((t) => t.name === s.stackName)?.templateUrl ?? null;
+  // Mode parameters: the configured templateUrl only creates a missing stack. On UPDATE it would replace the
+  // stack's current template with that first one and reset every unconfigured parameter to its default.
+  const templateUrl =
+    target.mode === 'parameters' && type === 'UPDATE'
+      ? null
+      : (s.templateUrl ?? target.stacks.find((t) => t.name === s.stackName)?.templateUrl ?? null);
   if (type === 'CREATE' && !templateUrl) {
     return fail(
       `stack ${s.stackName} does not exist yet, and mode ${target.mode} only changes the parameters of an existing stack's template: create it first, set \`templateUrl\` on the stack in the config, or use mode template`,
     );
+  }
+  if (!templateUrl && type === 'UPDATE') {
+    const refused = await refuseLanguageExtensions(ctx, target.region, s.stackName);
+    if (refused) return fail(refused);
   }
   const name = changeSetName(d, s.position);
   const created = await mutate(() =>
