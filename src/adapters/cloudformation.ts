@@ -9,7 +9,7 @@ import {
   GetTemplateSummaryCommand,
   type Parameter,
 } from '@aws-sdk/client-cloudformation';
-import type { ChangeSummary } from '../store/stacks-repo.js';
+import type { ChangeSummary } from '../domain/change-summary.js';
 import type { AwsBudget } from './aws-budget.js';
 import type { AwsClients } from './aws-clients.js';
 

@@ -2,6 +2,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from '../app/logger.js';
+import type { CompareResult } from '../domain/compare.js';
 import { describeReset, rateLimited, retryRateLimit } from './github-limits.js';
 
 export interface RepoId {
@@ -13,12 +14,7 @@ export type ResolveResult =
   | { ok: true; sha: string; message: string }
   | { ok: false; reason: 'not_found' | 'repo_not_found' | 'rate_limited' | 'error'; message: string };
 
-export interface CompareResult {
-  aheadBy: number;
-  behindBy: number;
-  totalCommits: number;
-  commits: { sha: string; message: string; author: string | null; date: string | null }[];
-}
+export type { CompareResult } from '../domain/compare.js';
 
 /** The only code that speaks to GitHub. */
 export interface GitHub {

@@ -40,7 +40,7 @@ const workflowFile = z.string().regex(/^[A-Za-z0-9_.-]+\.ya?ml$/, 'a workflow fi
 
 /**
  * Exactly one of `project` (CodeBuild) and `workflow` (the GitHub Actions `on: deployment` run the GitHub
- * deployment triggers; docs/adr/0007-i15-github-actions-builds.md).
+ * deployment triggers; docs/adr/0009-i15-github-actions-builds.md).
  */
 const buildSchema = z
   .strictObject({

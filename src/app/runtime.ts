@@ -18,8 +18,10 @@ import { WebPermalinks } from '../adapters/slack-permalink.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
 import { ApprovalService } from '../approvals/approval-service.js';
 import { ApprovalExpiryJob } from '../approvals/expiry-job.js';
+import { buildDeploymentCore } from '../deploys/core.js';
 import { DeployRequests } from '../deploys/requests.js';
 import { StatusReport } from '../deploys/status-report.js';
+import { targetOfDeployment } from '../deploys/target-of.js';
 import { Digests } from '../digests/digests.js';
 import { DriftDigestJob } from '../digests/drift-job.js';
 import { HealthDigestJob } from '../digests/health-job.js';
@@ -46,7 +48,8 @@ import { register as registerCommands } from '../slack/commands/index.js';
 import { register as registerInteractions } from '../slack/interactions/index.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DigestRunsRepo, DriftRepo } from '../store/drift-repo.js';
+import { DigestRunsRepo } from '../store/digest-runs-repo.js';
+import { DriftRepo } from '../store/drift-repo.js';
 import { HealthRepo } from '../store/health-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
 import { observeTransitions } from '../store/transition-observers.js';
@@ -163,6 +166,13 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const clock = deps.clock ?? systemClock;
   const defaultRegion = config.region ?? env.AWS_REGION;
   const aws = deps.aws ?? new AwsClients({ defaultRegion });
+  // One request budget for every AWS call: the runner, the Roll back button and the digests share AWS's rate limit.
+  const budget = new AwsBudget({
+    clock,
+    ratePerSecond: config.aws.requestsPerSecond,
+    burst: config.aws.burst,
+    ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
+  });
   const octokit = createOctokit({
     token: env.GITHUB_TOKEN,
     baseUrl: env.GITHUB_API_URL,
@@ -187,12 +197,15 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
 
   // Estimates, progress and stalls.
   const estimator = new Estimator({ db, clock });
-  const progress = new ProgressHook({ db, config, clock, logger, estimator });
+  const targetOf = targetOfDeployment(config);
+  const progress = new ProgressHook({ db, config, clock, logger, estimator, targetOf });
   // Every redraw of a thread parent shows "elapsed/ETA": to start while queued, to finish while running.
   const parentEta = (d: Deployment) => progress.parentEtaMs(d);
+  // One set of repositories, one thread-parent renderer and reporter, one lifecycle, shared by every service.
+  const core = buildDeploymentCore({ db, config, clock, logger, githubWeb, parentEta });
 
   // Issue 4: approvals, locks, rollbacks and the buttons behind them.
-  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, parentEta });
+  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, core });
   const locks = new LockService({ db, clock, logger });
   const rollbacks = new RollbackService({
     db,
@@ -201,14 +214,18 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     logger,
     approvals,
     locks,
-    recovery: new StackRecovery(aws),
+    recovery: new StackRecovery(aws, budget),
     githubWeb,
-    parentEta,
+    core,
   });
 
   // Digests: drift (CloudFormation) and health (history, CloudFormation, GitHub).
   const runs = new DigestRunsRepo(db);
-  const cfnDrift = new CloudFormationDrift(aws, { clock, ...(deps.driftSleep ? { sleep: deps.driftSleep } : {}) });
+  const cfnDrift = new CloudFormationDrift(aws, {
+    clock,
+    budget,
+    ...(deps.driftSleep ? { sleep: deps.driftSleep } : {}),
+  });
   const region = defaultRegion ? { defaultRegion } : {};
   const digests = new Digests({
     config,
@@ -250,18 +267,12 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     approvals,
     locks,
     eta: (d) => progress.queueEta(d),
-    parentEta,
+    core,
   });
   const status = new StatusReport({ db, config, clock, githubWeb, locks });
 
   enableProcessMetrics();
   const liveness = new WorkerLiveness(clock);
-  const budget = new AwsBudget({
-    clock,
-    ratePerSecond: config.aws.requestsPerSecond,
-    burst: config.aws.burst,
-    ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
-  });
   const gauges = runtimeGauges({ db, clock, awsBudgetTokens: () => budget.available() });
   const ready = () => readiness(db, liveness);
 
@@ -313,7 +324,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     actions: new OctokitActions(octokit),
     adoptAllAtStart: true,
     onPoll: progress.onPoll,
-    parentEta,
+    core,
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });

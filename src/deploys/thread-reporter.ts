@@ -1,70 +1,20 @@
 import type { Clock } from '../app/clock.js';
-import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
-import { findTarget } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { OutboxRepo, type PostInput } from '../store/outbox-repo.js';
-import { deploymentParent } from '../views/deployment-parent.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
+import type { TargetOf } from './target-of.js';
+import { type ParentEta, ThreadParent } from './thread-parent.js';
 
-/**
- * A thread parent's ETA for a deployment (ProgressHook.parentEtaMs): to start while queued, to finish while running,
- * undefined otherwise.
- */
-export type ParentEta = (d: Deployment) => number | undefined;
-
-export interface ThreadParentDeps {
-  db: Db;
-  config: Config;
-  githubWeb: string;
-  etaMs?: ParentEta | undefined;
-  logger?: Logger;
-}
-
-/**
- * The one way to draw a deployment's thread parent: the target's repo, the queue position and the ETA all follow
- * from the deployment's current state, so every redraw (state change, queue move, approval) shows the same facts.
- */
-export class ThreadParent {
-  private readonly repo: DeploymentsRepo;
-
-  constructor(private readonly deps: ThreadParentDeps) {
-    this.repo = new DeploymentsRepo(deps.db);
-  }
-
-  render(d: Deployment, now: number): SlackMessage {
-    const found = findTarget(this.deps.config, d.service, d.environment);
-    const repo = found.ok ? found.target.repo : { owner: 'unknown', name: d.service };
-    const position = d.state === 'queued' ? this.repo.position(d) : undefined;
-    const etaMs = this.eta(d);
-    return deploymentParent({
-      deployment: d,
-      repo,
-      githubWeb: this.deps.githubWeb,
-      now,
-      ...(position !== undefined ? { position } : {}),
-      ...(etaMs !== undefined ? { etaMs } : {}),
-    });
-  }
-
-  // An estimate is decoration: a failing one must never roll back the state change whose transaction draws it.
-  private eta(d: Deployment): number | undefined {
-    if (!this.deps.etaMs) return undefined;
-    try {
-      return this.deps.etaMs(d);
-    } catch (err) {
-      this.deps.logger?.warn({ deploymentId: d.id, err: String(err) }, 'parent ETA unavailable');
-      return undefined;
-    }
-  }
-}
+export { type ParentEta, ThreadParent, type ThreadParentDeps } from './thread-parent.js';
 
 export interface ThreadReporterDeps {
   db: Db;
-  config: Config;
+  targetOf: TargetOf;
+  deployments: DeploymentsRepo;
   clock: Clock;
   logger: Logger;
   githubWeb: string;
@@ -84,7 +34,7 @@ export class ThreadReporter {
 
   constructor(private readonly deps: ThreadReporterDeps) {
     this.outbox = new OutboxRepo(deps.db);
-    this.repo = new DeploymentsRepo(deps.db);
+    this.repo = deps.deployments;
     this.threadParent = new ThreadParent(deps);
   }
 

@@ -6,7 +6,7 @@ import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import { healthByTarget, healthFigures, median, stackAttention } from '../domain/health-metrics.js';
 import { allTargets, type StackTarget, type Target } from '../domain/targets.js';
-import type { DigestRunsRepo } from '../store/drift-repo.js';
+import type { DigestRunsRepo } from '../store/digest-runs-repo.js';
 import type { DeployedVersion, HealthRepo } from '../store/health-repo.js';
 import { healthDigest, type StackAttention, type VersionDrift } from '../views/health-digest.js';
 import { cfnStackUrl, commitUrl, compareUrl } from '../views/links.js';

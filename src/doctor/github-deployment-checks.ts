@@ -109,7 +109,7 @@ export const githubActionsCheck: DoctorCheck = {
   },
 };
 
-/** What the running bot remembered (ADR 0007-i15): repos whose token GitHub refused for deployments. */
+/** What the running bot remembered (ADR 0009-i15): repos whose token GitHub refused for deployments. */
 export function githubFlagResults(db: Db): CheckResult[] {
   const table = db
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'github_permission_problems'")

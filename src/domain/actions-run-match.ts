@@ -38,7 +38,7 @@ function namesDeployment(title: string, githubId: number): boolean {
 }
 
 /**
- * The run a GitHub deployment started (docs/adr/0007-i15-github-actions-builds.md). GitHub does not link a run to
+ * The run a GitHub deployment started (docs/adr/0009-i15-github-actions-builds.md). GitHub does not link a run to
  * the deployment that triggered it, so: candidates are `deployment` runs of that workflow file at that SHA created
  * no earlier than the deployment (second resolution). A candidate whose title (the workflow's `run-name`) names the
  * GitHub deployment id is ours, for certain. Otherwise only an unambiguous case is accepted: exactly one candidate no

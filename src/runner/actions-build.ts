@@ -23,7 +23,7 @@ import { plannedStacks } from './plan.js';
 import { failDeployment, linkRegion, type RunContext, type StepOutcome, updateActive } from './run-context.js';
 
 /**
- * The building state of a target built by GitHub Actions (docs/adr/0007-i15-github-actions-builds.md): the build is
+ * The building state of a target built by GitHub Actions (docs/adr/0009-i15-github-actions-builds.md): the build is
  * the `on: deployment` run that the GitHub deployment (created by the mirror, Coxswain's own token) triggered, so it
  * checks out exactly the deployment's SHA. No run id yet → find the run; a run id (deployments.build_id) → follow it.
  */

@@ -27,12 +27,7 @@ export async function stepBuild(
 ): Promise<StepOutcome> {
   const region = target.region;
   if (!target.build || !needsBuild(ctx, d, target)) {
-    const next = ctx.db.transaction(() => {
-      const moved = ctx.repo.transition(d.id, 'building', 'deploying', ctx.clock.now());
-      if (moved) ctx.reporter.stateChanged(moved);
-      return moved;
-    })();
-    return next ? 'progressed' : 'waiting';
+    return ctx.lifecycle.startDeploying(d) ? 'progressed' : 'waiting';
   }
   if (target.build.workflow) return stepActionsBuild(ctx, d, target, target.build.workflow, o);
   const project = target.build.project ?? '';
@@ -150,15 +145,10 @@ export async function concludeBuild(
       stacks.push({ ...p, templateUrl: loc.url });
     }
   }
-  ctx.db
-    .transaction(() => {
-      const next = ctx.repo.transition(d.id, 'building', 'deploying', now, { buildLogUrl: b.logUrl ?? d.buildLogUrl });
-      if (!next) return;
-      if (stacks) ctx.stacks.ensure(d.id, stacks);
-      ctx.phases.end(d.id, 'build', 'succeeded', now);
-      ctx.reporter.reply(next, 'build-finished', finished);
-      ctx.reporter.stateChanged(next);
-    })
-    .immediate();
+  ctx.lifecycle.startDeploying(d, {
+    buildLogUrl: b.logUrl ?? d.buildLogUrl,
+    finished,
+    ...(stacks ? { inTx: () => ctx.stacks.ensure(d.id, stacks) } : {}),
+  });
   return 'progressed';
 }

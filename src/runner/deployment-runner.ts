@@ -1,5 +1,4 @@
 import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
-import { findTarget } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { stepBuild } from './build.js';
@@ -43,9 +42,9 @@ export class DeploymentRunner {
     const { ctx } = this;
     const d = ctx.repo.get(id);
     if (!d || (d.state !== 'building' && d.state !== 'deploying' && d.state !== 'cancelling')) return 'done';
-    const found = findTarget(ctx.config, d.service, d.environment);
+    const found = ctx.targetOf(d);
     if (!found.ok) {
-      return failDeployment(ctx, d, { phase: 'internal', reason: `target no longer configured: ${found.message}` });
+      return failDeployment(ctx, d, { phase: 'internal', reason: found.message });
     }
     const pollMs = ctx.config.timing.pollSeconds * 1000;
     let outcome: StepOutcome | 'transient_error';

@@ -5,6 +5,8 @@ import type { GitHubActionsApi } from '../adapters/github-actions.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
+import type { FinishExtras, Lifecycle } from '../deploys/lifecycle.js';
+import type { TargetOf } from '../deploys/target-of.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
 import { causeReason, type RootCause } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
@@ -14,9 +16,9 @@ import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { EventsRepo } from '../store/events-repo.js';
 import type { PhasesRepo } from '../store/phases-repo.js';
 import type { StacksRepo } from '../store/stacks-repo.js';
-import { failureActions } from '../views/failure-actions.js';
 import { cfnStackUrl } from '../views/links.js';
-import { resultReply } from '../views/thread-replies.js';
+
+export type { FinishExtras };
 
 /** Everything a runner step needs; steps hold no state of their own between polls. */
 export interface RunContext {
@@ -29,6 +31,8 @@ export interface RunContext {
   events: EventsRepo;
   phases: PhasesRepo;
   reporter: ThreadReporter;
+  lifecycle: Lifecycle;
+  targetOf: TargetOf;
   codebuild: CodeBuildAdapter;
   /** Builds run by a GitHub Actions workflow (build.workflow). */
   actions: GitHubActionsApi;
@@ -64,15 +68,6 @@ export async function mutate<T>(fn: () => Promise<T>): Promise<{ ok: true; value
   }
 }
 
-export interface FinishExtras {
-  cascadeCount?: number;
-  stackUrl?: string | null;
-  /** A line after the reason (e.g. a failed first create: the stack must be deleted before the next try). */
-  detail?: string;
-  /** More writes that belong to the same transaction (e.g. the stack row and the root cause reply). */
-  inTx?: () => void;
-}
-
 /** The failure a stack update ends with: its root cause when one was read, else what the stack itself said. */
 export function stackFailure(
   rc: RootCause,
@@ -101,56 +96,13 @@ export function failDeployment(
   failure: Failure,
   extras: FinishExtras = {},
 ): StepOutcome {
-  const now = ctx.clock.now();
-  const summary = `${failure.phase.replace('_', ' ')} failed: ${failure.logicalId ? `${failure.logicalId}: ` : ''}${failure.reason}`;
-  const moved = ctx.db
-    .transaction(() => {
-      const next = ctx.repo.transition(d.id, d.state, 'failed', now, { failure, summary: summary.slice(0, 300) });
-      if (!next) return false;
-      extras.inTx?.();
-      ctx.phases.endOpen(d.id, 'failed', now);
-      ctx.reporter.reply(
-        next,
-        'result',
-        resultReply({
-          outcome: 'failed',
-          durationMs: next.startedAt ? now - next.startedAt : null,
-          failure,
-          cascadeCount: extras.cascadeCount ?? 0,
-          logUrl: next.buildLogUrl,
-          stackUrl: extras.stackUrl ?? null,
-          actions: failureActions(next.id),
-          ...(extras.detail ? { detail: extras.detail } : {}),
-        }),
-      );
-      ctx.reporter.stateChanged(next);
-      return true;
-    })
-    .immediate();
-  if (moved) ctx.logger.warn({ deploymentId: d.id, phase: failure.phase, reason: failure.reason }, 'deployment failed');
-  // Lost race (e.g. a cancel moved deploying → cancelling meanwhile): the next poll re-reads and continues.
-  else ctx.logger.info({ deploymentId: d.id, from: d.state }, 'state moved during the step; re-reading');
+  ctx.lifecycle.fail(d, failure, extras);
   return 'done';
 }
 
 /** Ends a cancelling deployment as cancelled, with one result reply. */
 export function cancelDeployment(ctx: RunContext, d: Deployment, detail: string, inTx?: () => void): StepOutcome {
-  const now = ctx.clock.now();
-  ctx.db
-    .transaction(() => {
-      const next = ctx.repo.transition(d.id, d.state, 'cancelled', now, { summary: detail.replace(/[*`]/g, '') });
-      if (!next) return;
-      inTx?.();
-      ctx.phases.endOpen(d.id, 'cancelled', now);
-      ctx.reporter.reply(
-        next,
-        'result',
-        resultReply({ outcome: 'cancelled', durationMs: next.startedAt ? now - next.startedAt : null, detail }),
-      );
-      ctx.reporter.stateChanged(next);
-    })
-    .immediate();
-  ctx.logger.info({ deploymentId: d.id }, 'deployment cancelled');
+  ctx.lifecycle.cancel(d, detail, inTx);
   return 'done';
 }
 
@@ -166,19 +118,6 @@ export function updateActive(ctx: RunContext, d: Deployment, patch: Parameters<R
 }
 
 export function succeedDeployment(ctx: RunContext, d: Deployment, noop: boolean): StepOutcome {
-  const now = ctx.clock.now();
-  ctx.db
-    .transaction(() => {
-      const next = ctx.repo.transition(d.id, d.state, 'succeeded', now, { summary: noop ? 'no changes' : null });
-      if (!next) return;
-      ctx.phases.endOpen(d.id, 'succeeded', now);
-      ctx.reporter.reply(
-        next,
-        'result',
-        resultReply({ outcome: noop ? 'noop' : 'succeeded', durationMs: next.startedAt ? now - next.startedAt : null }),
-      );
-      ctx.reporter.stateChanged(next);
-    })
-    .immediate();
+  ctx.lifecycle.succeed(d, noop);
   return 'done';
 }

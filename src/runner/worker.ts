@@ -7,15 +7,14 @@ import { type GitHubActionsApi, OctokitActions } from '../adapters/github-action
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
-import { type ParentEta, ThreadReporter } from '../deploys/thread-reporter.js';
+import type { DeploymentCore } from '../deploys/core.js';
+import type { ThreadReporter } from '../deploys/thread-reporter.js';
 import { isInProgress } from '../domain/cfn-status.js';
-import { findTarget } from '../domain/targets.js';
 import { observedTick, type TickObserver } from '../metrics/instrument.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { EventsRepo } from '../store/events-repo.js';
-import { PhasesRepo } from '../store/phases-repo.js';
 import { StacksRepo } from '../store/stacks-repo.js';
 import { rollbackReuseReply } from '../views/thread-replies.js';
 import { DeploymentRunner, type PollContext } from './deployment-runner.js';
@@ -40,8 +39,8 @@ export interface DeployWorkerDeps {
    * (a restart) instead of waiting for its heartbeat to go stale. Leave off when several workers share the DB.
    */
   adoptAllAtStart?: boolean;
-  /** The thread parent's ETA (runtime: ProgressHook.parentEtaMs); without it parents show none. */
-  parentEta?: ParentEta;
+  /** Repositories, thread reporter and lifecycle, built once (runtime.ts). */
+  core: DeploymentCore;
   /** Seam for the progress reply and stall detection (see DeploymentRunner). */
   onPoll?: (ctx: PollContext) => void;
   /** Loop period of start(); default 1 s. */
@@ -68,15 +67,8 @@ export class DeployWorker {
   private stopped = true;
 
   constructor(private readonly deps: DeployWorkerDeps) {
-    this.repo = new DeploymentsRepo(deps.db);
-    this.reporter = new ThreadReporter({
-      db: deps.db,
-      config: deps.config,
-      clock: deps.clock,
-      logger: deps.logger,
-      githubWeb: deps.githubWeb,
-      etaMs: deps.parentEta,
-    });
+    this.repo = deps.core.deployments;
+    this.reporter = deps.core.reporter;
     this.cfn = new CloudFormationAdapter(deps.aws, deps.budget);
     const ctx: RunContext = {
       db: deps.db,
@@ -86,8 +78,10 @@ export class DeployWorker {
       repo: this.repo,
       stacks: new StacksRepo(deps.db),
       events: new EventsRepo(deps.db),
-      phases: new PhasesRepo(deps.db),
+      phases: deps.core.phases,
       reporter: this.reporter,
+      lifecycle: deps.core.lifecycle,
+      targetOf: deps.core.targetOf,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
       actions: deps.actions ?? new OctokitActions(createOctokit({ logger: deps.logger })),
       cfn: this.cfn,
@@ -132,8 +126,11 @@ export class DeployWorker {
   }
 
   private async tryClaim(d: Deployment): Promise<void> {
-    const found = findTarget(this.deps.config, d.service, d.environment);
-    if (!found.ok) return;
+    const found = this.deps.core.targetOf(d);
+    if (!found.ok) {
+      this.deps.core.lifecycle.abandon(d, found.message);
+      return;
+    }
     const target = found.target;
     // Every stack of the target must be free: an operation Coxswain did not start on any of them holds the queue.
     let busy: { name: string; status: string } | undefined;
@@ -163,21 +160,16 @@ export class DeployWorker {
       return;
     }
     const build = needsBuild(this.ctx, d, target);
-    this.deps.db
-      .transaction(() => {
-        const claimed = this.repo.claim(d.id, build ? 'building' : 'deploying', this.deps.workerId, now);
-        if (!claimed) return;
-        this.reporter.stateChanged(claimed);
-        const reuse = rollbackSource(this.ctx, claimed);
-        if (reuse && reuse.stacks.length > 0) {
-          this.reporter.reply(
-            claimed,
-            'rollback-reuse',
-            rollbackReuseReply({ toId: reuse.to.id, sha: reuse.to.sha, skippedBuild: !build && !!target.build }),
-          );
-        }
-      })
-      .immediate();
+    this.deps.core.lifecycle.claim(d, build ? 'building' : 'deploying', this.deps.workerId, (claimed) => {
+      const reuse = rollbackSource(this.ctx, claimed);
+      if (reuse && reuse.stacks.length > 0) {
+        this.reporter.reply(
+          claimed,
+          'rollback-reuse',
+          rollbackReuseReply({ toId: reuse.to.id, sha: reuse.to.sha, skippedBuild: !build && !!target.build }),
+        );
+      }
+    });
   }
 
   private async advanceOwned(): Promise<void> {

@@ -1,5 +1,5 @@
+import type { Deployment } from '../domain/deployment.js';
 import type { DeploymentState } from '../domain/deployment-state.js';
-import type { Deployment } from '../store/deployment-row.js';
 import { formatDuration, formatMinutes } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
 import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';

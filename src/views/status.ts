@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { Deployment } from '../store/deployment-row.js';
+import type { Deployment } from '../domain/deployment.js';
 import { STATE_EMOJI } from './deployment-parent.js';
 import { formatDuration } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';

@@ -1,8 +1,8 @@
 import type { ActionsBlock } from '@slack/types';
+import type { ChangeSummary } from '../domain/change-summary.js';
+import type { Failure } from '../domain/deployment.js';
 import type { CauseEvent, RootCause } from '../domain/root-cause.js';
 import { isStateful } from '../domain/stateful-resources.js';
-import type { Failure } from '../store/deployment-row.js';
-import type { ChangeSummary } from '../store/stacks-repo.js';
 import { formatDuration } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
 import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';

@@ -1,6 +1,7 @@
 import { OctokitActions } from '../../src/adapters/github-actions.js';
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
+import { targetOfDeployment } from '../../src/deploys/target-of.js';
 import { Estimator } from '../../src/estimates/estimator.js';
 import { ProgressHook } from '../../src/estimates/progress-hook.js';
 import { FakeClock } from '../helpers/clock.js';
@@ -50,7 +51,14 @@ export function actionsHarness() {
   const config = actionsConfig();
   const m = mirrorHarness(db, config, clock);
   const estimator = new Estimator({ db, clock });
-  const progress = new ProgressHook({ db, config, clock, logger: silentLogger, estimator });
+  const progress = new ProgressHook({
+    db,
+    config,
+    clock,
+    logger: silentLogger,
+    estimator,
+    targetOf: targetOfDeployment(config),
+  });
   const h = new Harness({
     db,
     clock,

@@ -2,6 +2,8 @@ import { AwsBudget } from '../../src/adapters/aws-budget.js';
 import { AwsClients } from '../../src/adapters/aws-clients.js';
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
+import { buildDeploymentCore } from '../../src/deploys/core.js';
+import type { ParentEta } from '../../src/deploys/thread-parent.js';
 import { DeployWorker, type DeployWorkerDeps } from '../../src/runner/worker.js';
 import type { Db } from '../../src/store/db.js';
 import type { Deployment } from '../../src/store/deployment-row.js';
@@ -57,7 +59,17 @@ export class Harness {
     this.worker = this.newWorker(o.workerId ?? 'worker-1', o.deps);
   }
 
-  newWorker(workerId: string, deps: Partial<DeployWorkerDeps> = {}): DeployWorker {
+  /** A worker over the harness's database; `parentEta` goes into its DeploymentCore, as runtime.ts wires it. */
+  newWorker(workerId: string, deps: Partial<DeployWorkerDeps> & { parentEta?: ParentEta } = {}): DeployWorker {
+    const { parentEta, ...rest } = deps;
+    const core = buildDeploymentCore({
+      db: this.db,
+      config: this.config,
+      clock: this.clock,
+      logger: silentLogger,
+      githubWeb: 'https://github.com',
+      parentEta,
+    });
     return new DeployWorker({
       db: this.db,
       config: this.config,
@@ -67,7 +79,8 @@ export class Harness {
       budget: this.budget,
       workerId,
       githubWeb: 'https://github.com',
-      ...deps,
+      core,
+      ...rest,
     });
   }
 
