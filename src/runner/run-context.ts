@@ -2,6 +2,7 @@ import { type AwsErrorKind, awsErrorMessage, classifyAwsError, isRetryableAwsErr
 import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import type { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
+import type { GitHubActionsApi } from '../adapters/github-actions.js';
 import type { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
@@ -35,6 +36,8 @@ export interface RunContext {
   lifecycle: Lifecycle;
   targetOf: TargetOf;
   codebuild: CodeBuildAdapter;
+  /** Builds run by a GitHub Actions workflow (build.workflow). */
+  actions: GitHubActionsApi;
   cfn: CloudFormationAdapter;
   logs: CloudWatchLogsAdapter;
   /** Mode template: the built template's object version (HeadObject). */

@@ -3,6 +3,8 @@ import type { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
+import { createOctokit } from '../adapters/github.js';
+import { type GitHubActionsApi, OctokitActions } from '../adapters/github-actions.js';
 import { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
@@ -32,6 +34,8 @@ export interface DeployWorkerDeps {
   /** Unique per process (e.g. hostname + pid + random): deployments it runs carry it. */
   workerId: string;
   githubWeb: string;
+  /** GitHub Actions for workflow builds; runtime passes the shared Octokit (default: an anonymous one). */
+  actions?: GitHubActionsApi;
   /**
    * Single-process deployments: on the first tick, adopt every active deployment of another worker id at once
    * (a restart) instead of waiting for its heartbeat to go stale. Leave off when several workers share the DB.
@@ -82,6 +86,7 @@ export class DeployWorker {
       targetOf: deps.core.targetOf,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
       logs: new CloudWatchLogsAdapter(deps.aws, deps.budget),
+      actions: deps.actions ?? new OctokitActions(createOctokit({ logger: deps.logger })),
       cfn: this.cfn,
       s3: new S3TemplateObjects(deps.aws, deps.budget),
     };
