@@ -12,6 +12,7 @@ import { AwsClients } from './adapters/aws-clients.js';
 import { CloudFormationDrift } from './adapters/cloudformation-drift.js';
 import { StackRecovery } from './adapters/cloudformation-recovery.js';
 import { createOctokit, type GitHub, OctokitGitHub } from './adapters/github.js';
+import { OctokitCommitChecks } from './adapters/github-checks.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from './adapters/slack-web.js';
 import { type App, createApp } from './app.js';
 import { ApprovalService } from './approvals.js';
@@ -20,6 +21,7 @@ import { register as registerCommands } from './commands/index.js';
 import type { Config } from './config.js';
 import { DeployRequests } from './deploy-requests.js';
 import type { Env } from './env.js';
+import { CommitGate } from './gates.js';
 import { register as registerInteractions } from './interactions/index.js';
 import { ApprovalExpiryJob } from './jobs/approval-expiry.js';
 import { DeployWorker } from './jobs/deploy-worker.js';
@@ -27,6 +29,7 @@ import { type CronApi, DigestScheduler } from './jobs/digest-scheduler.js';
 import { Digests } from './jobs/digests.js';
 import { DriftDigestJob } from './jobs/drift-digest.js';
 import { Estimator } from './jobs/estimator.js';
+import { GateWatcher } from './jobs/gate-watcher.js';
 import { HealthDigestJob } from './jobs/health-digest.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './jobs/outbox-worker.js';
 import { ProgressHook } from './jobs/progress-hook.js';
@@ -97,6 +100,7 @@ export interface Runtime {
     deploy: DeployWorker;
     outbox: OutboxWorker;
     approvalExpiry: ApprovalExpiryJob;
+    gateWatcher: GateWatcher;
     digests: DigestScheduler;
   };
   /** In start order; main.ts stops them newest first. */
@@ -125,14 +129,14 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const clock = deps.clock ?? systemClock;
   const defaultRegion = config.region ?? env.AWS_REGION;
   const aws = deps.aws ?? new AwsClients({ defaultRegion });
-  const github = new OctokitGitHub(
-    createOctokit({
-      token: env.GITHUB_TOKEN,
-      baseUrl: env.GITHUB_API_URL,
-      logger: logger.child({ source: 'github' }),
-      ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
-    }),
-  );
+  const octokit = createOctokit({
+    token: env.GITHUB_TOKEN,
+    baseUrl: env.GITHUB_API_URL,
+    logger: logger.child({ source: 'github' }),
+    ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
+  });
+  const github = new OctokitGitHub(octokit);
+  const gate = new CommitGate(new OctokitCommitChecks(octokit));
   const githubWeb = githubWebBase(env.GITHUB_API_URL);
 
   // Estimates, progress and stalls.
@@ -199,6 +203,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     approvals,
     locks,
+    gate,
     eta: (d) => progress.queueEta(d),
     parentEta,
   });
@@ -243,12 +248,14 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     parentEta,
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
+  const gateWatcher = new GateWatcher({ db, config, clock, logger, gate, approvals, githubWeb, parentEta });
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });
 
   const jobs: Job[] = [
     { name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() },
     { name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() },
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
+    intervalJob('gate-watcher', () => gateWatcher.start()),
     scheduler,
   ];
 
@@ -263,7 +270,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     app,
     services: { requests, status, approvals, locks, rollbacks, digests, progress },
-    workers: { deploy, outbox, approvalExpiry, digests: scheduler },
+    workers: { deploy, outbox, approvalExpiry, gateWatcher, digests: scheduler },
     jobs,
   };
 }
