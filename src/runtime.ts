@@ -246,6 +246,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     adoptAllAtStart: true,
     onPoll: progress.onPoll,
     parentEta,
+    autoRollback: (id) => rollbacks.autoRollback(id),
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
   const gateWatcher = new GateWatcher({ db, config, clock, logger, gate, approvals, githubWeb, parentEta });

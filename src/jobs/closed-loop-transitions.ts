@@ -8,6 +8,8 @@ import type { Logger } from '../logger.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { PhasesRepo } from '../store/phases-repo.js';
+import type { VerificationsRepo } from '../store/verifications-repo.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import type { ThreadReporter } from './thread-reporter.js';
 
@@ -81,6 +83,64 @@ export function checksStillPending(t: TransitionDeps, d: Deployment, line: strin
       if (!t.repo.update(d.id, 'waiting_checks', now, { waitReason: line })) return;
       const next = t.repo.get(d.id);
       if (next) t.reporter.stateChanged(next);
+    })
+    .immediate();
+}
+
+/** The run context pieces the after-update transitions use (a subset of RunContext). */
+export interface LoopDeps extends TransitionDeps {
+  verifications: VerificationsRepo;
+  phases: PhasesRepo;
+}
+
+/** building | deploying | baking → verifying: the stack is updated, now the service must serve the new SHA. */
+export function startVerifying(
+  t: LoopDeps,
+  d: Deployment,
+  timeoutMs: number,
+  note: SlackMessage,
+  waitLine: string,
+): Deployment | undefined {
+  const now = t.clock.now();
+  return t.db
+    .transaction(() => {
+      const next = t.repo.transition(d.id, d.state, 'verifying', now, { waitReason: waitLine, nextPollAt: now });
+      if (!next) return undefined;
+      t.verifications.finish(d.id, 'bake', 'succeeded', now);
+      t.verifications.start(d.id, 'verify', now, now + timeoutMs);
+      t.reporter.reply(next, 'verify-started', note);
+      t.reporter.stateChanged(next);
+      return next;
+    })
+    .immediate();
+}
+
+/** verifying → succeeded: the service serves the SHA and passed its smoke checks. */
+export function verified(t: LoopDeps, d: Deployment, summary: string, result: SlackMessage): boolean {
+  const now = t.clock.now();
+  return t.db
+    .transaction(() => {
+      const next = t.repo.transition(d.id, 'verifying', 'succeeded', now, { summary, waitReason: null });
+      if (!next) return false;
+      t.verifications.finish(d.id, 'verify', 'succeeded', now);
+      t.phases.endOpen(d.id, 'succeeded', now);
+      t.reporter.reply(next, 'result', result);
+      t.reporter.stateChanged(next);
+      return true;
+    })
+    .immediate();
+}
+
+/** deploying → baking: resources are done; CloudFormation watches the alarms until the window ends. */
+export function startBaking(t: LoopDeps, d: Deployment, windowMs: number, line: string): Deployment | undefined {
+  const now = t.clock.now();
+  return t.db
+    .transaction(() => {
+      const next = t.repo.transition(d.id, 'deploying', 'baking', now, { waitReason: line });
+      if (!next) return undefined;
+      t.verifications.start(d.id, 'bake', now, now + windowMs);
+      t.reporter.stateChanged(next);
+      return next;
     })
     .immediate();
 }
