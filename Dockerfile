@@ -35,4 +35,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # exec form: node runs as PID 1 and receives SIGTERM itself; main.ts handles it and stops cleanly.
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "dist/src/app/main.js"]

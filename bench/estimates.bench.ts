@@ -3,10 +3,10 @@
 // yet) — against its actual duration. Only successful deployments are scored (a failed one has no comparable
 // duration), but failed ones are part of the history like in production. Baseline: the target's last successful
 // duration (the model's default when there is none). Targets: median |error| ≤ 15%, share inside [low, high] ≥ 80%.
-import type { Clock } from '../src/clock.js';
+import type { Clock } from '../src/app/clock.js';
 import { type EstimateBasis, phasesFor } from '../src/domain/estimates.js';
 import { median, quantile } from '../src/domain/stats.js';
-import { Estimator } from '../src/jobs/estimator.js';
+import { Estimator } from '../src/estimates/estimator.js';
 import { openDb } from '../src/store/db.js';
 import { type GeneratedDeployment, generateHistory, insertDeployment } from './history-generator.js';
 

@@ -3,8 +3,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDeliveryWebClient, SlackWebDelivery } from '../src/adapters/slack-web.js';
-import { OutboxWorker } from '../src/jobs/outbox-worker.js';
-import { silentLogger } from '../src/logger.js';
+import { silentLogger } from '../src/app/logger.js';
+import { OutboxWorker } from '../src/outbox/worker.js';
 import { openDb } from '../src/store/db.js';
 import { OutboxRepo } from '../src/store/outbox-repo.js';
 import { threadKeys } from '../src/views/thread-keys.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../app/clock.js';
 
 export interface AwsBudgetOptions {
   clock: Clock;

@@ -5,7 +5,7 @@ import {
   DescribeStacksCommand,
   DetectStackDriftCommand,
 } from '@aws-sdk/client-cloudformation';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../app/clock.js';
 import type { ResourceDrift } from '../domain/drift-diff.js';
 import type { AwsClients } from './aws-clients.js';
 

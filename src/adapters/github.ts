@@ -1,7 +1,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../app/logger.js';
 
 export interface RepoId {
   owner: string;

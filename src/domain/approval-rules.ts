@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from '../config.js';
+import type { EnvironmentConfig } from '../app/config.js';
 
 /** Who must approve deployments to one environment, read once from its config. */
 export interface ApprovalPolicy {

@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { Config, DeployMode, EnvironmentConfig } from '../config.js';
+import type { Config, DeployMode, EnvironmentConfig } from '../app/config.js';
 
 /** One CloudFormation stack of a target, names already substituted. */
 export interface StackTarget {

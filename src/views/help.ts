@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../app/config.js';
 import { clip, LIMITS, type SlackMessage } from './slack-message.js';
 
 export const USAGE = {

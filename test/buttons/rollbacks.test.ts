@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approvalKey } from '../../src/approvals.js';
+import { approvalKey } from '../../src/approvals/approval-service.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { LocksRepo } from '../../src/store/locks-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';

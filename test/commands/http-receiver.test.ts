@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../src/app.js';
-import { register } from '../../src/commands/index.js';
-import { createLogger, silentLogger } from '../../src/logger.js';
+import { createLogger, silentLogger } from '../../src/app/logger.js';
+import { type App, createApp } from '../../src/slack/bolt-app.js';
+import { register } from '../../src/slack/commands/index.js';
 import { botIds, captureReplies, listen, postSigned, SIGNING_SECRET, slashBody, testEnv } from '../helpers/bolt.js';
 import { commandFixture } from './fixture.js';
 

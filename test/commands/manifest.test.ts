@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMANDS } from '../../src/commands/index.js';
+import { COMMANDS } from '../../src/slack/commands/index.js';
 import { captureReplies } from '../helpers/bolt.js';
 import { commandFixture } from './fixture.js';
 

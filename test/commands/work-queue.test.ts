@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type WorkQueue, workQueue } from '../../src/commands/handle-command.js';
+import { type WorkQueue, workQueue } from '../../src/slack/commands/handle-command.js';
 
 /** Simulated time: sleeping advances the clock and delivers the commands that arrive meanwhile. */
 function simulated(arrivalsAt: number[], options: { quietMs: number; maxDeferMs: number }) {

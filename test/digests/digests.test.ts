@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StackDriftCheck } from '../../src/adapters/cloudformation-drift.js';
-import { type DigestJob, Digests } from '../../src/jobs/digests.js';
-import { DriftDigestJob } from '../../src/jobs/drift-digest.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { type DigestJob, Digests } from '../../src/digests/digests.js';
+import { DriftDigestJob } from '../../src/digests/drift-job.js';
 import type { Db } from '../../src/store/db.js';
 import { DigestRunsRepo, DriftRepo } from '../../src/store/drift-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';

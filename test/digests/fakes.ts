@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { DriftDetector, StackDriftCheck, StackRef } from '../../src/adapters/cloudformation-drift.js';
-import { type Config, parseConfig } from '../../src/config.js';
+import { type Config, parseConfig } from '../../src/app/config.js';
 import type { ResourceDrift } from '../../src/domain/drift-diff.js';
 import { LIMITS, type SlackMessage } from '../../src/views/slack-message.js';
 import { exampleConfigRaw } from '../helpers/config.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StackDriftCheck } from '../../src/adapters/cloudformation-drift.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { Digests } from '../../src/digests/digests.js';
+import { DriftDigestJob } from '../../src/digests/drift-job.js';
 import { healthFigures } from '../../src/domain/health-metrics.js';
-import { Digests } from '../../src/jobs/digests.js';
-import { DriftDigestJob } from '../../src/jobs/drift-digest.js';
-import { silentLogger } from '../../src/logger.js';
 import { DigestRunsRepo, DriftRepo } from '../../src/store/drift-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { healthDigest } from '../../src/views/health-digest.js';

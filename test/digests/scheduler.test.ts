@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask, type TaskFn, type TaskOptions } from 'node-cron';
 import { describe, expect, it } from 'vitest';
-import { type CronApi, DigestScheduler } from '../../src/jobs/digest-scheduler.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { type CronApi, DigestScheduler } from '../../src/digests/scheduler.js';
 import type { DigestKind } from '../../src/store/drift-repo.js';
 import { exampleConfig } from '../helpers/config.js';
 

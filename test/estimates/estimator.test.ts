@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { phasesFor } from '../../src/domain/estimates.js';
-import { Estimator } from '../../src/jobs/estimator.js';
+import { Estimator } from '../../src/estimates/estimator.js';
 import type { Db } from '../../src/store/db.js';
 import { HistoryRepo } from '../../src/store/history-repo.js';
 import { FakeClock } from '../helpers/clock.js';

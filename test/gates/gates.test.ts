@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../src/config.js';
-import { GateWatcher } from '../../src/jobs/gate-watcher.js';
-import { silentLogger } from '../../src/logger.js';
+import type { Config } from '../../src/app/config.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { GateWatcher } from '../../src/gates/gate-watcher.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { commandFixture, githubCommit, SHA } from '../commands/fixture.js';
 import { captureReplies, replyText } from '../helpers/bolt.js';

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Receiver } from '@slack/bolt';
 import nock from 'nock';
-import { type App, createApp } from '../../src/app.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { type App, createApp } from '../../src/slack/bolt-app.js';
 
 export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'e');
 export const RESPONSE_HOST = 'https://hooks.slack.test';

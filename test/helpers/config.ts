@@ -1,4 +1,4 @@
-import { type Config, parseConfig } from '../../src/config.js';
+import { type Config, parseConfig } from '../../src/app/config.js';
 
 /** The README's example configuration, as parsed at start. */
 export const exampleConfigRaw = {

@@ -1,8 +1,8 @@
 import { AwsClients } from '../../src/adapters/aws-clients.js';
-import type { Config } from '../../src/config.js';
-import { parseEnv } from '../../src/env.js';
-import { silentLogger } from '../../src/logger.js';
-import { buildRuntime, type Runtime } from '../../src/runtime.js';
+import type { Config } from '../../src/app/config.js';
+import { parseEnv } from '../../src/app/env.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
 import type { Db } from '../../src/store/db.js';
 import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main, runOutboxCommand, USAGE } from '../../src/cli.js';
+import { main, runOutboxCommand, USAGE } from '../../src/app/cli.js';
 import { openDb } from '../../src/store/db.js';
 import { OutboxDeliveryRepo } from '../../src/store/outbox-delivery-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';

@@ -1,6 +1,6 @@
 import { createDeliveryWebClient, SlackWebDelivery } from '../../src/adapters/slack-web.js';
-import { OutboxWorker, type OutboxWorkerOptions } from '../../src/jobs/outbox-worker.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/app/logger.js';
+import { OutboxWorker, type OutboxWorkerOptions } from '../../src/outbox/worker.js';
 import type { Db } from '../../src/store/db.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import type { SlackMessage } from '../../src/views/slack-message.js';

@@ -1,8 +1,8 @@
 import { AwsBudget } from '../../src/adapters/aws-budget.js';
 import { AwsClients } from '../../src/adapters/aws-clients.js';
-import type { Config } from '../../src/config.js';
-import { DeployWorker, type DeployWorkerDeps } from '../../src/jobs/deploy-worker.js';
-import { silentLogger } from '../../src/logger.js';
+import type { Config } from '../../src/app/config.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { DeployWorker, type DeployWorkerDeps } from '../../src/runner/worker.js';
 import type { Db } from '../../src/store/db.js';
 import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';

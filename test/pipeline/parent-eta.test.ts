@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Estimator } from '../../src/jobs/estimator.js';
-import { ProgressHook } from '../../src/jobs/progress-hook.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { Estimator } from '../../src/estimates/estimator.js';
+import { ProgressHook } from '../../src/estimates/progress-hook.js';
 import { formatMinutes } from '../../src/views/format.js';
 import { Harness, SHA } from './harness.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AwsBudget, isTransientAwsError } from '../../src/adapters/aws-budget.js';
 import { summarizeChanges } from '../../src/adapters/cloudformation.js';
-import { nextPollDelay, transientBackoff } from '../../src/jobs/run-polling.js';
+import { nextPollDelay, transientBackoff } from '../../src/runner/polling.js';
 import { FakeClock } from '../helpers/clock.js';
 
 describe('AwsBudget', () => {

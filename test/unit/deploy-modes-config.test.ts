@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { ConfigError, parseConfig } from '../../src/app/config.js';
 import { findTarget } from '../../src/domain/targets.js';
 import { exampleConfig, exampleConfigRaw, modesConfig } from '../helpers/config.js';
 

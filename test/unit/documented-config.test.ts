@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig, parseConfig } from '../../src/config.js';
+import { loadConfig, parseConfig } from '../../src/app/config.js';
 import { allTargets } from '../../src/domain/targets.js';
 
 // The configuration a newcomer copies must be the configuration Coxswain accepts.

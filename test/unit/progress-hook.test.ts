@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/app/logger.js';
 import type { QueueEta, Remaining } from '../../src/domain/estimates.js';
-import type { PollContext } from '../../src/jobs/deployment-runner.js';
-import type { ProgressFacts, StallCheck } from '../../src/jobs/estimator.js';
-import { ProgressHook } from '../../src/jobs/progress-hook.js';
-import { silentLogger } from '../../src/logger.js';
+import type { ProgressFacts, StallCheck } from '../../src/estimates/estimator.js';
+import { ProgressHook } from '../../src/estimates/progress-hook.js';
+import type { PollContext } from '../../src/runner/deployment-runner.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';

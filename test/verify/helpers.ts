@@ -1,4 +1,4 @@
-import type { Config } from '../../src/config.js';
+import type { Config } from '../../src/app/config.js';
 import type { Deployment } from '../../src/store/deployment-row.js';
 import { exampleConfig } from '../helpers/config.js';
 import type { Harness } from '../pipeline/harness.js';

@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// `coxswain outbox list|requeue`: the maintainer's view of Slack messages that could not be delivered.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { openDb } from '../store/db.js';
+import { type DeadLetter, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
+
+export const USAGE = `Usage: coxswain outbox <command>
+
+Commands:
+  outbox list              show Slack messages in the dead letter, with the reason
+  outbox requeue <id>      deliver one dead message again (and what waited on it)
+  outbox requeue all       deliver every dead message again
+
+The database is COXSWAIN_DB (default ./data/coxswain.db), the same file the bot uses.`;
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  now: () => number;
+}
+
+const defaultIo: CliIo = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+  now: () => Date.now(),
+};
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+export function formatDeadLetter(d: DeadLetter): string {
+  const deployment = d.deploymentId !== null ? ` deployment #${d.deploymentId}` : '';
+  const when = d.deadAt !== null ? new Date(d.deadAt).toISOString() : 'unknown time';
+  return [
+    `#${d.id}  ${d.op} ${d.messageKey} → ${d.channel}${deployment} · ${d.attempts} attempt(s) · dead since ${when}`,
+    `    reason: ${d.reason}`,
+    `    text:   ${oneLine(d.text, 100)}`,
+  ].join('\n');
+}
+
+/** Runs the CLI against an open repository; returns the process exit code. */
+export function runOutboxCommand(repo: OutboxDeliveryRepo, args: string[], io: CliIo = defaultIo): number {
+  const [sub, arg, ...rest] = args;
+  if (sub === 'list' && arg === undefined) {
+    const dead = repo.listDead();
+    if (dead.length === 0) {
+      io.out('The dead letter is empty: every Slack message was delivered or is still being retried.');
+      return 0;
+    }
+    io.out(`${dead.length} Slack message(s) in the dead letter:`);
+    for (const d of dead) io.out(formatDeadLetter(d));
+    io.out('Fix the cause (e.g. invite the bot to the channel), then: coxswain outbox requeue <id>|all');
+    return 0;
+  }
+  if (sub === 'requeue' && arg !== undefined && rest.length === 0) {
+    if (arg === 'all') {
+      const n = repo.requeueAll(io.now());
+      io.out(n === 0 ? 'Nothing to requeue: the dead letter is empty.' : `Requeued ${n} message(s).`);
+      return 0;
+    }
+    if (!/^[1-9][0-9]{0,15}$/.test(arg)) {
+      io.err(`"${oneLine(arg, 40)}" is not an outbox id. Run "coxswain outbox list" to see the ids.`);
+      return 2;
+    }
+    const result = repo.requeue(Number(arg), io.now());
+    if (!result.ok) {
+      io.err(result.message);
+      return 1;
+    }
+    const others = result.ids.slice(1);
+    io.out(
+      `Requeued #${arg}${others.length ? ` and ${others.length} waiting on it (${others.map((i) => `#${i}`).join(', ')})` : ''}.`,
+    );
+    return 0;
+  }
+  io.err(USAGE);
+  return 2;
+}
+
+/** Entry point: `coxswain outbox …` with COXSWAIN_DB. */
+export function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = defaultIo): number {
+  const [group, ...args] = argv;
+  if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
+    io.out(USAGE);
+    return group === undefined ? 2 : 0;
+  }
+  if (group !== 'outbox') {
+    io.err(`Unknown command "${oneLine(group, 40)}".\n\n${USAGE}`);
+    return 2;
+  }
+  const db = openDb(env.COXSWAIN_DB ?? './data/coxswain.db');
+  try {
+    return runOutboxCommand(new OutboxDeliveryRepo(db), args, io);
+  } finally {
+    db.close();
+  }
+}
+
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,87 @@
+/**
+ * Entry point: env → config → database → buildRuntime (runtime.ts: the whole wiring) → start the app and the jobs.
+ * The only file that reads process.env or touches process signals.
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { errorInfo } from '../slack/commands/handle-command.js';
+import { openDb } from '../store/db.js';
+import { loadConfig } from './config.js';
+import { parseEnv, slackMode } from './env.js';
+import { createLogger } from './logger.js';
+import { buildRuntime, type Job } from './runtime.js';
+
+export type { Job, Runtime } from './runtime.js';
+
+const STOP_TIMEOUT_MS = 15_000;
+
+export async function main(): Promise<void> {
+  const env = parseEnv(process.env);
+  const logger = createLogger(env.LOG_LEVEL);
+  const config = loadConfig(env.COXSWAIN_CONFIG);
+  const db = openDb(env.COXSWAIN_DB);
+  const rt = buildRuntime(env, { config, db, logger });
+  const { app, aws } = rt;
+  const running: Job[] = [];
+  await app.start();
+  logger.info(
+    { mode: slackMode(env), port: env.PORT, db: env.COXSWAIN_DB, services: Object.keys(config.services) },
+    'coxswain started',
+  );
+  for (const job of rt.jobs) {
+    await job.start();
+    running.push(job);
+    logger.info({ job: job.name }, 'job started');
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    setTimeout(() => {
+      logger.error({ timeoutMs: STOP_TIMEOUT_MS }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
+    // Jobs first (newest first) so nothing is mid-write when the database closes.
+    for (const job of running.reverse()) {
+      try {
+        await job.stop();
+      } catch (err) {
+        logger.error({ job: job.name, err: errorInfo(err) }, 'job did not stop cleanly');
+      }
+    }
+    try {
+      await app.stop();
+    } catch (err) {
+      logger.warn({ err: errorInfo(err) }, 'slack app did not stop cleanly');
+    }
+    aws.destroy();
+    db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: errorInfo(reason) }, 'unhandled promise rejection');
+  });
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main().catch((err: unknown) => {
+    // Startup errors (env, config) are written for the operator; they never contain secret values.
+    process.stderr.write(`coxswain: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,277 @@
+/**
+ * The whole composition, as a function: config + database + clients → domain services → Bolt app with commands and
+ * buttons → jobs. main.ts calls it with real clients; the integration tests call it with nock'd endpoints, a
+ * FakeClock and a no-op receiver, so what they test is exactly what runs.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Receiver } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import { AwsBudget } from '../adapters/aws-budget.js';
+import { AwsClients } from '../adapters/aws-clients.js';
+import { CloudFormationDrift } from '../adapters/cloudformation-drift.js';
+import { StackRecovery } from '../adapters/cloudformation-recovery.js';
+import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js';
+import { OctokitCommitChecks } from '../adapters/github-checks.js';
+import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
+import { ApprovalService } from '../approvals/approval-service.js';
+import { ApprovalExpiryJob } from '../approvals/expiry-job.js';
+import { DeployRequests } from '../deploys/requests.js';
+import { StatusReport } from '../deploys/status-report.js';
+import { Digests } from '../digests/digests.js';
+import { DriftDigestJob } from '../digests/drift-job.js';
+import { HealthDigestJob } from '../digests/health-job.js';
+import { type CronApi, DigestScheduler } from '../digests/scheduler.js';
+import { Estimator } from '../estimates/estimator.js';
+import { ProgressHook } from '../estimates/progress-hook.js';
+import { CommitGate } from '../gates/commit-gate.js';
+import { GateWatcher } from '../gates/gate-watcher.js';
+import { LockService } from '../locks/lock-service.js';
+import { OutboxWorker, type OutboxWorkerOptions } from '../outbox/worker.js';
+import { RollbackService } from '../rollbacks/rollback-service.js';
+import { DeployWorker } from '../runner/worker.js';
+import { type App, createApp } from '../slack/bolt-app.js';
+import { register as registerCommands } from '../slack/commands/index.js';
+import { register as registerInteractions } from '../slack/interactions/index.js';
+import type { Db } from '../store/db.js';
+import type { Deployment } from '../store/deployment-row.js';
+import { DigestRunsRepo, DriftRepo } from '../store/drift-repo.js';
+import { HealthRepo } from '../store/health-repo.js';
+import { OutboxRepo } from '../store/outbox-repo.js';
+import { githubWebBase } from '../views/links.js';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import type { Env } from './env.js';
+import type { Logger } from './logger.js';
+
+/** A background loop (deploy worker, outbox worker, digest scheduler): started after the app, stopped on exit. */
+export interface Job {
+  name: string;
+  start(): void | Promise<void>;
+  stop(): void | Promise<void>;
+}
+
+/** What main.ts (or a test) hands in; everything else is built here. */
+export interface RuntimeDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clock?: Clock;
+  /** Tests: a no-op receiver driven with app.processEvent. */
+  receiver?: Receiver;
+  botIds?: { botId: string; botUserId: string };
+  /** Bolt's own Web API client (ephemeral answers); tests turn retries off. */
+  slackClientOptions?: WebClientOptions;
+  /** The outbox's Slack client; defaults to SLACK_BOT_TOKEN / SLACK_API_URL without client retries. */
+  slackDelivery?: SlackDelivery;
+  outboxOptions?: OutboxWorkerOptions;
+  /** Tests: `maxAttempts: 1` so nock sees one request per call. */
+  aws?: AwsClients;
+  /** Tests: a sleep that advances the FakeClock instead of waiting. */
+  awsSleep?: (ms: number) => Promise<void>;
+  /** Tests: Octokit without retries or throttling. */
+  githubRetries?: boolean;
+  workerId?: string;
+  cron?: CronApi;
+  /** Drift detection polling sleep (tests: instant). */
+  driftSleep?: (ms: number) => Promise<void>;
+}
+
+export interface Runtime {
+  env: Env;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  db: Db;
+  aws: AwsClients;
+  github: GitHub;
+  githubWeb: string;
+  app: App;
+  services: {
+    requests: DeployRequests;
+    status: StatusReport;
+    approvals: ApprovalService;
+    locks: LockService;
+    rollbacks: RollbackService;
+    digests: Digests;
+    progress: ProgressHook;
+  };
+  workers: {
+    deploy: DeployWorker;
+    outbox: OutboxWorker;
+    approvalExpiry: ApprovalExpiryJob;
+    gateWatcher: GateWatcher;
+    digests: DigestScheduler;
+  };
+  /** In start order; main.ts stops them newest first. */
+  jobs: Job[];
+}
+
+const APPROVAL_EXPIRY_MS = 30_000;
+
+/** A timer-driven job around a tick (the approval expiry has no loop of its own that fits Job). */
+function intervalJob(name: string, start: () => () => void): Job {
+  let stop: (() => void) | undefined;
+  return {
+    name,
+    start: () => {
+      stop ??= start();
+    },
+    stop: () => {
+      stop?.();
+      stop = undefined;
+    },
+  };
+}
+
+export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
+  const { config, db, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const defaultRegion = config.region ?? env.AWS_REGION;
+  const aws = deps.aws ?? new AwsClients({ defaultRegion });
+  const octokit = createOctokit({
+    token: env.GITHUB_TOKEN,
+    baseUrl: env.GITHUB_API_URL,
+    logger: logger.child({ source: 'github' }),
+    ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
+  });
+  const github = new OctokitGitHub(octokit);
+  const gate = new CommitGate(new OctokitCommitChecks(octokit));
+  const githubWeb = githubWebBase(env.GITHUB_API_URL);
+
+  // Estimates, progress and stalls.
+  const estimator = new Estimator({ db, clock });
+  const progress = new ProgressHook({ db, config, clock, logger, estimator });
+  // Every redraw of a thread parent shows "elapsed/ETA": to start while queued, to finish while running.
+  const parentEta = (d: Deployment) => progress.parentEtaMs(d);
+
+  // Issue 4: approvals, locks, rollbacks and the buttons behind them.
+  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, parentEta });
+  const locks = new LockService({ db, clock, logger });
+  const rollbacks = new RollbackService({
+    db,
+    config,
+    clock,
+    logger,
+    approvals,
+    locks,
+    recovery: new StackRecovery(aws),
+    githubWeb,
+    parentEta,
+  });
+
+  // Digests: drift (CloudFormation) and health (history, CloudFormation, GitHub).
+  const runs = new DigestRunsRepo(db);
+  const cfnDrift = new CloudFormationDrift(aws, { clock, ...(deps.driftSleep ? { sleep: deps.driftSleep } : {}) });
+  const region = defaultRegion ? { defaultRegion } : {};
+  const digests = new Digests({
+    config,
+    db,
+    runs,
+    outbox: new OutboxRepo(db),
+    clock,
+    logger,
+    jobs: {
+      drift: new DriftDigestJob({
+        config,
+        detector: cfnDrift,
+        runs,
+        drift: new DriftRepo(db),
+        clock,
+        logger,
+        ...region,
+      }),
+      health: new HealthDigestJob({
+        config,
+        health: new HealthRepo(db),
+        runs,
+        stacks: cfnDrift,
+        github,
+        clock,
+        logger,
+        githubWeb,
+        ...region,
+      }),
+    },
+  });
+
+  const requests = new DeployRequests({
+    db,
+    config,
+    github,
+    clock,
+    githubWeb,
+    approvals,
+    locks,
+    gate,
+    eta: (d) => progress.queueEta(d),
+    parentEta,
+  });
+  const status = new StatusReport({ db, config, clock, githubWeb, locks });
+
+  const app = createApp({
+    env,
+    logger,
+    healthy: () => db.open,
+    ...(deps.receiver ? { receiver: deps.receiver } : {}),
+    ...(deps.botIds ? { botIds: deps.botIds } : {}),
+    ...(deps.slackClientOptions ? { clientOptions: deps.slackClientOptions } : {}),
+  });
+  registerCommands(app, { config, requests, status, digests, locks, rollbacks, logger });
+  registerInteractions(app, { approvals, rollbacks, logger });
+
+  const outbox = new OutboxWorker({
+    db,
+    clock,
+    logger: logger.child({ job: 'outbox' }),
+    slack:
+      deps.slackDelivery ??
+      new SlackWebDelivery(createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })),
+    ...(deps.outboxOptions ? { options: deps.outboxOptions } : {}),
+  });
+  const deploy = new DeployWorker({
+    db,
+    config,
+    clock,
+    logger: logger.child({ job: 'deploy' }),
+    aws,
+    budget: new AwsBudget({
+      clock,
+      ratePerSecond: config.aws.requestsPerSecond,
+      burst: config.aws.burst,
+      ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
+    }),
+    workerId: deps.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    githubWeb,
+    adoptAllAtStart: true,
+    onPoll: progress.onPoll,
+    parentEta,
+    autoRollback: (id) => rollbacks.autoRollback(id),
+  });
+  const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
+  const gateWatcher = new GateWatcher({ db, config, clock, logger, gate, approvals, githubWeb, parentEta });
+  const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });
+
+  const jobs: Job[] = [
+    { name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() },
+    { name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() },
+    intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
+    intervalJob('gate-watcher', () => gateWatcher.start()),
+    scheduler,
+  ];
+
+  return {
+    env,
+    config,
+    logger,
+    clock,
+    db,
+    aws,
+    github,
+    githubWeb,
+    app,
+    services: { requests, status, approvals, locks, rollbacks, digests, progress },
+    workers: { deploy, outbox, approvalExpiry, gateWatcher, digests: scheduler },
+    jobs,
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * Approvals: ask for them in the deployment's thread, count them at click time, settle the request exactly once
+ * (a guarded UPDATE inside one IMMEDIATE transaction), and expire requests nobody answered.
+ */
+import type { GitHub } from '../adapters/github.js';
+import type { Clock } from '../app/clock.js';
+import type { Config } from '../app/config.js';
+import type { Logger } from '../app/logger.js';
+import type { ParentEta } from '../deploys/thread-reporter.js';
+import {
+  type ApprovalPolicy,
+  approvalPolicy,
+  checkApprove,
+  checkReject,
+  needsApproval,
+  tally,
+} from '../domain/approval-rules.js';
+import type { ChangeSetSummary } from '../domain/stateful-resources.js';
+import type { Target } from '../domain/targets.js';
+import { type ApprovalContext, ApprovalsRepo } from '../store/approvals-repo.js';
+import type { Db } from '../store/db.js';
+import type { Deployment } from '../store/deployment-row.js';
+import { DeploymentsRepo } from '../store/deployments-repo.js';
+import { OutboxRepo } from '../store/outbox-repo.js';
+import { type ApprovalOutcomeView, approvalRequest } from '../views/approval.js';
+import { threadKeys } from '../views/thread-keys.js';
+import { ApprovalThread, settledMessage } from './approval-thread.js';
+
+export interface ApprovalDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  /** For the commit list; without it (or when GitHub fails) the request says the list is unavailable. */
+  github?: GitHub;
+  githubWeb: string;
+  /** ETA shown on the thread parent when a decision redraws it. */
+  parentEta?: ParentEta;
+}
+
+export type Click = {
+  deploymentId: number;
+  user: string;
+  decision: 'approve' | 'reject';
+  clickedSha?: string | undefined;
+};
+
+export type ClickResult =
+  | { ok: true; effect: 'approved' | 'rejected' | 'recorded'; deployment: Deployment; message: string }
+  | { ok: false; message: string };
+
+const MAX_STORED_COMMITS = 10;
+
+export const approvalKey = (deploymentId: number) => threadKeys.reply(deploymentId, 'approval');
+
+export class ApprovalService {
+  private readonly approvals: ApprovalsRepo;
+  private readonly deployments: DeploymentsRepo;
+  private readonly outbox: OutboxRepo;
+  private readonly thread: ApprovalThread;
+
+  constructor(private readonly deps: ApprovalDeps) {
+    this.approvals = new ApprovalsRepo(deps.db);
+    this.deployments = new DeploymentsRepo(deps.db);
+    this.outbox = new OutboxRepo(deps.db);
+    this.thread = new ApprovalThread(deps);
+  }
+
+  policyFor(target: Target): ApprovalPolicy {
+    return approvalPolicy(target.env);
+  }
+
+  /** Whether a new deployment to this target must start in pending_approval. */
+  needsApproval(target: Target): boolean {
+    return needsApproval(this.policyFor(target));
+  }
+
+  /** The commits since what runs now, from GitHub; failures leave the list out rather than blocking the request. */
+  async gatherContext(target: Target, sha: string): Promise<ApprovalContext> {
+    const current = this.deployments.lastSucceeded(target.key)?.sha;
+    if (!current || !this.deps.github) return { currentSha: current };
+    try {
+      const c = await this.deps.github.compare(target.repo, current, sha);
+      return { currentSha: current, commits: { ...c, commits: c.commits.slice(0, MAX_STORED_COMMITS) } };
+    } catch (err) {
+      this.deps.logger.warn({ targetKey: target.key, err: (err as Error).message }, 'approval: compare failed');
+      return { currentSha: current, commits: null };
+    }
+  }
+
+  /**
+   * Opens the approval request of a pending_approval deployment and queues its reply, in one transaction
+   * (call it inside the enqueue transaction, or right after). Idempotent: false when already requested.
+   */
+  request(d: Deployment, context: ApprovalContext = {}): boolean {
+    if (d.state !== 'pending_approval') return false;
+    const target = this.thread.targetOf(d);
+    const now = this.deps.clock.now();
+    const expiresAt = now + this.deps.config.timing.approvalTimeoutMinutes * 60_000;
+    return this.deps.db.transaction((): boolean => {
+      const req = {
+        deploymentId: d.id,
+        sha: d.sha,
+        messageKey: approvalKey(d.id),
+        context,
+        requestedAt: now,
+        expiresAt,
+      };
+      if (!this.approvals.open(req)) return false;
+      // The parent usually exists already; posting it here keeps the thread reply's parent reference valid.
+      this.outbox.post(
+        {
+          key: threadKeys.parent(d.id),
+          channel: d.channel,
+          deploymentId: d.id,
+          message: this.thread.parent(d, now),
+        },
+        now,
+      );
+      this.outbox.post(
+        {
+          key: req.messageKey,
+          channel: d.channel,
+          threadKey: threadKeys.parent(d.id),
+          deploymentId: d.id,
+          message: approvalRequest(this.thread.view(d, target, req, [])),
+        },
+        now,
+      );
+      this.deps.logger.info({ deploymentId: d.id, sha: d.sha, expiresAt }, 'approval requested');
+      return true;
+    })();
+  }
+
+  /** Adds the change set summary to a pending request once the runner knows it, redrawing the reply. */
+  setChangeSet(deploymentId: number, changes: ChangeSetSummary): boolean {
+    const now = this.deps.clock.now();
+    return this.deps.db.transaction((): boolean => {
+      const req = this.approvals.get(deploymentId);
+      const d = this.deployments.get(deploymentId);
+      if (!req || !d || req.outcome !== 'pending') return false;
+      const context = { ...req.context, changes };
+      this.approvals.setContext(deploymentId, context);
+      const approvedBy = tally(this.policyFor(this.thread.targetOf(d)), {
+        requestedBy: d.requestedBy,
+        sha: d.sha,
+        decisions: this.approvals.decisions(d.id),
+      }).approvedBy;
+      this.outbox.update(
+        req.messageKey,
+        approvalRequest(this.thread.view(d, this.thread.targetOf(d), { ...req, context }, approvedBy)),
+        now,
+      );
+      return true;
+    })();
+  }
+
+  /**
+   * One click. Everything is re-read and re-checked inside one IMMEDIATE transaction, so of two simultaneous
+   * clicks exactly one settles the request; the other is told who settled it.
+   */
+  decide(click: Click): ClickResult {
+    const now = this.deps.clock.now();
+    const result = this.deps.db
+      .transaction((): ClickResult => {
+        const d = this.deployments.get(click.deploymentId);
+        const req = this.approvals.get(click.deploymentId);
+        if (!d || !req) return { ok: false, message: `Deployment #${click.deploymentId} has no approval request.` };
+        if (req.outcome !== 'pending') return { ok: false, message: settledMessage(d, req) };
+        if (d.state !== 'pending_approval') {
+          return { ok: false, message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; there is nothing to decide.` };
+        }
+        const target = this.thread.targetOf(d);
+        const policy = this.policyFor(target);
+        const check =
+          click.decision === 'approve'
+            ? checkApprove(policy, {
+                user: click.user,
+                requestedBy: d.requestedBy,
+                deploymentSha: req.sha,
+                clickedSha: click.clickedSha,
+              })
+            : checkReject(policy, { user: click.user, requestedBy: d.requestedBy });
+        if (!check.ok) return { ok: false, message: check.message };
+        if (!this.approvals.record(d.id, { user: click.user, decision: click.decision, sha: req.sha, at: now })) {
+          return { ok: false, message: `You already decided on deploy #${d.id}.` };
+        }
+        const t = tally(policy, { requestedBy: d.requestedBy, sha: d.sha, decisions: this.approvals.decisions(d.id) });
+        if (t.outcome === 'pending') {
+          this.outbox.update(req.messageKey, approvalRequest(this.thread.view(d, target, req, t.approvedBy)), now);
+          const message = `Approval recorded: ${t.approvedBy.length} of ${policy.requiredApprovals} for deploy #${d.id}.`;
+          return { ok: true, effect: 'recorded', deployment: d, message };
+        }
+        const to = t.outcome === 'approved' ? 'queued' : 'rejected';
+        const moved = this.deployments.transition(
+          d.id,
+          'pending_approval',
+          to,
+          now,
+          to === 'queued' ? {} : { summary: `rejected by <@${click.user}>` },
+        );
+        if (!moved || !this.approvals.close(d.id, t.outcome, click.user, now)) {
+          throw new Error(`approval of #${d.id} lost a race inside its own transaction`);
+        }
+        const outcome: ApprovalOutcomeView =
+          t.outcome === 'approved'
+            ? { outcome: 'approved', by: t.approvedBy, at: now }
+            : { outcome: 'rejected', by: click.user, at: now };
+        this.thread.settle(moved, target, req, outcome, t.approvedBy, now);
+        if (to === 'rejected') this.thread.releaseRollbackLock(moved, click.user, now);
+        const message = to === 'queued' ? `Approved: deploy #${d.id} is queued.` : `Rejected deploy #${d.id}.`;
+        return { ok: true, effect: to === 'queued' ? 'approved' : 'rejected', deployment: moved, message };
+      })
+      .immediate();
+    this.deps.logger.info(
+      {
+        deploymentId: click.deploymentId,
+        user: click.user,
+        decision: click.decision,
+        ok: result.ok,
+        effect: result.ok ? result.effect : 'refused',
+      },
+      'approval click',
+    );
+    return result;
+  }
+
+  /** Expires requests older than timing.approvalTimeoutMinutes; returns how many expired. */
+  expireDue(): number {
+    const now = this.deps.clock.now();
+    let expired = 0;
+    for (const req of this.approvals.due(now)) {
+      const done = this.deps.db
+        .transaction((): boolean => {
+          const d = this.deployments.get(req.deploymentId);
+          if (
+            !d ||
+            !this.approvals.close(req.deploymentId, d.state === 'pending_approval' ? 'expired' : 'cancelled', null, now)
+          )
+            return false;
+          const target = this.thread.targetOf(d);
+          const moved =
+            d.state === 'pending_approval'
+              ? this.deployments.transition(d.id, 'pending_approval', 'expired', now, { summary: 'approval expired' })
+              : undefined;
+          const outcome: ApprovalOutcomeView = moved
+            ? { outcome: 'expired', at: now }
+            : { outcome: 'cancelled', at: now };
+          this.thread.settle(moved ?? d, target, req, outcome, [], now);
+          if (moved) this.thread.releaseRollbackLock(moved, 'coxswain', now);
+          return moved !== undefined;
+        })
+        .immediate();
+      if (done) {
+        expired++;
+        this.deps.logger.info({ deploymentId: req.deploymentId }, 'approval expired');
+      }
+    }
+    return expired;
+  }
+}

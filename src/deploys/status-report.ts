@@ -1,0 +1,111 @@
+/**
+ * The read side behind /deploy-status and /rollback's hint: gathers, per target, what runs, what waits and what
+ * finished lately, and hands it to the pure view. Never writes.
+ */
+import type { Clock } from '../app/clock.js';
+import type { Config } from '../app/config.js';
+import { allTargets, findTarget, type Target } from '../domain/targets.js';
+import type { LockService } from '../locks/lock-service.js';
+import type { Db } from '../store/db.js';
+import { DeploymentsRepo } from '../store/deployments-repo.js';
+import { OutboxRepo } from '../store/outbox-repo.js';
+import type { SlackMessage } from '../views/slack-message.js';
+import { deployStatus, type TargetStatus } from '../views/status.js';
+import { threadKeys } from '../views/thread-keys.js';
+
+export interface StatusReportDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  githubWeb: string;
+  /** Shows each target's lock ("locked by @x since …: reason"). */
+  locks?: Pick<LockService, 'statusLine'>;
+}
+
+export type StatusResult = { ok: true; message: SlackMessage } | { ok: false; message: string };
+
+const TEAM_DOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export class StatusReport {
+  private readonly deployments: DeploymentsRepo;
+  private readonly outbox: OutboxRepo;
+  private readonly threadTs;
+  private readonly openPhase;
+
+  constructor(private readonly deps: StatusReportDeps) {
+    this.deployments = new DeploymentsRepo(deps.db);
+    this.outbox = new OutboxRepo(deps.db);
+    // Read-only lookups the repositories do not offer yet (see the report: they belong in the store).
+    this.threadTs = deps.db.prepare('SELECT channel, ts FROM slack_messages WHERE key = ? AND ts IS NOT NULL');
+    this.openPhase = deps.db.prepare(
+      'SELECT phase FROM deployment_phases WHERE deployment_id = ? AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1',
+    );
+  }
+
+  /**
+   * Status of every target, one service's targets, or one target. `teamDomain` (from the command) lets the view
+   * link each deployment's thread.
+   */
+  build(filter: { service?: string; environment?: string }, teamDomain?: string): StatusResult {
+    const targets = this.select(filter);
+    if (!targets.ok) return targets;
+    const web = teamDomain && TEAM_DOMAIN.test(teamDomain) ? `https://${teamDomain}.slack.com` : undefined;
+    const message = deployStatus({
+      targets: targets.targets.map((t) => this.statusOf(t, web)),
+      deadLetters: this.outbox.deadCount(),
+      now: this.deps.clock.now(),
+      githubWeb: this.deps.githubWeb,
+    });
+    return { ok: true, message };
+  }
+
+  /** The SHA of the target's last successful deployment, for /rollback's hint. */
+  lastGoodSha(target: Target): string | undefined {
+    return this.deployments.lastSucceeded(target.key)?.sha;
+  }
+
+  private select(filter: {
+    service?: string;
+    environment?: string;
+  }): { ok: true; targets: Target[] } | { ok: false; message: string } {
+    const { config } = this.deps;
+    if (!filter.service) return { ok: true, targets: allTargets(config) };
+    if (filter.environment) {
+      const found = findTarget(config, filter.service, filter.environment);
+      return found.ok ? { ok: true, targets: [found.target] } : { ok: false, message: found.message };
+    }
+    const svc = config.services[filter.service];
+    if (!svc || !Object.hasOwn(config.services, filter.service)) {
+      // Reuse findTarget's refusal: it suggests the closest service and lists them all.
+      const found = findTarget(config, filter.service, '');
+      return { ok: false, message: found.ok ? 'Unknown service.' : found.message };
+    }
+    return { ok: true, targets: allTargets(config).filter((t) => t.service === filter.service) };
+  }
+
+  private statusOf(t: Target, slackWeb: string | undefined): TargetStatus {
+    const threadUrl = (id: number): string | undefined => {
+      if (!slackWeb) return undefined;
+      const row = this.threadTs.get(threadKeys.parent(id)) as { channel: string; ts: string } | undefined;
+      return row ? `${slackWeb}/archives/${row.channel}/p${row.ts.replace('.', '')}` : undefined;
+    };
+    const active = this.deployments.activeFor(t.key);
+    const queue = this.deployments.queueOf(t.key);
+    const aheadOffset = active ? 1 : 0;
+    const status: TargetStatus = {
+      service: t.service,
+      environment: t.environment,
+      channel: t.channel,
+      repo: t.repo,
+      queue: queue.map((d, i) => ({ deployment: d, position: i + 1 + aheadOffset, threadUrl: threadUrl(d.id) })),
+      recent: this.deployments.recentFinished(t.key, 5),
+    };
+    const lock = this.deps.locks?.statusLine(t.key);
+    if (lock) status.lock = lock;
+    if (active) {
+      const phase = this.openPhase.get(active.id) as { phase: string } | undefined;
+      status.active = { deployment: active, phase: phase?.phase, threadUrl: threadUrl(active.id) };
+    }
+    return status;
+  }
+}

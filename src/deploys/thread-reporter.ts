@@ -1,0 +1,149 @@
+import type { Clock } from '../app/clock.js';
+import type { Config } from '../app/config.js';
+import type { Logger } from '../app/logger.js';
+import { findTarget } from '../domain/targets.js';
+import type { Db } from '../store/db.js';
+import type { Deployment } from '../store/deployment-row.js';
+import { DeploymentsRepo } from '../store/deployments-repo.js';
+import { OutboxRepo, type PostInput } from '../store/outbox-repo.js';
+import { deploymentParent } from '../views/deployment-parent.js';
+import type { SlackMessage } from '../views/slack-message.js';
+import { threadKeys } from '../views/thread-keys.js';
+
+/**
+ * A thread parent's ETA for a deployment (ProgressHook.parentEtaMs): to start while queued, to finish while running,
+ * undefined otherwise.
+ */
+export type ParentEta = (d: Deployment) => number | undefined;
+
+export interface ThreadParentDeps {
+  db: Db;
+  config: Config;
+  githubWeb: string;
+  etaMs?: ParentEta | undefined;
+  logger?: Logger;
+}
+
+/**
+ * The one way to draw a deployment's thread parent: the target's repo, the queue position and the ETA all follow
+ * from the deployment's current state, so every redraw (state change, queue move, approval) shows the same facts.
+ */
+export class ThreadParent {
+  private readonly repo: DeploymentsRepo;
+
+  constructor(private readonly deps: ThreadParentDeps) {
+    this.repo = new DeploymentsRepo(deps.db);
+  }
+
+  render(d: Deployment, now: number): SlackMessage {
+    const found = findTarget(this.deps.config, d.service, d.environment);
+    const repo = found.ok ? found.target.repo : { owner: 'unknown', name: d.service };
+    const position = d.state === 'queued' ? this.repo.position(d) : undefined;
+    const etaMs = this.eta(d);
+    return deploymentParent({
+      deployment: d,
+      repo,
+      githubWeb: this.deps.githubWeb,
+      now,
+      ...(position !== undefined ? { position } : {}),
+      ...(etaMs !== undefined ? { etaMs } : {}),
+    });
+  }
+
+  // An estimate is decoration: a failing one must never roll back the state change whose transaction draws it.
+  private eta(d: Deployment): number | undefined {
+    if (!this.deps.etaMs) return undefined;
+    try {
+      return this.deps.etaMs(d);
+    } catch (err) {
+      this.deps.logger?.warn({ deploymentId: d.id, err: String(err) }, 'parent ETA unavailable');
+      return undefined;
+    }
+  }
+}
+
+export interface ThreadReporterDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  githubWeb: string;
+  /** The parent's ETA; without it parents show none. */
+  etaMs?: ParentEta | undefined;
+}
+
+/**
+ * Writes a deployment's Slack thread through the outbox. Call it inside the transaction of the change it reports:
+ * the message then exists if and only if the change happened. Stable keys make every reply idempotent, so a
+ * resumed runner never posts the same reply twice.
+ */
+export class ThreadReporter {
+  private readonly outbox: OutboxRepo;
+  private readonly repo: DeploymentsRepo;
+  private readonly threadParent: ThreadParent;
+
+  constructor(private readonly deps: ThreadReporterDeps) {
+    this.outbox = new OutboxRepo(deps.db);
+    this.repo = new DeploymentsRepo(deps.db);
+    this.threadParent = new ThreadParent(deps);
+  }
+
+  /** Re-renders the parent (posting it if /deploy's post is somehow missing) so replies always have a thread. */
+  parent(d: Deployment): void {
+    this.outbox.upsert(
+      {
+        key: threadKeys.parent(d.id),
+        channel: d.channel,
+        deploymentId: d.id,
+        message: this.threadParent.render(d, this.deps.clock.now()),
+      },
+      this.deps.clock.now(),
+    );
+  }
+
+  /** A state change: the parent, the queue positions of the same target, and one log line. */
+  stateChanged(d: Deployment): void {
+    this.parent(d);
+    this.refreshQueue(d.targetKey, d.id);
+    this.deps.logger.info(
+      { deploymentId: d.id, target: d.targetKey, state: d.state, waitReason: d.waitReason ?? undefined },
+      'deployment state changed',
+    );
+  }
+
+  /** Queued deployments of a target show their position and ETA to start; both move when the head starts or finishes. */
+  refreshQueue(targetKey: string, exceptId?: number): void {
+    for (const q of this.repo.queueOf(targetKey)) {
+      if (q.id === exceptId || q.state !== 'queued') continue;
+      if (!this.outbox.has(threadKeys.parent(q.id))) continue;
+      const now = this.deps.clock.now();
+      this.outbox.update(threadKeys.parent(q.id), this.threadParent.render(q, now), now);
+    }
+  }
+
+  /** Posts a one-off reply under a stable name; false when it was already posted. */
+  reply(d: Deployment, name: string, message: SlackMessage): boolean {
+    return this.outbox.post(this.threadReply(d, name, message), this.deps.clock.now());
+  }
+
+  /** A reply that changes as something progresses: posted once, then updated in place (never a stream). */
+  upsertReply(d: Deployment, name: string, message: SlackMessage): void {
+    this.outbox.upsert(this.threadReply(d, name, message), this.deps.clock.now());
+  }
+
+  /** A reply in the deployment's thread; the parent is posted first if it somehow is not there yet. */
+  private threadReply(d: Deployment, name: string, message: SlackMessage): PostInput {
+    if (!this.outbox.has(threadKeys.parent(d.id))) this.parent(d);
+    return {
+      key: threadKeys.reply(d.id, name),
+      channel: d.channel,
+      threadKey: threadKeys.parent(d.id),
+      deploymentId: d.id,
+      message,
+    };
+  }
+
+  hasReply(d: Deployment, name: string): boolean {
+    return this.outbox.has(threadKeys.reply(d.id, name));
+  }
+}

@@ -1,0 +1,156 @@
+import pLimit from 'p-limit';
+import type { SlackDelivery } from '../adapters/slack-web.js';
+import type { Clock } from '../app/clock.js';
+import type { Logger } from '../app/logger.js';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../domain/backoff.js';
+import type { Db } from '../store/db.js';
+import { type DueEntry, holdKey, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
+import { logDead, methodsFor, type SendContext, sendEntry } from './send.js';
+
+export interface OutboxWorkerOptions {
+  /** Retry schedule for network errors and 5xx (default 5 s doubling to 80 s, then every 80 s). */
+  backoff?: BackoffPolicy;
+  /** Entries older than this go to the dead letter (default 24 h). */
+  maxAgeMs?: number;
+  /** Minimum gap between two new messages in one channel (Slack: about 1 per second). */
+  postIntervalMs?: number;
+  /** Minimum gap between two chat.update calls in one channel (Tier 3: paced modestly). */
+  updateIntervalMs?: number;
+  /** How far before an entry was written its channel history is searched when recovering (default 60 s). */
+  lookupWindowMs?: number;
+  /** Period of the production loop started by start(). */
+  pollIntervalMs?: number;
+  /** Channels delivered in parallel; within a channel, entries go one at a time. */
+  channelConcurrency?: number;
+  /** [0, 1) source for backoff jitter; tests inject a fixed one. */
+  random?: () => number;
+}
+
+export interface OutboxWorkerDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  slack: SlackDelivery;
+  options?: OutboxWorkerOptions;
+}
+
+/**
+ * Delivers the Slack outbox: in order, paced per channel, with persisted backoff, exact Retry-After holds, a dead
+ * letter, and a lookup before re-posting anything Slack may already have. One worker per database.
+ */
+export class OutboxWorker {
+  private readonly repo: OutboxDeliveryRepo;
+  private readonly send: SendContext;
+  private readonly o: Required<Omit<OutboxWorkerOptions, 'backoff' | 'random'>>;
+  private readonly lastPost = new Map<string, number>();
+  private readonly lastUpdate = new Map<string, number>();
+  private recovered = false;
+  private current: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(private readonly deps: OutboxWorkerDeps) {
+    const o = deps.options ?? {};
+    this.repo = new OutboxDeliveryRepo(deps.db);
+    this.o = {
+      maxAgeMs: o.maxAgeMs ?? 24 * 3_600_000,
+      postIntervalMs: o.postIntervalMs ?? 1_000,
+      updateIntervalMs: o.updateIntervalMs ?? 500,
+      lookupWindowMs: o.lookupWindowMs ?? 60_000,
+      pollIntervalMs: o.pollIntervalMs ?? 250,
+      channelConcurrency: o.channelConcurrency ?? 8,
+    };
+    this.send = {
+      repo: this.repo,
+      slack: deps.slack,
+      logger: deps.logger,
+      now: () => deps.clock.now(),
+      backoff: o.backoff ?? DEFAULT_BACKOFF,
+      random: o.random ?? Math.random,
+      lookupWindowMs: this.o.lookupWindowMs,
+    };
+  }
+
+  /** Delivers every entry that is due now (one step per thread and one paced write per channel). */
+  tick(): Promise<void> {
+    this.current ??= this.runTick().finally(() => {
+      this.current = undefined;
+    });
+    return this.current;
+  }
+
+  /** Production loop with real timers; ticks never overlap. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const loop = async (): Promise<void> => {
+      try {
+        await this.tick();
+      } catch (err) {
+        this.deps.logger.error({ err }, 'outbox tick failed');
+      }
+      if (this.running) this.timer = setTimeout(loop, this.o.pollIntervalMs);
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  /** Stops the loop and waits for the tick in progress, so nothing is left half-recorded. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.current;
+  }
+
+  private async runTick(): Promise<void> {
+    const { logger, clock } = this.deps;
+    const now = clock.now();
+    if (!this.recovered) {
+      const n = this.repo.recoverInFlight(now);
+      if (n > 0) logger.warn({ entries: n }, 'outbox entries left in flight by a previous run; checking Slack first');
+      this.recovered = true;
+    }
+    this.repo.supersedeUpdates();
+    logDead(logger, this.repo.expire(now, this.o.maxAgeMs));
+    logDead(logger, this.repo.cascade(now));
+    const holds = this.repo.activeHolds(now);
+    const byChannel = new Map<string, DueEntry[]>();
+    for (const e of this.repo.due(now)) {
+      const list = byChannel.get(e.channel) ?? [];
+      list.push(e);
+      byChannel.set(e.channel, list);
+    }
+    const limit = pLimit(this.o.channelConcurrency);
+    await Promise.all([...byChannel].map(([channel, entries]) => limit(() => this.deliver(channel, entries, holds))));
+  }
+
+  private async deliver(channel: string, entries: DueEntry[], heldAtStart: Map<string, number>): Promise<void> {
+    let holds = heldAtStart;
+    for (const e of entries) {
+      const now = this.deps.clock.now();
+      if (methodsFor(e).some((m) => (holds.get(holdKey(m, channel)) ?? 0) > now)) continue;
+      const pace = e.op === 'post' ? this.lastPost : this.lastUpdate;
+      const gap = e.op === 'post' ? this.o.postIntervalMs : this.o.updateIntervalMs;
+      const last = pace.get(channel);
+      if (last !== undefined && now - last < gap && !(e.op === 'post' && e.ts)) continue;
+      let outcome: Awaited<ReturnType<typeof sendEntry>>;
+      try {
+        outcome = await sendEntry(this.send, e);
+      } catch (err) {
+        // A bug must not stop delivery of the other entries: retry later, looking first in case Slack has it.
+        this.deps.logger.error({ err, outboxId: e.id, key: e.messageKey, channel }, 'outbox entry delivery crashed');
+        const next = this.deps.clock.now() + backoffDelay(e.failures + 1, this.send.backoff, this.send.random);
+        this.repo.markRetry(e.id, {
+          nextAttemptAt: next,
+          error: 'internal_error',
+          failure: true,
+          mayExist: e.op === 'post',
+        });
+        continue;
+      }
+      if (outcome === 'sent' || outcome === 'retry' || outcome === 'dead') pace.set(channel, this.deps.clock.now());
+      // A 429 on this channel stops it for this tick; the hold is read again on the next one.
+      if (outcome === 'retry') holds = this.repo.activeHolds(this.deps.clock.now());
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import { templateUrlFromArtifacts } from '../adapters/codebuild.js';
+import type { Target } from '../domain/targets.js';
+import type { Deployment, Failure } from '../store/deployment-row.js';
+import type { NewStack } from '../store/stacks-repo.js';
+import { buildFinishedReply, buildStartedReply } from '../views/thread-replies.js';
+import { finishBuildDeploy, watchStacks } from './build-deploy.js';
+import { needsBuild, plannedStacks } from './plan.js';
+import { failDeployment, linkRegion, mutate, type RunContext, type StepOutcome, updateActive } from './run-context.js';
+
+export interface BuildStepOptions {
+  githubWeb: string;
+}
+
+/**
+ * The building state, decided from persisted state alone: no build id → start it (the idempotency token makes a
+ * repeated start after a crash return the same build); a build id → poll it until it ends.
+ */
+export async function stepBuild(
+  ctx: RunContext,
+  d: Deployment,
+  target: Target,
+  o: BuildStepOptions,
+): Promise<StepOutcome> {
+  const region = target.region;
+  if (!target.build || !needsBuild(ctx, d, target)) {
+    const next = ctx.db.transaction(() => {
+      const moved = ctx.repo.transition(d.id, 'building', 'deploying', ctx.clock.now());
+      if (moved) ctx.reporter.stateChanged(moved);
+      return moved;
+    })();
+    return next ? 'progressed' : 'waiting';
+  }
+  const project = target.build.project;
+  if (!d.buildId) {
+    const started = await mutate(() =>
+      ctx.codebuild.startBuild({
+        region,
+        project,
+        sha: d.sha,
+        ref: d.ref,
+        deploymentId: d.id,
+        idempotencyToken: d.token,
+      }),
+    );
+    if (!started.ok) return failDeployment(ctx, d, { phase: 'build', reason: started.reason });
+    const b = started.value;
+    const now = ctx.clock.now();
+    ctx.db
+      .transaction(() => {
+        // Kept even if a cancel moved the deployment meanwhile: the cancel must know which build to stop.
+        if (!updateActive(ctx, d, { buildId: b.id, buildLogUrl: b.logUrl })) return;
+        // Mode build: the stacks to follow while the build deploys them.
+        if (target.mode === 'build') ctx.stacks.ensure(d.id, plannedStacks(ctx, d, target));
+        ctx.phases.start(d.id, d.targetKey, 'build', now);
+        ctx.reporter.reply(d, 'build-started', buildStartedReply(project, b.logUrl));
+      })
+      .immediate();
+    ctx.logger.info({ deploymentId: d.id, buildId: b.id }, 'build started');
+    return 'progressed';
+  }
+
+  const b = await ctx.codebuild.getBuild(region, d.buildId);
+  const now = ctx.clock.now();
+  if (!b) return failDeployment(ctx, d, { phase: 'build', reason: `CodeBuild no longer knows build ${d.buildId}` });
+  if (b.logUrl && b.logUrl !== d.buildLogUrl) ctx.repo.update(d.id, 'building', now, { buildLogUrl: b.logUrl });
+  const deploys = target.mode === 'build';
+  if (b.status === 'IN_PROGRESS') {
+    if (!deploys) return 'waiting';
+    return (await watchStacks(ctx, d, target, b.startTime ?? d.startedAt ?? now)) ? 'progressed' : 'waiting';
+  }
+  const failed: Failure | null =
+    b.status === 'SUCCEEDED'
+      ? null
+      : {
+          phase: 'build',
+          reason: b.failedPhase
+            ? `${b.failedPhase.type} phase ${b.failedPhase.status}${b.failedPhase.message ? `: ${b.failedPhase.message}` : ''}`
+            : `build ${b.status}`,
+          status: b.status,
+          ...(b.logUrl ? { link: b.logUrl } : {}),
+        };
+  const finished = buildFinishedReply({
+    durationMs: (b.endTime ?? now) - (b.startTime ?? d.startedAt ?? now),
+    sha: d.sha,
+    builtSha: b.resolvedSourceVersion,
+    repo: target.repo,
+    githubWeb: o.githubWeb,
+    logUrl: b.logUrl,
+  });
+  if (b.resolvedSourceVersion && b.resolvedSourceVersion !== d.sha) {
+    ctx.logger.warn({ deploymentId: d.id, expected: d.sha, built: b.resolvedSourceVersion }, 'build SHA mismatch');
+  }
+  if (deploys) {
+    // The build's end is not the deployment's: the stacks it changed decide too.
+    if (!failed) ctx.reporter.reply(d, 'build-finished', finished);
+    return finishBuildDeploy(ctx, d, target, b, failed);
+  }
+  if (failed) return failDeployment(ctx, { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl }, failed);
+
+  // Mode template: the change sets use the template this build produced (never one from another build).
+  let stacks: NewStack[] | undefined;
+  if (target.mode === 'template') {
+    stacks = [];
+    for (const p of plannedStacks(ctx, d, target)) {
+      const artifact = target.stacks.find((t) => t.name === p.stackName)?.template ?? '';
+      const loc = templateUrlFromArtifacts(b.artifactLocation, artifact, linkRegion(ctx, target));
+      if (!loc.ok) return failDeployment(ctx, d, { phase: 'build', reason: `template ${artifact}: ${loc.reason}` });
+      stacks.push({ ...p, templateUrl: loc.url });
+    }
+  }
+  ctx.db
+    .transaction(() => {
+      const next = ctx.repo.transition(d.id, 'building', 'deploying', now, { buildLogUrl: b.logUrl ?? d.buildLogUrl });
+      if (!next) return;
+      if (stacks) ctx.stacks.ensure(d.id, stacks);
+      ctx.phases.end(d.id, 'build', 'succeeded', now);
+      ctx.reporter.reply(next, 'build-finished', finished);
+      ctx.reporter.stateChanged(next);
+    })
+    .immediate();
+  return 'progressed';
+}

@@ -1,0 +1,105 @@
+import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
+import { isActive } from '../domain/deployment-state.js';
+import { findTarget } from '../domain/targets.js';
+import type { Deployment } from '../store/deployment-row.js';
+import type { DeploymentStack } from '../store/stacks-repo.js';
+import { stepBuild } from './build.js';
+import { stepCancel } from './cancel.js';
+import { stepStacks } from './change-set.js';
+import { nextPollDelay, transientBackoff } from './polling.js';
+import { failDeployment, type RunContext, type StepOutcome } from './run-context.js';
+import { pollUpdate } from './stack-events.js';
+import { stepVerify } from './verify.js';
+
+/** Handed to the poll seam after every advance: where the estimator and stall detector plug in. */
+export interface PollContext {
+  deployment: Deployment;
+  stacks: DeploymentStack[];
+  now: number;
+  outcome: StepOutcome | 'transient_error';
+}
+
+export interface RunnerOptions {
+  githubWeb: string;
+  /**
+   * Called after every poll of an active (or just finished) deployment, outside any transaction. The progress
+   * reply (threadKeys.progress) and stall detection hang here; errors thrown are logged, never fail the deploy.
+   */
+  onPoll?: (ctx: PollContext) => void;
+}
+
+/**
+ * Advances one deployment by one step. Resumable by construction: each step reads only persisted state
+ * (deployment row, stack rows, stored events) and AWS, so a crash at any point continues correctly.
+ */
+export class DeploymentRunner {
+  /** Consecutive transient errors per deployment; only shapes the back-off, never progress. */
+  private readonly transient = new Map<number, number>();
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly options: RunnerOptions,
+  ) {}
+
+  async advance(id: number): Promise<StepOutcome | 'transient_error'> {
+    const { ctx } = this;
+    const d = ctx.repo.get(id);
+    if (!d || !isActive(d.state)) return 'done';
+    const found = findTarget(ctx.config, d.service, d.environment);
+    if (!found.ok) {
+      return failDeployment(ctx, d, { phase: 'internal', reason: `target no longer configured: ${found.message}` });
+    }
+    const pollMs = ctx.config.timing.pollSeconds * 1000;
+    let outcome: StepOutcome | 'transient_error';
+    try {
+      const target = found.target;
+      outcome =
+        d.state === 'building'
+          ? await stepBuild(ctx, d, target, { githubWeb: this.options.githubWeb })
+          : d.state === 'cancelling'
+            ? await stepCancel(ctx, d, target, (s) => pollUpdate(ctx, d, target, s))
+            : d.state === 'verifying'
+              ? await stepVerify(ctx, d, target)
+              : await stepStacks(ctx, d, target);
+      this.transient.delete(id);
+    } catch (err) {
+      const n = (this.transient.get(id) ?? 0) + 1;
+      this.transient.set(id, n);
+      const delay = transientBackoff(pollMs, n);
+      const level = isTransientAwsError(err) ? 'warn' : 'error';
+      ctx.logger[level](
+        { deploymentId: id, err: awsErrorMessage(err), retryInMs: delay, consecutive: n },
+        'poll error; retrying (never a deploy failure)',
+      );
+      ctx.repo.update(id, d.state, ctx.clock.now(), { nextPollAt: ctx.clock.now() + delay });
+      this.notify(id, 'transient_error');
+      return 'transient_error';
+    }
+    if (outcome !== 'done') {
+      const now = ctx.clock.now();
+      const lastChange = Math.max(ctx.events.lastSeenAt(id) ?? 0, d.startedAt ?? 0);
+      const fresh = ctx.repo.get(id);
+      // Verifying polls the service every pollSeconds, as configured: no quiet-time slow-down.
+      const delay =
+        fresh?.state === 'verifying'
+          ? pollMs
+          : nextPollDelay({ pollMs, progressed: outcome === 'progressed', quietMs: now - lastChange });
+      if (fresh) ctx.repo.update(id, fresh.state, now, { nextPollAt: now + delay });
+    } else {
+      this.transient.delete(id);
+    }
+    this.notify(id, outcome);
+    return outcome;
+  }
+
+  private notify(id: number, outcome: PollContext['outcome']): void {
+    if (!this.options.onPoll) return;
+    const deployment = this.ctx.repo.get(id);
+    if (!deployment) return;
+    try {
+      this.options.onPoll({ deployment, stacks: this.ctx.stacks.list(id), now: this.ctx.clock.now(), outcome });
+    } catch (err) {
+      this.ctx.logger.error({ deploymentId: id, err: String(err) }, 'onPoll hook failed');
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import { awsErrorMessage } from '../adapters/aws-budget.js';
+import { classifyStack, isInProgress, rollbackProgress } from '../domain/cfn-status.js';
+import { findRootCause } from '../domain/root-cause.js';
+import { findTarget } from '../domain/targets.js';
+import type { DeploymentStack } from '../store/stacks-repo.js';
+import { recoveryResultReply, rollbackProgressReply } from '../views/thread-replies.js';
+import { type RunContext, stackEventsUrl } from './run-context.js';
+import { operationTokens, TAIL_SLACK_MS } from './stack-events.js';
+
+/** Clicks older than this are history, not recoveries to watch (a restart after days must not resurrect them). */
+const LOOK_BACK_MS = 24 * 60 * 60_000;
+
+/**
+ * Reports a recovery started on a FAILED deployment (ContinueUpdateRollback / RollbackStack, pressed through the
+ * failure reply's Roll back button) in the deployment's thread. Resumable: the click is in deployment_actions, the
+ * watch mark and the last event read are on the stack row; replies have stable keys. The deployment stays failed.
+ */
+export class RecoveryWatcher {
+  /** Pacing only (never progress): when each watched stack may be polled again. */
+  private readonly nextAt = new Map<string, number>();
+
+  constructor(private readonly ctx: RunContext) {}
+
+  async tick(): Promise<void> {
+    const { ctx } = this;
+    const now = ctx.clock.now();
+    for (const r of ctx.stacks.unwatchedRecoveries(now - LOOK_BACK_MS)) {
+      if (ctx.stacks.markRecovering(r.stack.deploymentId, r.stack.position, r.actionAt)) {
+        ctx.logger.info(
+          { deploymentId: r.stack.deploymentId, stack: r.stack.stackName, op: r.op },
+          'watching recovery',
+        );
+      }
+    }
+    await Promise.all(ctx.stacks.recovering().map((s) => this.poll(s)));
+  }
+
+  private async poll(s: DeploymentStack): Promise<void> {
+    const { ctx } = this;
+    const key = `${s.deploymentId}:${s.position}`;
+    const now = ctx.clock.now();
+    if ((this.nextAt.get(key) ?? 0) > now) return;
+    const pollMs = ctx.config.timing.pollSeconds * 1000;
+    this.nextAt.set(key, now + pollMs);
+    const d = ctx.repo.get(s.deploymentId);
+    const found = d ? findTarget(ctx.config, d.service, d.environment) : undefined;
+    if (!d || !found?.ok) {
+      ctx.stacks.updateRecovery(s.deploymentId, s.position, { recovery: 'done' });
+      return;
+    }
+    const target = found.target;
+    const since = s.recoveryActionAt ?? now;
+    try {
+      const tail = await ctx.cfn.tailEvents(target.region, s.stackName, s.recoveryEventId, since - TAIL_SLACK_MS);
+      const tokens = operationTokens(d.token, s.opToken);
+      const mine = tail.events.filter((e) => e.token !== null && tokens.has(e.token) && e.timestamp >= since - 1000);
+      const stack = await ctx.cfn.describeStack(target.region, s.stackName);
+      const url = stackEventsUrl(ctx, target, stack?.stackId ?? s.stackName);
+      const suffix = `${since}-${s.position}`;
+      ctx.db
+        .transaction(() => {
+          const stored = ctx.events.insert(
+            mine.map((e) => ({ ...e, deploymentId: d.id, stackName: s.stackName })),
+            ctx.clock.now(),
+          );
+          if (tail.newestId) ctx.stacks.updateRecovery(d.id, s.position, { recoveryEventId: tail.newestId });
+          const events = ctx.events.forDeployment(d.id, s.stackName).filter((e) => e.timestamp >= since - 1000);
+          if (stack && isInProgress(stack.status)) {
+            if (stored.length > 0 || !ctx.reporter.hasReply(d, `recovery-${suffix}`)) {
+              ctx.reporter.upsertReply(
+                d,
+                `recovery-${suffix}`,
+                rollbackProgressReply({
+                  stackName: s.stackName,
+                  stackUrl: url,
+                  kind: 'recovery',
+                  ...rollbackProgress(events, s.stackName, since - 1000),
+                  stackStatus: stack.status,
+                }),
+              );
+            }
+            return;
+          }
+          // Stable (or gone: RollbackStack deletes a stack that never had a working state): report once, stop.
+          const status = stack?.status ?? 'DELETE_COMPLETE';
+          const c = classifyStack(stack?.status);
+          const ok = c === 'rolled_back' || c === 'succeeded' || c === 'missing';
+          const cause = ok ? undefined : findRootCause(events).cause;
+          ctx.reporter.reply(
+            d,
+            `recovery-result-${suffix}`,
+            recoveryResultReply({
+              stackName: s.stackName,
+              stackUrl: url,
+              status,
+              ok,
+              reason: cause ? `${cause.logicalId}: ${cause.reason ?? cause.status}` : (stack?.statusReason ?? null),
+            }),
+          );
+          ctx.stacks.updateRecovery(d.id, s.position, { recovery: 'done' });
+          this.nextAt.delete(key);
+        })
+        .immediate();
+    } catch (err) {
+      this.nextAt.set(key, now + 3 * pollMs);
+      ctx.logger.warn({ deploymentId: d.id, err: awsErrorMessage(err) }, 'recovery poll failed; retrying');
+    }
+  }
+}

@@ -1,0 +1,194 @@
+import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
+import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
+import type { CodeBuildAdapter } from '../adapters/codebuild.js';
+import type { HttpProbe } from '../adapters/http-probe.js';
+import type { Clock } from '../app/clock.js';
+import type { Config } from '../app/config.js';
+import type { Logger } from '../app/logger.js';
+import type { ThreadReporter } from '../deploys/thread-reporter.js';
+import type { CauseEvent } from '../domain/root-cause.js';
+import type { Target } from '../domain/targets.js';
+import type { Db } from '../store/db.js';
+import type { Deployment, Failure } from '../store/deployment-row.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { EventsRepo } from '../store/events-repo.js';
+import type { PhasesRepo } from '../store/phases-repo.js';
+import type { StacksRepo } from '../store/stacks-repo.js';
+import type { VerificationsRepo } from '../store/verifications-repo.js';
+import { failureActions } from '../views/failure-actions.js';
+import { cfnStackUrl } from '../views/links.js';
+import { resultReply } from '../views/thread-replies.js';
+
+/** Everything a runner step needs; steps hold no state of their own between polls. */
+export interface RunContext {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  repo: DeploymentsRepo;
+  stacks: StacksRepo;
+  events: EventsRepo;
+  phases: PhasesRepo;
+  reporter: ThreadReporter;
+  codebuild: CodeBuildAdapter;
+  cfn: CloudFormationAdapter;
+  /** The bake window and verification records (issue 14). */
+  verifications: VerificationsRepo;
+  /** HTTP to the deployed service: verify.url and smoke checks. */
+  probe: HttpProbe;
+  /** `verify.onFailure: rollback`: queues the rollback of a deployment that failed verification. */
+  autoRollback?: AutoRollback;
+}
+
+export type AutoRollback = (
+  deploymentId: number,
+) => Promise<{ ok: true; message: string; deployment?: Deployment } | { ok: false; message: string }>;
+
+/** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
+export type StepOutcome = 'progressed' | 'waiting' | 'done';
+
+/** Region for console links when the target names none (the SDK resolves the real one for calls). */
+export function linkRegion(ctx: RunContext, target: Target): string {
+  return target.region ?? ctx.config.region ?? process.env.AWS_REGION ?? 'us-east-1';
+}
+
+export function stackEventsUrl(ctx: RunContext, target: Target, stackIdOrName: string): string {
+  return cfnStackUrl(linkRegion(ctx, target), stackIdOrName, 'events');
+}
+
+/**
+ * Calls a mutating AWS operation. Transient errors, and errors without an AWS answer, are rethrown (the runner
+ * backs off and retries the step, which the idempotency tokens and resume checks make safe); an AWS answer
+ * refusing the request (validation, access) is returned as a failure with AWS's message.
+ */
+export async function mutate<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (err) {
+    if (isTransientAwsError(err)) throw err;
+    // No HTTP answer (socket died, process-level error): AWS may have acted; the next poll reads the truth.
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === undefined) throw err;
+    return { ok: false, reason: awsErrorMessage(err) };
+  }
+}
+
+export interface FinishExtras {
+  cascadeCount?: number;
+  stackUrl?: string | null;
+  /** A line after the reason (e.g. a failed first create: the stack must be deleted before the next try). */
+  detail?: string;
+  /** More writes that belong to the same transaction (e.g. the stack row and the root cause reply). */
+  inTx?: () => void;
+}
+
+/** Moves the deployment to failed, reports it once, and ends the open phase — all in one transaction. */
+/** The failure a stack update ends with: its root cause when one was read, else what the stack itself said. */
+export function stackFailure(
+  cause: CauseEvent | undefined,
+  stackName: string,
+  link: string,
+  fallback: { reason: string; status?: string },
+): Failure {
+  return cause
+    ? {
+        phase: 'stack_update',
+        reason: cause.reason ?? cause.status,
+        logicalId: cause.logicalId,
+        resourceType: cause.resourceType,
+        status: cause.status,
+        stackName,
+        link,
+      }
+    : { phase: 'stack_update', ...fallback, stackName, link };
+}
+
+export function failDeployment(
+  ctx: RunContext,
+  d: Deployment,
+  failure: Failure,
+  extras: FinishExtras = {},
+): StepOutcome {
+  const now = ctx.clock.now();
+  const summary = `${failure.phase.replace('_', ' ')} failed: ${failure.logicalId ? `${failure.logicalId}: ` : ''}${failure.reason}`;
+  const moved = ctx.db
+    .transaction(() => {
+      const next = ctx.repo.transition(d.id, d.state, 'failed', now, { failure, summary: summary.slice(0, 300) });
+      if (!next) return false;
+      extras.inTx?.();
+      ctx.phases.endOpen(d.id, 'failed', now);
+      ctx.verifications.finishOpen(d.id, 'failed', now);
+      ctx.reporter.reply(
+        next,
+        'result',
+        resultReply({
+          outcome: 'failed',
+          durationMs: next.startedAt ? now - next.startedAt : null,
+          failure,
+          cascadeCount: extras.cascadeCount ?? 0,
+          logUrl: next.buildLogUrl,
+          stackUrl: extras.stackUrl ?? null,
+          actions: failureActions(next.id),
+          ...(extras.detail ? { detail: extras.detail } : {}),
+        }),
+      );
+      ctx.reporter.stateChanged(next);
+      return true;
+    })
+    .immediate();
+  if (moved) ctx.logger.warn({ deploymentId: d.id, phase: failure.phase, reason: failure.reason }, 'deployment failed');
+  // Lost race (e.g. a cancel moved deploying → cancelling meanwhile): the next poll re-reads and continues.
+  else ctx.logger.info({ deploymentId: d.id, from: d.state }, 'state moved during the step; re-reading');
+  return 'done';
+}
+
+/** Ends a cancelling deployment as cancelled, with one result reply. */
+export function cancelDeployment(ctx: RunContext, d: Deployment, detail: string, inTx?: () => void): StepOutcome {
+  const now = ctx.clock.now();
+  ctx.db
+    .transaction(() => {
+      const next = ctx.repo.transition(d.id, d.state, 'cancelled', now, { summary: detail.replace(/[*`]/g, '') });
+      if (!next) return;
+      inTx?.();
+      ctx.phases.endOpen(d.id, 'cancelled', now);
+      ctx.verifications.finishOpen(d.id, 'cancelled', now);
+      ctx.reporter.reply(
+        next,
+        'result',
+        resultReply({ outcome: 'cancelled', durationMs: next.startedAt ? now - next.startedAt : null, detail }),
+      );
+      ctx.reporter.stateChanged(next);
+    })
+    .immediate();
+  ctx.logger.info({ deploymentId: d.id }, 'deployment cancelled');
+  return 'done';
+}
+
+/**
+ * Columns update on whichever active state the deployment is in now: a cancel may have moved it meanwhile, and
+ * facts learnt from AWS (a build id) must be kept either way.
+ */
+export function updateActive(ctx: RunContext, d: Deployment, patch: Parameters<RunContext['repo']['update']>[3]) {
+  const now = ctx.clock.now();
+  if (ctx.repo.update(d.id, d.state, now, patch)) return true;
+  const fresh = ctx.repo.get(d.id);
+  return !!fresh && fresh.state === 'cancelling' && ctx.repo.update(d.id, 'cancelling', now, patch);
+}
+
+export function succeedDeployment(ctx: RunContext, d: Deployment, noop: boolean): StepOutcome {
+  const now = ctx.clock.now();
+  ctx.db
+    .transaction(() => {
+      const next = ctx.repo.transition(d.id, d.state, 'succeeded', now, { summary: noop ? 'no changes' : null });
+      if (!next) return;
+      ctx.phases.endOpen(d.id, 'succeeded', now);
+      ctx.reporter.reply(
+        next,
+        'result',
+        resultReply({ outcome: noop ? 'noop' : 'succeeded', durationMs: next.startedAt ? now - next.startedAt : null }),
+      );
+      ctx.reporter.stateChanged(next);
+    })
+    .immediate();
+  return 'done';
+}

@@ -1,0 +1,58 @@
+import type { Config } from '../../app/config.js';
+import type { Logger } from '../../app/logger.js';
+import type { StatusReport } from '../../deploys/status-report.js';
+import type { PostOutcome } from '../../digests/digests.js';
+import { parseStatus } from '../../domain/command-parser.js';
+import { helpMessage, USAGE } from '../../views/help.js';
+import { digestEmptyReply, digestPreview, digestQueuedReply, refusal } from '../../views/request-replies.js';
+import type { SlackMessage } from '../../views/slack-message.js';
+import { type CommandOutcome, commandHandler } from './handle-command.js';
+
+export type DigestKind = 'drift' | 'health';
+
+/** Implemented by the digests job (jobs/digests.ts); /deploy-status only previews or posts on demand. */
+export interface Digests {
+  preview(kind: DigestKind): Promise<SlackMessage[]>;
+  /** Queues the digest to its channel (through the outbox), or says why not (another run is going). */
+  tryPost(kind: DigestKind): Promise<PostOutcome>;
+}
+
+export interface StatusCommandDeps {
+  config: Config;
+  status: Pick<StatusReport, 'build'>;
+  digests: Digests;
+  logger: Logger;
+}
+
+/** `/deploy-status [service [environment]]`, `/deploy-status drift|health [post]`. */
+export function deployStatusCommand(deps: StatusCommandDeps) {
+  return commandHandler('/deploy-status', deps.logger, async (command): Promise<CommandOutcome> => {
+    const parsed = parseStatus(command.text);
+    switch (parsed.kind) {
+      case 'help':
+        return { reply: helpMessage(deps.config), outcome: 'help' };
+      case 'invalid':
+        return { reply: refusal(`${parsed.message} Usage: ${USAGE.status}.`), outcome: 'invalid' };
+      case 'all':
+      case 'target': {
+        const filter = parsed.kind === 'target' ? { service: parsed.service, environment: parsed.environment } : {};
+        const result = deps.status.build(filter, command.team_domain);
+        return result.ok
+          ? { reply: result.message, outcome: 'status' }
+          : { reply: refusal(result.message), outcome: 'unknown_target' };
+      }
+      case 'digest': {
+        if (parsed.post) {
+          const posted = await deps.digests.tryPost(parsed.digest);
+          if (!posted.posted) return { reply: posted.message, outcome: `${parsed.digest}_busy` };
+          return { reply: digestQueuedReply(parsed.digest, posted.channel), outcome: `${parsed.digest}_posted` };
+        }
+        const parts = await deps.digests.preview(parsed.digest);
+        return {
+          reply: parts.length ? digestPreview(parts) : digestEmptyReply(parsed.digest),
+          outcome: `${parsed.digest}_preview`,
+        };
+      }
+    }
+  });
+}

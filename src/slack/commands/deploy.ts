@@ -1,0 +1,51 @@
+import type { Config } from '../../app/config.js';
+import type { Logger } from '../../app/logger.js';
+import type { DeployRequests } from '../../deploys/requests.js';
+import { parseDeploy } from '../../domain/command-parser.js';
+import { findTarget } from '../../domain/targets.js';
+import type { LockService } from '../../locks/lock-service.js';
+import { helpMessage, usageMessage } from '../../views/help.js';
+import { refusal } from '../../views/request-replies.js';
+import { type CommandOutcome, commandHandler } from './handle-command.js';
+
+export interface DeployCommandDeps {
+  config: Config;
+  requests: Pick<DeployRequests, 'request'>;
+  locks: Pick<LockService, 'lock' | 'unlock'>;
+  logger: Logger;
+}
+
+/** `/deploy <service> <environment> [ref] [--force]`, `/deploy lock|unlock <service> <environment> …`, `/deploy help`. */
+export function deployCommand(deps: DeployCommandDeps) {
+  return commandHandler('/deploy', deps.logger, async (command): Promise<CommandOutcome> => {
+    const parsed = parseDeploy(command.text);
+    switch (parsed.kind) {
+      case 'help':
+        return { reply: helpMessage(deps.config), outcome: 'help' };
+      case 'usage':
+        return { reply: usageMessage('deploy', parsed.problem), outcome: 'usage' };
+      case 'invalid':
+        return { reply: refusal(parsed.message), outcome: 'invalid' };
+      case 'lock':
+      case 'unlock': {
+        const found = findTarget(deps.config, parsed.service, parsed.environment);
+        if (!found.ok) return { reply: refusal(found.message), outcome: 'unknown_target' };
+        const result =
+          parsed.kind === 'lock'
+            ? deps.locks.lock(found.target, command.user_id, parsed.reason)
+            : deps.locks.unlock(found.target, command.user_id);
+        return { reply: result.reply, outcome: result.ok ? `${parsed.kind}ed` : `${parsed.kind}_refused` };
+      }
+      case 'deploy': {
+        const result = await deps.requests.request({
+          ...parsed.args,
+          userId: command.user_id,
+          requestId: command.trigger_id || undefined,
+        });
+        return result.ok
+          ? { reply: result.reply, outcome: result.outcome, deploymentId: result.deployment.id }
+          : { reply: result.reply, outcome: result.reason };
+      }
+    }
+  });
+}
