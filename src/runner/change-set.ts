@@ -85,6 +85,7 @@ async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s
       existingKeys: stack?.parameterKeys ?? [],
       type,
       templateUrl,
+      alarms: target.env.alarms,
       description: `Coxswain deployment #${d.id}: ${d.service} ${d.environment} ${d.sha}`,
     }),
   );

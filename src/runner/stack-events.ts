@@ -4,7 +4,9 @@ import { findRootCause } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
+import { alarmRootCauseReply } from '../views/bake-replies.js';
 import { rootCauseReply } from '../views/thread-replies.js';
+import { alarmFailure, bakeTick } from './bake.js';
 import { cancelDeployment, failDeployment, type RunContext, stackEventsUrl, stackFailure } from './run-context.js';
 
 /** Events this much older than our operation's start cannot be ours: the first tail stops there. */
@@ -84,7 +86,11 @@ export async function readEvents(ctx: RunContext, d: Deployment, target: Target,
       );
       if (tail.newestId) ctx.stacks.update(d.id, position, 'updating', { lastEventId: tail.newestId });
       // Root cause the moment it is read, even while the stack is still rolling back.
-      if (stored.some((e) => e.status.endsWith('_FAILED')) && !ctx.reporter.hasReply(d, 'root-cause')) {
+      if (
+        stored.some((e) => e.status.endsWith('_FAILED')) &&
+        !ctx.reporter.hasReply(d, 'root-cause') &&
+        !alarmFailure(ctx, d, target, s.stackName, url)
+      ) {
         const { cause } = findRootCause(ctx.events.forDeployment(d.id, s.stackName));
         if (cause) ctx.reporter.reply(d, 'root-cause', rootCauseReply(cause, s.stackName, url));
       }
@@ -136,7 +142,10 @@ export async function pollUpdate(ctx: RunContext, d: Deployment, target: Target,
   const sinceStart = now - (ctx.phases.forDeployment(d.id).find((p) => p.phase === 'stack_update')?.startedAt ?? now);
   if (outcome !== 'running' && !anyMine && sinceStart < STATUS_TRUST_MS) outcome = 'running';
 
-  if (outcome === 'running') return fresh.length > 0 ? ('progressed' as const) : ('waiting' as const);
+  if (outcome === 'running') {
+    if (bakeTick(ctx, d, target, s)) return 'progressed' as const;
+    return fresh.length > 0 ? ('progressed' as const) : ('waiting' as const);
+  }
   if (d.state === 'cancelling' && stack.status === 'UPDATE_ROLLBACK_COMPLETE') {
     return cancelDeployment(ctx, d, `\`${s.stackName}\` rolled back to its previous state (${stack.status})`, () =>
       ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: now }),
@@ -152,17 +161,21 @@ export async function pollUpdate(ctx: RunContext, d: Deployment, target: Target,
     return 'stack_done' as const;
   }
   const { cause, cascades } = findRootCause(ctx.events.forDeployment(d.id, s.stackName));
+  // A rollback an alarm started (RollbackConfiguration): the alarm is the cause, not the resources it cancelled.
+  const alarm = alarmFailure(ctx, d, target, s.stackName, url);
   const inTx = () => {
     ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: now });
-    if (cause) ctx.reporter.reply(d, 'root-cause', rootCauseReply(cause, s.stackName, url));
+    if (alarm) ctx.reporter.reply(d, 'root-cause', alarmRootCauseReply(s.stackName, alarm.name, alarm.reason, url));
+    else if (cause) ctx.reporter.reply(d, 'root-cause', rootCauseReply(cause, s.stackName, url));
   };
   return failDeployment(
     ctx,
     d,
-    stackFailure(cause, s.stackName, url, {
-      reason: stack.statusReason ?? `stack ended in ${stack.status}`,
-      status: stack.status,
-    }),
+    alarm?.failure ??
+      stackFailure(cause, s.stackName, url, {
+        reason: stack.statusReason ?? `stack ended in ${stack.status}`,
+        status: stack.status,
+      }),
     {
       cascadeCount: cascades.length,
       stackUrl: url,
