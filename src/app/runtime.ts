@@ -34,6 +34,7 @@ import { type App, createApp } from '../slack/bolt-app.js';
 import { register as registerCommands } from '../slack/commands/index.js';
 import { register as registerInteractions } from '../slack/interactions/index.js';
 import type { Db } from '../store/db.js';
+import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DigestRunsRepo, DriftRepo } from '../store/drift-repo.js';
 import { HealthRepo } from '../store/health-repo.js';
@@ -190,6 +191,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
         clock,
         logger,
         githubWeb,
+        delivery: new DeliveryRepo(db),
         ...region,
       }),
     },

@@ -18,6 +18,7 @@ import { type ChecksDecision, checksDecision, recordChecksDecision } from '../ga
 import type { DeployGate, LockService } from '../locks/lock-service.js';
 import type { ApprovalContext } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
+import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DeploymentsRepo, type EnqueueResult } from '../store/deployments-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
@@ -111,7 +112,13 @@ export class DeployRequests {
     // GitHub is asked for the commit list before the transaction: no network call while holding the write lock.
     const pending = this.deps.approvals.needsApproval(target);
     const context = pending ? await this.deps.approvals.gatherContext(target, resolved.sha) : {};
-    return this.enqueue(target, ref.ref, resolved.sha, req, { gate, checks, pending, context });
+    return this.enqueue(target, ref.ref, resolved.sha, req, {
+      gate,
+      checks,
+      pending,
+      context,
+      committedAt: resolved.committedAt,
+    });
   }
 
   private enqueue(
@@ -124,10 +131,12 @@ export class DeployRequests {
       checks: Extract<ChecksDecision, { ok: true }>;
       pending: boolean;
       context: ApprovalContext;
+      committedAt?: string | null | undefined;
     },
   ): DeployRequestResult {
     const { db, clock, githubWeb, approvals, locks } = this.deps;
     const now = clock.now();
+    const committedAt = o.committedAt;
     return db
       .transaction((): DeployRequestResult => {
         const result = this.deployments.enqueue(
@@ -149,7 +158,10 @@ export class DeployRequests {
         );
         // On a locked target the deployment waits: the notice marks why (shown in the parent and the reply).
         const lockNotice = locks.queuedNotice(target, result.deployment.id);
-        if (result.outcome === 'created') recordChecksDecision(db, result.deployment, o.checks, req.userId, now);
+        if (result.outcome === 'created') {
+          recordChecksDecision(db, result.deployment, o.checks, req.userId, now);
+          new DeliveryRepo(db).recordCommitTime(result.deployment.id, committedAt);
+        }
         const d = this.deployments.get(result.deployment.id) ?? result.deployment;
         const position = d.state === 'queued' ? this.deployments.position(d) : undefined;
         const eta = d.state === 'queued' ? this.deps.eta?.(d) : undefined;
