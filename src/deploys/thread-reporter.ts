@@ -131,6 +131,14 @@ export class ThreadReporter {
     this.outbox.upsert(this.threadReply(d, name, message), this.deps.clock.now());
   }
 
+  /** A reply whose content may be corrected later: posted once, updated in place only when its content changed. */
+  reviseReply(d: Deployment, name: string, message: SlackMessage): void {
+    const key = threadKeys.reply(d.id, name);
+    const current = this.outbox.latest(key);
+    if (current && JSON.stringify(current) === JSON.stringify(message)) return;
+    this.upsertReply(d, name, message);
+  }
+
   /** A reply in the deployment's thread; the parent is posted first if it somehow is not there yet. */
   private threadReply(d: Deployment, name: string, message: SlackMessage): PostInput {
     if (!this.outbox.has(threadKeys.parent(d.id))) this.parent(d);

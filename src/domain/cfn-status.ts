@@ -61,6 +61,7 @@ export interface ProgressEvent {
   resourceType: string;
   status: string;
   timestamp: number;
+  physicalId?: string | null;
 }
 
 /**
@@ -74,7 +75,7 @@ export function rollbackProgress(
 ): { reverted: number; inProgress: string[] } {
   const latest = new Map<string, string>();
   for (const e of events) {
-    if (e.timestamp < since || e.logicalId === stackName) continue;
+    if (e.timestamp < since || e.logicalId === stackName || isNestedStackOwnEvent(e)) continue;
     latest.set(e.logicalId, e.status);
   }
   const all = [...latest.entries()];
@@ -82,6 +83,11 @@ export function rollbackProgress(
     reverted: all.filter(([, s]) => s.endsWith('_COMPLETE')).length,
     inProgress: all.filter(([, s]) => s.endsWith('_IN_PROGRESS')).map(([l]) => l),
   };
+}
+
+/** A nested stack's own event (stored to find a root cause): its ARN names it; it is not a resource of ours. */
+function isNestedStackOwnEvent(e: ProgressEvent): boolean {
+  return e.resourceType === 'AWS::CloudFormation::Stack' && (e.physicalId?.includes(`:stack/${e.logicalId}/`) ?? false);
 }
 
 /** When the stack's rollback began: its first *ROLLBACK_IN_PROGRESS event (undefined before it has). */

@@ -15,6 +15,7 @@ export interface ResourceEvent {
   resourceType: string;
   status: string;
   timestamp: number;
+  physicalId?: string | null;
 }
 
 export interface InProgressResource {
@@ -50,6 +51,8 @@ export function resourceStates(events: readonly ResourceEvent[]): ResourceStates
   for (const e of ordered) {
     lastEventAt = Math.max(lastEventAt ?? e.timestamp, e.timestamp);
     if (e.logicalId === e.stackName) continue; // the stack itself is not a resource
+    // Nor is a nested stack's own event (stored for the root cause; its ARN names it).
+    if (e.resourceType === 'AWS::CloudFormation::Stack' && e.physicalId?.includes(`:stack/${e.logicalId}/`)) continue;
     const key = `${e.stackName}\u0000${e.logicalId}`;
     const prev = latest.get(key);
     const continues = prev && prev.e.status === e.status;

@@ -1,10 +1,9 @@
 import type { BuildInfo } from '../adapters/codebuild.js';
 import { isInProgress, updateOutcome } from '../domain/cfn-status.js';
-import { findRootCause } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
-import { rootCauseReply } from '../views/thread-replies.js';
+import { reportRootCause, stackRootCause } from './root-cause-report.js';
 import { failDeployment, type RunContext, type StepOutcome, stackEventsUrl, stackFailure } from './run-context.js';
 import { readEvents, TAIL_SLACK_MS } from './stack-events.js';
 import { finishStackUpdate } from './verify.js';
@@ -86,12 +85,10 @@ export async function finishBuildDeploy(
   const bad = ends.find((e) => updateOutcome(e.status) !== 'succeeded');
   if (bad) {
     const url = stackEventsUrl(ctx, target, bad.s.stackName);
-    const { cause, cascades } = findRootCause(
-      ctx.events.forDeployment(d.id, bad.s.stackName).filter((e) => e.timestamp >= buildStart - TAIL_SLACK_MS),
-    );
-    const failure = stackFailure(cause, bad.s.stackName, url, { reason: `stack ended in ${bad.status}` });
+    const rc = stackRootCause(ctx, d, bad.s.stackName, buildStart - TAIL_SLACK_MS);
+    const failure = stackFailure(rc, bad.s.stackName, url, { reason: `stack ended in ${bad.status}` });
     return failDeployment(ctx, { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl }, failure, {
-      cascadeCount: cascades.length,
+      cascadeCount: rc.cascades.length,
       stackUrl: url,
       ...(buildFailure
         ? {}
@@ -101,7 +98,7 @@ export async function finishBuildDeploy(
           const ok = updateOutcome(e.status) === 'succeeded';
           ctx.stacks.update(d.id, e.s.position, 'updating', { status: ok ? 'succeeded' : 'failed', finishedAt: now });
         }
-        if (cause) ctx.reporter.reply(d, 'root-cause', rootCauseReply(cause, bad.s.stackName, url));
+        reportRootCause(ctx, d, bad.s.stackName, url, rc);
       },
     });
   }

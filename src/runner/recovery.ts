@@ -1,9 +1,10 @@
 import { awsErrorMessage } from '../adapters/aws-budget.js';
 import { classifyStack, isInProgress, rollbackProgress } from '../domain/cfn-status.js';
-import { findRootCause } from '../domain/root-cause.js';
+import { causeLine, findRootCause } from '../domain/root-cause.js';
 import { findTarget } from '../domain/targets.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { recoveryResultReply, rollbackProgressReply } from '../views/thread-replies.js';
+import { nestedEvents, unreadNested } from './nested-stacks.js';
 import { type RunContext, stackEventsUrl } from './run-context.js';
 import { operationTokens, TAIL_SLACK_MS } from './stack-events.js';
 
@@ -53,7 +54,19 @@ export class RecoveryWatcher {
     try {
       const tail = await ctx.cfn.tailEvents(target.region, s.stackName, s.recoveryEventId, since - TAIL_SLACK_MS);
       const tokens = operationTokens(d.token, s.opToken);
-      const mine = tail.events.filter((e) => e.token !== null && tokens.has(e.token) && e.timestamp >= since - 1000);
+      // Oldest first, as CloudFormation wrote them; nested stacks followed as in the update itself.
+      const mine = tail.events
+        .filter((e) => e.token !== null && tokens.has(e.token) && e.timestamp >= since - 1000)
+        .reverse();
+      const earlier = ctx.events.forDeployment(d.id, s.stackName).filter((e) => e.timestamp >= since - 1000);
+      const nested = await nestedEvents(
+        ctx,
+        target.region,
+        s.stackName,
+        [...unreadNested(earlier, s.stackName), ...mine],
+        since - TAIL_SLACK_MS,
+      );
+      mine.push(...nested.filter((e) => e.timestamp >= since - 1000));
       const stack = await ctx.cfn.describeStack(target.region, s.stackName);
       const url = stackEventsUrl(ctx, target, stack?.stackId ?? s.stackName);
       const suffix = `${since}-${s.position}`;
@@ -85,7 +98,7 @@ export class RecoveryWatcher {
           const status = stack?.status ?? 'DELETE_COMPLETE';
           const c = classifyStack(stack?.status);
           const ok = c === 'rolled_back' || c === 'succeeded' || c === 'missing';
-          const cause = ok ? undefined : findRootCause(events).cause;
+          const cause = ok ? null : causeLine(findRootCause(events, s.stackName));
           ctx.reporter.reply(
             d,
             `recovery-result-${suffix}`,
@@ -94,7 +107,7 @@ export class RecoveryWatcher {
               stackUrl: url,
               status,
               ok,
-              reason: cause ? `${cause.logicalId}: ${cause.reason ?? cause.status}` : (stack?.statusReason ?? null),
+              reason: cause ?? stack?.statusReason ?? null,
             }),
           );
           ctx.stacks.updateRecovery(d.id, s.position, { recovery: 'done' });

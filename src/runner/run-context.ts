@@ -7,7 +7,7 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
-import type { CauseEvent } from '../domain/root-cause.js';
+import { causeReason, type RootCause } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
@@ -85,18 +85,18 @@ export interface FinishExtras {
   inTx?: () => void;
 }
 
-/** Moves the deployment to failed, reports it once, and ends the open phase — all in one transaction. */
 /** The failure a stack update ends with: its root cause when one was read, else what the stack itself said. */
 export function stackFailure(
-  cause: CauseEvent | undefined,
+  rc: RootCause,
   stackName: string,
   link: string,
   fallback: { reason: string; status?: string },
 ): Failure {
+  const cause = rc.cause;
   return cause
     ? {
         phase: 'stack_update',
-        reason: cause.reason ?? cause.status,
+        reason: causeReason(rc)!,
         logicalId: cause.logicalId,
         resourceType: cause.resourceType,
         status: cause.status,
@@ -106,6 +106,7 @@ export function stackFailure(
     : { phase: 'stack_update', ...fallback, stackName, link };
 }
 
+/** Moves the deployment to failed, reports it once, and ends the open phase — all in one transaction. */
 export function failDeployment(
   ctx: RunContext,
   d: Deployment,

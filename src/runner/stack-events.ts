@@ -1,12 +1,11 @@
-import type { TailEvent } from '../adapters/cloudformation.js';
 import { updateOutcome } from '../domain/cfn-status.js';
-import { findRootCause } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { alarmRootCauseReply } from '../views/bake-replies.js';
-import { rootCauseReply } from '../views/thread-replies.js';
 import { alarmFailure, bakeTick } from './bake.js';
+import { nestedEvents, unreadNested } from './nested-stacks.js';
+import { reportRootCause, stackRootCause } from './root-cause-report.js';
 import { cancelDeployment, failDeployment, type RunContext, stackEventsUrl, stackFailure } from './run-context.js';
 
 /** Events this much older than our operation's start cannot be ours: the first tail stops there. */
@@ -24,49 +23,16 @@ export function operationTokens(token: string, opToken?: string | null): Set<str
   return tokens;
 }
 
-const NESTED_DEPTH = 3;
-
-/**
- * A nested stack's parent only says "Embedded stack … was not successfully updated" (a cascade): the first real
- * failure is among the nested stack's own events. For each failed AWS::CloudFormation::Stack resource, read the
- * nested stack (its physical id) since our operation began and return its failures, to be stored with the parent's
- * events so root-cause analysis sees them. Nested operations are driven by the parent, so time bounds them.
- */
-async function nestedFailures(
-  ctx: RunContext,
-  target: Target,
-  stackName: string,
-  events: readonly TailEvent[],
-  notBefore: number,
-  depth = 1,
-): Promise<TailEvent[]> {
-  const out: TailEvent[] = [];
-  const nested = events.filter(
-    (e) =>
-      e.resourceType === 'AWS::CloudFormation::Stack' &&
-      e.logicalId !== stackName &&
-      e.status.endsWith('_FAILED') &&
-      e.physicalId?.startsWith('arn:'),
-  );
-  for (const n of nested) {
-    const tail = await ctx.cfn.tailEvents(target.region, n.physicalId!, null, notBefore);
-    const failed = tail.events.filter((e) => e.status.endsWith('_FAILED'));
-    out.push(...failed);
-    if (depth < NESTED_DEPTH) {
-      const childName = /:stack\/([^/]+)\//.exec(n.physicalId!)?.[1] ?? n.physicalId!;
-      out.push(...(await nestedFailures(ctx, target, childName, failed, notBefore, depth + 1)));
-    }
-  }
-  return out;
-}
-
 /** Tails the stack's events once: stores ours (INSERT OR IGNORE), advances last_event_id, posts a new root cause. */
 export async function readEvents(ctx: RunContext, d: Deployment, target: Target, position: number, url: string) {
   const s = ctx.stacks.get(d.id, position)!;
   const tail = await ctx.cfn.tailEvents(target.region, s.stackName, s.lastEventId, (s.startedAt ?? 0) - TAIL_SLACK_MS);
   const tokens = operationTokens(d.token, s.opToken);
-  const mine = tail.events.filter((e) => e.token !== null && tokens.has(e.token));
-  mine.push(...(await nestedFailures(ctx, target, s.stackName, mine, (s.startedAt ?? 0) - TAIL_SLACK_MS)));
+  // Oldest first, as CloudFormation wrote them: the store's order then breaks same-timestamp ties the same way.
+  const mine = tail.events.filter((e) => e.token !== null && tokens.has(e.token)).reverse();
+  const unread = unreadNested(ctx.events.forDeployment(d.id, s.stackName), s.stackName);
+  const notBefore = (s.startedAt ?? 0) - TAIL_SLACK_MS;
+  mine.push(...(await nestedEvents(ctx, target.region, s.stackName, [...unread, ...mine], notBefore)));
   const now = ctx.clock.now();
   return ctx.db
     .transaction(() => {
@@ -85,14 +51,13 @@ export async function readEvents(ctx: RunContext, d: Deployment, target: Target,
         now,
       );
       if (tail.newestId) ctx.stacks.update(d.id, position, 'updating', { lastEventId: tail.newestId });
-      // Root cause the moment it is read, even while the stack is still rolling back.
-      if (
-        stored.some((e) => e.status.endsWith('_FAILED')) &&
-        !ctx.reporter.hasReply(d, 'root-cause') &&
-        !alarmFailure(ctx, d, target, s.stackName, url)
-      ) {
-        const { cause } = findRootCause(ctx.events.forDeployment(d.id, s.stackName));
-        if (cause) ctx.reporter.reply(d, 'root-cause', rootCauseReply(cause, s.stackName, url));
+      // Root cause the moment it is read, even while the stack is still rolling back; revised if a better one comes.
+      // A rollback one of our alarms started names the alarm instead (RollbackConfiguration).
+      if (stored.some((e) => /_FAILED$|ROLLBACK_IN_PROGRESS$/.test(e.status))) {
+        const alarm = alarmFailure(ctx, d, target, s.stackName, url);
+        if (alarm) {
+          ctx.reporter.reviseReply(d, 'root-cause', alarmRootCauseReply(s.stackName, alarm.name, alarm.reason, url));
+        } else reportRootCause(ctx, d, s.stackName, url, stackRootCause(ctx, d, s.stackName));
       }
       return stored;
     })
@@ -160,24 +125,25 @@ export async function pollUpdate(ctx: RunContext, d: Deployment, target: Target,
       .immediate();
     return 'stack_done' as const;
   }
-  const { cause, cascades } = findRootCause(ctx.events.forDeployment(d.id, s.stackName));
+  const rc = stackRootCause(ctx, d, s.stackName);
   // A rollback an alarm started (RollbackConfiguration): the alarm is the cause, not the resources it cancelled.
   const alarm = alarmFailure(ctx, d, target, s.stackName, url);
   const inTx = () => {
     ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: now });
-    if (alarm) ctx.reporter.reply(d, 'root-cause', alarmRootCauseReply(s.stackName, alarm.name, alarm.reason, url));
-    else if (cause) ctx.reporter.reply(d, 'root-cause', rootCauseReply(cause, s.stackName, url));
+    if (alarm) {
+      ctx.reporter.reviseReply(d, 'root-cause', alarmRootCauseReply(s.stackName, alarm.name, alarm.reason, url));
+    } else reportRootCause(ctx, d, s.stackName, url, rc);
   };
   return failDeployment(
     ctx,
     d,
     alarm?.failure ??
-      stackFailure(cause, s.stackName, url, {
+      stackFailure(rc, s.stackName, url, {
         reason: stack.statusReason ?? `stack ended in ${stack.status}`,
         status: stack.status,
       }),
     {
-      cascadeCount: cascades.length,
+      cascadeCount: rc.cascades.length,
       stackUrl: url,
       inTx,
       ...(stack.status === 'ROLLBACK_COMPLETE' || stack.status === 'ROLLBACK_FAILED'

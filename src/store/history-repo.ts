@@ -100,7 +100,8 @@ export class HistoryRepo {
   events(deploymentId: number): StoredEvent[] {
     return this.db
       .prepare(
-        `SELECT logical_id AS logicalId, resource_type AS resourceType, stack_name AS stackName, status, timestamp
+        `SELECT logical_id AS logicalId, resource_type AS resourceType, stack_name AS stackName, status, timestamp,
+                physical_id AS physicalId
          FROM stack_events WHERE deployment_id = ? ORDER BY timestamp, rowid`,
       )
       .all(deploymentId) as StoredEvent[];

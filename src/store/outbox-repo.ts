@@ -133,6 +133,14 @@ export class OutboxRepo {
     if (!this.post(input, now)) this.update(input.key, input.message, now);
   }
 
+  /** The newest content queued for a message (what Slack shows once the outbox has sent it). */
+  latest(key: string): SlackMessage | undefined {
+    const r = this.db.prepare('SELECT payload FROM outbox WHERE message_key = ? ORDER BY id DESC LIMIT 1').get(key) as
+      | { payload: string }
+      | undefined;
+    return r ? (JSON.parse(r.payload) as SlackMessage) : undefined;
+  }
+
   has(key: string): boolean {
     return this.hasStmt.get(key) !== undefined;
   }

@@ -1,5 +1,5 @@
 import type { ActionsBlock } from '@slack/types';
-import type { CauseEvent } from '../domain/root-cause.js';
+import type { CauseEvent, RootCause } from '../domain/root-cause.js';
 import { isStateful } from '../domain/stateful-resources.js';
 import type { Failure } from '../store/deployment-row.js';
 import type { ChangeSummary } from '../store/stacks-repo.js';
@@ -67,11 +67,23 @@ export function stackUpdateStartedReply(stackName: string, stackUrl: string): Sl
   );
 }
 
-export function rootCauseReply(cause: CauseEvent, stackName: string, eventsUrl: string): SlackMessage {
-  const reason = cause.reason ? esc(cause.reason) : '(CloudFormation gave no reason)';
+export function rootCauseReply(
+  cause: CauseEvent,
+  stackName: string,
+  eventsUrl: string,
+  detail: Pick<RootCause, 'reason' | 'more' | 'unread'> = {},
+): SlackMessage {
+  const raw = detail.reason !== undefined ? detail.reason : cause.reason;
+  const reason = raw ? esc(raw) : '(CloudFormation gave no reason)';
+  const notes = [
+    detail.unread ? 'its own events could not be read' : null,
+    detail.more ? `and ${detail.more} more failure${detail.more === 1 ? '' : 's'}` : null,
+  ].filter((n): n is string => n !== null);
+  const note = notes.length ? `\n_${notes.join('; ')}_` : '';
+  const textNote = notes.length ? ` (${notes.join('; ')})` : '';
   return reply(
-    `:rotating_light: *Root cause:* \`${esc(cause.logicalId)}\` (${esc(cause.resourceType)}) ${esc(cause.status)}\n>${reason}\n${link(eventsUrl, `${stackName} events`)}`,
-    `Root cause: ${cause.logicalId} (${cause.resourceType}) ${cause.status}: ${cause.reason ?? 'no reason given'}`,
+    `:rotating_light: *Root cause:* \`${esc(cause.logicalId)}\` (${esc(cause.resourceType)}) ${esc(cause.status)}\n>${reason}${note}\n${link(eventsUrl, `${stackName} events`)}`,
+    `Root cause: ${cause.logicalId} (${cause.resourceType}) ${cause.status}: ${raw ?? 'no reason given'}${textNote}`,
   );
 }
 

@@ -108,6 +108,11 @@ export class FakeCloudFormation {
     this.errors.set(action, list);
   }
 
+  /** An error for one stack only (e.g. a nested stack whose events cannot be read), consumed in order. */
+  failNextFor(action: string, stack: string, code: string, message: string, status = 400): void {
+    this.failNext(`${action} ${stack}`, code, message, status);
+  }
+
   count(action: string): number {
     return this.calls.filter((c) => c.action === action).length;
   }
@@ -123,9 +128,9 @@ export class FakeCloudFormation {
     const action = params.get('Action') ?? '';
     this.calls.push({ action, params });
     const xml = { 'content-type': 'text/xml' };
-    const err = this.errors.get(action)?.shift();
-    if (err) return [err.status, cfnError(err.code, err.message, err.status >= 500 ? 'Receiver' : 'Sender'), xml];
     const stack = params.get('StackName') ?? '';
+    const err = this.errors.get(`${action} ${stack}`)?.shift() ?? this.errors.get(action)?.shift();
+    if (err) return [err.status, cfnError(err.code, err.message, err.status >= 500 ? 'Receiver' : 'Sender'), xml];
     const ok = (result: unknown): Reply => [200, cfnResponse(action, result), xml];
     const missing = (): Reply => [400, cfnError('ValidationError', `Stack with id ${stack} does not exist`), xml];
     switch (action) {
