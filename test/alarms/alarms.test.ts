@@ -1,3 +1,4 @@
+import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VerificationsRepo } from '../../src/store/verifications-repo.js';
 import { Harness, SHA } from '../pipeline/harness.js';
@@ -87,6 +88,27 @@ describe('alarms: RollbackConfiguration and the baking phase', () => {
     await h.tickUntil(() => h.get(d.id).state === 'succeeded');
     expect(h.reply(d.id, 'result')!.text).toContain('Deployed');
     expect(new VerificationsRepo(h.db).get(d.id, 'bake')).toMatchObject({ outcome: 'succeeded' });
+  });
+
+  it('baking, then verifying: the service is checked only after the alarm window', async () => {
+    h = new Harness({
+      config: webConfig({
+        alarms: { arns: [ARN], monitoringMinutes: 1 },
+        verify: { url: 'https://web-staging.example.com/version', timeoutSeconds: 30 },
+      }),
+    });
+    const d = await toBaking(h);
+    const site = nock('https://web-staging.example.com').get('/version').reply(200, SHA);
+    await h.worker.tick();
+    expect(site.isDone()).toBe(false);
+    h.clock.advance(60_000);
+    stackEvent(h, d.token, 'UPDATE_COMPLETE', h.clock.now());
+    h.cfn.stackStatus.set('web-staging', 'UPDATE_COMPLETE');
+    await h.tickUntil(() => h.get(d.id).state === 'succeeded');
+    expect(site.isDone()).toBe(true);
+    expect(new VerificationsRepo(h.db).get(d.id, 'bake')).toMatchObject({ outcome: 'succeeded' });
+    expect(h.get(d.id).summary).toBe('serving a1b2c3d at https://web-staging.example.com/version');
+    expect(h.reply(d.id, 'baking')).toBeDefined();
   });
 
   it('an alarm-triggered rollback fails the deployment with the alarm named as the cause', async () => {
