@@ -8,8 +8,8 @@ import type { RunContext } from './run-context.js';
 
 /**
  * One poll of a running update with `alarms`: once the last stack's resources are all done the deployment is
- * baking (CloudFormation's monitoring window); while it bakes, the countdown in the parent and the baking reply
- * moves. The window itself is CloudFormation's: the update completes (or rolls back) when it ends.
+ * baking (CloudFormation's monitoring window); while it bakes, the countdown in the parent and in the progress
+ * reply (threadKeys.progress, which ProgressHook stops drawing outside building/deploying) moves. The window itself is CloudFormation's: the update completes (or rolls back) when it ends.
  */
 export function bakeTick(ctx: RunContext, d: Deployment, target: Target, s: DeploymentStack): boolean {
   const alarms = target.env.alarms;
@@ -22,7 +22,7 @@ export function bakeTick(ctx: RunContext, d: Deployment, target: Target, s: Depl
     const windowMs = alarms.monitoringMinutes * 60_000;
     const next = startBaking(ctx, d, windowMs, bakingLine(alarms.arns, now + windowMs, now));
     if (!next) return false;
-    ctx.reporter.upsertReply(next, 'baking', bakingReply(s.stackName, alarms.arns, now + windowMs, now));
+    ctx.reporter.upsertReply(next, 'progress', bakingReply(s.stackName, alarms.arns, now + windowMs, now));
     ctx.logger.info({ deploymentId: d.id, stack: s.stackName, minutes: alarms.monitoringMinutes }, 'baking');
     return true;
   }
@@ -35,7 +35,7 @@ export function bakeTick(ctx: RunContext, d: Deployment, target: Target, s: Depl
     .transaction(() => {
       if (!ctx.repo.update(d.id, 'baking', now, { waitReason: line })) return;
       const next = ctx.repo.get(d.id)!;
-      ctx.reporter.upsertReply(next, 'baking', bakingReply(s.stackName, alarms.arns, rec.until, now));
+      ctx.reporter.upsertReply(next, 'progress', bakingReply(s.stackName, alarms.arns, rec.until, now));
       ctx.reporter.stateChanged(next);
     })
     .immediate();

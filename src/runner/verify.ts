@@ -25,7 +25,7 @@ export function finishStackUpdate(ctx: RunContext, d: Deployment, noop: boolean)
     ctx.verifications.finish(d.id, 'bake', 'succeeded', ctx.clock.now());
     ctx.reporter.upsertReply(
       d,
-      'baking',
+      'progress',
       bakedReply(last?.stackName ?? d.targetKey, found.target.env.alarms?.arns ?? []),
     );
   }
