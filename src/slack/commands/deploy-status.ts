@@ -17,14 +17,20 @@ export interface Digests {
   tryPost(kind: DigestKind): Promise<PostOutcome>;
 }
 
+/** `/deploy-status doctor` (src/doctor/slack-doctor.ts): the read-only checks, for deployers. */
+export interface Doctor {
+  run(userId: string): Promise<{ ok: boolean; message: SlackMessage }>;
+}
+
 export interface StatusCommandDeps {
   config: Config;
   status: Pick<StatusReport, 'build'>;
   digests: Digests;
   logger: Logger;
+  doctor?: Doctor;
 }
 
-/** `/deploy-status [service [environment]]`, `/deploy-status drift|health [post]`. */
+/** `/deploy-status [service [environment]]`, `/deploy-status drift|health [post]`, `/deploy-status doctor`. */
 export function deployStatusCommand(deps: StatusCommandDeps) {
   return commandHandler('/deploy-status', deps.logger, async (command): Promise<CommandOutcome> => {
     const parsed = parseStatus(command.text);
@@ -40,6 +46,17 @@ export function deployStatusCommand(deps: StatusCommandDeps) {
         return result.ok
           ? { reply: result.message, outcome: 'status' }
           : { reply: refusal(result.message), outcome: 'unknown_target' };
+      }
+      case 'doctor': {
+        if (!deps.doctor)
+          return {
+            reply: refusal('The doctor is not available here: run `coxswain doctor`.'),
+            outcome: 'doctor_unavailable',
+          };
+        const r = await deps.doctor.run(command.user_id);
+        return r.ok
+          ? { reply: r.message, outcome: 'doctor' }
+          : { reply: refusal(r.message.text), outcome: 'doctor_refused' };
       }
       case 'digest': {
         if (parsed.post) {
