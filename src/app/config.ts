@@ -63,7 +63,7 @@ const stackSchema = z.strictObject({
   templateUrl: z.url({ protocol: /^https$/, error: 'an https URL of a template in S3' }).optional(),
 });
 
-/** Gates before a deployment is queued (docs/adr/0007-i14-closed-loop.md). */
+/** Gates before a deployment is queued (docs/adr/0009-i14-closed-loop.md). */
 const gatesSchema = z.strictObject({
   /** `required`: every check run and commit status on the SHA; or the names that must have succeeded. */
   checks: z.union([z.literal('required'), z.array(z.string().min(1).max(200)).min(1, 'at least one check name')]),
