@@ -12,6 +12,7 @@ import { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationDrift } from '../adapters/cloudformation-drift.js';
 import { StackRecovery } from '../adapters/cloudformation-recovery.js';
 import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js';
+import { OctokitCommitChecks } from '../adapters/github-checks.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
 import { ApprovalService } from '../approvals/approval-service.js';
 import { ApprovalExpiryJob } from '../approvals/expiry-job.js';
@@ -27,6 +28,8 @@ import { doctorContext } from '../doctor/runner.js';
 import { SlackDoctor } from '../doctor/slack-doctor.js';
 import { Estimator } from '../estimates/estimator.js';
 import { ProgressHook } from '../estimates/progress-hook.js';
+import { CommitGate } from '../gates/commit-gate.js';
+import { GateWatcher } from '../gates/gate-watcher.js';
 import { LockService } from '../locks/lock-service.js';
 import { countedSlack } from '../metrics/counted-slack.js';
 import { metricsRoute, type Readiness, readiness, readyRoute } from '../metrics/http-routes.js';
@@ -42,6 +45,7 @@ import { type App, createApp } from '../slack/bolt-app.js';
 import { register as registerCommands } from '../slack/commands/index.js';
 import { register as registerInteractions } from '../slack/interactions/index.js';
 import type { Db } from '../store/db.js';
+import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DigestRunsRepo } from '../store/digest-runs-repo.js';
 import { DriftRepo } from '../store/drift-repo.js';
@@ -109,6 +113,7 @@ export interface Runtime {
     deploy: DeployWorker;
     outbox: OutboxWorker;
     approvalExpiry: ApprovalExpiryJob;
+    gateWatcher: GateWatcher;
     digests: DigestScheduler;
   };
   /** In start order; main.ts stops them newest first. */
@@ -166,15 +171,14 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     burst: config.aws.burst,
     ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
   });
-  const github = new OctokitGitHub(
-    createOctokit({
-      token: env.GITHUB_TOKEN,
-      baseUrl: env.GITHUB_API_URL,
-      logger: logger.child({ source: 'github' }),
-      ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
-    }),
-    () => clock.now(),
-  );
+  const octokit = createOctokit({
+    token: env.GITHUB_TOKEN,
+    baseUrl: env.GITHUB_API_URL,
+    logger: logger.child({ source: 'github' }),
+    ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
+  });
+  const github = new OctokitGitHub(octokit, () => clock.now());
+  const gate = new CommitGate(new OctokitCommitChecks(octokit));
   const githubWeb = githubWebBase(env.GITHUB_API_URL);
 
   // Estimates, progress and stalls.
@@ -235,6 +239,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
         clock,
         logger,
         githubWeb,
+        delivery: new DeliveryRepo(db),
         ...region,
       }),
     },
@@ -248,6 +253,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     approvals,
     locks,
+    gate,
     eta: (d) => progress.queueEta(d),
     core,
   });
@@ -306,8 +312,10 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     adoptAllAtStart: true,
     onPoll: progress.onPoll,
     core,
+    autoRollback: (id) => rollbacks.autoRollback(id),
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
+  const gateWatcher = new GateWatcher({ db, config, clock, logger, gate, approvals, core });
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });
 
   const jobs: Job[] = [
@@ -318,6 +326,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     watched({ name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() }, liveness),
     watched({ name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() }, liveness),
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
+    intervalJob('gate-watcher', () => gateWatcher.start()),
     scheduler,
   ];
 
@@ -332,7 +341,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     app,
     services: { requests, status, approvals, locks, rollbacks, digests, progress },
-    workers: { deploy, outbox, approvalExpiry, digests: scheduler },
+    workers: { deploy, outbox, approvalExpiry, gateWatcher, digests: scheduler },
     jobs,
     ready,
     gauges,

@@ -1,6 +1,8 @@
 import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
 import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
+import type { EarlyValidationReader } from '../adapters/cloudformation-validation.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
+import type { HttpProbe } from '../adapters/http-probe.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
@@ -15,6 +17,7 @@ import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { EventsRepo } from '../store/events-repo.js';
 import type { PhasesRepo } from '../store/phases-repo.js';
 import type { StacksRepo } from '../store/stacks-repo.js';
+import type { VerificationsRepo } from '../store/verifications-repo.js';
 import { cfnStackUrl } from '../views/links.js';
 
 export type { FinishExtras };
@@ -34,7 +37,19 @@ export interface RunContext {
   targetOf: TargetOf;
   codebuild: CodeBuildAdapter;
   cfn: CloudFormationAdapter;
+  /** Early-validation findings of a change set (DescribeEvents). */
+  validation: EarlyValidationReader;
+  /** The bake window and verification records (issue 14). */
+  verifications: VerificationsRepo;
+  /** HTTP to the deployed service: verify.url and smoke checks. */
+  probe: HttpProbe;
+  /** `verify.onFailure: rollback`: queues the rollback of a deployment that failed verification. */
+  autoRollback?: AutoRollback;
 }
+
+export type AutoRollback = (
+  deploymentId: number,
+) => Promise<{ ok: true; message: string; deployment?: Deployment } | { ok: false; message: string }>;
 
 /** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
 export type StepOutcome = 'progressed' | 'waiting' | 'done';
