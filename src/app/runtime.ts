@@ -9,8 +9,10 @@ import type { Receiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { AwsBudget } from '../adapters/aws-budget.js';
 import { AwsClients } from '../adapters/aws-clients.js';
+import { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import { CloudFormationDrift } from '../adapters/cloudformation-drift.js';
 import { StackRecovery } from '../adapters/cloudformation-recovery.js';
+import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js';
 import { OctokitCommitChecks } from '../adapters/github-checks.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
@@ -27,6 +29,7 @@ import { type CronApi, DigestScheduler } from '../digests/scheduler.js';
 import { doctorContext } from '../doctor/runner.js';
 import { SlackDoctor } from '../doctor/slack-doctor.js';
 import { Estimator } from '../estimates/estimator.js';
+import { HistoryLearner } from '../estimates/history-learner.js';
 import { ProgressHook } from '../estimates/progress-hook.js';
 import { CommitGate } from '../gates/commit-gate.js';
 import { GateWatcher } from '../gates/gate-watcher.js';
@@ -115,6 +118,7 @@ export interface Runtime {
     approvalExpiry: ApprovalExpiryJob;
     gateWatcher: GateWatcher;
     digests: DigestScheduler;
+    learner: HistoryLearner;
   };
   /** In start order; main.ts stops them newest first. */
   jobs: Job[];
@@ -262,7 +266,8 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   enableProcessMetrics();
   const liveness = new WorkerLiveness(clock);
   const gauges = runtimeGauges({ db, clock, awsBudgetTokens: () => budget.available() });
-  const ready = () => readiness(db, liveness);
+  // The outbox is built below; readiness is only asked once the app serves requests.
+  const ready = () => readiness(db, liveness, outbox.slackAuth.broken());
 
   const app = createApp({
     env,
@@ -316,6 +321,14 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
   const gateWatcher = new GateWatcher({ db, config, clock, logger, gate, approvals, core });
+  const learner = new HistoryLearner({
+    db,
+    config,
+    clock,
+    logger: logger.child({ job: 'history-learner' }),
+    cfn: new CloudFormationAdapter(aws, budget),
+    codebuild: new CodeBuildAdapter(aws, budget),
+  });
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });
 
   const jobs: Job[] = [
@@ -328,6 +341,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
     intervalJob('gate-watcher', () => gateWatcher.start()),
     scheduler,
+    { name: 'history-learner', start: () => learner.start(), stop: () => learner.stop() },
   ];
 
   return {
@@ -341,7 +355,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     app,
     services: { requests, status, approvals, locks, rollbacks, digests, progress },
-    workers: { deploy, outbox, approvalExpiry, gateWatcher, digests: scheduler },
+    workers: { deploy, outbox, approvalExpiry, gateWatcher, digests: scheduler, learner },
     jobs,
     ready,
     gauges,

@@ -6,6 +6,7 @@
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
+import { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Db } from '../store/db.js';
 import { DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
 import { DeploymentsRepo } from '../store/deployments-repo.js';
@@ -47,7 +48,8 @@ export function buildDeploymentCore(deps: DeploymentCoreDeps): DeploymentCore {
   const actions = new DeploymentActionsRepo(db);
   const verifications = new VerificationsRepo(db);
   const targetOf = targetOfDeployment(deps.config);
-  const view = { db, deployments, targetOf, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
+  const blindness = new BlindnessRepo(db);
+  const view = { db, deployments, blindness, targetOf, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
   const parents = new ThreadParent(view);
   const reporter = new ThreadReporter({ ...view, clock });
   const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, verifications, reporter });

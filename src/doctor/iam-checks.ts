@@ -24,11 +24,13 @@ const CHANGE_SET_ACTIONS = [
   // Early-validation findings of a refused change set (issue 14); without it only the status reason is shown.
   'cloudformation:DescribeEvents',
 ];
+// GetLogEvents: a failed build's last log lines (issue 13).
 const BUILD_ACTIONS = [
   'codebuild:StartBuild',
   'codebuild:BatchGetBuilds',
   'codebuild:StopBuild',
   'codebuild:ListBuildsForProject',
+  'logs:GetLogEvents',
 ];
 
 /** The IAM actions one mode needs (the calls in src/adapters; template mode: CloudFormation reads the template from S3 as us). */

@@ -2,6 +2,7 @@ import type { AwsBudget } from '../adapters/aws-budget.js';
 import type { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import { EarlyValidationReader } from '../adapters/cloudformation-validation.js';
+import { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import { FetchProbe, type HttpProbe } from '../adapters/http-probe.js';
 import type { Clock } from '../app/clock.js';
@@ -87,6 +88,7 @@ export class DeployWorker {
       lifecycle: deps.core.lifecycle,
       targetOf: deps.core.targetOf,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
+      logs: new CloudWatchLogsAdapter(deps.aws, deps.budget),
       cfn: this.cfn,
       validation: new EarlyValidationReader(deps.aws, deps.budget),
       verifications: deps.core.verifications,
