@@ -40,7 +40,8 @@ export function actionsFor(mode: DeployMode, hasBuild: boolean): string[] {
   if (hasBuild) out.push(...BUILD_ACTIONS);
   // In-place updates check for AWS::LanguageExtensions; template builds read the project's artifact settings.
   if (mode === 'parameters') out.push('cloudformation:GetTemplateSummary');
-  if (mode === 'template') out.push('s3:GetObject', 'codebuild:BatchGetProjects');
+  // Template builds: HeadObject and CloudFormation read the template (a versioned bucket: its pinned version).
+  if (mode === 'template') out.push('s3:GetObject', 's3:GetObjectVersion', 'codebuild:BatchGetProjects');
   return out;
 }
 

@@ -9,6 +9,7 @@ import { postBuildLogTail } from './build-log-tail.js';
 import { needsBuild, plannedStacks } from './plan.js';
 import { failDeployment, linkRegion, type RunContext, type StepOutcome, updateActive } from './run-context.js';
 import { startDeploymentBuild } from './start-build.js';
+import { pinTemplateUrls } from './template-pins.js';
 
 export interface BuildStepOptions {
   githubWeb: string;
@@ -121,13 +122,19 @@ export async function stepBuild(
   // Mode template: the change sets use the template this build produced (never one from another build).
   let stacks: NewStack[] | undefined;
   if (target.mode === 'template') {
-    stacks = [];
-    for (const p of plannedStacks(ctx, d, target)) {
+    const planned = plannedStacks(ctx, d, target);
+    const bucketRegion = await ctx.codebuild.clientRegion(region);
+    const located: Parameters<typeof pinTemplateUrls>[3] = [];
+    for (const p of planned) {
       const artifact = target.stacks.find((t) => t.name === p.stackName)?.template ?? '';
-      const loc = templateUrlForBuild(b.artifactLocation, artifact, b.id, await ctx.codebuild.clientRegion(region));
+      const loc = templateUrlForBuild(b.artifactLocation, artifact, b.id, bucketRegion);
       if (!loc.ok) return failDeployment(ctx, d, { phase: 'build', reason: `template ${artifact}: ${loc.reason}` });
-      stacks.push({ ...p, templateUrl: loc.url });
+      located.push({ artifact, loc });
     }
+    // A versioned bucket: the URLs name the object versions this build wrote (src/runner/template-pins.ts).
+    const pinned = await pinTemplateUrls(ctx, d, bucketRegion, located);
+    if (!pinned.ok) return failDeployment(ctx, d, { phase: 'build', reason: pinned.reason });
+    stacks = planned.map((p, i) => ({ ...p, templateUrl: pinned.urls[i]! }));
   }
   ctx.lifecycle.startDeploying(d, {
     buildLogUrl: b.logUrl ?? d.buildLogUrl,

@@ -4,6 +4,7 @@ import type { EarlyValidationReader } from '../adapters/cloudformation-validatio
 import type { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
 import type { HttpProbe } from '../adapters/http-probe.js';
+import type { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
@@ -39,6 +40,8 @@ export interface RunContext {
   codebuild: CodeBuildAdapter;
   cfn: CloudFormationAdapter;
   logs: CloudWatchLogsAdapter;
+  /** Mode template: the built template's object version (HeadObject). */
+  s3: S3TemplateObjects;
   /** Early-validation findings of a change set (DescribeEvents). */
   validation: EarlyValidationReader;
   /** The bake window and verification records (issue 14). */

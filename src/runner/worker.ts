@@ -5,6 +5,7 @@ import { EarlyValidationReader } from '../adapters/cloudformation-validation.js'
 import { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import { FetchProbe, type HttpProbe } from '../adapters/http-probe.js';
+import { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
@@ -90,6 +91,7 @@ export class DeployWorker {
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
       logs: new CloudWatchLogsAdapter(deps.aws, deps.budget),
       cfn: this.cfn,
+      s3: new S3TemplateObjects(deps.aws, deps.budget),
       validation: new EarlyValidationReader(deps.aws, deps.budget),
       verifications: deps.core.verifications,
       probe: deps.probe ?? new FetchProbe(),
