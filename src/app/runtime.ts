@@ -15,6 +15,7 @@ import { StackRecovery } from '../adapters/cloudformation-recovery.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js';
 import { OctokitActions } from '../adapters/github-actions.js';
+import { OctokitCommitChecks } from '../adapters/github-checks.js';
 import { OctokitDeployments } from '../adapters/github-deployments.js';
 import { WebPermalinks } from '../adapters/slack-permalink.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
@@ -33,6 +34,8 @@ import { SlackDoctor } from '../doctor/slack-doctor.js';
 import { Estimator } from '../estimates/estimator.js';
 import { HistoryLearner } from '../estimates/history-learner.js';
 import { ProgressHook } from '../estimates/progress-hook.js';
+import { CommitGate } from '../gates/commit-gate.js';
+import { GateWatcher } from '../gates/gate-watcher.js';
 import { GitHubDeploymentMirror } from '../github/deployment-mirror.js';
 import { GitHubStatusWorker } from '../github/status-worker.js';
 import { LockService } from '../locks/lock-service.js';
@@ -50,6 +53,7 @@ import { type App, createApp } from '../slack/bolt-app.js';
 import { register as registerCommands } from '../slack/commands/index.js';
 import { register as registerInteractions } from '../slack/interactions/index.js';
 import type { Db } from '../store/db.js';
+import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DigestRunsRepo } from '../store/digest-runs-repo.js';
 import { DriftRepo } from '../store/drift-repo.js';
@@ -119,6 +123,7 @@ export interface Runtime {
     outbox: OutboxWorker;
     githubStatuses: GitHubStatusWorker;
     approvalExpiry: ApprovalExpiryJob;
+    gateWatcher: GateWatcher;
     digests: DigestScheduler;
     learner: HistoryLearner;
   };
@@ -197,6 +202,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
       createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL }),
     ),
   });
+  const gate = new CommitGate(new OctokitCommitChecks(octokit));
   const githubWeb = githubWebBase(env.GITHUB_API_URL);
 
   // Estimates, progress and stalls.
@@ -257,6 +263,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
         clock,
         logger,
         githubWeb,
+        delivery: new DeliveryRepo(db),
         ...region,
       }),
     },
@@ -270,6 +277,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     approvals,
     locks,
+    gate,
     eta: (d) => progress.queueEta(d),
     core,
   });
@@ -330,8 +338,10 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     adoptAllAtStart: true,
     onPoll: progress.onPoll,
     core,
+    autoRollback: (id) => rollbacks.autoRollback(id),
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
+  const gateWatcher = new GateWatcher({ db, config, clock, logger, gate, approvals, core });
   const learner = new HistoryLearner({
     db,
     config,
@@ -352,6 +362,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     // Not watched by /readyz: GitHub's mirror being behind never makes Coxswain unready.
     { name: 'github-status-worker', start: () => githubStatuses.start(), stop: () => githubStatuses.stop() },
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
+    intervalJob('gate-watcher', () => gateWatcher.start()),
     scheduler,
     { name: 'history-learner', start: () => learner.start(), stop: () => learner.stop() },
   ];
@@ -367,7 +378,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     app,
     services: { requests, status, approvals, locks, rollbacks, digests, progress },
-    workers: { deploy, outbox, githubStatuses, approvalExpiry, digests: scheduler, learner },
+    workers: { deploy, outbox, githubStatuses, approvalExpiry, gateWatcher, digests: scheduler, learner },
     jobs,
     ready,
     gauges,

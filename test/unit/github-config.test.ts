@@ -56,7 +56,7 @@ describe('GitHub config (issue 15)', () => {
       'services.api.environments.production: a `workflow` build is started by the GitHub deployment: `github.deployments` must stay true',
     ]);
     expect(errorsOf((r) => (r.services.api.environments.staging.url = 'ftp://x'))).toEqual([
-      'services.api.environments.staging.url: an http(s) URL',
+      'services.api.environments.staging.url: an http or https URL',
     ]);
   });
 
