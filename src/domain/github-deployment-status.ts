@@ -30,6 +30,9 @@ export function mirroredStatus(f: MirrorFacts): MirroredStatus | undefined {
       return f.workflowBuild ? undefined : { state: 'queued', creates: true };
     case 'building':
     case 'deploying':
+    // Issue 14's closing steps are still "in progress" for GitHub: success only once baked and verified.
+    case 'baking':
+    case 'verifying':
       return { state: 'in_progress', creates: true };
     case 'succeeded':
       return { state: 'success', creates: false };
