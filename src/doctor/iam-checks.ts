@@ -21,6 +21,8 @@ const CHANGE_SET_ACTIONS = [
   'cloudformation:CreateChangeSet',
   'cloudformation:DescribeChangeSet',
   'cloudformation:ExecuteChangeSet',
+  // Early-validation findings of a refused change set (issue 14); without it only the status reason is shown.
+  'cloudformation:DescribeEvents',
 ];
 // GetLogEvents: a failed build's last log lines (issue 13).
 const BUILD_ACTIONS = [
@@ -55,7 +57,7 @@ export const iamCheck: DoctorCheck = {
   area: AREA,
   async run(ctx) {
     const needed = new Set<string>();
-    for (const t of allTargets(ctx.config)) for (const a of actionsFor(t.mode, !!t.build)) needed.add(a);
+    for (const t of allTargets(ctx.config)) for (const a of actionsFor(t.mode, !!t.build?.project)) needed.add(a);
     const actions = [...needed].sort();
     const byHand = `check by hand that the role allows: ${actions.join(', ')}`;
     let arn: string;
