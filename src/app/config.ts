@@ -63,8 +63,51 @@ const stackSchema = z.strictObject({
   templateUrl: z.url({ protocol: /^https$/, error: 'an https URL of a template in S3' }).optional(),
 });
 
+/** Gates before a deployment is queued (docs/adr/0007-i14-closed-loop.md). */
+const gatesSchema = z.strictObject({
+  /** `required`: every check run and commit status on the SHA; or the names that must have succeeded. */
+  checks: z.union([z.literal('required'), z.array(z.string().min(1).max(200)).min(1, 'at least one check name')]),
+  waitMinutes: positive.default(30),
+  allowForce: z.boolean().default(false),
+});
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'an http or https URL' });
+
+const smokeSchema = z.strictObject({
+  url: httpUrl,
+  status: z.number().int().min(100).max(599).default(200),
+  contains: z.string().min(1).optional(),
+});
+
+/** After the stack update: the service must serve the new SHA before the deployment is called succeeded. */
+const verifySchema = z.strictObject({
+  url: httpUrl,
+  expect: z.string().min(1).default('{sha}'),
+  timeoutSeconds: positive.default(120),
+  smoke: z.array(smokeSchema).default([]),
+  onFailure: z.enum(['ask', 'rollback'], { error: 'ask or rollback' }).default('ask'),
+});
+
+const alarmArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/,
+    'a CloudWatch alarm ARN (arn:aws:cloudwatch:…:alarm:name)',
+  );
+
+/** Sent as the change set's RollbackConfiguration: CloudFormation rolls back when one of them alarms. */
+const alarmsSchema = z.strictObject({
+  arns: z.array(alarmArn).min(1, 'at least one alarm ARN').max(5, 'CloudFormation accepts at most 5 rollback triggers'),
+  monitoringMinutes: z.number().int().min(0).max(180).default(5),
+});
+
 const environmentSchema = z.strictObject({
   mode: modeSchema.optional(),
+  /** The environment's address, shown in links. */
+  url: httpUrl.optional(),
+  gates: gatesSchema.optional(),
+  verify: verifySchema.optional(),
+  alarms: alarmsSchema.optional(),
   build: buildSchema.optional(),
   template: templateSchema.optional(),
   channel: channelId.optional(),

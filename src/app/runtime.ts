@@ -12,6 +12,7 @@ import { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationDrift } from '../adapters/cloudformation-drift.js';
 import { StackRecovery } from '../adapters/cloudformation-recovery.js';
 import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js';
+import { OctokitCommitChecks } from '../adapters/github-checks.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
 import { ApprovalService } from '../approvals/approval-service.js';
 import { ApprovalExpiryJob } from '../approvals/expiry-job.js';
@@ -23,6 +24,8 @@ import { HealthDigestJob } from '../digests/health-job.js';
 import { type CronApi, DigestScheduler } from '../digests/scheduler.js';
 import { Estimator } from '../estimates/estimator.js';
 import { ProgressHook } from '../estimates/progress-hook.js';
+import { CommitGate } from '../gates/commit-gate.js';
+import { GateWatcher } from '../gates/gate-watcher.js';
 import { LockService } from '../locks/lock-service.js';
 import { OutboxWorker, type OutboxWorkerOptions } from '../outbox/worker.js';
 import { RollbackService } from '../rollbacks/rollback-service.js';
@@ -97,6 +100,7 @@ export interface Runtime {
     deploy: DeployWorker;
     outbox: OutboxWorker;
     approvalExpiry: ApprovalExpiryJob;
+    gateWatcher: GateWatcher;
     digests: DigestScheduler;
   };
   /** In start order; main.ts stops them newest first. */
@@ -125,14 +129,14 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const clock = deps.clock ?? systemClock;
   const defaultRegion = config.region ?? env.AWS_REGION;
   const aws = deps.aws ?? new AwsClients({ defaultRegion });
-  const github = new OctokitGitHub(
-    createOctokit({
-      token: env.GITHUB_TOKEN,
-      baseUrl: env.GITHUB_API_URL,
-      logger: logger.child({ source: 'github' }),
-      ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
-    }),
-  );
+  const octokit = createOctokit({
+    token: env.GITHUB_TOKEN,
+    baseUrl: env.GITHUB_API_URL,
+    logger: logger.child({ source: 'github' }),
+    ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
+  });
+  const github = new OctokitGitHub(octokit);
+  const gate = new CommitGate(new OctokitCommitChecks(octokit));
   const githubWeb = githubWebBase(env.GITHUB_API_URL);
 
   // Estimates, progress and stalls.
@@ -199,6 +203,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     approvals,
     locks,
+    gate,
     eta: (d) => progress.queueEta(d),
     parentEta,
   });
@@ -241,14 +246,17 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     adoptAllAtStart: true,
     onPoll: progress.onPoll,
     parentEta,
+    autoRollback: (id) => rollbacks.autoRollback(id),
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
+  const gateWatcher = new GateWatcher({ db, config, clock, logger, gate, approvals, githubWeb, parentEta });
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });
 
   const jobs: Job[] = [
     { name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() },
     { name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() },
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
+    intervalJob('gate-watcher', () => gateWatcher.start()),
     scheduler,
   ];
 
@@ -263,7 +271,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     app,
     services: { requests, status, approvals, locks, rollbacks, digests, progress },
-    workers: { deploy, outbox, approvalExpiry, digests: scheduler },
+    workers: { deploy, outbox, approvalExpiry, gateWatcher, digests: scheduler },
     jobs,
   };
 }

@@ -87,7 +87,11 @@ export class RollbackService {
     switch (d.state) {
       case 'building':
       case 'deploying':
+      case 'baking':
         return this.stopActive(d, target, user);
+      // The stack is updated; the service is being checked: roll back by deploying the previous good SHA.
+      case 'verifying':
+        return this.queueRollback(target, user, { from: d, requestId });
       case 'cancelling':
         return {
           ok: false,
@@ -114,6 +118,22 @@ export class RollbackService {
     }
   }
 
+  /**
+   * `verify.onFailure: rollback`: a deployment that failed verification is rolled back at once, to the previous
+   * good SHA under the normal rollback rules (approvals, lock), in the requester's name, recorded as automatic.
+   */
+  async autoRollback(deploymentId: number): Promise<ActionResult> {
+    const d = this.deployments.get(deploymentId);
+    if (!d) return { ok: false, message: `Deploy #${deploymentId} not found.` };
+    const found = findTarget(this.deps.config, d.service, d.environment);
+    if (!found.ok) return { ok: false, message: found.message };
+    const res = await this.queueRollback(found.target, d.requestedBy, { from: d, requestId: `auto-rollback-${d.id}` });
+    if (res.ok && res.deployment) {
+      this.support.record(d.id, 'auto_rollback', 'coxswain', `#${res.deployment.id}`, this.deps.clock.now());
+    }
+    return res;
+  }
+
   /** deploy_keep_waiting (deployment-actions.ts). */
   keepWaiting(deploymentId: number, user: string): ActionResult {
     return this.support.keepWaiting(deploymentId, user);
@@ -137,7 +157,7 @@ export class RollbackService {
     const stack = this.updatingStack(d, target);
     const res = await this.deps.recovery.recover({ ...stack, token: d.token }, ['cancel_update']);
     if (!res.ok) return { ok: false, message: `Could not cancel deploy #${d.id}: ${res.message}` };
-    const moved = this.deployments.transition(d.id, 'deploying', 'cancelling', now, { stalledAt: null });
+    const moved = this.deployments.transition(d.id, d.state, 'cancelling', now, { stalledAt: null });
     if (!moved)
       return {
         ok: false,

@@ -4,15 +4,9 @@ import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { changeSetReply, stackUpdateStartedReply } from '../views/thread-replies.js';
 import { plannedStacks } from './plan.js';
-import {
-  failDeployment,
-  mutate,
-  type RunContext,
-  type StepOutcome,
-  stackEventsUrl,
-  succeedDeployment,
-} from './run-context.js';
+import { failDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
 import { pollUpdate, TAIL_SLACK_MS } from './stack-events.js';
+import { finishStackUpdate } from './verify.js';
 
 export function changeSetName(d: Deployment, position: number): string {
   return `coxswain-${d.id}-${position}`;
@@ -33,7 +27,7 @@ export async function stepStacks(ctx: RunContext, d: Deployment, target: Target)
   for (let i = 0; i <= rows.length; i++) {
     const current = ctx.stacks.list(d.id).find((r) => r.status !== 'succeeded' && r.status !== 'noop');
     if (!current) {
-      return succeedDeployment(
+      return finishStackUpdate(
         ctx,
         d,
         ctx.stacks.list(d.id).every((r) => r.status === 'noop'),

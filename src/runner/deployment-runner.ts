@@ -1,4 +1,5 @@
 import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
+import { isActive } from '../domain/deployment-state.js';
 import { findTarget } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
@@ -8,6 +9,7 @@ import { stepStacks } from './change-set.js';
 import { nextPollDelay, transientBackoff } from './polling.js';
 import { failDeployment, type RunContext, type StepOutcome } from './run-context.js';
 import { pollUpdate } from './stack-events.js';
+import { stepVerify } from './verify.js';
 
 /** Handed to the poll seam after every advance: where the estimator and stall detector plug in. */
 export interface PollContext {
@@ -42,7 +44,7 @@ export class DeploymentRunner {
   async advance(id: number): Promise<StepOutcome | 'transient_error'> {
     const { ctx } = this;
     const d = ctx.repo.get(id);
-    if (!d || (d.state !== 'building' && d.state !== 'deploying' && d.state !== 'cancelling')) return 'done';
+    if (!d || !isActive(d.state)) return 'done';
     const found = findTarget(ctx.config, d.service, d.environment);
     if (!found.ok) {
       return failDeployment(ctx, d, { phase: 'internal', reason: `target no longer configured: ${found.message}` });
@@ -56,7 +58,9 @@ export class DeploymentRunner {
           ? await stepBuild(ctx, d, target, { githubWeb: this.options.githubWeb })
           : d.state === 'cancelling'
             ? await stepCancel(ctx, d, target, (s) => pollUpdate(ctx, d, target, s))
-            : await stepStacks(ctx, d, target);
+            : d.state === 'verifying'
+              ? await stepVerify(ctx, d, target)
+              : await stepStacks(ctx, d, target);
       this.transient.delete(id);
     } catch (err) {
       const n = (this.transient.get(id) ?? 0) + 1;
@@ -74,8 +78,12 @@ export class DeploymentRunner {
     if (outcome !== 'done') {
       const now = ctx.clock.now();
       const lastChange = Math.max(ctx.events.lastSeenAt(id) ?? 0, d.startedAt ?? 0);
-      const delay = nextPollDelay({ pollMs, progressed: outcome === 'progressed', quietMs: now - lastChange });
       const fresh = ctx.repo.get(id);
+      // Verifying polls the service every pollSeconds, as configured: no quiet-time slow-down.
+      const delay =
+        fresh?.state === 'verifying'
+          ? pollMs
+          : nextPollDelay({ pollMs, progressed: outcome === 'progressed', quietMs: now - lastChange });
       if (fresh) ctx.repo.update(id, fresh.state, now, { nextPollAt: now + delay });
     } else {
       this.transient.delete(id);

@@ -1,6 +1,7 @@
 import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
 import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
+import type { HttpProbe } from '../adapters/http-probe.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
@@ -13,6 +14,7 @@ import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { EventsRepo } from '../store/events-repo.js';
 import type { PhasesRepo } from '../store/phases-repo.js';
 import type { StacksRepo } from '../store/stacks-repo.js';
+import type { VerificationsRepo } from '../store/verifications-repo.js';
 import { failureActions } from '../views/failure-actions.js';
 import { cfnStackUrl } from '../views/links.js';
 import { resultReply } from '../views/thread-replies.js';
@@ -30,7 +32,17 @@ export interface RunContext {
   reporter: ThreadReporter;
   codebuild: CodeBuildAdapter;
   cfn: CloudFormationAdapter;
+  /** The bake window and verification records (issue 14). */
+  verifications: VerificationsRepo;
+  /** HTTP to the deployed service: verify.url and smoke checks. */
+  probe: HttpProbe;
+  /** `verify.onFailure: rollback`: queues the rollback of a deployment that failed verification. */
+  autoRollback?: AutoRollback;
 }
+
+export type AutoRollback = (
+  deploymentId: number,
+) => Promise<{ ok: true; message: string; deployment?: Deployment } | { ok: false; message: string }>;
 
 /** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
 export type StepOutcome = 'progressed' | 'waiting' | 'done';
@@ -106,6 +118,7 @@ export function failDeployment(
       if (!next) return false;
       extras.inTx?.();
       ctx.phases.endOpen(d.id, 'failed', now);
+      ctx.verifications.finishOpen(d.id, 'failed', now);
       ctx.reporter.reply(
         next,
         'result',
@@ -139,6 +152,7 @@ export function cancelDeployment(ctx: RunContext, d: Deployment, detail: string,
       if (!next) return;
       inTx?.();
       ctx.phases.endOpen(d.id, 'cancelled', now);
+      ctx.verifications.finishOpen(d.id, 'cancelled', now);
       ctx.reporter.reply(
         next,
         'result',

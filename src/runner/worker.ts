@@ -2,6 +2,7 @@ import type { AwsBudget } from '../adapters/aws-budget.js';
 import type { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
+import { FetchProbe, type HttpProbe } from '../adapters/http-probe.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
@@ -14,11 +15,12 @@ import { DeploymentsRepo } from '../store/deployments-repo.js';
 import { EventsRepo } from '../store/events-repo.js';
 import { PhasesRepo } from '../store/phases-repo.js';
 import { StacksRepo } from '../store/stacks-repo.js';
+import { VerificationsRepo } from '../store/verifications-repo.js';
 import { rollbackReuseReply } from '../views/thread-replies.js';
 import { DeploymentRunner, type PollContext } from './deployment-runner.js';
 import { needsBuild, rollbackSource } from './plan.js';
 import { RecoveryWatcher } from './recovery.js';
-import type { RunContext } from './run-context.js';
+import type { AutoRollback, RunContext } from './run-context.js';
 
 export interface DeployWorkerDeps {
   db: Db;
@@ -39,6 +41,10 @@ export interface DeployWorkerDeps {
   parentEta?: ParentEta;
   /** Seam for the progress reply and stall detection (see DeploymentRunner). */
   onPoll?: (ctx: PollContext) => void;
+  /** HTTP to the deployed service (verify); default fetch with 5 s per request. */
+  probe?: HttpProbe;
+  /** `verify.onFailure: rollback` (runtime: RollbackService.autoRollback). */
+  autoRollback?: AutoRollback;
   /** Loop period of start(); default 1 s. */
   intervalMs?: number;
 }
@@ -83,6 +89,9 @@ export class DeployWorker {
       reporter: this.reporter,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
       cfn: this.cfn,
+      verifications: new VerificationsRepo(deps.db),
+      probe: deps.probe ?? new FetchProbe(),
+      ...(deps.autoRollback ? { autoRollback: deps.autoRollback } : {}),
     };
     this.ctx = ctx;
     this.recovery = new RecoveryWatcher(ctx);

@@ -123,7 +123,15 @@ export class ApprovalsRepo {
 
 export interface DeploymentAction {
   deploymentId: number;
-  action: 'keep_waiting' | 'cancel_update' | 'continue_rollback' | 'rollback_stack' | 'retry' | 'rollback';
+  action:
+    | 'keep_waiting'
+    | 'cancel_update'
+    | 'continue_rollback'
+    | 'rollback_stack'
+    | 'retry'
+    | 'rollback'
+    | 'force_checks'
+    | 'auto_rollback';
   user: string;
   detail: string | null;
   at: number;

@@ -6,6 +6,7 @@ import {
   type DeploymentState,
   sqlList,
   TERMINAL_STATES,
+  WAITING_STATES,
 } from '../domain/deployment-state.js';
 import type { Db } from './db.js';
 import { type Deployment, type DeploymentPatch, type DeploymentRow, fromRow, patchToSql } from './deployment-row.js';
@@ -19,7 +20,7 @@ export interface NewDeployment {
   sha: string;
   requestedBy: string;
   channel: string;
-  state: 'queued' | 'pending_approval';
+  state: 'queued' | 'pending_approval' | 'waiting_checks';
   priority?: number;
   forced?: boolean;
   rollbackOf?: number | null;
@@ -34,7 +35,7 @@ export type EnqueueResult =
 
 const ACTIVE = sqlList(ACTIVE_STATES);
 const TERMINAL = sqlList(TERMINAL_STATES);
-const WAITING = sqlList(['queued', 'pending_approval']);
+const WAITING = sqlList(WAITING_STATES);
 /** A locked target runs nothing, except a rollback under the rollback lock it set itself. */
 const NOT_LOCKED = `NOT EXISTS (SELECT 1 FROM locks l WHERE l.target_key = d.target_key
   AND NOT (l.kind = 'rollback' AND d.kind = 'rollback'))`;
@@ -214,6 +215,13 @@ export class DeploymentsRepo {
         });
       })
       .immediate();
+  }
+
+  /** Every deployment in one state, oldest first (e.g. those waiting for commit checks). */
+  inState(state: DeploymentState): Deployment[] {
+    return (this.db.prepare('SELECT * FROM deployments WHERE state = ? ORDER BY id').all(state) as DeploymentRow[]).map(
+      fromRow,
+    );
   }
 
   active(): Deployment[] {
