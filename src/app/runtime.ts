@@ -12,10 +12,13 @@ import { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationDrift } from '../adapters/cloudformation-drift.js';
 import { StackRecovery } from '../adapters/cloudformation-recovery.js';
 import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js';
+import { OctokitBranchHeads } from '../adapters/github-branch.js';
 import { OctokitCommitChecks } from '../adapters/github-checks.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
 import { ApprovalService } from '../approvals/approval-service.js';
 import { ApprovalExpiryJob } from '../approvals/expiry-job.js';
+import { AutoDeployer } from '../autodeploy/auto-deployer.js';
+import { GitHubWebhook, githubWebhookRoute } from '../autodeploy/github-webhook.js';
 import { DeployRequests } from '../deploys/requests.js';
 import { StatusReport } from '../deploys/status-report.js';
 import { Digests } from '../digests/digests.js';
@@ -28,11 +31,14 @@ import { CommitGate } from '../gates/commit-gate.js';
 import { GateWatcher } from '../gates/gate-watcher.js';
 import { LockService } from '../locks/lock-service.js';
 import { OutboxWorker, type OutboxWorkerOptions } from '../outbox/worker.js';
+import { PromotionGate } from '../promotion/promotion-gate.js';
+import { PromotionService } from '../promotion/promotion-service.js';
 import { RollbackService } from '../rollbacks/rollback-service.js';
 import { DeployWorker } from '../runner/worker.js';
 import { type App, createApp } from '../slack/bolt-app.js';
 import { register as registerCommands } from '../slack/commands/index.js';
 import { register as registerInteractions } from '../slack/interactions/index.js';
+import { AutoDeployRepo } from '../store/auto-deploy-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DigestRunsRepo, DriftRepo } from '../store/drift-repo.js';
@@ -95,12 +101,14 @@ export interface Runtime {
     rollbacks: RollbackService;
     digests: Digests;
     progress: ProgressHook;
+    promotions: PromotionService;
   };
   workers: {
     deploy: DeployWorker;
     outbox: OutboxWorker;
     approvalExpiry: ApprovalExpiryJob;
     gateWatcher: GateWatcher;
+    autoDeploy: AutoDeployer;
     digests: DigestScheduler;
   };
   /** In start order; main.ts stops them newest first. */
@@ -206,19 +214,43 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     gate,
     eta: (d) => progress.queueEta(d),
     parentEta,
+    promotion: new PromotionGate({ db, config }),
   });
+  const promotions = new PromotionService({ db, config, clock, logger, requests });
+  // Issue 16: the branch heads that deploy themselves; a signed push webhook only makes the read happen now.
+  const autoDeploy = new AutoDeployer({
+    db,
+    config,
+    clock,
+    logger: logger.child({ job: 'auto-deploy' }),
+    heads: new OctokitBranchHeads(octokit),
+    github,
+    requests,
+    githubWeb,
+    parentEta,
+  });
+  const routes = env.GITHUB_WEBHOOK_SECRET
+    ? [
+        githubWebhookRoute(
+          new GitHubWebhook({ secret: env.GITHUB_WEBHOOK_SECRET, clock, logger, autoDeploys: new AutoDeployRepo(db) }),
+          (push) => autoDeploy.pushed(push),
+          logger,
+        ),
+      ]
+    : [];
   const status = new StatusReport({ db, config, clock, githubWeb, locks });
 
   const app = createApp({
     env,
     logger,
     healthy: () => db.open,
+    routes,
     ...(deps.receiver ? { receiver: deps.receiver } : {}),
     ...(deps.botIds ? { botIds: deps.botIds } : {}),
     ...(deps.slackClientOptions ? { clientOptions: deps.slackClientOptions } : {}),
   });
   registerCommands(app, { config, requests, status, digests, locks, rollbacks, logger });
-  registerInteractions(app, { approvals, rollbacks, logger });
+  registerInteractions(app, { approvals, rollbacks, promotions, logger });
 
   const outbox = new OutboxWorker({
     db,
@@ -257,6 +289,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     { name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() },
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
     intervalJob('gate-watcher', () => gateWatcher.start()),
+    intervalJob('auto-deploy', () => autoDeploy.start()),
     scheduler,
   ];
 
@@ -270,8 +303,8 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     github,
     githubWeb,
     app,
-    services: { requests, status, approvals, locks, rollbacks, digests, progress },
-    workers: { deploy, outbox, approvalExpiry, gateWatcher, digests: scheduler },
+    services: { requests, status, approvals, locks, rollbacks, digests, progress, promotions },
+    workers: { deploy, outbox, approvalExpiry, gateWatcher, autoDeploy, digests: scheduler },
     jobs,
   };
 }

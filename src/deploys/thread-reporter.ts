@@ -2,6 +2,7 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import { findTarget } from '../domain/targets.js';
+import { promoteOffers } from '../promotion/promote-offer.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DeploymentsRepo } from '../store/deployments-repo.js';
@@ -105,6 +106,8 @@ export class ThreadReporter {
   stateChanged(d: Deployment): void {
     this.parent(d);
     this.refreshQueue(d.targetKey, d.id);
+    // Every success path ends here, so the Promote buttons (issue 16) are offered in exactly one place.
+    for (const offer of promoteOffers(this.deps.config, d)) this.reply(d, offer.name, offer.message);
     this.deps.logger.info(
       { deploymentId: d.id, target: d.targetKey, state: d.state, waitReason: d.waitReason ?? undefined },
       'deployment state changed',

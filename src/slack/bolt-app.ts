@@ -25,6 +25,8 @@ export interface CreateAppOptions {
   clientOptions?: WebClientOptions;
   /** /healthz answers 503 while this returns false. */
   healthy?: () => boolean;
+  /** More routes on the same HTTP server as /healthz (the GitHub webhook). */
+  routes?: CustomRoute[];
 }
 
 /** Bolt logs through pino, so its lines are JSON like ours and pass the same redaction. */
@@ -79,7 +81,7 @@ export function createApp(o: CreateAppOptions): App {
       appToken: env.SLACK_APP_TOKEN,
       socketMode: true,
       port: env.PORT,
-      customRoutes: [healthRoute(o.healthy)],
+      customRoutes: [healthRoute(o.healthy), ...(o.routes ?? [])],
     });
   } else {
     app = new BoltApp({
@@ -90,7 +92,7 @@ export function createApp(o: CreateAppOptions): App {
       processBeforeResponse: false,
       port: env.PORT,
       endpoints: SLACK_EVENTS_PATH,
-      customRoutes: [healthRoute(o.healthy)],
+      customRoutes: [healthRoute(o.healthy), ...(o.routes ?? [])],
     });
   }
   app.error(async (error) => {
