@@ -33,6 +33,7 @@ import { LockService } from '../locks/lock-service.js';
 import { OutboxWorker, type OutboxWorkerOptions } from '../outbox/worker.js';
 import { PromotionGate } from '../promotion/promotion-gate.js';
 import { PromotionService } from '../promotion/promotion-service.js';
+import { VersionReport } from '../promotion/version-report.js';
 import { RollbackService } from '../rollbacks/rollback-service.js';
 import { DeployWorker } from '../runner/worker.js';
 import { type App, createApp } from '../slack/bolt-app.js';
@@ -168,6 +169,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     parentEta,
   });
 
+  const autoDeployRepo = new AutoDeployRepo(db);
   // Digests: drift (CloudFormation) and health (history, CloudFormation, GitHub).
   const runs = new DigestRunsRepo(db);
   const cfnDrift = new CloudFormationDrift(aws, { clock, ...(deps.driftSleep ? { sleep: deps.driftSleep } : {}) });
@@ -198,6 +200,11 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
         clock,
         logger,
         githubWeb,
+        autoDeployOf: (t) => {
+          if (!t.env.autoDeploy) return undefined;
+          const c = autoDeployRepo.latest(t.key);
+          return { branch: t.env.autoDeploy.branch, candidate: c && { id: c.id, sha: c.sha, state: c.state } };
+        },
         ...region,
       }),
     },
@@ -232,7 +239,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const routes = env.GITHUB_WEBHOOK_SECRET
     ? [
         githubWebhookRoute(
-          new GitHubWebhook({ secret: env.GITHUB_WEBHOOK_SECRET, clock, logger, autoDeploys: new AutoDeployRepo(db) }),
+          new GitHubWebhook({ secret: env.GITHUB_WEBHOOK_SECRET, clock, logger, autoDeploys: autoDeployRepo }),
           (push) => autoDeploy.pushed(push),
           logger,
         ),
@@ -249,7 +256,8 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     ...(deps.botIds ? { botIds: deps.botIds } : {}),
     ...(deps.slackClientOptions ? { clientOptions: deps.slackClientOptions } : {}),
   });
-  registerCommands(app, { config, requests, status, digests, locks, rollbacks, logger });
+  const versions = new VersionReport({ db, config, github, githubWeb, logger });
+  registerCommands(app, { config, requests, status, digests, versions, locks, rollbacks, logger });
   registerInteractions(app, { approvals, rollbacks, promotions, logger });
 
   const outbox = new OutboxWorker({

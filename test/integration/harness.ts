@@ -22,7 +22,7 @@ export const GITHUB_API = 'https://api.github.test';
 export class Integration {
   readonly clock = new FakeClock();
   readonly db: Db = testDb();
-  readonly config: Config = exampleConfig();
+  readonly config: Config;
   readonly slack = new FakeSlack(() => this.clock.now()).install();
   /** us-east-1: the staging stacks; eu-west-1: api/production. */
   readonly cfn = new FakeCloudFormation('us-east-1');
@@ -33,7 +33,9 @@ export class Integration {
   readonly rt: Runtime;
   private clicks = 0;
 
-  constructor() {
+  /** `config` replaces the README example; `env` adds variables (e.g. GITHUB_WEBHOOK_SECRET). */
+  constructor(o: { config?: Config; env?: Record<string, string> } = {}) {
+    this.config = o.config ?? exampleConfig();
     for (const f of [this.cfn, this.cfnEu, this.cb, this.cbEu]) f.install();
     this.cfn.addStack('web-staging', 'UPDATE_COMPLETE', { Version: 'v1' });
     this.cfn.addStack('api-staging', 'UPDATE_COMPLETE', { ImageTag: 'old' });
@@ -45,6 +47,7 @@ export class Integration {
       GITHUB_TOKEN: 'ghp_test',
       GITHUB_API_URL: GITHUB_API,
       AWS_REGION: 'us-east-1',
+      ...o.env,
     });
     this.rt = buildRuntime(env, {
       config: this.config,

@@ -6,7 +6,7 @@ import type { StatusReport } from '../../deploys/status-report.js';
 import type { LockService } from '../../locks/lock-service.js';
 import type { RollbackService } from '../../rollbacks/rollback-service.js';
 import { deployCommand } from './deploy.js';
-import { type Digests, deployStatusCommand } from './deploy-status.js';
+import { type Digests, deployStatusCommand, type StatusCommandDeps } from './deploy-status.js';
 import { rollbackCommand } from './rollback.js';
 
 export type { DigestKind, Digests } from './deploy-status.js';
@@ -16,6 +16,7 @@ export interface CommandDeps {
   requests: Pick<DeployRequests, 'request'>;
   status: Pick<StatusReport, 'build'>;
   digests: Digests;
+  versions?: StatusCommandDeps['versions'];
   locks: Pick<LockService, 'lock' | 'unlock'>;
   rollbacks: Pick<RollbackService, 'rollbackTarget'>;
   logger: Logger;
