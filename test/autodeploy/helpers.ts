@@ -40,9 +40,10 @@ export function branchHead(
   repo: string,
   branch: string,
   head: { sha: string; message?: string; author?: string | null; etag?: string },
-  o: { ifNoneMatch?: string } = {},
+  o: { ifNoneMatch?: string; noEtag?: boolean } = {},
 ) {
-  const scope = nock(GITHUB_API);
+  // badheaders: the interceptor does not match a request that carries If-None-Match.
+  const scope = nock(GITHUB_API, o.noEtag ? { badheaders: ['if-none-match'] } : {});
   const path = `/repos/${repo}/branches/${encodeURIComponent(branch)}`;
   const interceptor = o.ifNoneMatch ? scope.get(path).matchHeader('if-none-match', o.ifNoneMatch) : scope.get(path);
   return interceptor.reply(
