@@ -85,7 +85,7 @@ export function promoteOffer(d: Deployment, to: Target, soakMinutes: number): Sl
 
 /** Replaces the button once used. */
 export function promotedNote(d: Deployment, to: string, by: string, promoted: Deployment): SlackMessage {
-  return {
-    text: `:arrow_double_up: \`${shortSha(d.sha)}\` promoted to ${esc(to)} by <@${by}>: deployment #${promoted.id} (${promoted.state.replace('_', ' ')}), thread in <#${promoted.channel}>.`,
-  };
+  const text = `:arrow_double_up: \`${shortSha(d.sha)}\` promoted to ${esc(to)} by <@${by}>: deployment #${promoted.id} (${promoted.state.replace('_', ' ')}), thread in <#${promoted.channel}>.`;
+  // Blocks given explicitly, so the update replaces the button instead of keeping it.
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
