@@ -3,8 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-node.sh
-# The registry here lacks some of Biome's optional per-platform binaries, which `npm ci` refuses; `npm install`
-# still installs exactly the locked versions of everything this platform needs.
-npm install --no-audit --no-fund --no-save
+# Exactly what package-lock.json says; refuses (fails) when the lock file and package.json disagree.
+npm ci --no-audit --no-fund
 npm run build
 exec npm start

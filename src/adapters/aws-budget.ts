@@ -1,4 +1,5 @@
 import type { Clock } from '../app/clock.js';
+import { awsBudgetWaitsTotal } from '../metrics/registry.js';
 
 export interface AwsBudgetOptions {
   clock: Clock;
@@ -51,9 +52,16 @@ export class AwsBudget {
     return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.rate) * 1000);
   }
 
+  /** Tokens available now without reserving one (negative: callers are queued for their slot). For metrics. */
+  available(): number {
+    const elapsed = (this.clock.now() - this.last) / 1000;
+    return Math.min(this.burst, this.tokens + elapsed * this.rate);
+  }
+
   async run<T>(fn: () => Promise<T>): Promise<T> {
     const wait = this.reserve();
     if (wait > 0) {
+      awsBudgetWaitsTotal.inc();
       this.waitedMs += wait;
       await this.sleep(wait);
     }

@@ -1,5 +1,8 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
+import { recordAwsCall } from '../metrics/instrument.js';
 
 export interface AwsClientOptions {
   /** Region used when a target does not name one; undefined lets the SDK read AWS_REGION / the profile. */
@@ -15,15 +18,27 @@ export interface AwsClientOptions {
 export class AwsClients {
   private readonly cfn = new Map<string, CloudFormationClient>();
   private readonly cb = new Map<string, CodeBuildClient>();
+  private readonly sts = new Map<string, STSClient>();
+  private readonly iamClients = new Map<string, IAMClient>();
 
   constructor(private readonly options: AwsClientOptions = {}) {}
 
   cloudFormation(region?: string): CloudFormationClient {
-    return this.cached(this.cfn, region, (r) => new CloudFormationClient(this.clientConfig(r)));
+    return this.cached(this.cfn, region, (r) => instrumented(new CloudFormationClient(this.clientConfig(r))));
   }
 
   codeBuild(region?: string): CodeBuildClient {
-    return this.cached(this.cb, region, (r) => new CodeBuildClient(this.clientConfig(r)));
+    return this.cached(this.cb, region, (r) => instrumented(new CodeBuildClient(this.clientConfig(r))));
+  }
+
+  /** Doctor only: which account and role the credentials are. */
+  stsClient(region?: string): STSClient {
+    return this.cached(this.sts, region, (r) => instrumented(new STSClient(this.clientConfig(r))));
+  }
+
+  /** Doctor only: SimulatePrincipalPolicy (IAM is global; the region only picks the endpoint). */
+  iam(region?: string): IAMClient {
+    return this.cached(this.iamClients, region, (r) => instrumented(new IAMClient(this.clientConfig(r))));
   }
 
   private clientConfig(region: string | undefined) {
@@ -45,6 +60,40 @@ export class AwsClients {
   }
 
   destroy(): void {
-    for (const c of [...this.cfn.values(), ...this.cb.values()]) c.destroy();
+    for (const c of [...this.cfn.values(), ...this.cb.values(), ...this.sts.values(), ...this.iamClients.values()]) {
+      c.destroy();
+    }
   }
+}
+
+interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      mw: (
+        next: (args: unknown) => Promise<unknown>,
+        context: { clientName?: string; commandName?: string },
+      ) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/** Every AWS call and its result code is counted here, the one place all clients are made (metrics). */
+function instrumented<C>(client: C): C {
+  (client as unknown as MiddlewareClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      const service = (context.clientName ?? 'aws').replace(/Client$/, '');
+      const method = (context.commandName ?? 'unknown').replace(/Command$/, '');
+      try {
+        const out = await next(args);
+        recordAwsCall(service, method);
+        return out;
+      } catch (err) {
+        recordAwsCall(service, method, err);
+        throw err;
+      }
+    },
+    { step: 'initialize', name: 'coxswainMetrics' },
+  );
+  return client;
 }

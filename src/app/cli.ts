@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // `coxswain outbox list|requeue`: the maintainer's view of Slack messages that could not be delivered.
+// `coxswain doctor` and `coxswain history` (issue 12) live in src/doctor and src/history.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DOCTOR_USAGE, doctorCommand } from '../doctor/command.js';
+import { HISTORY_USAGE, historyCommand } from '../history/command.js';
 import { openDb } from '../store/db.js';
 import { type DeadLetter, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
 
@@ -12,7 +15,11 @@ Commands:
   outbox requeue <id>      deliver one dead message again (and what waited on it)
   outbox requeue all       deliver every dead message again
 
-The database is COXSWAIN_DB (default ./data/coxswain.db), the same file the bot uses.`;
+The database is COXSWAIN_DB (default ./data/coxswain.db), the same file the bot uses.
+
+${DOCTOR_USAGE}
+
+${HISTORY_USAGE}`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -80,13 +87,19 @@ export function runOutboxCommand(repo: OutboxDeliveryRepo, args: string[], io: C
   return 2;
 }
 
-/** Entry point: `coxswain outbox …` with COXSWAIN_DB. */
-export function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = defaultIo): number {
+/** Entry point: `coxswain outbox|doctor|history …` with COXSWAIN_DB (doctor: the whole environment). */
+export function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io: CliIo = defaultIo,
+): number | Promise<number> {
   const [group, ...args] = argv;
   if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
     io.out(USAGE);
     return group === undefined ? 2 : 0;
   }
+  if (group === 'doctor') return doctorCommand(args, env, io);
+  if (group === 'history') return historyCommand(args, env, io);
   if (group !== 'outbox') {
     io.err(`Unknown command "${oneLine(group, 40)}".\n\n${USAGE}`);
     return 2;
@@ -109,4 +122,8 @@ function invokedDirectly(): boolean {
   }
 }
 
-if (invokedDirectly()) process.exitCode = main(process.argv.slice(2));
+if (invokedDirectly()) {
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
+}

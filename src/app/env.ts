@@ -30,6 +30,8 @@ const envSchema = z
     AWS_REGION: optional(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')),
     COXSWAIN_CONFIG: withDefault(z.string(), './coxswain.yml'),
     COXSWAIN_DB: withDefault(z.string(), './data/coxswain.db'),
+    /** At shutdown, how long the outbox may keep delivering before the process exits (main.ts: default 10). */
+    SHUTDOWN_FLUSH_SECONDS: optional(z.coerce.number().min(0).max(120)),
     LOG_LEVEL: withDefault(z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }), 'info'),
   })
   .superRefine((env, ctx) => {

@@ -8,18 +8,23 @@ import { errorInfo } from '../slack/commands/handle-command.js';
 import { openDb } from '../store/db.js';
 import { loadConfig } from './config.js';
 import { parseEnv, slackMode } from './env.js';
+import { DeploymentCorrelation } from './log-correlation.js';
 import { createLogger } from './logger.js';
 import { buildRuntime, type Job } from './runtime.js';
+import { shutdown } from './shutdown.js';
 
 export type { Job, Runtime } from './runtime.js';
 
-const STOP_TIMEOUT_MS = 15_000;
+/** The outbox gets this long to deliver at shutdown; the hard stop comes 5 s later. */
+const STOP_TIMEOUT_MARGIN_MS = 5_000;
 
 export async function main(): Promise<void> {
   const env = parseEnv(process.env);
-  const logger = createLogger(env.LOG_LEVEL);
+  const correlation = new DeploymentCorrelation();
+  const logger = createLogger(env.LOG_LEVEL, undefined, (id) => correlation.tokenOf(id));
   const config = loadConfig(env.COXSWAIN_CONFIG);
   const db = openDb(env.COXSWAIN_DB);
+  correlation.use(db);
   const rt = buildRuntime(env, { config, db, logger });
   const { app, aws } = rt;
   const running: Job[] = [];
@@ -39,26 +44,22 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    const flushMs = (env.SHUTDOWN_FLUSH_SECONDS ?? 10) * 1000;
+    const timeoutMs = flushMs + STOP_TIMEOUT_MARGIN_MS;
     setTimeout(() => {
-      logger.error({ timeoutMs: STOP_TIMEOUT_MS }, 'shutdown took too long; exiting');
+      logger.error({ timeoutMs }, 'shutdown took too long; exiting');
       process.exit(1);
-    }, STOP_TIMEOUT_MS).unref();
-    // Jobs first (newest first) so nothing is mid-write when the database closes.
-    for (const job of running.reverse()) {
-      try {
-        await job.stop();
-      } catch (err) {
-        logger.error({ job: job.name, err: errorInfo(err) }, 'job did not stop cleanly');
-      }
-    }
-    try {
-      await app.stop();
-    } catch (err) {
-      logger.warn({ err: errorInfo(err) }, 'slack app did not stop cleanly');
-    }
-    aws.destroy();
-    db.close();
-    logger.info('stopped');
+    }, timeoutMs).unref();
+    const { undelivered } = await shutdown({
+      app,
+      jobs: running,
+      flush: () => rt.workers.outbox.tick(),
+      db,
+      destroyClients: () => aws.destroy(),
+      logger,
+      flushMs,
+    });
+    logger.info({ undelivered }, 'stopped');
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -25,11 +25,19 @@ import { Digests } from '../digests/digests.js';
 import { DriftDigestJob } from '../digests/drift-job.js';
 import { HealthDigestJob } from '../digests/health-job.js';
 import { type CronApi, DigestScheduler } from '../digests/scheduler.js';
+import { doctorContext } from '../doctor/runner.js';
+import { SlackDoctor } from '../doctor/slack-doctor.js';
 import { Estimator } from '../estimates/estimator.js';
 import { ProgressHook } from '../estimates/progress-hook.js';
 import { CommitGate } from '../gates/commit-gate.js';
 import { GateWatcher } from '../gates/gate-watcher.js';
 import { LockService } from '../locks/lock-service.js';
+import { countedSlack } from '../metrics/counted-slack.js';
+import { metricsRoute, type Readiness, readiness, readyRoute } from '../metrics/http-routes.js';
+import { tickObserver } from '../metrics/instrument.js';
+import { WorkerLiveness } from '../metrics/liveness.js';
+import { enableProcessMetrics } from '../metrics/registry.js';
+import { runtimeGauges } from '../metrics/runtime-gauges.js';
 import { OutboxWorker, type OutboxWorkerOptions } from '../outbox/worker.js';
 import { PromotionGate } from '../promotion/promotion-gate.js';
 import { PromotionService } from '../promotion/promotion-service.js';
@@ -114,9 +122,31 @@ export interface Runtime {
   };
   /** In start order; main.ts stops them newest first. */
   jobs: Job[];
+  /** What /readyz answers: the database is writable and every started worker loop ticks. */
+  ready: () => Readiness;
+  /** This runtime's scrape-time gauges (queue, outbox, AWS budget), merged into /metrics. */
+  gauges: ReturnType<typeof runtimeGauges>;
 }
 
+/** A worker loop that has not finished a tick for this long is stuck: /readyz goes red. */
+export const WORKER_STALE_MS = 120_000;
+
 const APPROVAL_EXPIRY_MS = 30_000;
+
+/** Starts watching a worker's ticks when the job starts, stops when it stops (a stopped loop is not stuck). */
+function watched(job: Job, liveness: WorkerLiveness): Job {
+  return {
+    name: job.name,
+    start: () => {
+      liveness.watch(job.name, WORKER_STALE_MS);
+      return job.start();
+    },
+    stop: async () => {
+      await job.stop();
+      liveness.unwatch(job.name);
+    },
+  };
+}
 
 /** A timer-driven job around a tick (the approval expiry has no loop of its own that fits Job). */
 function intervalJob(name: string, start: () => () => void): Job {
@@ -247,27 +277,52 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     : [];
   const status = new StatusReport({ db, config, clock, githubWeb, locks });
 
+  enableProcessMetrics();
+  const liveness = new WorkerLiveness(clock);
+  const budget = new AwsBudget({
+    clock,
+    ratePerSecond: config.aws.requestsPerSecond,
+    burst: config.aws.burst,
+    ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
+  });
+  const gauges = runtimeGauges({ db, clock, awsBudgetTokens: () => budget.available() });
+  const ready = () => readiness(db, liveness);
+
   const app = createApp({
     env,
     logger,
     healthy: () => db.open,
-    routes,
+    routes: [metricsRoute(gauges), readyRoute(ready), ...routes],
     ...(deps.receiver ? { receiver: deps.receiver } : {}),
     ...(deps.botIds ? { botIds: deps.botIds } : {}),
     ...(deps.slackClientOptions ? { clientOptions: deps.slackClientOptions } : {}),
   });
+  const doctor = new SlackDoctor(config, () =>
+    doctorContext({
+      config,
+      slackToken: env.SLACK_BOT_TOKEN,
+      slackApiUrl: env.SLACK_API_URL,
+      githubToken: env.GITHUB_TOKEN,
+      githubApiUrl: env.GITHUB_API_URL,
+      defaultRegion,
+      logger: logger.child({ source: 'doctor' }),
+      aws,
+    }),
+  );
   const versions = new VersionReport({ db, config, github, githubWeb, logger });
-  registerCommands(app, { config, requests, status, digests, versions, locks, rollbacks, logger });
+  registerCommands(app, { config, requests, status, digests, versions, locks, rollbacks, logger, doctor });
   registerInteractions(app, { approvals, rollbacks, promotions, logger });
 
   const outbox = new OutboxWorker({
     db,
     clock,
     logger: logger.child({ job: 'outbox' }),
-    slack:
+    slack: countedSlack(
       deps.slackDelivery ??
-      new SlackWebDelivery(createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })),
+        new SlackWebDelivery(createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })),
+    ),
     ...(deps.outboxOptions ? { options: deps.outboxOptions } : {}),
+    onTick: tickObserver('outbox-worker', liveness),
   });
   const deploy = new DeployWorker({
     db,
@@ -275,12 +330,8 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     clock,
     logger: logger.child({ job: 'deploy' }),
     aws,
-    budget: new AwsBudget({
-      clock,
-      ratePerSecond: config.aws.requestsPerSecond,
-      burst: config.aws.burst,
-      ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
-    }),
+    budget,
+    onTick: tickObserver('deploy-worker', liveness),
     workerId: deps.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     githubWeb,
     adoptAllAtStart: true,
@@ -293,8 +344,8 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });
 
   const jobs: Job[] = [
-    { name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() },
-    { name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() },
+    watched({ name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() }, liveness),
+    watched({ name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() }, liveness),
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
     intervalJob('gate-watcher', () => gateWatcher.start()),
     intervalJob('auto-deploy', () => autoDeploy.start()),
@@ -314,5 +365,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     services: { requests, status, approvals, locks, rollbacks, digests, progress, promotions },
     workers: { deploy, outbox, approvalExpiry, gateWatcher, autoDeploy, digests: scheduler },
     jobs,
+    ready,
+    gauges,
   };
 }

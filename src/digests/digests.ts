@@ -1,6 +1,7 @@
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
+import { digestRunsTotal } from '../metrics/registry.js';
 import type { Db } from '../store/db.js';
 import type { DigestKind, DigestRunsRepo } from '../store/drift-repo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
@@ -55,7 +56,11 @@ export class Digests {
   /** post(), telling the caller what happened (a refusal when another run of this kind is going). */
   async tryPost(kind: DigestKind): Promise<PostOutcome> {
     const { db, runs, outbox, clock, logger, config } = this.deps;
-    const r = await this.deps.jobs[kind].run({ preview: false });
+    const r = await this.deps.jobs[kind].run({ preview: false }).catch((err: unknown) => {
+      digestRunsTotal.inc({ kind, result: 'failed' });
+      throw err;
+    });
+    digestRunsTotal.inc({ kind, result: r.ok ? 'posted' : 'busy' });
     if (!r.ok) {
       logger.info({ kind }, 'digest not posted: another run is in progress');
       return { posted: false, message: r.message };

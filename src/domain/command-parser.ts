@@ -33,6 +33,7 @@ export type ParsedStatus =
   | { kind: 'all' }
   | { kind: 'target'; service: string; environment: string | undefined }
   | { kind: 'digest'; digest: 'drift' | 'health'; post: boolean }
+  | { kind: 'doctor' }
   | { kind: 'help' }
   | { kind: 'invalid'; message: string };
 
@@ -138,6 +139,7 @@ export function parseStatus(text: string | undefined): ParsedStatus {
   if (tokens.length === 0) return { kind: 'all' };
   if (isHelp(tokens)) return { kind: 'help' };
   const first = tokens[0]!.toLowerCase();
+  if (first === 'doctor' && tokens.length === 1) return { kind: 'doctor' };
   // Digest words win over a service of the same name: the service is still reachable with an environment.
   if ((first === 'drift' || first === 'health') && tokens.length <= 2) {
     const second = tokens[1]?.toLowerCase();

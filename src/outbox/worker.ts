@@ -3,6 +3,7 @@ import type { SlackDelivery } from '../adapters/slack-web.js';
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../domain/backoff.js';
+import { observedTick, type TickObserver } from '../metrics/instrument.js';
 import type { Db } from '../store/db.js';
 import { type DueEntry, holdKey, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
 import { logDead, methodsFor, type SendContext, sendEntry } from './send.js';
@@ -32,6 +33,8 @@ export interface OutboxWorkerDeps {
   logger: Logger;
   slack: SlackDelivery;
   options?: OutboxWorkerOptions;
+  /** Told after every tick of the production loop (metrics and /readyz liveness). */
+  onTick?: TickObserver;
 }
 
 /**
@@ -85,7 +88,7 @@ export class OutboxWorker {
     this.running = true;
     const loop = async (): Promise<void> => {
       try {
-        await this.tick();
+        await observedTick(this.deps.onTick, () => this.tick());
       } catch (err) {
         this.deps.logger.error({ err }, 'outbox tick failed');
       }

@@ -9,6 +9,7 @@ import type { Logger } from '../app/logger.js';
 import { type ParentEta, ThreadReporter } from '../deploys/thread-reporter.js';
 import { isInProgress } from '../domain/cfn-status.js';
 import { findTarget } from '../domain/targets.js';
+import { observedTick, type TickObserver } from '../metrics/instrument.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DeploymentsRepo } from '../store/deployments-repo.js';
@@ -47,6 +48,8 @@ export interface DeployWorkerDeps {
   autoRollback?: AutoRollback;
   /** Loop period of start(); default 1 s. */
   intervalMs?: number;
+  /** Told after every tick of the production loop (metrics and /readyz liveness). */
+  onTick?: TickObserver;
 }
 
 /**
@@ -209,7 +212,7 @@ export class DeployWorker {
     this.stopped = false;
     const loop = () => {
       if (this.stopped) return;
-      this.running = this.tick()
+      this.running = observedTick(this.deps.onTick, () => this.tick())
         .catch((err) => this.deps.logger.error({ err: String(err) }, 'deploy worker tick failed'))
         .finally(() => {
           this.running = undefined;

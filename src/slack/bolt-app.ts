@@ -25,7 +25,7 @@ export interface CreateAppOptions {
   clientOptions?: WebClientOptions;
   /** /healthz answers 503 while this returns false. */
   healthy?: () => boolean;
-  /** More routes on the same HTTP server as /healthz (the GitHub webhook). */
+  /** More routes beside /healthz, in HTTP and Socket Mode alike (runtime: /metrics, /readyz, POST /github/webhook). */
   routes?: CustomRoute[];
 }
 

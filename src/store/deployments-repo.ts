@@ -8,6 +8,7 @@ import {
   TERMINAL_STATES,
   WAITING_STATES,
 } from '../domain/deployment-state.js';
+import { recordTransition } from '../metrics/deployment-metrics.js';
 import type { Db } from './db.js';
 import { type Deployment, type DeploymentPatch, type DeploymentRow, fromRow, patchToSql } from './deployment-row.js';
 
@@ -174,7 +175,10 @@ export class DeploymentsRepo {
         )
         .run(to, now, ...values, id, from);
     const changed = this.db.transaction(run).immediate().changes;
-    return changed === 1 ? this.get(id) : undefined;
+    if (changed !== 1) return undefined;
+    const next = this.get(id);
+    if (next) recordTransition(this.db, next, from);
+    return next;
   }
 
   /** Updates columns without changing state, guarded on the state the caller believes it is in. */

@@ -6,7 +6,7 @@ export const USAGE = {
     '`/deploy <service> <environment> [ref] [--force]` — queue a deployment of a branch, tag or commit (default: the service’s default branch; `--force` deploys a commit that was rolled back)',
   lock: '`/deploy lock <service> <environment> <reason>` — hold a target: requests queue but nothing runs; `/deploy unlock <service> <environment>` lets the queue move again',
   status:
-    '`/deploy-status [service [environment]]` — what is running, the queue and the last results; `/deploy-status drift|health [post]` — preview (or post) a digest',
+    '`/deploy-status [service [environment]]` — what is running, the queue and the last results; `/deploy-status drift|health [post]` — preview (or post) a digest; `/deploy-status doctor` — check the wiring (Slack, AWS, GitHub)',
   rollback:
     '`/rollback <service> <environment> [sha | #id]` — stop a running update, or go back to the last good version (or the given commit or deployment); the target stays locked afterwards',
 } as const;

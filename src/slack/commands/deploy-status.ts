@@ -18,6 +18,11 @@ export interface Digests {
   tryPost(kind: DigestKind): Promise<PostOutcome>;
 }
 
+/** `/deploy-status doctor` (src/doctor/slack-doctor.ts): the read-only checks, for deployers. */
+export interface Doctor {
+  run(userId: string): Promise<{ ok: boolean; message: SlackMessage }>;
+}
+
 export interface StatusCommandDeps {
   config: Config;
   status: Pick<StatusReport, 'build'>;
@@ -25,6 +30,7 @@ export interface StatusCommandDeps {
   /** Per service, each environment's SHA and how far behind what it follows (issue 16). */
   versions?: Pick<VersionReport, 'build'>;
   logger: Logger;
+  doctor?: Doctor;
 }
 
 /** The version lines go first; the status view leaves room for one more block. GitHub failing leaves them out. */
@@ -41,7 +47,7 @@ async function withVersions(
   return { ...message, blocks: [block, ...(message.blocks ?? [])].slice(0, LIMITS.blocksPerMessage) };
 }
 
-/** `/deploy-status [service [environment]]`, `/deploy-status drift|health [post]`. */
+/** `/deploy-status [service [environment]]`, `/deploy-status drift|health [post]`, `/deploy-status doctor`. */
 export function deployStatusCommand(deps: StatusCommandDeps) {
   return commandHandler('/deploy-status', deps.logger, async (command): Promise<CommandOutcome> => {
     const parsed = parseStatus(command.text);
@@ -56,6 +62,17 @@ export function deployStatusCommand(deps: StatusCommandDeps) {
         const result = deps.status.build(filter, command.team_domain);
         if (!result.ok) return { reply: refusal(result.message), outcome: 'unknown_target' };
         return { reply: await withVersions(deps, result.message, filter), outcome: 'status' };
+      }
+      case 'doctor': {
+        if (!deps.doctor)
+          return {
+            reply: refusal('The doctor is not available here: run `coxswain doctor`.'),
+            outcome: 'doctor_unavailable',
+          };
+        const r = await deps.doctor.run(command.user_id);
+        return r.ok
+          ? { reply: r.message, outcome: 'doctor' }
+          : { reply: refusal(r.message.text), outcome: 'doctor_refused' };
       }
       case 'digest': {
         if (parsed.post) {

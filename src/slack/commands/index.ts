@@ -6,10 +6,10 @@ import type { StatusReport } from '../../deploys/status-report.js';
 import type { LockService } from '../../locks/lock-service.js';
 import type { RollbackService } from '../../rollbacks/rollback-service.js';
 import { deployCommand } from './deploy.js';
-import { type Digests, deployStatusCommand, type StatusCommandDeps } from './deploy-status.js';
+import { type Digests, type Doctor, deployStatusCommand, type StatusCommandDeps } from './deploy-status.js';
 import { rollbackCommand } from './rollback.js';
 
-export type { DigestKind, Digests } from './deploy-status.js';
+export type { DigestKind, Digests, Doctor } from './deploy-status.js';
 
 export interface CommandDeps {
   config: Config;
@@ -20,6 +20,7 @@ export interface CommandDeps {
   locks: Pick<LockService, 'lock' | 'unlock'>;
   rollbacks: Pick<RollbackService, 'rollbackTarget'>;
   logger: Logger;
+  doctor?: Doctor;
 }
 
 /** Every slash command Coxswain answers; manifest.yml must declare exactly these (a test checks it). */

@@ -1,0 +1,81 @@
+import { type CheckResult, type DoctorCheck, errorText, fail, ok, warn } from './check.js';
+
+const AREA = 'github';
+
+function status(err: unknown): number | undefined {
+  return err && typeof err === 'object' && 'status' in err ? Number((err as { status: unknown }).status) : undefined;
+}
+
+export const githubCheck: DoctorCheck = {
+  area: AREA,
+  async run(ctx) {
+    const out: CheckResult[] = [];
+    if (!ctx.githubToken) {
+      out.push(
+        warn(
+          AREA,
+          'GITHUB_TOKEN',
+          'not set: only public repositories, and 60 requests an hour',
+          'set GITHUB_TOKEN to a token with Contents: read on the configured repositories',
+        ),
+      );
+    }
+    const repos = [...new Set(Object.values(ctx.config.services).map((s) => s.repo))];
+    for (const full of repos) {
+      const [owner, repo] = full.split('/') as [string, string];
+      const name = `repo ${full}`;
+      try {
+        const r = await ctx.octokit.rest.repos.get({ owner, repo });
+        const branch = r.data.default_branch;
+        const b = await ctx.octokit.rest.repos.getBranch({ owner, repo, branch });
+        out.push(ok(AREA, name, `readable; default branch ${branch} at ${b.data.commit.sha.slice(0, 7)}`));
+      } catch (err) {
+        const s = status(err);
+        if (s === 401) {
+          out.push(
+            fail(
+              AREA,
+              name,
+              'the token was refused (401 Bad credentials)',
+              'set GITHUB_TOKEN to a valid token (it may have expired)',
+            ),
+          );
+          break;
+        }
+        if (s === 404) {
+          out.push(
+            fail(
+              AREA,
+              name,
+              'not found, or the token cannot see it',
+              `give the token read access (Contents: read) to ${full}, or fix services.*.repo`,
+            ),
+          );
+        } else {
+          out.push(warn(AREA, name, `could not check (${errorText(err)})`, 'run the doctor again'));
+        }
+      }
+    }
+    try {
+      const r = await ctx.octokit.rest.rateLimit.get();
+      const core = r.data.resources.core;
+      const reset = new Date(core.reset * 1000).toISOString();
+      const detail = `${core.remaining} of ${core.limit} requests left this hour (resets ${reset})`;
+      if (core.remaining === 0)
+        out.push(fail(AREA, 'rate limit', detail, 'wait for the reset, or use a token of its own for Coxswain'));
+      else if (core.remaining < core.limit * 0.1)
+        out.push(
+          warn(
+            AREA,
+            'rate limit',
+            detail,
+            'something else spends this token’s budget: give Coxswain a token of its own',
+          ),
+        );
+      else out.push(ok(AREA, 'rate limit', detail));
+    } catch (err) {
+      out.push(warn(AREA, 'rate limit', `could not check (${errorText(err)})`, 'run the doctor again'));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,30 @@
+/**
+ * Metrics of deployment state changes, recorded from the ONE place every transition goes through (today
+ * DeploymentsRepo.transition; move the call with it when transitions get their lifecycle module).
+ */
+import { isTerminal } from '../domain/deployment-state.js';
+import type { Db } from '../store/db.js';
+import type { Deployment } from '../store/deployment-row.js';
+import { deploymentSeconds, deploymentsTotal, phaseSeconds, queueWaitSeconds, transitionsTotal } from './registry.js';
+
+export function recordTransition(db: Db, d: Deployment, from: string): void {
+  const target = d.targetKey;
+  transitionsTotal.inc({ from, to: d.state });
+  if (from === 'queued' && d.startedAt !== null) {
+    queueWaitSeconds.observe({ target }, Math.max(0, (d.startedAt - d.createdAt) / 1000));
+  }
+  if (!isTerminal(d.state)) return;
+  const outcome = d.state;
+  deploymentsTotal.inc({ outcome, target, kind: d.kind });
+  if (d.startedAt !== null && d.finishedAt !== null) {
+    deploymentSeconds.observe({ target, outcome }, Math.max(0, (d.finishedAt - d.startedAt) / 1000));
+  }
+  // Phases end just before the final transition; open ones (cut short) count until the finish.
+  const phases = db
+    .prepare('SELECT phase, started_at AS s, ended_at AS e FROM deployment_phases WHERE deployment_id = ?')
+    .all(d.id) as { phase: string; s: number; e: number | null }[];
+  for (const p of phases) {
+    const end = p.e ?? d.finishedAt;
+    if (end !== null) phaseSeconds.observe({ phase: p.phase, target, outcome }, Math.max(0, (end - p.s) / 1000));
+  }
+}

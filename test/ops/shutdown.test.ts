@@ -1,0 +1,131 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb } from '../../src/store/db.js';
+import { OutboxRepo } from '../../src/store/outbox-repo.js';
+
+/**
+ * SIGTERM on a real `node src/main.ts` process, with a loopback fake of the Slack Web API. Slack answers
+ * chat.postMessage with 429 + Retry-After: 1 (docs.slack.dev/apis/web-api/rate-limits) until the signal is sent,
+ * so the message can only be delivered by the shutdown's outbox flush.
+ */
+let child: ChildProcess | undefined;
+let slack: Server | undefined;
+let dir: string | undefined;
+afterEach(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  slack?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  child = slack = dir = undefined;
+});
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('SIGTERM', () => {
+  it('stops taking work, flushes the outbox, closes the database and exits 0', { timeout: 60_000 }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coxswain-shutdown-'));
+    const configFile = join(dir, 'coxswain.yml');
+    const dbFile = join(dir, 'coxswain.db');
+    writeFileSync(
+      configFile,
+      'channel: C0DEPLOYS\nregion: us-east-1\nservices:\n  web:\n    repo: acme/web\n    stack: { name: "web-{env}" }\n    environments: { staging: {} }\n',
+    );
+    const db = openDb(dbFile);
+    new OutboxRepo(db).post(
+      { key: 'd1:parent', channel: 'C0DEPLOYS', message: { text: 'Deploy #1 web → staging · succeeded' } },
+      Date.now(),
+    );
+    db.close();
+
+    let terminated = false;
+    const posts: { at: number; ok: boolean }[] = [];
+    slack = createServer((req, res) => {
+      const method = (req.url ?? '').replace(/^\/api\//, '');
+      req.resume();
+      req.on('end', () => {
+        const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(JSON.stringify(body));
+        };
+        if (method === 'auth.test')
+          return json(200, { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: 'T0', user: 'coxswain' });
+        if (method === 'chat.postMessage') {
+          posts.push({ at: Date.now(), ok: terminated });
+          if (!terminated) return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+          return json(200, { ok: true, channel: 'C0DEPLOYS', ts: '1764590400.000100' });
+        }
+        return json(200, { ok: true, messages: [], has_more: false });
+      });
+    });
+    await new Promise<void>((r) => slack!.listen(0, '127.0.0.1', r));
+    const slackPort = (slack.address() as AddressInfo).port;
+    const port = await freePort();
+
+    const logs: string[] = [];
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
+      cwd: process.cwd(),
+      env: {
+        PATH: process.env.PATH ?? '',
+        SLACK_BOT_TOKEN: 'xoxb-shutdown-test',
+        SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789',
+        SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
+        PORT: String(port),
+        COXSWAIN_CONFIG: configFile,
+        COXSWAIN_DB: dbFile,
+        SHUTDOWN_FLUSH_SECONDS: '8',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST',
+        AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (b: Buffer) => logs.push(...b.toString().split('\n').filter(Boolean)));
+    child.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
+    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+
+    // Ready (database writable, workers ticking) and Slack refusing the post at least once: the message waits.
+    let ready = false;
+    for (let i = 0; i < 300 && child.exitCode === null && !(ready && posts.length > 0); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ready ||= await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+    }
+    expect(ready, logs.join('\n')).toBe(true);
+    expect(posts.length).toBeGreaterThan(0);
+    expect(posts.every((p) => !p.ok)).toBe(true);
+
+    terminated = true;
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000))]);
+
+    expect(code, logs.join('\n')).toBe(0);
+    // Delivered during the shutdown, by the flush.
+    expect(posts.filter((p) => p.ok)).toHaveLength(1);
+    expect(posts.find((p) => p.ok)!.at).toBeGreaterThanOrEqual(signalledAt);
+    const lines = logs
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; undelivered?: number });
+    expect(lines.find((l) => l.msg === 'stopping')).toBeDefined();
+    expect(lines.find((l) => l.msg === 'stopped')).toMatchObject({ undelivered: 0 });
+    // The database was closed cleanly (the last connection checkpoints and removes the WAL) and says "sent".
+    expect(existsSync(`${dbFile}-wal`)).toBe(false);
+    const after = openDb(dbFile);
+    expect(after.prepare(`SELECT state FROM outbox`).all()).toEqual([{ state: 'sent' }]);
+    after.close();
+  });
+});
