@@ -13,6 +13,8 @@ export type BranchRead =
       message: string;
       /** GitHub login of the head commit's author, when GitHub links it to an account. */
       author: string | null;
+      /** The head commit's committer date (ISO 8601), for the delivery lead time. */
+      committedAt: string | null;
     }
   | { state: 'missing'; message: string }
   | { state: 'error'; message: string };
@@ -46,6 +48,7 @@ export class OctokitBranchHeads implements BranchHeads {
         sha: c.sha,
         message: c.commit.message,
         author: c.author && 'login' in c.author ? c.author.login : null,
+        committedAt: c.commit.committer?.date ?? c.commit.author?.date ?? null,
       };
     } catch (err) {
       const s = httpStatus(err);

@@ -49,6 +49,7 @@ import { register as registerCommands } from '../slack/commands/index.js';
 import { register as registerInteractions } from '../slack/interactions/index.js';
 import { AutoDeployRepo } from '../store/auto-deploy-repo.js';
 import type { Db } from '../store/db.js';
+import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DigestRunsRepo, DriftRepo } from '../store/drift-repo.js';
 import { HealthRepo } from '../store/health-repo.js';
@@ -235,6 +236,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
           const c = autoDeployRepo.latest(t.key);
           return { branch: t.env.autoDeploy.branch, candidate: c && { id: c.id, sha: c.sha, state: c.state } };
         },
+        delivery: new DeliveryRepo(db),
         ...region,
       }),
     },

@@ -181,6 +181,7 @@ export class AutoDeployer {
         requestId: `auto:${target.key}:${head.sha}`,
       },
       {
+        committedAt: head.committedAt,
         inTx: (d) => {
           const now = this.deps.clock.now();
           this.autoDeploys.record(

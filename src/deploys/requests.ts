@@ -19,6 +19,7 @@ import type { DeployGate, LockService } from '../locks/lock-service.js';
 import type { PromotionGate } from '../promotion/promotion-gate.js';
 import type { ApprovalContext } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
+import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DeploymentsRepo, type EnqueueResult } from '../store/deployments-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
@@ -78,6 +79,8 @@ export interface DeployRequestsDeps {
 export interface QueueOptions {
   /** Inside the enqueue transaction, when a new deployment was created (its thread notes, superseding). */
   inTx?: (d: Deployment) => void;
+  /** The commit's date (GitHub), for the delivery lead time. */
+  committedAt?: string | null | undefined;
 }
 
 function refuse(reason: DeployRefusal, message: string | SlackMessage): DeployRequestResult {
@@ -119,7 +122,7 @@ export class DeployRequests {
 
     const resolved = await this.deps.github.resolveRef(target.repo, ref.ref);
     if (!resolved.ok) return refuse(resolved.reason === 'not_found' ? 'unknown_ref' : 'github_error', resolved.message);
-    return this.queueSha(target, ref.ref, resolved.sha, req);
+    return this.queueSha(target, ref.ref, resolved.sha, req, { committedAt: resolved.committedAt });
   }
 
   /**
@@ -133,7 +136,7 @@ export class DeployRequests {
     req: DeployRequest,
     options: QueueOptions = {},
   ): Promise<DeployRequestResult> {
-    const resolved = { sha };
+    const resolved = { sha, committedAt: options.committedAt };
     const gate = this.deps.locks.gate(target, resolved.sha, { user: req.userId, forced: req.forced });
     if (!gate.ok) return refuse('bad_sha', gate.reply);
     const proof = this.deps.promotion?.check(target, resolved.sha, this.deps.clock.now());
@@ -146,7 +149,14 @@ export class DeployRequests {
     // GitHub is asked for the commit list before the transaction: no network call while holding the write lock.
     const pending = this.deps.approvals.needsApproval(target);
     const context = pending ? await this.deps.approvals.gatherContext(target, resolved.sha) : {};
-    return this.enqueue(target, ref, resolved.sha, req, { gate, checks, pending, context, ...options });
+    return this.enqueue(target, ref, resolved.sha, req, {
+      gate,
+      checks,
+      pending,
+      context,
+      committedAt: resolved.committedAt,
+      ...options,
+    });
   }
 
   private enqueue(
@@ -159,10 +169,12 @@ export class DeployRequests {
       checks: Extract<ChecksDecision, { ok: true }>;
       pending: boolean;
       context: ApprovalContext;
+      committedAt?: string | null | undefined;
     } & QueueOptions,
   ): DeployRequestResult {
     const { db, clock, githubWeb, approvals, locks } = this.deps;
     const now = clock.now();
+    const committedAt = o.committedAt;
     return db
       .transaction((): DeployRequestResult => {
         const result = this.deployments.enqueue(
@@ -184,7 +196,10 @@ export class DeployRequests {
         );
         // On a locked target the deployment waits: the notice marks why (shown in the parent and the reply).
         const lockNotice = locks.queuedNotice(target, result.deployment.id);
-        if (result.outcome === 'created') recordChecksDecision(db, result.deployment, o.checks, req.userId, now);
+        if (result.outcome === 'created') {
+          recordChecksDecision(db, result.deployment, o.checks, req.userId, now);
+          new DeliveryRepo(db).recordCommitTime(result.deployment.id, committedAt);
+        }
         const d = this.deployments.get(result.deployment.id) ?? result.deployment;
         const position = d.state === 'queued' ? this.deployments.position(d) : undefined;
         const eta = d.state === 'queued' ? this.deps.eta?.(d) : undefined;

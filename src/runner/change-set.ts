@@ -1,8 +1,18 @@
+import { isTransientAwsError } from '../adapters/aws-budget.js';
 import { isNoChangesReason } from '../domain/cfn-status.js';
+import {
+  blocking,
+  findingLine,
+  findingResource,
+  isEarlyValidationFailure,
+  warnings,
+} from '../domain/early-validation.js';
+import { preflightStack } from '../domain/stack-preflight.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { changeSetReply, stackUpdateStartedReply } from '../views/thread-replies.js';
+import { earlyValidationReply, withValidationWarnings } from '../views/validation-replies.js';
 import { plannedStacks } from './plan.js';
 import { failDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
 import { pollUpdate, TAIL_SLACK_MS } from './stack-events.js';
@@ -52,6 +62,10 @@ async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s
       `stack ${s.stackName} is ${stack.status} after a failed first deploy: delete it before the next try (CloudFormation cannot update it)`,
     );
   }
+  // Preflight again before the change set (a build may have run for minutes): REVIEW_IN_PROGRESS here can be our own
+  // CREATE change set from before a crash, so only the states no change set can leave refuse.
+  const pre = preflightStack(s.stackName, stack?.status);
+  if (!pre.ok && pre.offer !== 'delete') return fail(pre.reason);
   // No stack yet (or only an unexecuted CREATE change set of ours: REVIEW_IN_PROGRESS) → a first deploy.
   const type = !stack || stack.status === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
   const templateUrl = s.templateUrl ?? target.stacks.find((t) => t.name === s.stackName)?.templateUrl ?? null;
@@ -71,6 +85,7 @@ async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s
       existingKeys: stack?.parameterKeys ?? [],
       type,
       templateUrl,
+      alarms: target.env.alarms,
       description: `Coxswain deployment #${d.id}: ${d.service} ${d.environment} ${d.sha}`,
     }),
   );
@@ -120,6 +135,7 @@ async function pollChangeSet(ctx: RunContext, d: Deployment, target: Target, s: 
       ctx.logger.info({ deploymentId: d.id, stack: s.stackName }, 'change set has no changes');
       return 'stack_done' as const;
     }
+    if (isEarlyValidationFailure(cs.statusReason)) return failEarlyValidation(ctx, d, s, name, cs.statusReason, url);
     return failDeployment(
       ctx,
       d,
@@ -130,6 +146,7 @@ async function pollChangeSet(ctx: RunContext, d: Deployment, target: Target, s: 
   if (cs.status !== 'CREATE_COMPLETE') return 'waiting' as const;
 
   if (!s.changes) {
+    const warned = warnings(await validationFindings(ctx, d, s, name));
     const now = ctx.clock.now();
     ctx.db
       .transaction(() => {
@@ -142,7 +159,11 @@ async function pollChangeSet(ctx: RunContext, d: Deployment, target: Target, s: 
           return;
         }
         ctx.phases.end(d.id, 'changeset', 'succeeded', now);
-        ctx.reporter.reply(d, `changeset-${s.position}`, changeSetReply(s.stackName, cs.changes, url));
+        ctx.reporter.reply(
+          d,
+          `changeset-${s.position}`,
+          withValidationWarnings(changeSetReply(s.stackName, cs.changes, url), warned),
+        );
       })
       .immediate();
   }
@@ -184,4 +205,54 @@ function markUpdating(ctx: RunContext, d: Deployment, s: DeploymentStack, url: s
     .immediate();
   ctx.logger.info({ deploymentId: d.id, stack: s.stackName }, 'stack update started');
   return 'progressed' as const;
+}
+
+/**
+ * Findings are an explanation, not a step: without the permission (or the API in a region) there are none. A
+ * throttled or failed request is retried with the poll (the change set keeps its status meanwhile).
+ */
+async function validationFindings(ctx: RunContext, d: Deployment, s: DeploymentStack, name: string) {
+  try {
+    return await ctx.validation.findings(ctx.stacks.get(d.id, s.position)?.region ?? undefined, s.stackName, name);
+  } catch (err) {
+    if (isTransientAwsError(err)) throw err;
+    ctx.logger.warn({ deploymentId: d.id, stack: s.stackName, err: String(err) }, 'DescribeEvents unavailable');
+    return [];
+  }
+}
+
+/** A change set early validation refused: each blocking finding is the root cause; nothing was executed. */
+async function failEarlyValidation(
+  ctx: RunContext,
+  d: Deployment,
+  s: DeploymentStack,
+  name: string,
+  statusReason: string | null,
+  url: string,
+) {
+  const found = await validationFindings(ctx, d, s, name);
+  const fails = blocking(found);
+  const first = fails[0];
+  const failure = first
+    ? {
+        phase: 'changeset' as const,
+        reason: fails.map(findingLine).join('; ').slice(0, 1000),
+        ...(findingResource(first) ? { logicalId: findingResource(first)! } : {}),
+        ...(first.resourceType ? { resourceType: first.resourceType } : {}),
+        stackName: s.stackName,
+        link: url,
+      }
+    : {
+        phase: 'changeset' as const,
+        reason: statusReason ?? 'early validation failed',
+        stackName: s.stackName,
+        link: url,
+      };
+  return failDeployment(ctx, d, failure, {
+    stackUrl: url,
+    detail: 'CloudFormation refused the change set before executing it: the stack was not changed.',
+    inTx: () => {
+      if (found.length > 0) ctx.reporter.reply(d, 'root-cause', earlyValidationReply(s.stackName, found, url));
+    },
+  });
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
 import type { Db } from '../store/db.js';
-import type { Deployment } from '../store/deployment-row.js';
+import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { PhasesRepo } from '../store/phases-repo.js';
 import type { VerificationsRepo } from '../store/verifications-repo.js';
@@ -48,8 +48,8 @@ export function checksRejected(t: TransitionDeps, d: Deployment, summary: string
 }
 
 /** queued → rejected: the stack-state preflight found a stack no update can touch (nothing was built). */
-export function preflightRejected(t: TransitionDeps, d: Deployment, summary: string, note: SlackMessage): boolean {
-  return reject(t, d, 'queued', summary, 'preflight', note);
+export function preflightRejected(t: TransitionDeps, d: Deployment, failure: Failure, note: SlackMessage): boolean {
+  return reject(t, d, 'queued', failure.reason, 'preflight', note, failure);
 }
 
 function reject(
@@ -59,11 +59,16 @@ function reject(
   summary: string,
   replyName: string,
   note: SlackMessage,
+  failure?: Failure,
 ): boolean {
   const now = t.clock.now();
   const moved = t.db
     .transaction(() => {
-      const next = t.repo.transition(d.id, from, 'rejected', now, { summary: summary.slice(0, 300), waitReason: null });
+      const next = t.repo.transition(d.id, from, 'rejected', now, {
+        summary: summary.slice(0, 300),
+        waitReason: null,
+        ...(failure ? { failure } : {}),
+      });
       if (!next) return false;
       t.reporter.reply(next, replyName, note);
       t.reporter.stateChanged(next);

@@ -1,5 +1,6 @@
 import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
 import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
+import type { EarlyValidationReader } from '../adapters/cloudformation-validation.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
 import type { HttpProbe } from '../adapters/http-probe.js';
 import type { Clock } from '../app/clock.js';
@@ -32,6 +33,8 @@ export interface RunContext {
   reporter: ThreadReporter;
   codebuild: CodeBuildAdapter;
   cfn: CloudFormationAdapter;
+  /** Early-validation findings of a change set (DescribeEvents). */
+  validation: EarlyValidationReader;
   /** The bake window and verification records (issue 14). */
   verifications: VerificationsRepo;
   /** HTTP to the deployed service: verify.url and smoke checks. */

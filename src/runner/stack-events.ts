@@ -2,6 +2,8 @@ import { updateOutcome } from '../domain/cfn-status.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
+import { alarmRootCauseReply } from '../views/bake-replies.js';
+import { alarmFailure, bakeTick } from './bake.js';
 import { nestedEvents, unreadNested } from './nested-stacks.js';
 import { reportRootCause, stackRootCause } from './root-cause-report.js';
 import { cancelDeployment, failDeployment, type RunContext, stackEventsUrl, stackFailure } from './run-context.js';
@@ -50,8 +52,12 @@ export async function readEvents(ctx: RunContext, d: Deployment, target: Target,
       );
       if (tail.newestId) ctx.stacks.update(d.id, position, 'updating', { lastEventId: tail.newestId });
       // Root cause the moment it is read, even while the stack is still rolling back; revised if a better one comes.
+      // A rollback one of our alarms started names the alarm instead (RollbackConfiguration).
       if (stored.some((e) => /_FAILED$|ROLLBACK_IN_PROGRESS$/.test(e.status))) {
-        reportRootCause(ctx, d, s.stackName, url, stackRootCause(ctx, d, s.stackName));
+        const alarm = alarmFailure(ctx, d, target, s.stackName, url);
+        if (alarm) {
+          ctx.reporter.reviseReply(d, 'root-cause', alarmRootCauseReply(s.stackName, alarm.name, alarm.reason, url));
+        } else reportRootCause(ctx, d, s.stackName, url, stackRootCause(ctx, d, s.stackName));
       }
       return stored;
     })
@@ -101,7 +107,10 @@ export async function pollUpdate(ctx: RunContext, d: Deployment, target: Target,
   const sinceStart = now - (ctx.phases.forDeployment(d.id).find((p) => p.phase === 'stack_update')?.startedAt ?? now);
   if (outcome !== 'running' && !anyMine && sinceStart < STATUS_TRUST_MS) outcome = 'running';
 
-  if (outcome === 'running') return fresh.length > 0 ? ('progressed' as const) : ('waiting' as const);
+  if (outcome === 'running') {
+    if (bakeTick(ctx, d, target, s)) return 'progressed' as const;
+    return fresh.length > 0 ? ('progressed' as const) : ('waiting' as const);
+  }
   if (d.state === 'cancelling' && stack.status === 'UPDATE_ROLLBACK_COMPLETE') {
     return cancelDeployment(ctx, d, `\`${s.stackName}\` rolled back to its previous state (${stack.status})`, () =>
       ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: now }),
@@ -117,17 +126,22 @@ export async function pollUpdate(ctx: RunContext, d: Deployment, target: Target,
     return 'stack_done' as const;
   }
   const rc = stackRootCause(ctx, d, s.stackName);
+  // A rollback an alarm started (RollbackConfiguration): the alarm is the cause, not the resources it cancelled.
+  const alarm = alarmFailure(ctx, d, target, s.stackName, url);
   const inTx = () => {
     ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: now });
-    reportRootCause(ctx, d, s.stackName, url, rc);
+    if (alarm) {
+      ctx.reporter.reviseReply(d, 'root-cause', alarmRootCauseReply(s.stackName, alarm.name, alarm.reason, url));
+    } else reportRootCause(ctx, d, s.stackName, url, rc);
   };
   return failDeployment(
     ctx,
     d,
-    stackFailure(rc, s.stackName, url, {
-      reason: stack.statusReason ?? `stack ended in ${stack.status}`,
-      status: stack.status,
-    }),
+    alarm?.failure ??
+      stackFailure(rc, s.stackName, url, {
+        reason: stack.statusReason ?? `stack ended in ${stack.status}`,
+        status: stack.status,
+      }),
     {
       cascadeCount: rc.cascades.length,
       stackUrl: url,

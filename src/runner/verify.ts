@@ -8,6 +8,7 @@ import {
   smokeFailure,
 } from '../domain/verification.js';
 import type { Deployment } from '../store/deployment-row.js';
+import { bakedReply } from '../views/bake-replies.js';
 import { shortSha } from '../views/links.js';
 import { staleReason, verifyReplies } from '../views/verify-replies.js';
 import { startVerifying, verified } from './closed-loop-transitions.js';
@@ -19,6 +20,15 @@ import { failDeployment, type RunContext, type StepOutcome, succeedDeployment } 
  */
 export function finishStackUpdate(ctx: RunContext, d: Deployment, noop: boolean): StepOutcome {
   const found = findTarget(ctx.config, d.service, d.environment);
+  if (d.state === 'baking' && found.ok) {
+    const last = ctx.stacks.list(d.id).at(-1);
+    ctx.verifications.finish(d.id, 'bake', 'succeeded', ctx.clock.now());
+    ctx.reporter.upsertReply(
+      d,
+      'progress',
+      bakedReply(last?.stackName ?? d.targetKey, found.target.env.alarms?.arns ?? []),
+    );
+  }
   const verify = found.ok ? found.target.env.verify : undefined;
   if (!verify) return succeedDeployment(ctx, d, noop);
   const timeoutMs = verify.timeoutSeconds * 1000;

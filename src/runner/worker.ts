@@ -1,6 +1,7 @@
 import type { AwsBudget } from '../adapters/aws-budget.js';
 import type { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationAdapter } from '../adapters/cloudformation.js';
+import { EarlyValidationReader } from '../adapters/cloudformation-validation.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import { FetchProbe, type HttpProbe } from '../adapters/http-probe.js';
 import type { Clock } from '../app/clock.js';
@@ -8,6 +9,7 @@ import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import { type ParentEta, ThreadReporter } from '../deploys/thread-reporter.js';
 import { isInProgress } from '../domain/cfn-status.js';
+import { type Preflight, preflightStack } from '../domain/stack-preflight.js';
 import { findTarget } from '../domain/targets.js';
 import { observedTick, type TickObserver } from '../metrics/instrument.js';
 import type { Db } from '../store/db.js';
@@ -17,7 +19,9 @@ import { EventsRepo } from '../store/events-repo.js';
 import { PhasesRepo } from '../store/phases-repo.js';
 import { StacksRepo } from '../store/stacks-repo.js';
 import { VerificationsRepo } from '../store/verifications-repo.js';
+import { preflightNote } from '../views/preflight-replies.js';
 import { rollbackReuseReply } from '../views/thread-replies.js';
+import { preflightRejected } from './closed-loop-transitions.js';
 import { DeploymentRunner, type PollContext } from './deployment-runner.js';
 import { needsBuild, rollbackSource } from './plan.js';
 import { RecoveryWatcher } from './recovery.js';
@@ -92,6 +96,7 @@ export class DeployWorker {
       reporter: this.reporter,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
       cfn: this.cfn,
+      validation: new EarlyValidationReader(deps.aws, deps.budget),
       verifications: new VerificationsRepo(deps.db),
       probe: deps.probe ?? new FetchProbe(),
       ...(deps.autoRollback ? { autoRollback: deps.autoRollback } : {}),
@@ -141,6 +146,7 @@ export class DeployWorker {
     const target = found.target;
     // Every stack of the target must be free: an operation Coxswain did not start on any of them holds the queue.
     let busy: { name: string; status: string } | undefined;
+    let refused: { name: string; check: Extract<Preflight, { ok: false }> } | undefined;
     try {
       const statuses = await Promise.all(
         target.stacks.map(async (s) => ({
@@ -148,12 +154,27 @@ export class DeployWorker {
           status: (await this.cfn.describeStack(target.region, s.name))?.status,
         })),
       );
+      // Preflight first: REVIEW_IN_PROGRESS and DELETE_IN_PROGRESS are "in progress" but never end in an update.
+      for (const s of statuses) {
+        const check = preflightStack(s.name, s.status);
+        if (!check.ok && !refused) refused = { name: s.name, check };
+      }
       busy = statuses.find((s): s is { name: string; status: string } => isInProgress(s.status));
     } catch (err) {
       this.deps.logger.warn({ deploymentId: d.id, err: String(err) }, 'cannot check stack before starting; retrying');
       return;
     }
     const now = this.deps.clock.now();
+    if (refused) {
+      const { name, check } = refused;
+      preflightRejected(
+        this.ctx,
+        d,
+        { phase: 'preflight', reason: check.reason, status: check.status, stackName: name },
+        preflightNote(d.id, check.reason, check.offer === 'continue_rollback'),
+      );
+      return;
+    }
     if (busy) {
       const reason = `stack ${busy.name} is ${busy.status} (started outside Coxswain)`;
       if (d.waitReason === reason) return;

@@ -1,7 +1,7 @@
 import type { DeploymentKind, DeploymentState } from '../domain/deployment-state.js';
 
 export interface Failure {
-  phase: 'ref' | 'build' | 'changeset' | 'stack_update' | 'verify' | 'internal';
+  phase: 'ref' | 'preflight' | 'build' | 'changeset' | 'stack_update' | 'verify' | 'internal';
   reason: string;
   logicalId?: string;
   resourceType?: string;

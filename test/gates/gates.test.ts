@@ -104,6 +104,40 @@ describe('gates: commit checks before anything is queued', () => {
     expect(f.deployments.claimable().map((d) => d.id)).toEqual([1]);
   });
 
+  it('pending → green where approvals are required: the approval request follows the checks', async () => {
+    const f = commandFixture({
+      config: exampleConfig((r) => {
+        r.services.api.environments.production = {
+          ...r.services.api.environments.production,
+          gates: { checks: ['test'] },
+        } as never;
+        return r;
+      }),
+    });
+    const watcher = new GateWatcher({
+      db: f.db,
+      config: f.config,
+      clock: f.clock,
+      logger: silentLogger,
+      gate: f.gate,
+      approvals: f.approvals,
+      githubWeb: 'https://github.com',
+    });
+    captureReplies();
+    githubCommit(f.events, 'acme/api', 'main', SHA);
+    githubChecks('acme/api', SHA, { runs: [{ name: 'test', status: 'in_progress' }] });
+    await f.send('/deploy', 'api production', { user: 'U01' });
+    expect(f.deployments.get(1)!.state).toBe('waiting_checks');
+    // No approval request while the checks run: approvers are not asked about a commit that may turn red.
+    expect(f.outboxRows().map((r) => r.key)).toEqual(['d1:parent']);
+
+    githubChecks('acme/api', SHA, { runs: [{ name: 'test' }] });
+    await watcher.tick();
+    expect(f.deployments.get(1)!.state).toBe('pending_approval');
+    const approval = f.outboxRows().find((r) => r.key === 'd1:approval')!;
+    expect(approval.payload).toContain('deploy_approve');
+  });
+
   it('pending → a check fails while waiting: rejected with the failing check named, never started', async () => {
     const { f, watcher } = setup();
     githubCommit(f.events, 'acme/api', 'main', SHA);

@@ -18,4 +18,10 @@ CREATE TABLE deployment_verifications (
   PRIMARY KEY (deployment_id, phase)
 );
 CREATE INDEX deployment_verifications_finished ON deployment_verifications (phase, outcome, finished_at);
+
+-- The commit time of a deployment's SHA (GitHub, at request time): the start of the deploy lead time.
+CREATE TABLE deployment_commits (
+  deployment_id INTEGER PRIMARY KEY REFERENCES deployments(id),
+  committed_at  INTEGER NOT NULL
+);
 `;
