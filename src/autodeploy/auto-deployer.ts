@@ -263,13 +263,16 @@ export class AutoDeployer {
   start(): () => void {
     if (this.targets().length === 0) return () => {};
     let busy = false;
-    const timer = setInterval(() => {
+    const run = () => {
       if (busy) return;
       busy = true;
       void this.tick().finally(() => {
         busy = false;
       });
-    }, this.deps.config.timing.watchSeconds * 1000);
+    };
+    // A first read at start: a head pushed while Coxswain was down is seen at once, not after a full interval.
+    run();
+    const timer = setInterval(run, this.deps.config.timing.watchSeconds * 1000);
     timer.unref();
     return () => clearInterval(timer);
   }
