@@ -6,6 +6,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  GetTemplateSummaryCommand,
   type Parameter,
 } from '@aws-sdk/client-cloudformation';
 import type { ChangeSummary } from '../store/stacks-repo.js';
@@ -151,6 +152,14 @@ export class CloudFormationAdapter {
       ),
     );
     return out.Id ?? null;
+  }
+
+  /** The transforms the stack's current template declares (GetTemplateSummary DeclaredTransforms). */
+  async declaredTransforms(region: string | undefined, stackName: string): Promise<string[]> {
+    const out = await this.budget.run(() =>
+      this.cfn(region).send(new GetTemplateSummaryCommand({ StackName: stackName })),
+    );
+    return out.DeclaredTransforms ?? [];
   }
 
   /** undefined when the change set does not exist. Reads every page of changes. */

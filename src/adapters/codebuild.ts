@@ -1,4 +1,12 @@
-import { BatchGetBuildsCommand, type Build, StartBuildCommand, StopBuildCommand } from '@aws-sdk/client-codebuild';
+import {
+  BatchGetBuildsCommand,
+  BatchGetProjectsCommand,
+  type Build,
+  ListBuildsForProjectCommand,
+  type ProjectArtifacts,
+  StartBuildCommand,
+  StopBuildCommand,
+} from '@aws-sdk/client-codebuild';
 import type { AwsBudget } from './aws-budget.js';
 import type { AwsClients } from './aws-clients.js';
 
@@ -11,6 +19,8 @@ export interface StartBuildInput {
   deploymentId: number;
   /** Same token on a resumed call returns the same build instead of starting a second one. */
   idempotencyToken: string;
+  /** Mode template: the project's artifacts with namespaceType BUILD_ID (src/adapters/codebuild-artifacts.ts). */
+  artifactsOverride?: ProjectArtifacts;
 }
 
 export interface BuildInfo {
@@ -26,12 +36,21 @@ export interface BuildInfo {
   artifactLocation: string | null;
 }
 
+/**
+ * StartBuild answers before the build is provisioned: its `logs.deepLink` is then `…group=null;stream=null`, a
+ * link that opens nothing. Only a deep link to a real log stream is kept.
+ */
+export function usableLogUrl(deepLink: string | null | undefined): string | null {
+  if (!deepLink) return null;
+  return /group=null|stream=null/.test(deepLink) ? null : deepLink;
+}
+
 function toInfo(b: Build): BuildInfo {
   const bad = (b.phases ?? []).find((p) => p.phaseStatus !== undefined && p.phaseStatus !== 'SUCCEEDED');
   return {
     id: b.id ?? '',
     status: (b.buildStatus ?? 'IN_PROGRESS') as BuildInfo['status'],
-    logUrl: b.logs?.deepLink ?? null,
+    logUrl: usableLogUrl(b.logs?.deepLink),
     resolvedSourceVersion: b.resolvedSourceVersion ?? null,
     startTime: b.startTime ? b.startTime.getTime() : null,
     endTime: b.endTime ? b.endTime.getTime() : null,
@@ -49,6 +68,9 @@ function toInfo(b: Build): BuildInfo {
   };
 }
 
+/** How many of a project's newest builds are searched for one of this deployment. */
+const LOOKBACK_BUILDS = 25;
+
 /** The only code that speaks to CodeBuild; every call goes through the shared request budget. */
 export class CodeBuildAdapter {
   constructor(
@@ -63,6 +85,7 @@ export class CodeBuildAdapter {
           projectName: i.project,
           sourceVersion: i.sha,
           idempotencyToken: i.idempotencyToken,
+          ...(i.artifactsOverride ? { artifactsOverride: i.artifactsOverride } : {}),
           environmentVariablesOverride: [
             { name: 'COXSWAIN_DEPLOYMENT_ID', value: String(i.deploymentId), type: 'PLAINTEXT' },
             { name: 'GIT_SHA', value: i.sha, type: 'PLAINTEXT' },
@@ -73,6 +96,45 @@ export class CodeBuildAdapter {
     );
     if (!out.build?.id) throw new Error('CodeBuild StartBuild returned no build id');
     return toInfo(out.build);
+  }
+
+  /**
+   * A build this deployment already started (its COXSWAIN_DEPLOYMENT_ID), among the project's newest builds: after
+   * the idempotency token's 5 minutes a second StartBuild would start a second build. Newest first, bounded.
+   */
+  async findDeploymentBuild(
+    region: string | undefined,
+    project: string,
+    deploymentId: number,
+    notBefore: number,
+  ): Promise<BuildInfo | undefined> {
+    const list = await this.budget.run(() =>
+      this.aws.codeBuild(region).send(new ListBuildsForProjectCommand({ projectName: project })),
+    );
+    const ids = (list.ids ?? []).slice(0, LOOKBACK_BUILDS);
+    if (ids.length === 0) return undefined;
+    const out = await this.budget.run(() => this.aws.codeBuild(region).send(new BatchGetBuildsCommand({ ids })));
+    const mine = (out.builds ?? []).find(
+      (b) =>
+        (b.startTime === undefined || b.startTime.getTime() >= notBefore) &&
+        (b.environment?.environmentVariables ?? []).some(
+          (v) => v.name === 'COXSWAIN_DEPLOYMENT_ID' && v.value === String(deploymentId),
+        ),
+    );
+    return mine ? toInfo(mine) : undefined;
+  }
+
+  /** The project's artifact settings (BatchGetProjects); undefined when the project does not exist. */
+  async projectArtifacts(region: string | undefined, project: string): Promise<ProjectArtifacts | undefined> {
+    const out = await this.budget.run(() =>
+      this.aws.codeBuild(region).send(new BatchGetProjectsCommand({ names: [project] })),
+    );
+    return out.projects?.[0]?.artifacts;
+  }
+
+  /** The region the CodeBuild client really uses (the target's, the default, or what the SDK resolved). */
+  async clientRegion(region: string | undefined): Promise<string> {
+    return this.aws.codeBuild(region).config.region();
   }
 
   /** Asks CodeBuild to stop a build; it only "attempts to stop", so callers poll for STOPPED. */
@@ -86,31 +148,4 @@ export class CodeBuildAdapter {
     const b = out.builds?.[0];
     return b ? toInfo(b) : undefined;
   }
-}
-
-export type TemplateLocation = { ok: true; url: string } | { ok: false; reason: string };
-
-/**
- * The https S3 URL of one file among a build's artifacts. CodeBuild reports `artifacts.location` as an S3 ARN
- * (arn:aws:s3:::bucket/path); with packaging NONE the files sit under it. A zip cannot be read by CloudFormation.
- */
-export function templateUrlFromArtifacts(
-  location: string | null,
-  artifactPath: string,
-  region: string,
-): TemplateLocation {
-  if (!location) {
-    return { ok: false, reason: 'the build reported no artifact location: give the CodeBuild project S3 artifacts' };
-  }
-  const m = /^arn:aws[a-z-]*:s3:::([^/]+)\/?(.*)$/.exec(location);
-  if (!m) return { ok: false, reason: `unexpected artifact location ${location} (expected an S3 ARN)` };
-  const [, bucket, prefix] = m as unknown as [string, string, string];
-  if (/\.zip$/i.test(prefix)) {
-    return {
-      ok: false,
-      reason: `the build's artifacts are a zip (${location}): set the project's artifacts packaging to NONE so the template can be read`,
-    };
-  }
-  const key = [...prefix.split('/'), ...artifactPath.split('/')].filter((p) => p.length > 0);
-  return { ok: true, url: `https://${bucket}.s3.${region}.amazonaws.com/${key.map(encodeURIComponent).join('/')}` };
 }

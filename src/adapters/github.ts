@@ -2,6 +2,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from '../app/logger.js';
+import { describeReset, rateLimited, retryRateLimit } from './github-limits.js';
 
 export interface RepoId {
   owner: string;
@@ -10,7 +11,7 @@ export interface RepoId {
 
 export type ResolveResult =
   | { ok: true; sha: string; message: string; committedAt?: string | null }
-  | { ok: false; reason: 'not_found' | 'error'; message: string };
+  | { ok: false; reason: 'not_found' | 'repo_not_found' | 'rate_limited' | 'error'; message: string };
 
 export interface CompareResult {
   aheadBy: number;
@@ -22,7 +23,8 @@ export interface CompareResult {
 /** The only code that speaks to GitHub. */
 export interface GitHub {
   resolveRef(repo: RepoId, ref: string): Promise<ResolveResult>;
-  compare(repo: RepoId, base: string, head: string): Promise<CompareResult>;
+  /** `newest`: make sure the newest N commits are included (GitHub pages compare oldest first). */
+  compare(repo: RepoId, base: string, head: string, o?: { newest?: number }): Promise<CompareResult>;
   /** Head SHA and commit date of the repository's default branch. */
   defaultBranchHead(repo: RepoId): Promise<{ branch: string; sha: string; date: string | null }>;
 }
@@ -36,6 +38,9 @@ export interface GitHubOptions {
 }
 
 const RetryingOctokit = Octokit.plugin(retry, throttling);
+
+/** Commits per compare page (GitHub's maximum). */
+const COMPARE_PAGE = 100;
 
 export function createOctokit(o: GitHubOptions): Octokit {
   const retries = o.retries ?? true;
@@ -52,8 +57,10 @@ export function createOctokit(o: GitHubOptions): Octokit {
     retry: { enabled: retries },
     throttle: {
       enabled: retries,
-      onRateLimit: (_after: number, _opts: unknown, _kit: unknown, count: number) => count < 2,
-      onSecondaryRateLimit: (_after: number, _opts: unknown, _kit: unknown, count: number) => count < 1,
+      // The plugin would wait until x-ratelimit-reset (up to an hour): only short waits are worth holding /deploy.
+      onRateLimit: (after: number, _opts: unknown, _kit: unknown, count: number) => retryRateLimit(after, count, 2),
+      onSecondaryRateLimit: (after: number, _opts: unknown, _kit: unknown, count: number) =>
+        retryRateLimit(after, count, 1),
     },
   });
 }
@@ -65,7 +72,10 @@ function status(err: unknown): number | undefined {
 }
 
 export class OctokitGitHub implements GitHub {
-  constructor(private readonly octokit: Octokit) {}
+  constructor(
+    private readonly octokit: Octokit,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async resolveRef(repo: RepoId, ref: string): Promise<ResolveResult> {
     try {
@@ -78,11 +88,25 @@ export class OctokitGitHub implements GitHub {
       };
     } catch (err) {
       const s = status(err);
-      if (s === 404 || s === 422) {
+      const full = `${repo.owner}/${repo.name}`;
+      // GET /repos/{owner}/{repo}/commits/{ref}: an unknown ref is 422 "No commit found for SHA: …"; 404 is the
+      // repository itself (missing, or private and invisible to the token: GitHub answers 404, not 403).
+      if (s === 422) {
+        return { ok: false, reason: 'not_found', message: `\`${ref}\` is not a branch, tag or commit of ${full}.` };
+      }
+      if (s === 404) {
         return {
           ok: false,
-          reason: 'not_found',
-          message: `\`${ref}\` is not a branch, tag or commit of ${repo.owner}/${repo.name}.`,
+          reason: 'repo_not_found',
+          message: `GitHub cannot find ${full}: the repository does not exist, or Coxswain's GITHUB_TOKEN cannot read it (private repositories answer "not found" to a token without access). Check \`repo\` in the config and the token's access (Contents: read).`,
+        };
+      }
+      const limited = rateLimited(err, this.now());
+      if (limited) {
+        return {
+          ok: false,
+          reason: 'rate_limited',
+          message: `GitHub is rate-limiting Coxswain's token${limited.secondary ? ' (secondary limit)' : ''}: nothing was queued. The limit ${describeReset(limited.resetAt, this.now())}; try again then.`,
         };
       }
       return {
@@ -93,18 +117,34 @@ export class OctokitGitHub implements GitHub {
     }
   }
 
-  async compare(repo: RepoId, base: string, head: string): Promise<CompareResult> {
-    const res = await this.octokit.rest.repos.compareCommitsWithBasehead({
-      owner: repo.owner,
-      repo: repo.name,
-      basehead: `${base}...${head}`,
-      per_page: 100,
-    });
+  /**
+   * Commits in head not in base, chronological (oldest first) like GitHub's compare. The first page holds the
+   * OLDEST commits; with `newest`, the last page(s) are read so the result ends with the newest `newest` commits.
+   */
+  async compare(repo: RepoId, base: string, head: string, o: { newest?: number } = {}): Promise<CompareResult> {
+    const page = (n: number) =>
+      this.octokit.rest.repos.compareCommitsWithBasehead({
+        owner: repo.owner,
+        repo: repo.name,
+        basehead: `${base}...${head}`,
+        per_page: COMPARE_PAGE,
+        ...(n > 1 ? { page: n } : {}),
+      });
+    const res = await page(1);
+    let commits = res.data.commits;
+    const want = o.newest ?? 0;
+    const pages = Math.ceil(res.data.total_commits / COMPARE_PAGE);
+    if (want > 0 && pages > 1) {
+      const last = (await page(pages)).data.commits;
+      // A short last page: the page before it holds the rest of the newest `want`.
+      const before = last.length >= want ? [] : pages === 2 ? res.data.commits : (await page(pages - 1)).data.commits;
+      commits = [...before, ...last];
+    }
     return {
       aheadBy: res.data.ahead_by,
       behindBy: res.data.behind_by,
       totalCommits: res.data.total_commits,
-      commits: res.data.commits.map((c) => ({
+      commits: commits.map((c) => ({
         sha: c.sha,
         message: c.commit.message.split('\n')[0] ?? '',
         author: c.author?.login ?? c.commit.author?.name ?? null,

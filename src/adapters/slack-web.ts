@@ -164,7 +164,29 @@ export class SlackWebDelivery implements SlackDelivery {
     }
   }
 
+  /**
+   * Joins a public channel (conversations.join, scope channels:join). Reads (conversations.history / replies) only
+   * work in channels the bot is a member of, even though chat:write.public lets it post without joining. Private
+   * channels cannot be joined (method_not_supported_for_channel_type): the bot must be invited.
+   */
+  async joinChannel(channel: string): Promise<SlackResult<{ joined: true }>> {
+    try {
+      await this.client.conversations.join({ channel });
+      return { ok: true, value: { joined: true } };
+    } catch (err) {
+      return failed(err);
+    }
+  }
+
+  /** Looks for the post; a lookup refused with not_in_channel joins the channel and looks once more. */
   async findPosted(a: FindArgs): Promise<SlackResult<{ ts: string | null }>> {
+    const first = await this.lookup(a);
+    if (first.ok || first.failure.code !== 'not_in_channel') return first;
+    const joined = await this.joinChannel(a.channel);
+    return joined.ok ? this.lookup(a) : first;
+  }
+
+  private async lookup(a: FindArgs): Promise<SlackResult<{ ts: string | null }>> {
     try {
       let cursor: string | undefined;
       for (let page = 0; page < MAX_LOOKUP_PAGES; page++) {

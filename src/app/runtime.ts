@@ -38,6 +38,7 @@ import { tickObserver } from '../metrics/instrument.js';
 import { WorkerLiveness } from '../metrics/liveness.js';
 import { enableProcessMetrics } from '../metrics/registry.js';
 import { runtimeGauges } from '../metrics/runtime-gauges.js';
+import { ChannelJoinJob } from '../outbox/channel-join.js';
 import { OutboxWorker, type OutboxWorkerOptions } from '../outbox/worker.js';
 import { PromotionGate } from '../promotion/promotion-gate.js';
 import { PromotionService } from '../promotion/promotion-service.js';
@@ -175,7 +176,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     logger: logger.child({ source: 'github' }),
     ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
   });
-  const github = new OctokitGitHub(octokit);
+  const github = new OctokitGitHub(octokit, () => clock.now());
   const gate = new CommitGate(new OctokitCommitChecks(octokit));
   const githubWeb = githubWebBase(env.GITHUB_API_URL);
 
@@ -315,14 +316,14 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   registerCommands(app, { config, requests, status, digests, versions, locks, rollbacks, logger, doctor });
   registerInteractions(app, { approvals, rollbacks, promotions, logger });
 
+  const delivery =
+    deps.slackDelivery ??
+    new SlackWebDelivery(createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL }));
   const outbox = new OutboxWorker({
     db,
     clock,
     logger: logger.child({ job: 'outbox' }),
-    slack: countedSlack(
-      deps.slackDelivery ??
-        new SlackWebDelivery(createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })),
-    ),
+    slack: countedSlack(delivery),
     ...(deps.outboxOptions ? { options: deps.outboxOptions } : {}),
     onTick: tickObserver('outbox-worker', liveness),
   });
@@ -346,6 +347,10 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });
 
   const jobs: Job[] = [
+    // Reads need membership even where chat:write.public lets the bot post (issue 11 item 1).
+    ...(delivery instanceof SlackWebDelivery
+      ? [new ChannelJoinJob({ config, slack: delivery, logger: logger.child({ job: 'channel-join' }) })]
+      : []),
     watched({ name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() }, liveness),
     watched({ name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() }, liveness),
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),

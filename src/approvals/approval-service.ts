@@ -80,8 +80,9 @@ export class ApprovalService {
     const current = this.deployments.lastSucceeded(target.key)?.sha;
     if (!current || !this.deps.github) return { currentSha: current };
     try {
-      const c = await this.deps.github.compare(target.repo, current, sha);
-      return { currentSha: current, commits: { ...c, commits: c.commits.slice(0, MAX_STORED_COMMITS) } };
+      const c = await this.deps.github.compare(target.repo, current, sha, { newest: MAX_STORED_COMMITS });
+      // Newest first: what an approver needs is what just changed (GitHub lists oldest first).
+      return { currentSha: current, commits: { ...c, commits: c.commits.slice(-MAX_STORED_COMMITS).reverse() } };
     } catch (err) {
       this.deps.logger.warn({ targetKey: target.key, err: (err as Error).message }, 'approval: compare failed');
       return { currentSha: current, commits: null };

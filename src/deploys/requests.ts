@@ -31,7 +31,10 @@ import { type ParentEta, ThreadParent } from './thread-reporter.js';
 
 export interface DeployRequest extends DeployArgs {
   userId: string;
-  /** Slack's trigger_id: Slack retrying the same command must not queue a second deployment. */
+  /**
+   * Slack's trigger_id. Slack does not retry slash commands; this guards only a redelivery of the very same payload
+   * (a Socket Mode envelope delivered again, a replayed request) from queueing a second deployment.
+   */
   requestId: string | undefined;
 }
 
@@ -242,7 +245,7 @@ export class DeployRequests {
           );
         }
         const replyInput = { deployment: d, position, repo: target.repo, githubWeb, eta };
-        // A duplicate (Slack retrying) gets the answer the first request got: queued for its author, joined otherwise.
+        // A redelivered payload gets the answer the first delivery got: queued for its author, joined otherwise.
         const reply = d.requestedBy === req.userId ? queuedReply(replyInput) : joinedReply(replyInput);
         const checksNotice = d.state === 'waiting_checks' ? o.checks.notice : undefined;
         return {

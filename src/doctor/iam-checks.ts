@@ -15,20 +15,28 @@ const STACK_ACTIONS = [
   'cloudformation:DetectStackDrift',
   'cloudformation:DescribeStackDriftDetectionStatus',
   'cloudformation:DescribeStackResourceDrifts',
+  'cloudformation:ListStackResources',
 ];
 const CHANGE_SET_ACTIONS = [
   'cloudformation:CreateChangeSet',
   'cloudformation:DescribeChangeSet',
   'cloudformation:ExecuteChangeSet',
 ];
-const BUILD_ACTIONS = ['codebuild:StartBuild', 'codebuild:BatchGetBuilds', 'codebuild:StopBuild'];
+const BUILD_ACTIONS = [
+  'codebuild:StartBuild',
+  'codebuild:BatchGetBuilds',
+  'codebuild:StopBuild',
+  'codebuild:ListBuildsForProject',
+];
 
 /** The IAM actions one mode needs (the calls in src/adapters; template mode: CloudFormation reads the template from S3 as us). */
 export function actionsFor(mode: DeployMode, hasBuild: boolean): string[] {
   const out = [...STACK_ACTIONS];
   if (mode !== 'build') out.push(...CHANGE_SET_ACTIONS);
   if (hasBuild) out.push(...BUILD_ACTIONS);
-  if (mode === 'template') out.push('s3:GetObject');
+  // In-place updates check for AWS::LanguageExtensions; template builds read the project's artifact settings.
+  if (mode === 'parameters') out.push('cloudformation:GetTemplateSummary');
+  if (mode === 'template') out.push('s3:GetObject', 'codebuild:BatchGetProjects');
   return out;
 }
 

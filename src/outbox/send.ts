@@ -3,6 +3,7 @@ import type { Logger } from '../app/logger.js';
 import { type BackoffPolicy, backoffDelay } from '../domain/backoff.js';
 import type { SlackFailure } from '../domain/slack-errors.js';
 import type { DeadLetter, DueEntry, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
+import { holdScope } from './slack-pacing.js';
 
 export type SlackMethod = 'chat.postMessage' | 'chat.update' | 'conversations.history' | 'conversations.replies';
 
@@ -56,15 +57,15 @@ async function sendPost(c: SendContext, e: DueEntry): Promise<SendOutcome> {
       ...(e.parentTs ? { threadTs: e.parentTs } : {}),
       oldestMs: e.createdAt - c.lookupWindowMs,
     });
+    if (!found.ok && found.failure.kind !== 'permanent') return fail(c, e, method, found.failure, true);
     if (!found.ok) {
-      // Without the lookup we cannot know whether posting would duplicate: never post blindly.
-      const failure: SlackFailure =
-        found.failure.kind === 'permanent'
-          ? { kind: 'permanent', code: `cannot check for an earlier delivery (${method}: ${found.failure.code})` }
-          : found.failure;
-      return fail(c, e, method, failure, true);
-    }
-    if (found.value.ts) {
+      // Slack refused the lookup itself (a channel the bot cannot read, a missing scope): no retry can answer it, and
+      // dead-lettering would take the rest of the thread with it. Post, accepting a possible duplicate.
+      c.logger.warn(
+        { outboxId: e.id, key: e.messageKey, channel: e.channel, method, error: found.failure.code },
+        'cannot check Slack for an earlier delivery; posting (a duplicate is possible)',
+      );
+    } else if (found.value.ts) {
       c.repo.markSent(e.id, found.value.ts, c.now());
       c.logger.info(
         { outboxId: e.id, key: e.messageKey, channel: e.channel, ts: found.value.ts },
@@ -98,7 +99,7 @@ function fail(c: SendContext, e: DueEntry, method: SlackMethod, f: SlackFailure,
   }
   if (f.kind === 'rate_limited') {
     const until = now + f.retryAfterMs;
-    c.repo.hold(method, e.channel, until);
+    c.repo.hold(method, holdScope(method, e.channel), until);
     // Slack refused the call before acting on it: no failure counted, nothing that may exist.
     c.repo.markRetry(e.id, { nextAttemptAt: until, error: f.code, failure: false, mayExist: false });
     c.logger.warn({ ...where, retryInMs: f.retryAfterMs }, 'slack delivery rate limited');

@@ -5,8 +5,9 @@ import type { Logger } from '../app/logger.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../domain/backoff.js';
 import { observedTick, type TickObserver } from '../metrics/instrument.js';
 import type { Db } from '../store/db.js';
-import { type DueEntry, holdKey, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
+import { type DueEntry, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
 import { logDead, methodsFor, type SendContext, sendEntry } from './send.js';
+import { DEFAULT_WORKSPACE_UPDATE_INTERVAL_MS, isHeld } from './slack-pacing.js';
 
 export interface OutboxWorkerOptions {
   /** Retry schedule for network errors and 5xx (default 5 s doubling to 80 s, then every 80 s). */
@@ -17,6 +18,8 @@ export interface OutboxWorkerOptions {
   postIntervalMs?: number;
   /** Minimum gap between two chat.update calls in one channel (Tier 3: paced modestly). */
   updateIntervalMs?: number;
+  /** Minimum gap between two chat.update calls in the whole workspace (Tier 3, ~50/min; default 1.2 s). */
+  workspaceUpdateIntervalMs?: number;
   /** How far before an entry was written its channel history is searched when recovering (default 60 s). */
   lookupWindowMs?: number;
   /** Period of the production loop started by start(). */
@@ -47,6 +50,7 @@ export class OutboxWorker {
   private readonly o: Required<Omit<OutboxWorkerOptions, 'backoff' | 'random'>>;
   private readonly lastPost = new Map<string, number>();
   private readonly lastUpdate = new Map<string, number>();
+  private lastWorkspaceUpdate = Number.NEGATIVE_INFINITY;
   private recovered = false;
   private current: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -59,6 +63,7 @@ export class OutboxWorker {
       maxAgeMs: o.maxAgeMs ?? 24 * 3_600_000,
       postIntervalMs: o.postIntervalMs ?? 1_000,
       updateIntervalMs: o.updateIntervalMs ?? 500,
+      workspaceUpdateIntervalMs: o.workspaceUpdateIntervalMs ?? DEFAULT_WORKSPACE_UPDATE_INTERVAL_MS,
       lookupWindowMs: o.lookupWindowMs ?? 60_000,
       pollIntervalMs: o.pollIntervalMs ?? 250,
       channelConcurrency: o.channelConcurrency ?? 8,
@@ -131,11 +136,16 @@ export class OutboxWorker {
     let holds = heldAtStart;
     for (const e of entries) {
       const now = this.deps.clock.now();
-      if (methodsFor(e).some((m) => (holds.get(holdKey(m, channel)) ?? 0) > now)) continue;
+      if (methodsFor(e).some((m) => isHeld(holds, m, channel, now))) continue;
       const pace = e.op === 'post' ? this.lastPost : this.lastUpdate;
       const gap = e.op === 'post' ? this.o.postIntervalMs : this.o.updateIntervalMs;
       const last = pace.get(channel);
       if (last !== undefined && now - last < gap && !(e.op === 'post' && e.ts)) continue;
+      // chat.update is limited per workspace (Tier 3): one shared pace for every channel.
+      if (e.op === 'update' && e.ts) {
+        if (now - this.lastWorkspaceUpdate < this.o.workspaceUpdateIntervalMs) continue;
+        this.lastWorkspaceUpdate = now;
+      }
       let outcome: Awaited<ReturnType<typeof sendEntry>>;
       try {
         outcome = await sendEntry(this.send, e);

@@ -3,6 +3,7 @@ import { isInProgress, updateOutcome } from '../domain/cfn-status.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
+import { UNTOKENED_OPERATION } from './build-operation.js';
 import { reportRootCause, stackRootCause } from './root-cause-report.js';
 import { failDeployment, type RunContext, type StepOutcome, stackEventsUrl, stackFailure } from './run-context.js';
 import { readEvents, TAIL_SLACK_MS } from './stack-events.js';
@@ -10,11 +11,16 @@ import { finishStackUpdate } from './verify.js';
 
 /**
  * Mode build: the build itself deploys (cdk deploy, sam deploy). Coxswain does not touch the stacks; it follows
- * the operations that began on them after the build started (they carry the tool's own ClientRequestToken), so the
+ * the operations that began on them after the build started (by the tool's ClientRequestToken, or by time when the
+ * tool sends none: src/runner/build-operation.ts), so the
  * thread still gets events, root cause and stalls. The result is the build's, checked against the stacks' ends.
  */
 
-/** The newest operation on a stack that began at or after `since`: its stack-level *_IN_PROGRESS event. */
+/**
+ * The first operation on a stack that began at or after `since`: its oldest stack-level *_IN_PROGRESS event (a
+ * later one, such as UPDATE_ROLLBACK_IN_PROGRESS, is the same operation going on, and without a token only the
+ * first one dates all of its events).
+ */
 async function findOperation(ctx: RunContext, target: Target, stackName: string, since: number) {
   let events: Awaited<ReturnType<RunContext['cfn']['tailEvents']>>['events'];
   try {
@@ -24,15 +30,14 @@ async function findOperation(ctx: RunContext, target: Target, stackName: string,
     if (/does not exist/i.test((err as Error).message ?? '')) return undefined;
     throw err;
   }
-  const start = events.find(
+  const start = events.findLast(
     (e) =>
       e.logicalId === stackName &&
       e.resourceType === 'AWS::CloudFormation::Stack' &&
       isInProgress(e.status) &&
-      e.token !== null &&
       e.timestamp >= since,
   );
-  return start ? { token: start.token!, startedAt: start.timestamp } : undefined;
+  return start ? { token: start.token ?? UNTOKENED_OPERATION, startedAt: start.timestamp } : undefined;
 }
 
 /** One poll of the configured stacks while the build runs; true when something new was read. */

@@ -1,11 +1,13 @@
-import { templateUrlFromArtifacts } from '../adapters/codebuild.js';
+import { templateUrlForBuild } from '../adapters/codebuild-artifacts.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { NewStack } from '../store/stacks-repo.js';
-import { buildFinishedReply, buildStartedReply } from '../views/thread-replies.js';
+import { buildConsoleUrl, buildQueueFullReply, buildStartedLinksReply } from '../views/build-links.js';
+import { buildFinishedReply } from '../views/thread-replies.js';
 import { finishBuildDeploy, watchStacks } from './build-deploy.js';
 import { needsBuild, plannedStacks } from './plan.js';
-import { failDeployment, linkRegion, mutate, type RunContext, type StepOutcome, updateActive } from './run-context.js';
+import { failDeployment, linkRegion, type RunContext, type StepOutcome, updateActive } from './run-context.js';
+import { startDeploymentBuild } from './start-build.js';
 
 export interface BuildStepOptions {
   githubWeb: string;
@@ -32,18 +34,15 @@ export async function stepBuild(
   }
   const project = target.build.project;
   if (!d.buildId) {
-    const started = await mutate(() =>
-      ctx.codebuild.startBuild({
-        region,
-        project,
-        sha: d.sha,
-        ref: d.ref,
-        deploymentId: d.id,
-        idempotencyToken: d.token,
-      }),
-    );
-    if (!started.ok) return failDeployment(ctx, d, { phase: 'build', reason: started.reason });
-    const b = started.value;
+    const started = await startDeploymentBuild(ctx, d, target);
+    if (started.kind === 'failed') return failDeployment(ctx, d, { phase: 'build', reason: started.reason });
+    if (started.kind === 'queue_full') {
+      // No build was created: waiting and starting it again later is safe.
+      ctx.reporter.reply(d, 'build-queue-full', buildQueueFullReply(project, started.message));
+      ctx.logger.warn({ deploymentId: d.id, project }, 'codebuild queue full; retrying later');
+      return 'waiting';
+    }
+    const b = started.build;
     const now = ctx.clock.now();
     ctx.db
       .transaction(() => {
@@ -52,7 +51,16 @@ export async function stepBuild(
         // Mode build: the stacks to follow while the build deploys them.
         if (target.mode === 'build') ctx.stacks.ensure(d.id, plannedStacks(ctx, d, target));
         ctx.phases.start(d.id, d.targetKey, 'build', now);
-        ctx.reporter.reply(d, 'build-started', buildStartedReply(project, b.logUrl));
+        ctx.reporter.upsertReply(
+          d,
+          'build-started',
+          buildStartedLinksReply(
+            project,
+            b.logUrl
+              ? { kind: 'logs', url: b.logUrl }
+              : { kind: 'console', url: buildConsoleUrl(linkRegion(ctx, target), b.id) },
+          ),
+        );
       })
       .immediate();
     ctx.logger.info({ deploymentId: d.id, buildId: b.id }, 'build started');
@@ -62,7 +70,18 @@ export async function stepBuild(
   const b = await ctx.codebuild.getBuild(region, d.buildId);
   const now = ctx.clock.now();
   if (!b) return failDeployment(ctx, d, { phase: 'build', reason: `CodeBuild no longer knows build ${d.buildId}` });
-  if (b.logUrl && b.logUrl !== d.buildLogUrl) ctx.repo.update(d.id, 'building', now, { buildLogUrl: b.logUrl });
+  if (b.logUrl && b.logUrl !== d.buildLogUrl) {
+    ctx.db
+      .transaction(() => {
+        const logUrl = b.logUrl!;
+        if (!ctx.repo.update(d.id, 'building', now, { buildLogUrl: logUrl })) return;
+        // The log link exists now: the build-started reply links to it instead of the console page.
+        if (ctx.reporter.hasReply(d, 'build-started')) {
+          ctx.reporter.upsertReply(d, 'build-started', buildStartedLinksReply(project, { kind: 'logs', url: logUrl }));
+        }
+      })
+      .immediate();
+  }
   const deploys = target.mode === 'build';
   if (b.status === 'IN_PROGRESS') {
     if (!deploys) return 'waiting';
@@ -103,7 +122,7 @@ export async function stepBuild(
     stacks = [];
     for (const p of plannedStacks(ctx, d, target)) {
       const artifact = target.stacks.find((t) => t.name === p.stackName)?.template ?? '';
-      const loc = templateUrlFromArtifacts(b.artifactLocation, artifact, linkRegion(ctx, target));
+      const loc = templateUrlForBuild(b.artifactLocation, artifact, b.id, await ctx.codebuild.clientRegion(region));
       if (!loc.ok) return failDeployment(ctx, d, { phase: 'build', reason: `template ${artifact}: ${loc.reason}` });
       stacks.push({ ...p, templateUrl: loc.url });
     }

@@ -13,6 +13,7 @@ import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { changeSetReply, stackUpdateStartedReply } from '../views/thread-replies.js';
 import { earlyValidationReply, withValidationWarnings } from '../views/validation-replies.js';
+import { refuseLanguageExtensions } from './language-extensions.js';
 import { plannedStacks } from './plan.js';
 import { failDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
 import { pollUpdate, TAIL_SLACK_MS } from './stack-events.js';
@@ -68,11 +69,20 @@ async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s
   if (!pre.ok && pre.offer !== 'delete') return fail(pre.reason);
   // No stack yet (or only an unexecuted CREATE change set of ours: REVIEW_IN_PROGRESS) → a first deploy.
   const type = !stack || stack.status === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
-  const templateUrl = s.templateUrl ?? target.stacks.find((t) => t.name === s.stackName)?.templateUrl ?? null;
+  // Mode parameters: the configured templateUrl only creates a missing stack. On UPDATE it would replace the
+  // stack's current template with that first one and reset every unconfigured parameter to its default.
+  const templateUrl =
+    target.mode === 'parameters' && type === 'UPDATE'
+      ? null
+      : (s.templateUrl ?? target.stacks.find((t) => t.name === s.stackName)?.templateUrl ?? null);
   if (type === 'CREATE' && !templateUrl) {
     return fail(
       `stack ${s.stackName} does not exist yet, and mode ${target.mode} only changes the parameters of an existing stack's template: create it first, set \`templateUrl\` on the stack in the config, or use mode template`,
     );
+  }
+  if (!templateUrl && type === 'UPDATE') {
+    const refused = await refuseLanguageExtensions(ctx, target.region, s.stackName);
+    if (refused) return fail(refused);
   }
   const name = changeSetName(d, s.position);
   const created = await mutate(() =>

@@ -5,6 +5,7 @@ import { findTarget } from '../domain/targets.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { recoveryResultReply, rollbackProgressReply } from '../views/thread-replies.js';
 import { nestedEvents, unreadNested } from './nested-stacks.js';
+import { stackIdFromEvents, tailOrGone } from './recovery-stack-ref.js';
 import { type RunContext, stackEventsUrl } from './run-context.js';
 import { operationTokens, TAIL_SLACK_MS } from './stack-events.js';
 
@@ -19,6 +20,8 @@ const LOOK_BACK_MS = 24 * 60 * 60_000;
 export class RecoveryWatcher {
   /** Pacing only (never progress): when each watched stack may be polled again. */
   private readonly nextAt = new Map<string, number>();
+  /** Stack ids (ARNs) seen while the stacks existed, by deployment:position. */
+  private readonly stackIds = new Map<string, string>();
 
   constructor(private readonly ctx: RunContext) {}
 
@@ -52,7 +55,12 @@ export class RecoveryWatcher {
     const target = found.target;
     const since = s.recoveryActionAt ?? now;
     try {
-      const tail = await ctx.cfn.tailEvents(target.region, s.stackName, s.recoveryEventId, since - TAIL_SLACK_MS);
+      // By stack id: RollbackStack deletes a stack that never had a stable state, and a deleted stack is known to
+      // DescribeStacks / DescribeStackEvents only by its id (ARN); by name it "does not exist".
+      const ref = this.stackIds.get(key) ?? stackIdFromEvents(ctx.events.forDeployment(d.id, s.stackName), s.stackName);
+      const stack = await ctx.cfn.describeStack(target.region, ref ?? s.stackName);
+      if (stack?.stackId.startsWith('arn:')) this.stackIds.set(key, stack.stackId);
+      const tail = await tailOrGone(ctx, target.region, stack?.stackId ?? ref ?? s.stackName, s.recoveryEventId, since);
       const tokens = operationTokens(d.token, s.opToken);
       // Oldest first, as CloudFormation wrote them; nested stacks followed as in the update itself.
       const mine = tail.events
@@ -67,8 +75,7 @@ export class RecoveryWatcher {
         since - TAIL_SLACK_MS,
       );
       mine.push(...nested.filter((e) => e.timestamp >= since - 1000));
-      const stack = await ctx.cfn.describeStack(target.region, s.stackName);
-      const url = stackEventsUrl(ctx, target, stack?.stackId ?? s.stackName);
+      const url = stackEventsUrl(ctx, target, stack?.stackId ?? ref ?? s.stackName);
       const suffix = `${since}-${s.position}`;
       ctx.db
         .transaction(() => {
@@ -78,7 +85,7 @@ export class RecoveryWatcher {
           );
           if (tail.newestId) ctx.stacks.updateRecovery(d.id, s.position, { recoveryEventId: tail.newestId });
           const events = ctx.events.forDeployment(d.id, s.stackName).filter((e) => e.timestamp >= since - 1000);
-          if (stack && isInProgress(stack.status)) {
+          if (stack && stack.status !== 'DELETE_COMPLETE' && isInProgress(stack.status)) {
             if (stored.length > 0 || !ctx.reporter.hasReply(d, `recovery-${suffix}`)) {
               ctx.reporter.upsertReply(
                 d,
@@ -96,7 +103,7 @@ export class RecoveryWatcher {
           }
           // Stable (or gone: RollbackStack deletes a stack that never had a working state): report once, stop.
           const status = stack?.status ?? 'DELETE_COMPLETE';
-          const c = classifyStack(stack?.status);
+          const c = status === 'DELETE_COMPLETE' ? 'missing' : classifyStack(stack?.status);
           const ok = c === 'rolled_back' || c === 'succeeded' || c === 'missing';
           const cause = ok ? null : causeLine(findRootCause(events, s.stackName));
           ctx.reporter.reply(

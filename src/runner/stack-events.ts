@@ -4,6 +4,7 @@ import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { alarmRootCauseReply } from '../views/bake-replies.js';
 import { alarmFailure, bakeTick } from './bake.js';
+import { inUntokenedOperation } from './build-operation.js';
 import { nestedEvents, unreadNested } from './nested-stacks.js';
 import { reportRootCause, stackRootCause } from './root-cause-report.js';
 import { cancelDeployment, failDeployment, type RunContext, stackEventsUrl, stackFailure } from './run-context.js';
@@ -29,7 +30,9 @@ export async function readEvents(ctx: RunContext, d: Deployment, target: Target,
   const tail = await ctx.cfn.tailEvents(target.region, s.stackName, s.lastEventId, (s.startedAt ?? 0) - TAIL_SLACK_MS);
   const tokens = operationTokens(d.token, s.opToken);
   // Oldest first, as CloudFormation wrote them: the store's order then breaks same-timestamp ties the same way.
-  const mine = tail.events.filter((e) => e.token !== null && tokens.has(e.token)).reverse();
+  const mine = tail.events
+    .filter((e) => (e.token !== null && tokens.has(e.token)) || inUntokenedOperation(s.opToken, s.startedAt, e))
+    .reverse();
   const unread = unreadNested(ctx.events.forDeployment(d.id, s.stackName), s.stackName);
   const notBefore = (s.startedAt ?? 0) - TAIL_SLACK_MS;
   mine.push(...(await nestedEvents(ctx, target.region, s.stackName, [...unread, ...mine], notBefore)));

@@ -58,8 +58,9 @@ function commitLines(v: ApprovalView): string {
   });
   const more = c.totalCommits - Math.min(SHOWN_COMMITS, c.commits.length);
   const compare = link(compareUrl(v.githubWeb, v.repo, v.currentSha, v.deployment.sha), 'compare');
-  const head = `*${c.totalCommits} commit${c.totalCommits === 1 ? '' : 's'} since ${shortSha(v.currentSha)}* (${compare})`;
-  return [head, ...lines, ...(more > 0 ? [`…and ${more} more`] : [])].join('\n');
+  const order = c.commits.length > 1 ? ', newest first' : '';
+  const head = `*${c.totalCommits} commit${c.totalCommits === 1 ? '' : 's'} since ${shortSha(v.currentSha)}* (${compare}${order})`;
+  return [head, ...lines, ...(more > 0 ? [`…and ${more} older`] : [])].join('\n');
 }
 
 function changeBlocks(changes: ChangeSetSummary | null | undefined): KnownBlock[] {

@@ -16,14 +16,6 @@ function reply(mrkdwn: string, fallback: string): SlackMessage {
   };
 }
 
-export function buildStartedReply(project: string, logUrl: string | null): SlackMessage {
-  const logs = logUrl ? ` · ${link(logUrl, 'build logs')}` : '';
-  return reply(
-    `:hammer_and_wrench: Build started in CodeBuild project \`${esc(project)}\`${logs}`,
-    `Build started (${project})`,
-  );
-}
-
 export interface BuildFinishedInput {
   durationMs: number;
   sha: string;

@@ -43,14 +43,15 @@ function view(over: Partial<ApprovalView> = {}): ApprovalView {
 }
 
 describe('approval view', () => {
-  it('lists the first 10 commits since the deployed SHA, then "and N more", escaped', () => {
+  it('lists the 10 commits it is given (newest first) since the deployed SHA, then "and N older", escaped', () => {
     const msg = approvalRequest(view());
     const all = JSON.stringify(msg.blocks);
     expect(all).toContain('*37 commits since aaaaaaa*');
     expect(all).toContain('Fix &lt;script&gt; &amp; \\"things\\"');
     expect(all).toContain('commit 9');
     expect(all).not.toContain('commit 10');
-    expect(all).toContain('…and 27 more');
+    expect(all).toContain('…and 27 older');
+    expect(all).toContain('newest first');
   });
 
   it('flags a stateful replacement loudly, in the blocks and the fallback text', () => {

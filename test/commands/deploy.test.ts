@@ -159,7 +159,12 @@ describe('/deploy', () => {
   it('refuses an unknown ref after asking GitHub, and queues nothing', async () => {
     const f = commandFixture();
     const replies = captureReplies();
-    nock(GITHUB_API).get('/repos/acme/api/commits/nope').query(true).reply(404, { message: 'No commit found' });
+    // GitHub answers an unknown ref with 422 "No commit found for SHA: <ref>" (GET /repos/{o}/{r}/commits/{ref}).
+    nock(GITHUB_API).get('/repos/acme/api/commits/nope').query(true).reply(422, {
+      message: 'No commit found for SHA: nope',
+      documentation_url: 'https://docs.github.com/rest/commits/commits#get-a-commit',
+      status: '422',
+    });
 
     await f.send('/deploy', 'api staging nope');
 

@@ -25,7 +25,14 @@ describe('manifest.yml', () => {
 
   it('asks for the scopes the bot needs and turns on interactivity and Socket Mode', () => {
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'chat:write.public', 'channels:history', 'groups:history']),
+      expect.arrayContaining([
+        'commands',
+        'chat:write',
+        'chat:write.public',
+        'channels:history',
+        'groups:history',
+        'channels:join',
+      ]),
     );
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);

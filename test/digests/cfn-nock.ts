@@ -50,6 +50,11 @@ export function mockDetection(
         ),
       );
   }
+  // A completed detection is followed by ListStackResources (looking for nested stacks): none, unless a test says.
+  cfn(region)
+    .post('/', action('ListStackResources', { StackName: stack }))
+    .optionally()
+    .reply(200, xml('ListStackResources', '<StackResourceSummaries/>'));
   scope
     .post('/', action('DescribeStackDriftDetectionStatus', { StackDriftDetectionId: id }))
     .reply(

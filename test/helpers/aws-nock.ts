@@ -70,6 +70,8 @@ export class FakeCloudFormation {
   /** Errors to answer instead, per action, consumed in order. */
   errors = new Map<string, { status: number; code: string; message: string }[]>();
   pageSize = 100;
+  /** GetTemplateSummary DeclaredTransforms per stack (none by default). */
+  transforms = new Map<string, string[]>();
   private seq = 0;
   onExecute: ((stackName: string, token: string) => void) | undefined;
 
@@ -117,6 +119,21 @@ export class FakeCloudFormation {
     return this.calls.filter((c) => c.action === action).length;
   }
 
+  /** The ARN DescribeStacks reports for a stack of this fake. */
+  stackArn(name: string): string {
+    return `arn:aws:cloudformation:${this.region}:123456789012:stack/${name}/abc`;
+  }
+
+  /**
+   * CloudFormation takes a stack's name or its id (ARN). A stack's ARN resolves to its name while it exists; a
+   * deleted stack is known only by its ARN (tests key it by the ARN).
+   */
+  private resolveStack(ref: string): string {
+    if (this.stackStatus.has(ref) || this.events.has(ref)) return ref;
+    const m = /^arn:aws:cloudformation:[^:]+:123456789012:stack\/([^/]+)\/abc$/.exec(ref);
+    return m?.[1] && (this.stackStatus.has(m[1]) || this.events.has(m[1])) ? m[1] : ref;
+  }
+
   install(): nock.Scope {
     return nock(`https://cloudformation.${this.region}.amazonaws.com`)
       .persist()
@@ -128,7 +145,7 @@ export class FakeCloudFormation {
     const action = params.get('Action') ?? '';
     this.calls.push({ action, params });
     const xml = { 'content-type': 'text/xml' };
-    const stack = params.get('StackName') ?? '';
+    const stack = this.resolveStack(params.get('StackName') ?? '');
     const err = this.errors.get(`${action} ${stack}`)?.shift() ?? this.errors.get(action)?.shift();
     if (err) return [err.status, cfnError(err.code, err.message, err.status >= 500 ? 'Receiver' : 'Sender'), xml];
     const ok = (result: unknown): Reply => [200, cfnResponse(action, result), xml];
@@ -141,7 +158,7 @@ export class FakeCloudFormation {
         return ok({
           Stacks: [
             {
-              StackId: `arn:aws:cloudformation:${this.region}:123456789012:stack/${stack}/abc`,
+              StackId: stack.startsWith('arn:') ? stack : this.stackArn(stack),
               StackName: stack,
               StackStatus: status,
               CreationTime: new Date(0),
@@ -178,6 +195,10 @@ export class FakeCloudFormation {
         this.onExecute?.(stack, params.get('ClientRequestToken') ?? '');
         return ok({});
       }
+      case 'GetTemplateSummary': {
+        if (!this.stackStatus.has(stack)) return missing();
+        return ok({ DeclaredTransforms: this.transforms.get(stack) ?? [], Parameters: [], Version: '2010-09-09' });
+      }
       case 'DescribeStackEvents': {
         const all = this.events.get(stack);
         if (!all) return missing();
@@ -209,6 +230,7 @@ export interface FakeBuild {
   endTime?: number;
   phases?: { phaseType: string; phaseStatus?: string; contexts?: { statusCode?: string; message?: string }[] }[];
   logs?: { deepLink: string };
+  environment?: { environmentVariables: { name: string; value: string; type: string }[] };
 }
 
 /** One CodeBuild region; records StartBuild bodies (the ref-to-SHA pinning is asserted on them). */
@@ -218,6 +240,18 @@ export class FakeCodeBuild {
   calls: string[] = [];
   errors = new Map<string, { status: number; type: string; message: string }[]>();
   private byToken = new Map<string, string>();
+  /** BatchGetProjects answers: a project's `artifacts` (ProjectArtifacts), S3 without a build id by default. */
+  projects = new Map<string, Record<string, unknown>>();
+  /** Next StartBuild: the build is created but the answer is lost (a 500), like a response lost on the way. */
+  loseNextStart = false;
+  /** StartBuild's own answer before provisioning: CodeBuild reports `group=null;stream=null` log links. */
+  startDeepLink: string | undefined;
+  /** The idempotency tokens' 5 minutes have passed: the same token starts a new build. */
+  expireTokens(): void {
+    this.byToken.clear();
+  }
+  /** Builds of each project in start order (ListBuildsForProject answers newest first). */
+  byProject = new Map<string, string[]>();
 
   constructor(readonly region = 'us-east-1') {}
 
@@ -258,15 +292,30 @@ export class FakeCodeBuild {
       const id = existing ?? `${String(body.projectName)}:build-${this.builds.size + 1}`;
       if (!existing) {
         this.byToken.set(token, id);
+        const project = String(body.projectName);
+        this.byProject.set(project, [...(this.byProject.get(project) ?? []), id]);
         this.builds.set(id, {
           id,
           buildStatus: 'IN_PROGRESS',
+          environment: {
+            environmentVariables: (body.environmentVariablesOverride ?? []) as {
+              name: string;
+              value: string;
+              type: string;
+            }[],
+          },
           logs: {
             deepLink: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#logEvent:group=/aws/codebuild/${id}`,
           },
         });
       }
-      return [200, JSON.stringify({ build: wire(this.builds.get(id)!) }), json];
+      if (this.loseNextStart) {
+        this.loseNextStart = false;
+        return [500, JSON.stringify({ __type: 'InternalFailure', message: 'response lost' }), json];
+      }
+      const answer = wire(this.builds.get(id)!);
+      if (this.startDeepLink) answer.logs = { deepLink: this.startDeepLink };
+      return [200, JSON.stringify({ build: answer }), json];
     }
     if (op === 'BatchGetBuilds') {
       const ids = (body.ids as string[]) ?? [];
@@ -276,6 +325,27 @@ export class FakeCodeBuild {
         JSON.stringify({ builds: builds.map(wire), buildsNotFound: ids.filter((i) => !this.builds.has(i)) }),
         json,
       ];
+    }
+    if (op === 'BatchGetProjects') {
+      const names = (body.names as string[]) ?? [];
+      const artifacts = (name: string) =>
+        this.projects.get(name) ?? {
+          type: 'S3',
+          location: 'artifacts-bucket',
+          path: 'infra',
+          name: '/',
+          namespaceType: 'NONE',
+          packaging: 'ZIP',
+        };
+      return [
+        200,
+        JSON.stringify({ projects: names.map((name) => ({ name, artifacts: artifacts(name) })), projectsNotFound: [] }),
+        json,
+      ];
+    }
+    if (op === 'ListBuildsForProject') {
+      const ids = [...(this.byProject.get(String(body.projectName)) ?? [])].reverse();
+      return [200, JSON.stringify({ ids }), json];
     }
     if (op === 'StopBuild') {
       const b = this.builds.get(String(body.id));

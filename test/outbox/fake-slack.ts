@@ -41,6 +41,13 @@ export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly messages: StoredMessage[] = [];
   private readonly script = new Map<string, Scripted[]>();
+  /**
+   * Channels the bot posts to (chat:write.public) without being a member: reads there answer not_in_channel until
+   * conversations.join (docs.slack.dev reference/methods/conversations.history: "any conversation the bot is a
+   * member of"). Private ones cannot be joined: method_not_supported_for_channel_type (conversations.join errors).
+   */
+  readonly notMember = new Set<string>();
+  readonly privateChannels = new Set<string>();
   private seq = 0;
 
   /** `now` dates the ts of stored messages, so history lookups by time see them like Slack would. */
@@ -112,7 +119,22 @@ export class FakeSlack {
         if (body.blocks) m.blocks = body.blocks;
         return { ok: true, channel: m.channel, ts: m.ts, text: m.text };
       }
+      case 'conversations.join': {
+        const channel = String(body.channel);
+        if (this.privateChannels.has(channel)) return { ok: false, error: 'method_not_supported_for_channel_type' };
+        const was = !this.notMember.delete(channel);
+        const info = { id: channel, name: 'deploys', is_channel: true, is_private: false, is_member: true };
+        return was
+          ? {
+              ok: true,
+              channel: info,
+              warning: 'already_in_channel',
+              response_metadata: { warnings: ['already_in_channel'] },
+            }
+          : { ok: true, channel: info };
+      }
       case 'conversations.history': {
+        if (this.notMember.has(String(body.channel))) return { ok: false, error: 'not_in_channel' };
         const oldest = Number(body.oldest ?? 0);
         const found = this.messages
           .filter((m) => m.channel === body.channel && !m.threadTs && Number(m.ts) >= oldest)
@@ -120,6 +142,7 @@ export class FakeSlack {
         return { ok: true, messages: found.map(toApi), has_more: false };
       }
       case 'conversations.replies': {
+        if (this.notMember.has(String(body.channel))) return { ok: false, error: 'not_in_channel' };
         const thread = this.messages.filter(
           (m) => m.channel === body.channel && (m.ts === body.ts || m.threadTs === body.ts),
         );

@@ -116,12 +116,12 @@ describe('mode template: change sets from the template the build produced', () =
     ]);
   });
 
-  it('fails clearly when the artifacts are a zip', async () => {
+  it('refuses artifacts not stored under the build id (another build could overwrite them)', async () => {
     h = modes();
     const d = h.enqueue('infra', 'staging');
     await finishBuild(d, { artifacts: { location: 'arn:aws:s3:::artifacts-bucket/infra/out.zip' } });
     await h.tickUntil(() => h.get(d.id).state === 'failed');
-    expect(h.get(d.id).failure!.reason).toContain("set the project's artifacts packaging to NONE");
+    expect(h.get(d.id).failure!.reason).toContain('does not contain its build id');
     expect(h.cfn.count('CreateChangeSet')).toBe(0);
   });
 });

@@ -34,7 +34,10 @@ interface Click {
   deploymentId: number | undefined;
   user: string;
   blockId: string | undefined;
-  /** Slack's trigger id: a retried delivery of the same click carries the same one. */
+  /**
+   * Slack's trigger id. Slack does not retry clicks (retries are an Events API feature); the same id only comes
+   * back when the very same payload is delivered again (a Socket Mode envelope redelivered, a replayed request).
+   */
   requestId: string | undefined;
 }
 

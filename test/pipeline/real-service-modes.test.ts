@@ -1,0 +1,203 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { UNTOKENED_OPERATION } from '../../src/runner/build-operation.js';
+import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
+import { StacksRepo } from '../../src/store/stacks-repo.js';
+import { modesConfig } from '../helpers/config.js';
+import { Harness, SHA } from './harness.js';
+
+let h: Harness;
+afterEach(() => h?.close());
+
+function ev(logical: string, type: string, status: string, reason?: string) {
+  // No ClientRequestToken member at all: DescribeStackEvents omits it for operations started without one, which is
+  // what `sam deploy` and `aws cloudformation deploy` do (aws/aws-cli#2907).
+  return {
+    LogicalResourceId: logical,
+    ResourceType: type,
+    ResourceStatus: status,
+    ...(reason ? { ResourceStatusReason: reason } : {}),
+  };
+}
+
+function modes(): Harness {
+  const harness = new Harness({ config: modesConfig() });
+  harness.cfn.addStack('cdk-a-staging', 'UPDATE_COMPLETE', {});
+  harness.cfn.addStack('cdk-b-staging', 'UPDATE_COMPLETE', {});
+  return harness;
+}
+
+describe('mode parameters: the configured templateUrl only creates the stack (issue 11 item 3)', () => {
+  it('updates an existing stack on its previous template, keeping the parameters the config does not set', async () => {
+    h = modes();
+    // The stack exists (created earlier from templateUrl) with a parameter the config does not set.
+    h.cfn.addStack('fresh-staging', 'UPDATE_COMPLETE', { Version: 'old', Retention: '30' });
+    const d = h.enqueue('fresh', 'staging');
+    await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-1`));
+    const p = h.cfn.calls.find((c) => c.action === 'CreateChangeSet')!.params;
+    expect(p.get('ChangeSetType')).toBe('UPDATE');
+    expect(p.get('TemplateURL')).toBeNull();
+    expect(p.get('UsePreviousTemplate')).toBe('true');
+    // API_Parameter: a parameter left out of an update takes the template's default; UsePreviousValue keeps it.
+    const params = new Map<string, { value: string | null; previous: string | null }>();
+    for (let i = 1; p.get(`Parameters.member.${i}.ParameterKey`); i++) {
+      params.set(p.get(`Parameters.member.${i}.ParameterKey`)!, {
+        value: p.get(`Parameters.member.${i}.ParameterValue`),
+        previous: p.get(`Parameters.member.${i}.UsePreviousValue`),
+      });
+    }
+    expect(params.get('Version')).toEqual({ value: SHA, previous: null });
+    expect(params.get('Retention')).toEqual({ value: null, previous: 'true' });
+  });
+});
+
+describe('mode build without a ClientRequestToken (sam deploy, aws cloudformation deploy) (issue 11 item 4)', () => {
+  it('follows the operation that began after the build started and reports its root cause', async () => {
+    h = modes();
+    const d = h.enqueue('cdk', 'staging');
+    await h.worker.tick();
+    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const start = h.clock.now();
+    build.startTime = start;
+    // An untokened operation before the build is not ours.
+    h.cfn.event(
+      'cdk-a-staging',
+      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'),
+      start - 60_000,
+    );
+    h.cfn.event('cdk-a-staging', ev('Old', 'AWS::SNS::Topic', 'UPDATE_FAILED', 'an old failure'), start - 59_000);
+    h.clock.advance(5000);
+    const t = h.clock.now();
+    h.cfn.event('cdk-a-staging', ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
+    h.cfn.event(
+      'cdk-a-staging',
+      ev('Queue', 'AWS::SQS::Queue', 'UPDATE_FAILED', 'Invalid value for VisibilityTimeout'),
+      t + 1000,
+    );
+    h.cfn.event(
+      'cdk-a-staging',
+      ev(
+        'cdk-a-staging',
+        'AWS::CloudFormation::Stack',
+        'UPDATE_ROLLBACK_IN_PROGRESS',
+        'The following resource(s) failed to update: [Queue].',
+      ),
+      t + 2000,
+    );
+    h.cfn.stackStatus.set('cdk-a-staging', 'UPDATE_ROLLBACK_IN_PROGRESS');
+    await h.tickUntil(() => h.reply(d.id, 'root-cause') !== undefined);
+    const row = new StacksRepo(h.db).get(d.id, 1)!;
+    expect(row.opToken).toBe(UNTOKENED_OPERATION);
+    expect(row.startedAt).toBe(t);
+    expect(h.reply(d.id, 'root-cause')!.text).toContain('Queue (AWS::SQS::Queue) UPDATE_FAILED');
+
+    h.cfn.event(
+      'cdk-a-staging',
+      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'),
+      t + 9000,
+    );
+    h.cfn.stackStatus.set('cdk-a-staging', 'UPDATE_ROLLBACK_COMPLETE');
+    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: t + 10_000 });
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    expect(h.get(d.id).failure).toMatchObject({ stackName: 'cdk-a-staging', logicalId: 'Queue' });
+    expect(h.reply(d.id, 'result')!.blocks).toContain(
+      'The build succeeded, but `cdk-a-staging` ended in UPDATE_ROLLBACK_COMPLETE',
+    );
+    expect(h.reply(d.id, 'result')!.text).not.toContain('no changes');
+  });
+
+  it('a green untokened deploy is reported as deployed, not as "no changes"', async () => {
+    h = modes();
+    const d = h.enqueue('cdk', 'staging');
+    await h.worker.tick();
+    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    build.startTime = h.clock.now();
+    h.clock.advance(5000);
+    const t = h.clock.now();
+    h.cfn.event('cdk-b-staging', ev('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
+    h.cfn.event('cdk-b-staging', ev('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE'), t + 3000);
+    h.cfn.stackStatus.set('cdk-b-staging', 'UPDATE_COMPLETE');
+    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: t + 4000 });
+    await h.tickUntil(() => h.get(d.id).state === 'succeeded');
+    expect(new StacksRepo(h.db).list(d.id).map((s) => s.status)).toEqual(['noop', 'succeeded']);
+    expect(h.reply(d.id, 'result')!.text).toContain('Deployed');
+    expect(h.reply(d.id, 'result')!.text).not.toMatch(/no changes/i);
+  });
+});
+
+describe('recovery of a stack RollbackStack deletes (issue 11 item 7)', () => {
+  it('follows the stack by its id after deletion and reports the result instead of retrying forever', async () => {
+    h = new Harness({ config: modesConfig() });
+    const A = 'cdk-a-staging';
+    h.cfn.addStack('cdk-b-staging', 'UPDATE_COMPLETE', {});
+    const arn = h.cfn.stackArn(A);
+    const d = h.enqueue('cdk', 'staging');
+    await h.worker.tick();
+    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    build.startTime = h.clock.now();
+    h.clock.advance(5000);
+    h.cfn.addStack(A, 'CREATE_IN_PROGRESS', {});
+    const t = h.clock.now();
+    // `cdk deploy --no-rollback` creating the stack: it fails and stays CREATE_FAILED (no stable state to go back to).
+    // A stack's own events carry its id as PhysicalResourceId (DescribeStackEvents).
+    const own = (status: string, token: string) => ({
+      ...ev(A, 'AWS::CloudFormation::Stack', status),
+      ClientRequestToken: token,
+      PhysicalResourceId: arn,
+    });
+    h.cfn.event(A, own('CREATE_IN_PROGRESS', 'exec-a'), t);
+    h.cfn.event(
+      A,
+      { ...ev('Topic', 'AWS::SNS::Topic', 'CREATE_FAILED', 'Invalid parameter'), ClientRequestToken: 'exec-a' },
+      t + 1000,
+    );
+    h.cfn.event(A, own('CREATE_FAILED', 'exec-a'), t + 2000);
+    h.cfn.stackStatus.set(A, 'CREATE_FAILED');
+    await h.worker.tick();
+    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+
+    // The Roll back button ran RollbackStack (src/rollbacks.ts records the click).
+    h.clock.advance(60_000);
+    const at = h.clock.now();
+    new DeploymentActionsRepo(h.db).record({
+      deploymentId: d.id,
+      action: 'rollback_stack',
+      user: 'U01',
+      detail: 'CREATE_FAILED',
+      at,
+      stackName: A,
+    });
+    // RollbackStack deleted it: by name CloudFormation answers "Stack with id cdk-a-staging does not exist"
+    // (ValidationError); by its id, DescribeStacks says DELETE_COMPLETE and the events are still there.
+    h.cfn.events.set(arn, h.cfn.events.get(A)!);
+    h.cfn.events.delete(A);
+    h.cfn.stackStatus.delete(A);
+    h.cfn.stackStatus.set(arn, 'DELETE_COMPLETE');
+    h.cfn.event(arn, own('DELETE_IN_PROGRESS', `${d.token}-rollback`), at + 1000);
+    h.cfn.event(arn, own('DELETE_COMPLETE', `${d.token}-rollback`), at + 5000);
+
+    await h.tickUntil(() => h.reply(d.id, `recovery-result-${at}-1`) !== undefined, { max: 10 });
+    expect(h.reply(d.id, `recovery-result-${at}-1`)!.text).toContain(`${A} recovered (DELETE_COMPLETE)`);
+    const byArn = h.cfn.calls.filter((c) => c.action === 'DescribeStackEvents' && c.params.get('StackName') === arn);
+    expect(byArn.length).toBeGreaterThan(0);
+    expect(new StacksRepo(h.db).get(d.id, 1)!.recovery).toBe('done');
+  });
+});
+
+describe('UsePreviousTemplate with AWS::LanguageExtensions (issue 11 item 13)', () => {
+  it('refuses to update in place, says why and what to do, and creates no change set', async () => {
+    h = new Harness();
+    // GetTemplateSummary lists the template's transforms in DeclaredTransforms (API_GetTemplateSummary).
+    h.cfn.transforms.set('api-staging', ['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31']);
+    const d = h.enqueue('api', 'staging');
+    // api builds an image first; let the build succeed.
+    await h.worker.tick();
+    Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA });
+    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    expect(h.get(d.id).failure!.reason).toContain('uses the AWS::LanguageExtensions transform');
+    expect(h.get(d.id).failure!.reason).toContain('mode template');
+    expect(h.cfn.count('GetTemplateSummary')).toBe(1);
+    expect(h.cfn.count('CreateChangeSet')).toBe(0);
+    expect(h.reply(d.id, 'result')!.blocks).toContain('AWS::LanguageExtensions');
+  });
+});
