@@ -21,6 +21,8 @@ const CHANGE_SET_ACTIONS = [
   'cloudformation:CreateChangeSet',
   'cloudformation:DescribeChangeSet',
   'cloudformation:ExecuteChangeSet',
+  // Early-validation findings of a refused change set (issue 14); without it only the status reason is shown.
+  'cloudformation:DescribeEvents',
 ];
 const BUILD_ACTIONS = [
   'codebuild:StartBuild',
