@@ -1,3 +1,4 @@
+// Numbered 16 after the issue, as issue 13 did (013), so parallel branches do not take the same version.
 // Continuous delivery (issue 16): what each watched branch head was, which deployments are auto-deploy candidates,
 // and which webhook deliveries were already taken (a replayed delivery id is refused).
 export const sql = `
