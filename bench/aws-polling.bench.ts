@@ -1,11 +1,13 @@
 // AWS polling cost and failure-report latency of the deploy worker, against a loopback fake CloudFormation.
 // Simulated time (FakeClock) drives the schedule; every AWS call is a real HTTP request through the SDK.
+
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsBudget } from '../src/adapters/aws-budget.js';
 import { AwsClients } from '../src/adapters/aws-clients.js';
 import { parseConfig } from '../src/app/config.js';
 import { silentLogger } from '../src/app/logger.js';
+import { buildDeploymentCore } from '../src/deploys/core.js';
 import { DeployWorker } from '../src/runner/worker.js';
 import { openDb } from '../src/store/db.js';
 import { DeploymentsRepo } from '../src/store/deployments-repo.js';
@@ -77,6 +79,7 @@ async function simulate(n: number, rate?: number): Promise<Sim> {
     budget,
     workerId: 'bench',
     githubWeb: 'https://github.com',
+    core: buildDeploymentCore({ db, config, clock, logger: silentLogger, githubWeb: 'https://github.com' }),
   });
   const repo = new DeploymentsRepo(db);
   const ids: number[] = [];

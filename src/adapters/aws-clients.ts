@@ -1,6 +1,8 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { recordAwsCall } from '../metrics/instrument.js';
 
@@ -18,8 +20,10 @@ export interface AwsClientOptions {
 export class AwsClients {
   private readonly cfn = new Map<string, CloudFormationClient>();
   private readonly cb = new Map<string, CodeBuildClient>();
+  private readonly logs = new Map<string, CloudWatchLogsClient>();
   private readonly sts = new Map<string, STSClient>();
   private readonly iamClients = new Map<string, IAMClient>();
+  private readonly s3Clients = new Map<string, S3Client>();
 
   constructor(private readonly options: AwsClientOptions = {}) {}
 
@@ -41,6 +45,15 @@ export class AwsClients {
     return this.cached(this.iamClients, region, (r) => instrumented(new IAMClient(this.clientConfig(r))));
   }
 
+  cloudWatchLogs(region?: string): CloudWatchLogsClient {
+    return this.cached(this.logs, region, (r) => instrumented(new CloudWatchLogsClient(this.clientConfig(r))));
+  }
+
+  /** Mode template: HeadObject on the build's template, to pin its version. The artifacts bucket is in `region`. */
+  s3(region?: string): S3Client {
+    return this.cached(this.s3Clients, region, (r) => instrumented(new S3Client(this.clientConfig(r))));
+  }
+
   private clientConfig(region: string | undefined) {
     return {
       ...(region ? { region } : {}),
@@ -60,7 +73,14 @@ export class AwsClients {
   }
 
   destroy(): void {
-    for (const c of [...this.cfn.values(), ...this.cb.values(), ...this.sts.values(), ...this.iamClients.values()]) {
+    for (const c of [
+      ...this.cfn.values(),
+      ...this.cb.values(),
+      ...this.logs.values(),
+      ...this.sts.values(),
+      ...this.iamClients.values(),
+      ...this.s3Clients.values(),
+    ]) {
       c.destroy();
     }
   }

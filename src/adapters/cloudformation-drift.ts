@@ -8,7 +8,9 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { Clock } from '../app/clock.js';
 import type { ResourceDrift } from '../domain/drift-diff.js';
+import type { AwsBudget } from './aws-budget.js';
 import type { AwsClients } from './aws-clients.js';
+import { awsErrorCode, classifyAwsError } from './aws-errors.js';
 
 export interface StackRef {
   name: string;
@@ -37,6 +39,8 @@ export interface StackStatusReader {
 
 export interface CloudFormationDriftOptions {
   clock: Clock;
+  /** The shared AWS request budget: drift detection polls count against the same rate as the runner. */
+  budget: AwsBudget;
   /** Injected so tests never wait; production passes a real timer. */
   sleep?: (ms: number) => Promise<void>;
   pollMs?: number;
@@ -57,11 +61,15 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 export function describeAwsError(err: unknown, stackName: string): string {
   const e = err as { name?: string; message?: string };
   const message = e.message ?? String(err);
-  if (e.name === 'ValidationError' && /does not exist/i.test(message)) return 'stack not found';
-  if (/AccessDenied|UnauthorizedOperation/.test(e.name ?? '') || /not authorized/i.test(message)) {
-    return `access denied (${message.slice(0, 160)})`;
+  const kind = classifyAwsError(err);
+  if (kind === 'not_found') return 'stack not found';
+  if (kind === 'permission' || /not authorized/i.test(message)) return `access denied (${message.slice(0, 160)})`;
+  if (kind === 'credentials') return `AWS credentials expired or missing (${awsErrorCode(err)})`;
+  if (kind === 'transient') {
+    return /Throttl/i.test(e.name ?? '') || /rate exceeded/i.test(message)
+      ? 'throttled by AWS, try again later'
+      : `AWS did not answer (${awsErrorCode(err)}), try again later`;
   }
-  if (/Throttl/i.test(e.name ?? '') || /rate exceeded/i.test(message)) return 'throttled by AWS, try again later';
   return `${e.name ?? 'Error'} for ${stackName}: ${message.slice(0, 200)}`;
 }
 
@@ -145,7 +153,9 @@ export class CloudFormationDrift implements DriftDetector, StackStatusReader {
     const cfn = this.clients.cloudFormation(stack.region);
     let detectionId: string;
     try {
-      const started = await cfn.send(new DetectStackDriftCommand({ StackName: stack.name }));
+      const started = await this.options.budget.run(() =>
+        cfn.send(new DetectStackDriftCommand({ StackName: stack.name })),
+      );
       if (!started.StackDriftDetectionId) return { status: 'UNKNOWN', stackId: null, reason: 'no detection id' };
       detectionId = started.StackDriftDetectionId;
     } catch (err) {
@@ -156,7 +166,9 @@ export class CloudFormationDrift implements DriftDetector, StackStatusReader {
     for (let poll = 0; poll < this.maxPolls; poll++) {
       let s: DescribeStackDriftDetectionStatusCommandOutput;
       try {
-        s = await cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }));
+        s = await this.options.budget.run(() =>
+          cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId })),
+        );
       } catch (err) {
         return { status: 'UNKNOWN', stackId: null, reason: describeAwsError(err, stack.name) };
       }
@@ -190,12 +202,14 @@ export class CloudFormationDrift implements DriftDetector, StackStatusReader {
     const out: ResourceDrift[] = [];
     let next: string | undefined;
     for (let page = 0; page < this.maxPages; page++) {
-      const res = await cfn.send(
-        new DescribeStackResourceDriftsCommand({
-          StackName: stack.name,
-          StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED'],
-          ...(next ? { NextToken: next } : {}),
-        }),
+      const res = await this.options.budget.run(() =>
+        cfn.send(
+          new DescribeStackResourceDriftsCommand({
+            StackName: stack.name,
+            StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED'],
+            ...(next ? { NextToken: next } : {}),
+          }),
+        ),
       );
       for (const d of res.StackResourceDrifts ?? []) {
         out.push({
@@ -219,9 +233,9 @@ export class CloudFormationDrift implements DriftDetector, StackStatusReader {
 
   async stackStatus(stack: StackRef): Promise<StackStatusCheck> {
     try {
-      const res = await this.clients
-        .cloudFormation(stack.region)
-        .send(new DescribeStacksCommand({ StackName: stack.name }));
+      const res = await this.options.budget.run(() =>
+        this.clients.cloudFormation(stack.region).send(new DescribeStacksCommand({ StackName: stack.name })),
+      );
       const s = res.Stacks?.[0];
       if (!s?.StackStatus) return { found: false, reason: 'stack not found' };
       return {

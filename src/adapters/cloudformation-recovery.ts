@@ -4,7 +4,9 @@ import {
   DescribeStacksCommand,
   RollbackStackCommand,
 } from '@aws-sdk/client-cloudformation';
+import type { AwsBudget } from './aws-budget.js';
 import type { AwsClients } from './aws-clients.js';
+import { isNotFoundAwsError } from './aws-errors.js';
 
 export type RecoveryOp = 'cancel_update' | 'continue_rollback' | 'rollback_stack';
 
@@ -40,17 +42,20 @@ export interface StackRef {
 
 /** The only code that asks CloudFormation to stop or undo an operation. */
 export class StackRecovery {
-  constructor(private readonly clients: AwsClients) {}
+  constructor(
+    private readonly clients: AwsClients,
+    /** The shared AWS request budget (every AWS call goes through it). */
+    private readonly budget: AwsBudget,
+  ) {}
 
   async status(stack: Pick<StackRef, 'stackName' | 'region'>): Promise<string | undefined> {
     try {
-      const res = await this.clients
-        .cloudFormation(stack.region)
-        .send(new DescribeStacksCommand({ StackName: stack.stackName }));
+      const res = await this.budget.run(() =>
+        this.clients.cloudFormation(stack.region).send(new DescribeStacksCommand({ StackName: stack.stackName })),
+      );
       return res.Stacks?.[0]?.StackStatus;
     } catch (err) {
-      const e = err as { name?: string; message?: string };
-      if (e.name === 'ValidationError' && /does not exist/i.test(e.message ?? '')) return undefined;
+      if (isNotFoundAwsError(err)) return undefined;
       throw err;
     }
   }
@@ -73,19 +78,25 @@ export class StackRecovery {
     const cfn = this.clients.cloudFormation(stack.region);
     try {
       if (op === 'cancel_update') {
-        await cfn.send(
-          new CancelUpdateStackCommand({ StackName: stack.stackName, ClientRequestToken: `${stack.token}-cancel` }),
+        await this.budget.run(() =>
+          cfn.send(
+            new CancelUpdateStackCommand({ StackName: stack.stackName, ClientRequestToken: `${stack.token}-cancel` }),
+          ),
         );
       } else if (op === 'continue_rollback') {
-        await cfn.send(
-          new ContinueUpdateRollbackCommand({
-            StackName: stack.stackName,
-            ClientRequestToken: `${stack.token}-continue`,
-          }),
+        await this.budget.run(() =>
+          cfn.send(
+            new ContinueUpdateRollbackCommand({
+              StackName: stack.stackName,
+              ClientRequestToken: `${stack.token}-continue`,
+            }),
+          ),
         );
       } else {
-        await cfn.send(
-          new RollbackStackCommand({ StackName: stack.stackName, ClientRequestToken: `${stack.token}-rollback` }),
+        await this.budget.run(() =>
+          cfn.send(
+            new RollbackStackCommand({ StackName: stack.stackName, ClientRequestToken: `${stack.token}-rollback` }),
+          ),
         );
       }
     } catch (err) {

@@ -2,6 +2,8 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from '../app/logger.js';
+import type { CompareResult } from '../domain/compare.js';
+import { classifyGitHubError, gitHubStatus } from './github-errors.js';
 import { describeReset, rateLimited, retryRateLimit } from './github-limits.js';
 
 export interface RepoId {
@@ -13,12 +15,7 @@ export type ResolveResult =
   | { ok: true; sha: string; message: string; committedAt?: string | null }
   | { ok: false; reason: 'not_found' | 'repo_not_found' | 'rate_limited' | 'error'; message: string };
 
-export interface CompareResult {
-  aheadBy: number;
-  behindBy: number;
-  totalCommits: number;
-  commits: { sha: string; message: string; author: string | null; date: string | null }[];
-}
+export type { CompareResult } from '../domain/compare.js';
 
 /** The only code that speaks to GitHub. */
 export interface GitHub {
@@ -65,12 +62,6 @@ export function createOctokit(o: GitHubOptions): Octokit {
   });
 }
 
-function status(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null && 'status' in err
-    ? Number((err as { status: unknown }).status)
-    : undefined;
-}
-
 export class OctokitGitHub implements GitHub {
   constructor(
     private readonly octokit: Octokit,
@@ -87,7 +78,7 @@ export class OctokitGitHub implements GitHub {
         committedAt: res.data.commit.committer?.date ?? res.data.commit.author?.date ?? null,
       };
     } catch (err) {
-      const s = status(err);
+      const s = gitHubStatus(err);
       const full = `${repo.owner}/${repo.name}`;
       // GET /repos/{owner}/{repo}/commits/{ref}: an unknown ref is 422 "No commit found for SHA: …"; 404 is the
       // repository itself (missing, or private and invisible to the token: GitHub answers 404, not 403).
@@ -107,6 +98,17 @@ export class OctokitGitHub implements GitHub {
           ok: false,
           reason: 'rate_limited',
           message: `GitHub is rate-limiting Coxswain's token${limited.secondary ? ' (secondary limit)' : ''}: nothing was queued. The limit ${describeReset(limited.resetAt, this.now())}; try again then.`,
+        };
+      }
+      const kind = classifyGitHubError(err);
+      if (kind === 'credentials' || kind === 'permission') {
+        return {
+          ok: false,
+          reason: 'error',
+          message:
+            kind === 'credentials'
+              ? `GitHub rejected Coxswain's token (HTTP ${s}): an admin must renew \`GITHUB_TOKEN\`.`
+              : `GitHub denies Coxswain access to ${full} (HTTP ${s}): give the token read access to it.`,
         };
       }
       return {

@@ -9,8 +9,10 @@ import type { Receiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { AwsBudget } from '../adapters/aws-budget.js';
 import { AwsClients } from '../adapters/aws-clients.js';
+import { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import { CloudFormationDrift } from '../adapters/cloudformation-drift.js';
 import { StackRecovery } from '../adapters/cloudformation-recovery.js';
+import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js';
 import { OctokitBranchHeads } from '../adapters/github-branch.js';
 import { OctokitCommitChecks } from '../adapters/github-checks.js';
@@ -19,8 +21,10 @@ import { ApprovalService } from '../approvals/approval-service.js';
 import { ApprovalExpiryJob } from '../approvals/expiry-job.js';
 import { AutoDeployer } from '../autodeploy/auto-deployer.js';
 import { GitHubWebhook, githubWebhookRoute } from '../autodeploy/github-webhook.js';
+import { buildDeploymentCore } from '../deploys/core.js';
 import { DeployRequests } from '../deploys/requests.js';
 import { StatusReport } from '../deploys/status-report.js';
+import { targetOfDeployment } from '../deploys/target-of.js';
 import { Digests } from '../digests/digests.js';
 import { DriftDigestJob } from '../digests/drift-job.js';
 import { HealthDigestJob } from '../digests/health-job.js';
@@ -28,6 +32,7 @@ import { type CronApi, DigestScheduler } from '../digests/scheduler.js';
 import { doctorContext } from '../doctor/runner.js';
 import { SlackDoctor } from '../doctor/slack-doctor.js';
 import { Estimator } from '../estimates/estimator.js';
+import { HistoryLearner } from '../estimates/history-learner.js';
 import { ProgressHook } from '../estimates/progress-hook.js';
 import { CommitGate } from '../gates/commit-gate.js';
 import { GateWatcher } from '../gates/gate-watcher.js';
@@ -52,7 +57,8 @@ import { AutoDeployRepo } from '../store/auto-deploy-repo.js';
 import type { Db } from '../store/db.js';
 import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DigestRunsRepo, DriftRepo } from '../store/drift-repo.js';
+import { DigestRunsRepo } from '../store/digest-runs-repo.js';
+import { DriftRepo } from '../store/drift-repo.js';
 import { HealthRepo } from '../store/health-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
 import { githubWebBase } from '../views/links.js';
@@ -121,6 +127,7 @@ export interface Runtime {
     gateWatcher: GateWatcher;
     autoDeploy: AutoDeployer;
     digests: DigestScheduler;
+    learner: HistoryLearner;
   };
   /** In start order; main.ts stops them newest first. */
   jobs: Job[];
@@ -170,6 +177,13 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const clock = deps.clock ?? systemClock;
   const defaultRegion = config.region ?? env.AWS_REGION;
   const aws = deps.aws ?? new AwsClients({ defaultRegion });
+  // One request budget for every AWS call: the runner, the Roll back button and the digests share AWS's rate limit.
+  const budget = new AwsBudget({
+    clock,
+    ratePerSecond: config.aws.requestsPerSecond,
+    burst: config.aws.burst,
+    ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
+  });
   const octokit = createOctokit({
     token: env.GITHUB_TOKEN,
     baseUrl: env.GITHUB_API_URL,
@@ -182,12 +196,15 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
 
   // Estimates, progress and stalls.
   const estimator = new Estimator({ db, clock });
-  const progress = new ProgressHook({ db, config, clock, logger, estimator });
+  const targetOf = targetOfDeployment(config);
+  const progress = new ProgressHook({ db, config, clock, logger, estimator, targetOf });
   // Every redraw of a thread parent shows "elapsed/ETA": to start while queued, to finish while running.
   const parentEta = (d: Deployment) => progress.parentEtaMs(d);
+  // One set of repositories, one thread-parent renderer and reporter, one lifecycle, shared by every service.
+  const core = buildDeploymentCore({ db, config, clock, logger, githubWeb, parentEta });
 
   // Issue 4: approvals, locks, rollbacks and the buttons behind them.
-  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, parentEta });
+  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, core });
   const locks = new LockService({ db, clock, logger });
   const rollbacks = new RollbackService({
     db,
@@ -196,15 +213,19 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     logger,
     approvals,
     locks,
-    recovery: new StackRecovery(aws),
+    recovery: new StackRecovery(aws, budget),
     githubWeb,
-    parentEta,
+    core,
   });
 
   const autoDeployRepo = new AutoDeployRepo(db);
   // Digests: drift (CloudFormation) and health (history, CloudFormation, GitHub).
   const runs = new DigestRunsRepo(db);
-  const cfnDrift = new CloudFormationDrift(aws, { clock, ...(deps.driftSleep ? { sleep: deps.driftSleep } : {}) });
+  const cfnDrift = new CloudFormationDrift(aws, {
+    clock,
+    budget,
+    ...(deps.driftSleep ? { sleep: deps.driftSleep } : {}),
+  });
   const region = defaultRegion ? { defaultRegion } : {};
   const digests = new Digests({
     config,
@@ -253,7 +274,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     locks,
     gate,
     eta: (d) => progress.queueEta(d),
-    parentEta,
+    core,
     promotion: new PromotionGate({ db, config }),
   });
   const promotions = new PromotionService({ db, config, clock, logger, requests });
@@ -267,7 +288,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     github,
     requests,
     githubWeb,
-    parentEta,
+    core,
   });
   const routes = env.GITHUB_WEBHOOK_SECRET
     ? [
@@ -282,14 +303,9 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
 
   enableProcessMetrics();
   const liveness = new WorkerLiveness(clock);
-  const budget = new AwsBudget({
-    clock,
-    ratePerSecond: config.aws.requestsPerSecond,
-    burst: config.aws.burst,
-    ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
-  });
   const gauges = runtimeGauges({ db, clock, awsBudgetTokens: () => budget.available() });
-  const ready = () => readiness(db, liveness);
+  // The outbox is built below; readiness is only asked once the app serves requests.
+  const ready = () => readiness(db, liveness, outbox.slackAuth.broken());
 
   const app = createApp({
     env,
@@ -339,11 +355,19 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     adoptAllAtStart: true,
     onPoll: progress.onPoll,
-    parentEta,
+    core,
     autoRollback: (id) => rollbacks.autoRollback(id),
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
-  const gateWatcher = new GateWatcher({ db, config, clock, logger, gate, approvals, githubWeb, parentEta });
+  const gateWatcher = new GateWatcher({ db, config, clock, logger, gate, approvals, core });
+  const learner = new HistoryLearner({
+    db,
+    config,
+    clock,
+    logger: logger.child({ job: 'history-learner' }),
+    cfn: new CloudFormationAdapter(aws, budget),
+    codebuild: new CodeBuildAdapter(aws, budget),
+  });
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });
 
   const jobs: Job[] = [
@@ -357,6 +381,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     intervalJob('gate-watcher', () => gateWatcher.start()),
     intervalJob('auto-deploy', () => autoDeploy.start()),
     scheduler,
+    { name: 'history-learner', start: () => learner.start(), stop: () => learner.stop() },
   ];
 
   return {
@@ -370,7 +395,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     app,
     services: { requests, status, approvals, locks, rollbacks, digests, progress, promotions },
-    workers: { deploy, outbox, approvalExpiry, gateWatcher, autoDeploy, digests: scheduler },
+    workers: { deploy, outbox, approvalExpiry, gateWatcher, autoDeploy, digests: scheduler, learner },
     jobs,
     ready,
     gauges,

@@ -6,7 +6,8 @@ import type { GitHub } from '../adapters/github.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
-import type { ParentEta } from '../deploys/thread-reporter.js';
+import type { DeploymentCore } from '../deploys/core.js';
+import type { Lifecycle } from '../deploys/lifecycle.js';
 import {
   type ApprovalPolicy,
   approvalPolicy,
@@ -15,13 +16,12 @@ import {
   needsApproval,
   tally,
 } from '../domain/approval-rules.js';
-import type { ChangeSetSummary } from '../domain/stateful-resources.js';
 import type { Target } from '../domain/targets.js';
 import { type ApprovalContext, ApprovalsRepo } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { OutboxRepo } from '../store/outbox-repo.js';
 import { type ApprovalOutcomeView, approvalRequest } from '../views/approval.js';
 import { threadKeys } from '../views/thread-keys.js';
 import { ApprovalThread, settledMessage } from './approval-thread.js';
@@ -34,8 +34,8 @@ export interface ApprovalDeps {
   /** For the commit list; without it (or when GitHub fails) the request says the list is unavailable. */
   github?: GitHub;
   githubWeb: string;
-  /** ETA shown on the thread parent when a decision redraws it. */
-  parentEta?: ParentEta;
+  /** Repositories, thread parent and lifecycle, built once (runtime.ts). */
+  core: DeploymentCore;
 }
 
 export type Click = {
@@ -58,11 +58,13 @@ export class ApprovalService {
   private readonly deployments: DeploymentsRepo;
   private readonly outbox: OutboxRepo;
   private readonly thread: ApprovalThread;
+  private readonly lifecycle: Lifecycle;
 
   constructor(private readonly deps: ApprovalDeps) {
     this.approvals = new ApprovalsRepo(deps.db);
-    this.deployments = new DeploymentsRepo(deps.db);
-    this.outbox = new OutboxRepo(deps.db);
+    this.deployments = deps.core.deployments;
+    this.outbox = deps.core.outbox;
+    this.lifecycle = deps.core.lifecycle;
     this.thread = new ApprovalThread(deps);
   }
 
@@ -95,7 +97,9 @@ export class ApprovalService {
    */
   request(d: Deployment, context: ApprovalContext = {}): boolean {
     if (d.state !== 'pending_approval') return false;
-    const target = this.thread.targetOf(d);
+    const found = this.thread.targetOf(d);
+    if (!found.ok) return false;
+    const target = found.target;
     const now = this.deps.clock.now();
     const expiresAt = now + this.deps.config.timing.approvalTimeoutMinutes * 60_000;
     return this.deps.db.transaction((): boolean => {
@@ -133,29 +137,6 @@ export class ApprovalService {
     })();
   }
 
-  /** Adds the change set summary to a pending request once the runner knows it, redrawing the reply. */
-  setChangeSet(deploymentId: number, changes: ChangeSetSummary): boolean {
-    const now = this.deps.clock.now();
-    return this.deps.db.transaction((): boolean => {
-      const req = this.approvals.get(deploymentId);
-      const d = this.deployments.get(deploymentId);
-      if (!req || !d || req.outcome !== 'pending') return false;
-      const context = { ...req.context, changes };
-      this.approvals.setContext(deploymentId, context);
-      const approvedBy = tally(this.policyFor(this.thread.targetOf(d)), {
-        requestedBy: d.requestedBy,
-        sha: d.sha,
-        decisions: this.approvals.decisions(d.id),
-      }).approvedBy;
-      this.outbox.update(
-        req.messageKey,
-        approvalRequest(this.thread.view(d, this.thread.targetOf(d), { ...req, context }, approvedBy)),
-        now,
-      );
-      return true;
-    })();
-  }
-
   /**
    * One click. Everything is re-read and re-checked inside one IMMEDIATE transaction, so of two simultaneous
    * clicks exactly one settles the request; the other is told who settled it.
@@ -171,7 +152,9 @@ export class ApprovalService {
         if (d.state !== 'pending_approval') {
           return { ok: false, message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; there is nothing to decide.` };
         }
-        const target = this.thread.targetOf(d);
+        const found = this.thread.targetOf(d);
+        if (!found.ok) return { ok: false, message: found.message };
+        const target = found.target;
         const policy = this.policyFor(target);
         const check =
           click.decision === 'approve'
@@ -193,13 +176,7 @@ export class ApprovalService {
           return { ok: true, effect: 'recorded', deployment: d, message };
         }
         const to = t.outcome === 'approved' ? 'queued' : 'rejected';
-        const moved = this.deployments.transition(
-          d.id,
-          'pending_approval',
-          to,
-          now,
-          to === 'queued' ? {} : { summary: `rejected by <@${click.user}>` },
-        );
+        const moved = to === 'queued' ? this.lifecycle.approve(d) : this.lifecycle.reject(d, click.user);
         if (!moved || !this.approvals.close(d.id, t.outcome, click.user, now)) {
           throw new Error(`approval of #${d.id} lost a race inside its own transaction`);
         }
@@ -239,15 +216,14 @@ export class ApprovalService {
             !this.approvals.close(req.deploymentId, d.state === 'pending_approval' ? 'expired' : 'cancelled', null, now)
           )
             return false;
-          const target = this.thread.targetOf(d);
-          const moved =
-            d.state === 'pending_approval'
-              ? this.deployments.transition(d.id, 'pending_approval', 'expired', now, { summary: 'approval expired' })
-              : undefined;
+          const found = this.thread.targetOf(d);
+          const moved = d.state === 'pending_approval' ? this.lifecycle.expire(d) : undefined;
           const outcome: ApprovalOutcomeView = moved
             ? { outcome: 'expired', at: now }
             : { outcome: 'cancelled', at: now };
-          this.thread.settle(moved ?? d, target, req, outcome, [], now);
+          // A removed target (target-of.ts) has no view to redraw the request with; the parent still shows the end.
+          if (found.ok) this.thread.settle(moved ?? d, found.target, req, outcome, [], now);
+          else this.thread.redrawParent(moved ?? d, now);
           if (moved) this.thread.releaseRollbackLock(moved, 'coxswain', now);
           return moved !== undefined;
         })

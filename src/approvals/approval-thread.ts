@@ -3,14 +3,16 @@
  * decision, and the clean-up when a rollback is never approved. Used by ApprovalService inside its transactions.
  */
 import type { Config } from '../app/config.js';
-import { type ParentEta, ThreadParent } from '../deploys/thread-reporter.js';
+import type { DeploymentCore } from '../deploys/core.js';
+import type { DeploymentTarget } from '../deploys/target-of.js';
+import type { ThreadParent } from '../deploys/thread-parent.js';
 import { type ApprovalPolicy, approvalPolicy, mention } from '../domain/approval-rules.js';
-import { findTarget, type Target } from '../domain/targets.js';
+import type { Target } from '../domain/targets.js';
 import type { ApprovalRequest } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { LocksRepo } from '../store/locks-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
+import type { OutboxRepo } from '../store/outbox-repo.js';
 import { type ApprovalOutcomeView, type ApprovalView, approvalDecided, clockTime } from '../views/approval.js';
 import { threadKeys } from '../views/thread-keys.js';
 
@@ -20,14 +22,9 @@ export class ApprovalThread {
 
   private readonly parents: ThreadParent;
 
-  constructor(private readonly deps: { db: Db; config: Config; githubWeb: string; parentEta?: ParentEta }) {
-    this.parents = new ThreadParent({
-      db: deps.db,
-      config: deps.config,
-      githubWeb: deps.githubWeb,
-      ...(deps.parentEta ? { etaMs: deps.parentEta } : {}),
-    });
-    this.outbox = new OutboxRepo(deps.db);
+  constructor(private readonly deps: { db: Db; config: Config; githubWeb: string; core: DeploymentCore }) {
+    this.parents = deps.core.parents;
+    this.outbox = deps.core.outbox;
     this.locks = new LocksRepo(deps.db);
   }
 
@@ -44,6 +41,10 @@ export class ApprovalThread {
     now: number,
   ) {
     this.outbox.update(req.messageKey, approvalDecided(this.view(d, target, req, approvedBy), o), now);
+    this.redrawParent(d, now);
+  }
+
+  redrawParent(d: Deployment, now: number): void {
     this.outbox.upsert(
       { key: threadKeys.parent(d.id), channel: d.channel, deploymentId: d.id, message: this.parent(d, now) },
       now,
@@ -81,11 +82,9 @@ export class ApprovalThread {
     };
   }
 
-  targetOf(d: Deployment): Target {
-    const found = findTarget(this.deps.config, d.service, d.environment);
-    // A target removed from config after its deployment was queued: nobody is listed, so nobody can approve.
-    if (!found.ok) throw new Error(`deployment #${d.id}: ${found.message}`);
-    return found.target;
+  /** A removed target (target-of.ts): nobody is listed, so nobody can approve; the request just expires. */
+  targetOf(d: Deployment): DeploymentTarget {
+    return this.deps.core.targetOf(d);
   }
 }
 

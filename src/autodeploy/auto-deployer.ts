@@ -11,14 +11,15 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import { ApprovalThread } from '../approvals/approval-thread.js';
+import type { DeploymentCore } from '../deploys/core.js';
 import type { DeployRequests } from '../deploys/requests.js';
-import { type ParentEta, ThreadReporter } from '../deploys/thread-reporter.js';
+import type { ThreadReporter } from '../deploys/thread-reporter.js';
 import { allTargets, type Target } from '../domain/targets.js';
 import { ApprovalsRepo } from '../store/approvals-repo.js';
 import { AutoDeployRepo } from '../store/auto-deploy-repo.js';
 import type { Db } from '../store/db.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { OutboxRepo } from '../store/outbox-repo.js';
 import { autoDeployNote, heldHeadNote, supersededNote } from '../views/auto-deploy.js';
 import { requesterFor } from '../views/requester.js';
 import { type SupersedeDeps, supersede } from './transitions.js';
@@ -56,28 +57,30 @@ export interface AutoDeployerDeps {
   github: Pick<GitHub, 'compare'>;
   requests: Pick<DeployRequests, 'queueSha'>;
   githubWeb: string;
-  parentEta?: ParentEta;
+  /** Repositories, thread reporter and lifecycle, built once (runtime.ts). */
+  core: DeploymentCore;
 }
 
 export class AutoDeployer {
   private readonly autoDeploys: AutoDeployRepo;
   private readonly deployments: DeploymentsRepo;
   private readonly outbox: OutboxRepo;
+  private readonly reporter: ThreadReporter;
   private readonly t: SupersedeDeps;
 
   constructor(private readonly deps: AutoDeployerDeps) {
+    const { core } = deps;
     this.autoDeploys = new AutoDeployRepo(deps.db);
-    this.deployments = new DeploymentsRepo(deps.db);
-    this.outbox = new OutboxRepo(deps.db);
-    const common = { db: deps.db, config: deps.config, githubWeb: deps.githubWeb, parentEta: deps.parentEta };
+    this.deployments = core.deployments;
+    this.outbox = core.outbox;
+    this.reporter = core.reporter;
     this.t = {
       clock: deps.clock,
       logger: deps.logger,
-      repo: this.deployments,
+      lifecycle: core.lifecycle,
       autoDeploys: this.autoDeploys,
       approvals: new ApprovalsRepo(deps.db),
-      approvalThread: new ApprovalThread({ ...common, ...(deps.parentEta ? { parentEta: deps.parentEta } : {}) }),
-      reporter: new ThreadReporter({ ...common, clock: deps.clock, logger: deps.logger, etaMs: deps.parentEta }),
+      approvalThread: new ApprovalThread({ db: deps.db, config: deps.config, githubWeb: deps.githubWeb, core }),
     };
   }
 
@@ -195,7 +198,7 @@ export class AutoDeployer {
             },
             now,
           );
-          this.t.reporter.reply(d, 'auto-deploy', note);
+          this.reporter.reply(d, 'auto-deploy', note);
           for (const older of this.autoDeploys.waitingBefore(target.key, d.id)) {
             supersede(this.t, older, d, supersededNote({ id: d.id, sha: d.sha }, branch));
           }

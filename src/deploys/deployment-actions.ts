@@ -8,17 +8,18 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import { checkDeployer } from '../domain/approval-rules.js';
-import { findTarget, type Target } from '../domain/targets.js';
+import type { Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
-import { type DeploymentAction, DeploymentActionsRepo } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
+import type { DeploymentAction, DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { OutboxRepo } from '../store/outbox-repo.js';
 import { actionNotes } from '../views/failure-actions.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
-import { type ParentEta, ThreadParent } from './thread-reporter.js';
+import type { DeploymentCore } from './core.js';
+import type { ThreadParent } from './thread-parent.js';
 
 /** Rollbacks go ahead of normal deploys queued for the same target. */
 export const ROLLBACK_PRIORITY = 100;
@@ -34,7 +35,7 @@ export interface DeploymentActionDeps {
   approvals: ApprovalService;
   locks: LockService;
   githubWeb: string;
-  parentEta?: ParentEta;
+  core: DeploymentCore;
 }
 
 export class DeploymentActions {
@@ -44,15 +45,10 @@ export class DeploymentActions {
   private readonly parents: ThreadParent;
 
   constructor(private readonly deps: DeploymentActionDeps) {
-    this.deployments = new DeploymentsRepo(deps.db);
-    this.outbox = new OutboxRepo(deps.db);
-    this.actions = new DeploymentActionsRepo(deps.db);
-    this.parents = new ThreadParent({
-      db: deps.db,
-      config: deps.config,
-      githubWeb: deps.githubWeb,
-      ...(deps.parentEta ? { etaMs: deps.parentEta } : {}),
-    });
+    this.deployments = deps.core.deployments;
+    this.outbox = deps.core.outbox;
+    this.actions = deps.core.actions;
+    this.parents = deps.core.parents;
   }
 
   /** deploy_keep_waiting: clears the stall once and says who chose to wait; the runner restarts its stall clock. */
@@ -170,7 +166,7 @@ export class DeploymentActions {
   ): { ok: true; d: Deployment; target: Target } | { ok: false; message: string } {
     const d = this.deployments.get(id);
     if (!d) return { ok: false, message: `There is no deployment #${id}.` };
-    const found = findTarget(this.deps.config, d.service, d.environment);
+    const found = this.deps.core.targetOf(d);
     if (!found.ok) return { ok: false, message: found.message };
     const allowed = checkDeployer(found.target.env, user, what);
     if (!allowed.ok) return allowed;

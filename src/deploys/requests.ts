@@ -21,13 +21,14 @@ import type { ApprovalContext } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
 import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo, type EnqueueResult } from '../store/deployments-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
+import type { DeploymentsRepo, EnqueueResult } from '../store/deployments-repo.js';
+import type { OutboxRepo } from '../store/outbox-repo.js';
 import { nothingToPromote } from '../views/promotion.js';
 import { joinedReply, joinedThreadNote, queuedReply, withNotes } from '../views/request-replies.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
-import { type ParentEta, ThreadParent } from './thread-reporter.js';
+import type { DeploymentCore } from './core.js';
+import type { ThreadParent } from './thread-parent.js';
 
 export interface DeployRequest extends DeployArgs {
   userId: string;
@@ -72,8 +73,8 @@ export interface DeployRequestsDeps {
   gate: CommitGate;
   /** ETA to start and finish of a waiting deployment (the estimator), for the reply. */
   eta?: (d: Deployment) => QueueEta | undefined;
-  /** The thread parent's ETA (ProgressHook.parentEtaMs), the same one every later redraw of the parent shows. */
-  parentEta?: ParentEta;
+  /** Repositories and the one thread-parent renderer (runtime.ts). */
+  core: DeploymentCore;
   /** Environments with `promoteFrom` take only SHAs their source proved (issue 16). */
   promotion?: Pick<PromotionGate, 'check' | 'sourceOf' | 'sourceRuns'>;
 }
@@ -96,14 +97,9 @@ export class DeployRequests {
   private readonly threadParent: ThreadParent;
 
   constructor(private readonly deps: DeployRequestsDeps) {
-    this.deployments = new DeploymentsRepo(deps.db);
-    this.outbox = new OutboxRepo(deps.db);
-    this.threadParent = new ThreadParent({
-      db: deps.db,
-      config: deps.config,
-      githubWeb: deps.githubWeb,
-      etaMs: deps.parentEta,
-    });
+    this.deployments = deps.core.deployments;
+    this.outbox = deps.core.outbox;
+    this.threadParent = deps.core.parents;
   }
 
   async request(req: DeployRequest): Promise<DeployRequestResult> {

@@ -6,6 +6,7 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import { allTargets, findTarget, type Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
+import { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Db } from '../store/db.js';
 import { DeploymentsRepo } from '../store/deployments-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
@@ -29,12 +30,14 @@ const TEAM_DOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export class StatusReport {
   private readonly deployments: DeploymentsRepo;
   private readonly outbox: OutboxRepo;
+  private readonly blindness: BlindnessRepo;
   private readonly threadTs;
   private readonly openPhase;
 
   constructor(private readonly deps: StatusReportDeps) {
     this.deployments = new DeploymentsRepo(deps.db);
     this.outbox = new OutboxRepo(deps.db);
+    this.blindness = new BlindnessRepo(deps.db);
     // Read-only lookups the repositories do not offer yet (see the report: they belong in the store).
     this.threadTs = deps.db.prepare('SELECT channel, ts FROM slack_messages WHERE key = ? AND ts IS NOT NULL');
     this.openPhase = deps.db.prepare(
@@ -105,6 +108,8 @@ export class StatusReport {
     if (active) {
       const phase = this.openPhase.get(active.id) as { phase: string } | undefined;
       status.active = { deployment: active, phase: phase?.phase, threadUrl: threadUrl(active.id) };
+      const pausedSince = this.blindness.pausedSince(active.id);
+      if (pausedSince !== undefined) status.active.monitoringPausedSince = pausedSince;
     }
     return status;
   }

@@ -1,76 +1,29 @@
 import type { Clock } from '../app/clock.js';
-import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
-import { findTarget } from '../domain/targets.js';
-import { promoteOffers } from '../promotion/promote-offer.js';
+import type { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { OutboxRepo, type PostInput } from '../store/outbox-repo.js';
-import { deploymentParent } from '../views/deployment-parent.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
+import type { TargetOf } from './target-of.js';
+import { type ParentEta, ThreadParent } from './thread-parent.js';
 
-/**
- * A thread parent's ETA for a deployment (ProgressHook.parentEtaMs): to start while queued, to finish while running,
- * undefined otherwise.
- */
-export type ParentEta = (d: Deployment) => number | undefined;
-
-export interface ThreadParentDeps {
-  db: Db;
-  config: Config;
-  githubWeb: string;
-  etaMs?: ParentEta | undefined;
-  logger?: Logger;
-}
-
-/**
- * The one way to draw a deployment's thread parent: the target's repo, the queue position and the ETA all follow
- * from the deployment's current state, so every redraw (state change, queue move, approval) shows the same facts.
- */
-export class ThreadParent {
-  private readonly repo: DeploymentsRepo;
-
-  constructor(private readonly deps: ThreadParentDeps) {
-    this.repo = new DeploymentsRepo(deps.db);
-  }
-
-  render(d: Deployment, now: number): SlackMessage {
-    const found = findTarget(this.deps.config, d.service, d.environment);
-    const repo = found.ok ? found.target.repo : { owner: 'unknown', name: d.service };
-    const position = d.state === 'queued' ? this.repo.position(d) : undefined;
-    const etaMs = this.eta(d);
-    return deploymentParent({
-      deployment: d,
-      repo,
-      githubWeb: this.deps.githubWeb,
-      now,
-      ...(position !== undefined ? { position } : {}),
-      ...(etaMs !== undefined ? { etaMs } : {}),
-    });
-  }
-
-  // An estimate is decoration: a failing one must never roll back the state change whose transaction draws it.
-  private eta(d: Deployment): number | undefined {
-    if (!this.deps.etaMs) return undefined;
-    try {
-      return this.deps.etaMs(d);
-    } catch (err) {
-      this.deps.logger?.warn({ deploymentId: d.id, err: String(err) }, 'parent ETA unavailable');
-      return undefined;
-    }
-  }
-}
+export { type ParentEta, ThreadParent, type ThreadParentDeps } from './thread-parent.js';
 
 export interface ThreadReporterDeps {
   db: Db;
-  config: Config;
+  targetOf: TargetOf;
+  deployments: DeploymentsRepo;
+  blindness: BlindnessRepo;
   clock: Clock;
   logger: Logger;
   githubWeb: string;
   /** The parent's ETA; without it parents show none. */
   etaMs?: ParentEta | undefined;
+  /** Replies a state change adds to the thread (core: the Promote buttons of a success, issue 16). */
+  offers?: ((d: Deployment) => { name: string; message: SlackMessage }[]) | undefined;
 }
 
 /**
@@ -85,7 +38,7 @@ export class ThreadReporter {
 
   constructor(private readonly deps: ThreadReporterDeps) {
     this.outbox = new OutboxRepo(deps.db);
-    this.repo = new DeploymentsRepo(deps.db);
+    this.repo = deps.deployments;
     this.threadParent = new ThreadParent(deps);
   }
 
@@ -107,7 +60,7 @@ export class ThreadReporter {
     this.parent(d);
     this.refreshQueue(d.targetKey, d.id);
     // Every success path ends here, so the Promote buttons (issue 16) are offered in exactly one place.
-    for (const offer of promoteOffers(this.deps.config, d)) this.reply(d, offer.name, offer.message);
+    for (const offer of this.deps.offers?.(d) ?? []) this.reply(d, offer.name, offer.message);
     this.deps.logger.info(
       { deploymentId: d.id, target: d.targetKey, state: d.state, waitReason: d.waitReason ?? undefined },
       'deployment state changed',

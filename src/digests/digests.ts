@@ -3,7 +3,7 @@ import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import { digestRunsTotal } from '../metrics/registry.js';
 import type { Db } from '../store/db.js';
-import type { DigestKind, DigestRunsRepo } from '../store/drift-repo.js';
+import type { DigestKind, DigestRunsRepo } from '../store/digest-runs-repo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import type { DigestRunResult } from './drift-job.js';

@@ -5,7 +5,8 @@ import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import { compareDrift, type StackDriftResult, stackKey } from '../domain/drift-diff.js';
 import { allTargets, type StackTarget, type Target } from '../domain/targets.js';
-import type { DigestRunsRepo, DriftRepo } from '../store/drift-repo.js';
+import type { DigestRunsRepo } from '../store/digest-runs-repo.js';
+import type { DriftRepo } from '../store/drift-repo.js';
 import { driftDigest } from '../views/drift-digest.js';
 import type { SlackMessage } from '../views/slack-message.js';
 

@@ -8,7 +8,7 @@ import { deliveryFigures } from '../domain/delivery-metrics.js';
 import { healthByTarget, healthFigures, median, stackAttention } from '../domain/health-metrics.js';
 import { allTargets, type StackTarget, type Target } from '../domain/targets.js';
 import type { DeliveryRepo } from '../store/delivery-repo.js';
-import type { DigestRunsRepo } from '../store/drift-repo.js';
+import type { DigestRunsRepo } from '../store/digest-runs-repo.js';
 import type { DeployedVersion, HealthRepo } from '../store/health-repo.js';
 import { type AutoDeployHealth, healthDigest, type StackAttention, type VersionDrift } from '../views/health-digest.js';
 import { cfnStackUrl, commitUrl, compareUrl } from '../views/links.js';

@@ -2,7 +2,7 @@ import type { ScheduledTask, TaskFn, TaskOptions } from 'node-cron';
 import cron from 'node-cron';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
-import type { DigestKind } from '../store/drift-repo.js';
+import type { DigestKind } from '../store/digest-runs-repo.js';
 
 /** The part of node-cron 4 we use; tests pass a recording fake. */
 export interface CronApi {

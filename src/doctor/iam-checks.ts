@@ -24,11 +24,13 @@ const CHANGE_SET_ACTIONS = [
   // Early-validation findings of a refused change set (issue 14); without it only the status reason is shown.
   'cloudformation:DescribeEvents',
 ];
+// GetLogEvents: a failed build's last log lines (issue 13).
 const BUILD_ACTIONS = [
   'codebuild:StartBuild',
   'codebuild:BatchGetBuilds',
   'codebuild:StopBuild',
   'codebuild:ListBuildsForProject',
+  'logs:GetLogEvents',
 ];
 
 /** The IAM actions one mode needs (the calls in src/adapters; template mode: CloudFormation reads the template from S3 as us). */
@@ -38,7 +40,8 @@ export function actionsFor(mode: DeployMode, hasBuild: boolean): string[] {
   if (hasBuild) out.push(...BUILD_ACTIONS);
   // In-place updates check for AWS::LanguageExtensions; template builds read the project's artifact settings.
   if (mode === 'parameters') out.push('cloudformation:GetTemplateSummary');
-  if (mode === 'template') out.push('s3:GetObject', 'codebuild:BatchGetProjects');
+  // Template builds: HeadObject and CloudFormation read the template (a versioned bucket: its pinned version).
+  if (mode === 'template') out.push('s3:GetObject', 's3:GetObjectVersion', 'codebuild:BatchGetProjects');
   return out;
 }
 

@@ -6,12 +6,12 @@
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
+import type { TargetOf } from '../deploys/target-of.js';
 import { type Phase, phasesFor, type QueueEta } from '../domain/estimates.js';
 import { mayPostStall } from '../domain/stall.js';
-import { findTarget } from '../domain/targets.js';
 import type { PollContext } from '../runner/deployment-runner.js';
-import { DeploymentActionsRepo } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
+import { DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DeploymentsRepo } from '../store/deployments-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
@@ -26,6 +26,8 @@ export interface ProgressHookDeps {
   clock: Clock;
   logger: Logger;
   estimator: Pick<Estimator, 'progress' | 'stall' | 'queueEta'>;
+  /** A deployment's target (deploys/target-of.ts); a removed one gets no estimate. */
+  targetOf: TargetOf;
 }
 
 /** Entries kept of the last progress content per deployment; old ones are dropped (the outbox has them anyway). */
@@ -56,7 +58,8 @@ export class ProgressHook {
     // Replies need their thread: /deploy (or the runner's reporter) posts the parent first.
     if (!phases || !this.outbox.has(threadKeys.parent(d.id))) return;
     this.progress(ctx, phases);
-    this.stall(ctx, phases);
+    // While AWS reads fail there are no events to be quiet about: the blind monitor's reply speaks instead.
+    if (ctx.outcome !== 'transient_error') this.stall(ctx, phases);
   };
 
   /** ETA to start and to finish of a waiting deployment, or undefined when it is not waiting. */
@@ -74,7 +77,7 @@ export class ProgressHook {
   }
 
   private phasesOf(d: Deployment): Phase[] | undefined {
-    const t = findTarget(this.deps.config, d.service, d.environment);
+    const t = this.deps.targetOf(d);
     if (!t.ok) return undefined;
     // A rollback reuses an image that was already built: no build phase (see rollbacks.ts).
     return phasesFor(Boolean(t.target.build) && d.kind !== 'rollback');

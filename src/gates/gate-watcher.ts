@@ -2,7 +2,7 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
-import { type ParentEta, ThreadReporter } from '../deploys/thread-reporter.js';
+import type { DeploymentCore } from '../deploys/core.js';
 import { findTarget, type Target } from '../domain/targets.js';
 import {
   checksPassed,
@@ -12,7 +12,6 @@ import {
 } from '../runner/closed-loop-transitions.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
 import { checksRejectedNote, failedChecksText, minutesText, waitingForChecksLine } from '../views/gate-replies.js';
 import type { CommitGate } from './commit-gate.js';
 
@@ -23,8 +22,8 @@ export interface GateWatcherDeps {
   logger: Logger;
   gate: CommitGate;
   approvals: Pick<ApprovalService, 'needsApproval' | 'gatherContext' | 'request'>;
-  githubWeb: string;
-  parentEta?: ParentEta;
+  /** Repositories, thread reporter and lifecycle, built once (runtime.ts). */
+  core: DeploymentCore;
 }
 
 /**
@@ -35,16 +34,15 @@ export class GateWatcher {
   private readonly t: TransitionDeps;
 
   constructor(private readonly deps: GateWatcherDeps) {
-    const repo = new DeploymentsRepo(deps.db);
-    const reporter = new ThreadReporter({
+    const { core } = deps;
+    this.t = {
       db: deps.db,
-      config: deps.config,
       clock: deps.clock,
       logger: deps.logger,
-      githubWeb: deps.githubWeb,
-      etaMs: deps.parentEta,
-    });
-    this.t = { db: deps.db, clock: deps.clock, logger: deps.logger, repo, reporter };
+      repo: core.deployments,
+      reporter: core.reporter,
+      lifecycle: core.lifecycle,
+    };
   }
 
   async tick(): Promise<void> {

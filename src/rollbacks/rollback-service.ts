@@ -10,20 +10,20 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
+import type { DeploymentCore } from '../deploys/core.js';
 import {
   type ActionResult,
   DeploymentActions,
   type Enqueued,
   ROLLBACK_PRIORITY,
 } from '../deploys/deployment-actions.js';
-import type { ParentEta } from '../deploys/thread-reporter.js';
 import { checkDeployer } from '../domain/approval-rules.js';
 import { chooseRollbackTarget, parseRollbackArg } from '../domain/rollback-target.js';
 import { findTarget, type Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { type DeploymentStack, StacksRepo } from '../store/stacks-repo.js';
 import { actionNotes } from '../views/failure-actions.js';
 
@@ -38,7 +38,7 @@ export interface RollbackDeps {
   locks: LockService;
   recovery: StackRecovery;
   githubWeb: string;
-  parentEta?: ParentEta;
+  core: DeploymentCore;
 }
 
 /** The one CloudFormation stack a cancel or in-place recovery acts on. */
@@ -53,7 +53,7 @@ export class RollbackService {
   private readonly support: DeploymentActions;
 
   constructor(private readonly deps: RollbackDeps) {
-    this.deployments = new DeploymentsRepo(deps.db);
+    this.deployments = deps.core.deployments;
     this.stacks = new StacksRepo(deps.db);
     this.support = new DeploymentActions(deps);
   }
@@ -183,23 +183,29 @@ export class RollbackService {
     const now = this.deps.clock.now();
     if (d.state === 'building') {
       // The stack was not touched yet: the runner stops the build when it sees `cancelling`.
-      const moved = this.deployments.transition(d.id, 'building', 'cancelling', now, { stalledAt: null });
+      const moved = this.deps.core.lifecycle.beginCancel(d, 'building', {
+        user,
+        detail: 'build',
+        note: actionNotes.buildCancelling(user),
+        at: now,
+      });
       if (!moved) return { ok: false, message: `Deploy #${d.id} moved on before your click; look at its thread.` };
-      this.support.record(d.id, 'cancel_update', user, 'build', now);
-      this.support.note(d, `cancel-${now}`, actionNotes.buildCancelling(user), now);
       return { ok: true, message: `Cancelling deploy #${d.id}.`, deployment: moved };
     }
     const stack = this.updatingStack(d, target);
     const res = await this.deps.recovery.recover({ ...stack, token: d.token }, ['cancel_update']);
     if (!res.ok) return { ok: false, message: `Could not cancel deploy #${d.id}: ${res.message}` };
-    const moved = this.deployments.transition(d.id, d.state, 'cancelling', now, { stalledAt: null });
+    const moved = this.deps.core.lifecycle.beginCancel(d, d.state === 'baking' ? 'baking' : 'deploying', {
+      user,
+      detail: res.status,
+      note: actionNotes.cancelling(user, stack.stackName),
+      at: now,
+    });
     if (!moved)
       return {
         ok: false,
         message: `Deploy #${d.id} is already being rolled back${this.support.byWhom(d.id, 'cancel_update')}.`,
       };
-    this.support.record(d.id, 'cancel_update', user, res.status, now);
-    this.support.note(d, `cancel-${now}`, actionNotes.cancelling(user, stack.stackName), now);
     this.deps.logger.info({ deploymentId: d.id, user, stack: stack.stackName }, 'CancelUpdateStack requested');
     return {
       ok: true,

@@ -5,9 +5,11 @@ import type { NewStack } from '../store/stacks-repo.js';
 import { buildConsoleUrl, buildQueueFullReply, buildStartedLinksReply } from '../views/build-links.js';
 import { buildFinishedReply } from '../views/thread-replies.js';
 import { finishBuildDeploy, watchStacks } from './build-deploy.js';
+import { postBuildLogTail } from './build-log-tail.js';
 import { needsBuild, plannedStacks } from './plan.js';
 import { failDeployment, linkRegion, type RunContext, type StepOutcome, updateActive } from './run-context.js';
 import { startDeploymentBuild } from './start-build.js';
+import { pinTemplateUrls } from './template-pins.js';
 
 export interface BuildStepOptions {
   githubWeb: string;
@@ -25,12 +27,7 @@ export async function stepBuild(
 ): Promise<StepOutcome> {
   const region = target.region;
   if (!target.build || !needsBuild(ctx, d, target)) {
-    const next = ctx.db.transaction(() => {
-      const moved = ctx.repo.transition(d.id, 'building', 'deploying', ctx.clock.now());
-      if (moved) ctx.reporter.stateChanged(moved);
-      return moved;
-    })();
-    return next ? 'progressed' : 'waiting';
+    return ctx.lifecycle.startDeploying(d) ? 'progressed' : 'waiting';
   }
   const project = target.build.project;
   if (!d.buildId) {
@@ -112,30 +109,37 @@ export async function stepBuild(
   if (deploys) {
     // The build's end is not the deployment's: the stacks it changed decide too.
     if (!failed) ctx.reporter.reply(d, 'build-finished', finished);
-    return finishBuildDeploy(ctx, d, target, b, failed);
+    const outcome = await finishBuildDeploy(ctx, d, target, b, failed);
+    if (failed) await postBuildLogTail(ctx, d, region, b);
+    return outcome;
   }
-  if (failed) return failDeployment(ctx, { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl }, failed);
+  if (failed) {
+    const outcome = failDeployment(ctx, { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl }, failed);
+    await postBuildLogTail(ctx, d, region, b);
+    return outcome;
+  }
 
   // Mode template: the change sets use the template this build produced (never one from another build).
   let stacks: NewStack[] | undefined;
   if (target.mode === 'template') {
-    stacks = [];
-    for (const p of plannedStacks(ctx, d, target)) {
+    const planned = plannedStacks(ctx, d, target);
+    const bucketRegion = await ctx.codebuild.clientRegion(region);
+    const located: Parameters<typeof pinTemplateUrls>[3] = [];
+    for (const p of planned) {
       const artifact = target.stacks.find((t) => t.name === p.stackName)?.template ?? '';
-      const loc = templateUrlForBuild(b.artifactLocation, artifact, b.id, await ctx.codebuild.clientRegion(region));
+      const loc = templateUrlForBuild(b.artifactLocation, artifact, b.id, bucketRegion);
       if (!loc.ok) return failDeployment(ctx, d, { phase: 'build', reason: `template ${artifact}: ${loc.reason}` });
-      stacks.push({ ...p, templateUrl: loc.url });
+      located.push({ artifact, loc });
     }
+    // A versioned bucket: the URLs name the object versions this build wrote (src/runner/template-pins.ts).
+    const pinned = await pinTemplateUrls(ctx, d, bucketRegion, located);
+    if (!pinned.ok) return failDeployment(ctx, d, { phase: 'build', reason: pinned.reason });
+    stacks = planned.map((p, i) => ({ ...p, templateUrl: pinned.urls[i]! }));
   }
-  ctx.db
-    .transaction(() => {
-      const next = ctx.repo.transition(d.id, 'building', 'deploying', now, { buildLogUrl: b.logUrl ?? d.buildLogUrl });
-      if (!next) return;
-      if (stacks) ctx.stacks.ensure(d.id, stacks);
-      ctx.phases.end(d.id, 'build', 'succeeded', now);
-      ctx.reporter.reply(next, 'build-finished', finished);
-      ctx.reporter.stateChanged(next);
-    })
-    .immediate();
+  ctx.lifecycle.startDeploying(d, {
+    buildLogUrl: b.logUrl ?? d.buildLogUrl,
+    finished,
+    ...(stacks ? { inTx: () => ctx.stacks.ensure(d.id, stacks) } : {}),
+  });
   return 'progressed';
 }

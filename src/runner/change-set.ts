@@ -1,4 +1,4 @@
-import { isTransientAwsError } from '../adapters/aws-budget.js';
+import { isTransientAwsError } from '../adapters/aws-errors.js';
 import { isNoChangesReason } from '../domain/cfn-status.js';
 import {
   blocking,
@@ -100,7 +100,7 @@ async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s
     }),
   );
   // A crash after CreateChangeSet but before saving it: the deterministic name finds the existing one.
-  if (!created.ok && !/AlreadyExists/.test(created.reason)) return fail(created.reason);
+  if (!created.ok && created.kind !== 'already_exists') return fail(created.reason);
   const now = ctx.clock.now();
   ctx.db
     .transaction(() => {

@@ -1,10 +1,11 @@
 /**
- * The state changes of the closed loop (issue 14): commit checks, stack preflight, baking and verifying. Each is
- * one named function doing one guarded transition, its thread writes and its phase rows in one transaction, so
- * they can move into the lifecycle module as they are.
+ * The state changes of the closed loop (issue 14): commit checks, stack preflight, baking and verifying. The
+ * guarded transitions themselves are the lifecycle's (deploys/lifecycle.ts); these add what belongs to the same
+ * transaction here — the bake/verify records — and the log line.
  */
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
+import type { Lifecycle } from '../deploys/lifecycle.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
 import type { Db } from '../store/db.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
@@ -19,6 +20,7 @@ export interface TransitionDeps {
   logger: Logger;
   repo: DeploymentsRepo;
   reporter: ThreadReporter;
+  lifecycle: Lifecycle;
 }
 
 /** waiting_checks → queued | pending_approval: its checks passed; `inTx` posts the approval request if any. */
@@ -28,16 +30,7 @@ export function checksPassed(
   to: 'queued' | 'pending_approval',
   inTx?: (next: Deployment) => void,
 ): Deployment | undefined {
-  const now = t.clock.now();
-  const next = t.db
-    .transaction(() => {
-      const moved = t.repo.transition(d.id, 'waiting_checks', to, now, { waitReason: null });
-      if (!moved) return undefined;
-      inTx?.(moved);
-      t.reporter.stateChanged(moved);
-      return moved;
-    })
-    .immediate();
+  const next = t.lifecycle.checksPassed(d, to, inTx);
   if (next) t.logger.info({ deploymentId: d.id, to }, 'commit checks passed');
   return next;
 }
@@ -61,20 +54,7 @@ function reject(
   note: SlackMessage,
   failure?: Failure,
 ): boolean {
-  const now = t.clock.now();
-  const moved = t.db
-    .transaction(() => {
-      const next = t.repo.transition(d.id, from, 'rejected', now, {
-        summary: summary.slice(0, 300),
-        waitReason: null,
-        ...(failure ? { failure } : {}),
-      });
-      if (!next) return false;
-      t.reporter.reply(next, replyName, note);
-      t.reporter.stateChanged(next);
-      return true;
-    })
-    .immediate();
+  const moved = t.lifecycle.rejectBeforeStart(d, from, summary, { name: replyName, message: note }, failure);
   if (moved) t.logger.warn({ deploymentId: d.id, summary }, 'deployment rejected');
   return moved;
 }
@@ -107,45 +87,20 @@ export function startVerifying(
   waitLine: string,
 ): Deployment | undefined {
   const now = t.clock.now();
-  return t.db
-    .transaction(() => {
-      const next = t.repo.transition(d.id, d.state, 'verifying', now, { waitReason: waitLine, nextPollAt: now });
-      if (!next) return undefined;
-      t.verifications.finish(d.id, 'bake', 'succeeded', now);
-      t.verifications.start(d.id, 'verify', now, now + timeoutMs);
-      t.reporter.reply(next, 'verify-started', note);
-      t.reporter.stateChanged(next);
-      return next;
-    })
-    .immediate();
+  return t.lifecycle.startVerifying(d, waitLine, note, () => {
+    t.verifications.finish(d.id, 'bake', 'succeeded', now);
+    t.verifications.start(d.id, 'verify', now, now + timeoutMs);
+  });
 }
 
 /** verifying → succeeded: the service serves the SHA and passed its smoke checks. */
 export function verified(t: LoopDeps, d: Deployment, summary: string, result: SlackMessage): boolean {
   const now = t.clock.now();
-  return t.db
-    .transaction(() => {
-      const next = t.repo.transition(d.id, 'verifying', 'succeeded', now, { summary, waitReason: null });
-      if (!next) return false;
-      t.verifications.finish(d.id, 'verify', 'succeeded', now);
-      t.phases.endOpen(d.id, 'succeeded', now);
-      t.reporter.reply(next, 'result', result);
-      t.reporter.stateChanged(next);
-      return true;
-    })
-    .immediate();
+  return t.lifecycle.verified(d, summary, result, () => t.verifications.finish(d.id, 'verify', 'succeeded', now));
 }
 
 /** deploying → baking: resources are done; CloudFormation watches the alarms until the window ends. */
 export function startBaking(t: LoopDeps, d: Deployment, windowMs: number, line: string): Deployment | undefined {
   const now = t.clock.now();
-  return t.db
-    .transaction(() => {
-      const next = t.repo.transition(d.id, 'deploying', 'baking', now, { waitReason: line });
-      if (!next) return undefined;
-      t.verifications.start(d.id, 'bake', now, now + windowMs);
-      t.reporter.stateChanged(next);
-      return next;
-    })
-    .immediate();
+  return t.lifecycle.startBaking(d, line, () => t.verifications.start(d.id, 'bake', now, now + windowMs));
 }

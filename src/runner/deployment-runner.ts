@@ -1,8 +1,8 @@
-import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
+import { awsErrorMessage, isRetryableAwsError } from '../adapters/aws-errors.js';
 import { isActive } from '../domain/deployment-state.js';
-import { findTarget } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
+import { BlindMonitor } from './blind-monitor.js';
 import { stepBuild } from './build.js';
 import { stepCancel } from './cancel.js';
 import { stepStacks } from './change-set.js';
@@ -35,19 +35,22 @@ export interface RunnerOptions {
 export class DeploymentRunner {
   /** Consecutive transient errors per deployment; only shapes the back-off, never progress. */
   private readonly transient = new Map<number, number>();
+  private readonly blind: BlindMonitor;
 
   constructor(
     private readonly ctx: RunContext,
     private readonly options: RunnerOptions,
-  ) {}
+  ) {
+    this.blind = new BlindMonitor(ctx);
+  }
 
   async advance(id: number): Promise<StepOutcome | 'transient_error'> {
     const { ctx } = this;
     const d = ctx.repo.get(id);
     if (!d || !isActive(d.state)) return 'done';
-    const found = findTarget(ctx.config, d.service, d.environment);
+    const found = ctx.targetOf(d);
     if (!found.ok) {
-      return failDeployment(ctx, d, { phase: 'internal', reason: `target no longer configured: ${found.message}` });
+      return failDeployment(ctx, d, { phase: 'internal', reason: found.message });
     }
     const pollMs = ctx.config.timing.pollSeconds * 1000;
     let outcome: StepOutcome | 'transient_error';
@@ -62,15 +65,21 @@ export class DeploymentRunner {
               ? await stepVerify(ctx, d, target)
               : await stepStacks(ctx, d, target);
       this.transient.delete(id);
+      this.blind.recovered(d);
     } catch (err) {
       const n = (this.transient.get(id) ?? 0) + 1;
       this.transient.set(id, n);
       const delay = transientBackoff(pollMs, n);
-      const level = isTransientAwsError(err) ? 'warn' : 'error';
+      const level = isRetryableAwsError(err) ? 'warn' : 'error';
       ctx.logger[level](
         { deploymentId: id, err: awsErrorMessage(err), retryInMs: delay, consecutive: n },
         'poll error; retrying (never a deploy failure)',
       );
+      if (this.blind.failed(d, err)) {
+        this.transient.delete(id);
+        this.notify(id, 'done');
+        return 'done';
+      }
       ctx.repo.update(id, d.state, ctx.clock.now(), { nextPollAt: ctx.clock.now() + delay });
       this.notify(id, 'transient_error');
       return 'transient_error';

@@ -1,7 +1,6 @@
-import { awsErrorMessage } from '../adapters/aws-budget.js';
+import { awsErrorMessage } from '../adapters/aws-errors.js';
 import { classifyStack, isInProgress, rollbackProgress } from '../domain/cfn-status.js';
 import { causeLine, findRootCause } from '../domain/root-cause.js';
-import { findTarget } from '../domain/targets.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { recoveryResultReply, rollbackProgressReply } from '../views/thread-replies.js';
 import { nestedEvents, unreadNested } from './nested-stacks.js';
@@ -47,7 +46,7 @@ export class RecoveryWatcher {
     const pollMs = ctx.config.timing.pollSeconds * 1000;
     this.nextAt.set(key, now + pollMs);
     const d = ctx.repo.get(s.deploymentId);
-    const found = d ? findTarget(ctx.config, d.service, d.environment) : undefined;
+    const found = d ? ctx.targetOf(d) : undefined;
     if (!d || !found?.ok) {
       ctx.stacks.updateRecovery(s.deploymentId, s.position, { recovery: 'done' });
       return;

@@ -1,11 +1,15 @@
-import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
+import { type AwsErrorKind, awsErrorMessage, classifyAwsError, isRetryableAwsError } from '../adapters/aws-errors.js';
 import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import type { EarlyValidationReader } from '../adapters/cloudformation-validation.js';
+import type { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
 import type { HttpProbe } from '../adapters/http-probe.js';
+import type { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
+import type { FinishExtras, Lifecycle } from '../deploys/lifecycle.js';
+import type { TargetOf } from '../deploys/target-of.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
 import { causeReason, type RootCause } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
@@ -16,9 +20,9 @@ import type { EventsRepo } from '../store/events-repo.js';
 import type { PhasesRepo } from '../store/phases-repo.js';
 import type { StacksRepo } from '../store/stacks-repo.js';
 import type { VerificationsRepo } from '../store/verifications-repo.js';
-import { failureActions } from '../views/failure-actions.js';
 import { cfnStackUrl } from '../views/links.js';
-import { resultReply } from '../views/thread-replies.js';
+
+export type { FinishExtras };
 
 /** Everything a runner step needs; steps hold no state of their own between polls. */
 export interface RunContext {
@@ -31,8 +35,13 @@ export interface RunContext {
   events: EventsRepo;
   phases: PhasesRepo;
   reporter: ThreadReporter;
+  lifecycle: Lifecycle;
+  targetOf: TargetOf;
   codebuild: CodeBuildAdapter;
   cfn: CloudFormationAdapter;
+  logs: CloudWatchLogsAdapter;
+  /** Mode template: the built template's object version (HeadObject). */
+  s3: S3TemplateObjects;
   /** Early-validation findings of a change set (DescribeEvents). */
   validation: EarlyValidationReader;
   /** The bake window and verification records (issue 14). */
@@ -64,25 +73,18 @@ export function stackEventsUrl(ctx: RunContext, target: Target, stackIdOrName: s
  * backs off and retries the step, which the idempotency tokens and resume checks make safe); an AWS answer
  * refusing the request (validation, access) is returned as a failure with AWS's message.
  */
-export async function mutate<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
+export async function mutate<T>(
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; reason: string; kind: AwsErrorKind }> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
-    if (isTransientAwsError(err)) throw err;
+    if (isRetryableAwsError(err)) throw err;
     // No HTTP answer (socket died, process-level error): AWS may have acted; the next poll reads the truth.
     const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (status === undefined) throw err;
-    return { ok: false, reason: awsErrorMessage(err) };
+    return { ok: false, reason: awsErrorMessage(err), kind: classifyAwsError(err) };
   }
-}
-
-export interface FinishExtras {
-  cascadeCount?: number;
-  stackUrl?: string | null;
-  /** A line after the reason (e.g. a failed first create: the stack must be deleted before the next try). */
-  detail?: string;
-  /** More writes that belong to the same transaction (e.g. the stack row and the root cause reply). */
-  inTx?: () => void;
 }
 
 /** The failure a stack update ends with: its root cause when one was read, else what the stack itself said. */
@@ -114,57 +116,24 @@ export function failDeployment(
   extras: FinishExtras = {},
 ): StepOutcome {
   const now = ctx.clock.now();
-  const summary = `${failure.phase.replace('_', ' ')} failed: ${failure.logicalId ? `${failure.logicalId}: ` : ''}${failure.reason}`;
-  const moved = ctx.db
-    .transaction(() => {
-      const next = ctx.repo.transition(d.id, d.state, 'failed', now, { failure, summary: summary.slice(0, 300) });
-      if (!next) return false;
+  // The bake/verify record ends with the deployment, in the same transaction.
+  ctx.lifecycle.fail(d, failure, {
+    ...extras,
+    inTx: () => {
       extras.inTx?.();
-      ctx.phases.endOpen(d.id, 'failed', now);
       ctx.verifications.finishOpen(d.id, 'failed', now);
-      ctx.reporter.reply(
-        next,
-        'result',
-        resultReply({
-          outcome: 'failed',
-          durationMs: next.startedAt ? now - next.startedAt : null,
-          failure,
-          cascadeCount: extras.cascadeCount ?? 0,
-          logUrl: next.buildLogUrl,
-          stackUrl: extras.stackUrl ?? null,
-          actions: failureActions(next.id),
-          ...(extras.detail ? { detail: extras.detail } : {}),
-        }),
-      );
-      ctx.reporter.stateChanged(next);
-      return true;
-    })
-    .immediate();
-  if (moved) ctx.logger.warn({ deploymentId: d.id, phase: failure.phase, reason: failure.reason }, 'deployment failed');
-  // Lost race (e.g. a cancel moved deploying → cancelling meanwhile): the next poll re-reads and continues.
-  else ctx.logger.info({ deploymentId: d.id, from: d.state }, 'state moved during the step; re-reading');
+    },
+  });
   return 'done';
 }
 
 /** Ends a cancelling deployment as cancelled, with one result reply. */
 export function cancelDeployment(ctx: RunContext, d: Deployment, detail: string, inTx?: () => void): StepOutcome {
   const now = ctx.clock.now();
-  ctx.db
-    .transaction(() => {
-      const next = ctx.repo.transition(d.id, d.state, 'cancelled', now, { summary: detail.replace(/[*`]/g, '') });
-      if (!next) return;
-      inTx?.();
-      ctx.phases.endOpen(d.id, 'cancelled', now);
-      ctx.verifications.finishOpen(d.id, 'cancelled', now);
-      ctx.reporter.reply(
-        next,
-        'result',
-        resultReply({ outcome: 'cancelled', durationMs: next.startedAt ? now - next.startedAt : null, detail }),
-      );
-      ctx.reporter.stateChanged(next);
-    })
-    .immediate();
-  ctx.logger.info({ deploymentId: d.id }, 'deployment cancelled');
+  ctx.lifecycle.cancel(d, detail, () => {
+    inTx?.();
+    ctx.verifications.finishOpen(d.id, 'cancelled', now);
+  });
   return 'done';
 }
 
@@ -180,19 +149,6 @@ export function updateActive(ctx: RunContext, d: Deployment, patch: Parameters<R
 }
 
 export function succeedDeployment(ctx: RunContext, d: Deployment, noop: boolean): StepOutcome {
-  const now = ctx.clock.now();
-  ctx.db
-    .transaction(() => {
-      const next = ctx.repo.transition(d.id, d.state, 'succeeded', now, { summary: noop ? 'no changes' : null });
-      if (!next) return;
-      ctx.phases.endOpen(d.id, 'succeeded', now);
-      ctx.reporter.reply(
-        next,
-        'result',
-        resultReply({ outcome: noop ? 'noop' : 'succeeded', durationMs: next.startedAt ? now - next.startedAt : null }),
-      );
-      ctx.reporter.stateChanged(next);
-    })
-    .immediate();
+  ctx.lifecycle.succeed(d, noop);
   return 'done';
 }

@@ -2,21 +2,22 @@ import type { AwsBudget } from '../adapters/aws-budget.js';
 import type { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import { EarlyValidationReader } from '../adapters/cloudformation-validation.js';
+import { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import { FetchProbe, type HttpProbe } from '../adapters/http-probe.js';
+import { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
-import { type ParentEta, ThreadReporter } from '../deploys/thread-reporter.js';
+import type { DeploymentCore } from '../deploys/core.js';
+import type { ThreadReporter } from '../deploys/thread-reporter.js';
 import { isInProgress } from '../domain/cfn-status.js';
 import { type Preflight, preflightStack } from '../domain/stack-preflight.js';
-import { findTarget } from '../domain/targets.js';
 import { observedTick, type TickObserver } from '../metrics/instrument.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { EventsRepo } from '../store/events-repo.js';
-import { PhasesRepo } from '../store/phases-repo.js';
 import { StacksRepo } from '../store/stacks-repo.js';
 import { VerificationsRepo } from '../store/verifications-repo.js';
 import { preflightNote } from '../views/preflight-replies.js';
@@ -42,8 +43,8 @@ export interface DeployWorkerDeps {
    * (a restart) instead of waiting for its heartbeat to go stale. Leave off when several workers share the DB.
    */
   adoptAllAtStart?: boolean;
-  /** The thread parent's ETA (runtime: ProgressHook.parentEtaMs); without it parents show none. */
-  parentEta?: ParentEta;
+  /** Repositories, thread reporter and lifecycle, built once (runtime.ts). */
+  core: DeploymentCore;
   /** Seam for the progress reply and stall detection (see DeploymentRunner). */
   onPoll?: (ctx: PollContext) => void;
   /** HTTP to the deployed service (verify); default fetch with 5 s per request. */
@@ -74,15 +75,8 @@ export class DeployWorker {
   private stopped = true;
 
   constructor(private readonly deps: DeployWorkerDeps) {
-    this.repo = new DeploymentsRepo(deps.db);
-    this.reporter = new ThreadReporter({
-      db: deps.db,
-      config: deps.config,
-      clock: deps.clock,
-      logger: deps.logger,
-      githubWeb: deps.githubWeb,
-      etaMs: deps.parentEta,
-    });
+    this.repo = deps.core.deployments;
+    this.reporter = deps.core.reporter;
     this.cfn = new CloudFormationAdapter(deps.aws, deps.budget);
     const ctx: RunContext = {
       db: deps.db,
@@ -92,14 +86,18 @@ export class DeployWorker {
       repo: this.repo,
       stacks: new StacksRepo(deps.db),
       events: new EventsRepo(deps.db),
-      phases: new PhasesRepo(deps.db),
+      phases: deps.core.phases,
       reporter: this.reporter,
+      lifecycle: deps.core.lifecycle,
+      targetOf: deps.core.targetOf,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
+      logs: new CloudWatchLogsAdapter(deps.aws, deps.budget),
       cfn: this.cfn,
       validation: new EarlyValidationReader(deps.aws, deps.budget),
       verifications: new VerificationsRepo(deps.db),
       probe: deps.probe ?? new FetchProbe(),
       ...(deps.autoRollback ? { autoRollback: deps.autoRollback } : {}),
+      s3: new S3TemplateObjects(deps.aws, deps.budget),
     };
     this.ctx = ctx;
     this.recovery = new RecoveryWatcher(ctx);
@@ -141,8 +139,11 @@ export class DeployWorker {
   }
 
   private async tryClaim(d: Deployment): Promise<void> {
-    const found = findTarget(this.deps.config, d.service, d.environment);
-    if (!found.ok) return;
+    const found = this.deps.core.targetOf(d);
+    if (!found.ok) {
+      this.deps.core.lifecycle.abandon(d, found.message);
+      return;
+    }
     const target = found.target;
     // Every stack of the target must be free: an operation Coxswain did not start on any of them holds the queue.
     let busy: { name: string; status: string } | undefined;
@@ -188,21 +189,16 @@ export class DeployWorker {
       return;
     }
     const build = needsBuild(this.ctx, d, target);
-    this.deps.db
-      .transaction(() => {
-        const claimed = this.repo.claim(d.id, build ? 'building' : 'deploying', this.deps.workerId, now);
-        if (!claimed) return;
-        this.reporter.stateChanged(claimed);
-        const reuse = rollbackSource(this.ctx, claimed);
-        if (reuse && reuse.stacks.length > 0) {
-          this.reporter.reply(
-            claimed,
-            'rollback-reuse',
-            rollbackReuseReply({ toId: reuse.to.id, sha: reuse.to.sha, skippedBuild: !build && !!target.build }),
-          );
-        }
-      })
-      .immediate();
+    this.deps.core.lifecycle.claim(d, build ? 'building' : 'deploying', this.deps.workerId, (claimed) => {
+      const reuse = rollbackSource(this.ctx, claimed);
+      if (reuse && reuse.stacks.length > 0) {
+        this.reporter.reply(
+          claimed,
+          'rollback-reuse',
+          rollbackReuseReply({ toId: reuse.to.id, sha: reuse.to.sha, skippedBuild: !build && !!target.build }),
+        );
+      }
+    });
   }
 
   private async advanceOwned(): Promise<void> {

@@ -1,44 +1,7 @@
+import type { Deployment, Failure } from '../domain/deployment.js';
 import type { DeploymentKind, DeploymentState } from '../domain/deployment-state.js';
 
-export interface Failure {
-  phase: 'ref' | 'preflight' | 'build' | 'changeset' | 'stack_update' | 'verify' | 'internal';
-  reason: string;
-  logicalId?: string;
-  resourceType?: string;
-  status?: string;
-  stackName?: string;
-  link?: string;
-}
-
-export interface Deployment {
-  id: number;
-  kind: DeploymentKind;
-  service: string;
-  environment: string;
-  targetKey: string;
-  ref: string;
-  sha: string;
-  requestedBy: string;
-  state: DeploymentState;
-  priority: number;
-  token: string;
-  channel: string;
-  waitReason: string | null;
-  buildId: string | null;
-  buildLogUrl: string | null;
-  failure: Failure | null;
-  summary: string | null;
-  forced: boolean;
-  rollbackOf: number | null;
-  workerId: string | null;
-  heartbeatAt: number | null;
-  nextPollAt: number | null;
-  stalledAt: number | null;
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  updatedAt: number;
-}
+export type { Deployment, Failure } from '../domain/deployment.js';
 
 export interface DeploymentRow {
   id: number;

@@ -1,16 +1,7 @@
+import type { Lock, LockKind } from '../domain/lock.js';
 import type { Db } from './db.js';
 
-export type LockKind = 'manual' | 'rollback';
-
-export interface Lock {
-  targetKey: string;
-  reason: string;
-  lockedBy: string;
-  lockedAt: number;
-  kind: LockKind;
-  badSha: string | null;
-  deploymentId: number | null;
-}
+export type { Lock, LockKind } from '../domain/lock.js';
 
 export interface LockEvent {
   targetKey: string;

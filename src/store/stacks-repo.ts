@@ -1,16 +1,10 @@
+import type { ChangeSummary } from '../domain/change-summary.js';
 import type { Db } from './db.js';
 
 /** Where one stack of a deployment stands; the runner reads this to decide its next action after any restart. */
 export type StackStepStatus = 'pending' | 'changeset' | 'updating' | 'succeeded' | 'noop' | 'failed';
 
-export interface ChangeSummary {
-  total: number;
-  add: number;
-  modify: number;
-  remove: number;
-  /** Resources replaced (Replacement True or Conditional). */
-  replacements: { logicalId: string; type: string; conditional: boolean }[];
-}
+export type { ChangeSummary } from '../domain/change-summary.js';
 
 export interface DeploymentStack {
   deploymentId: number;

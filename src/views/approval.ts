@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
-import type { CompareResult } from '../adapters/github.js';
 import { type ApprovalPolicy, eligibleApprovers, mention } from '../domain/approval-rules.js';
+import type { CompareResult } from '../domain/compare.js';
+import type { Deployment } from '../domain/deployment.js';
 import { type ChangeSetSummary, statefulRisks } from '../domain/stateful-resources.js';
-import type { Deployment } from '../store/deployment-row.js';
 import { commitUrl, compareUrl, type RepoRef, shortSha } from './links.js';
 import { requester } from './requester.js';
 import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';

@@ -1,4 +1,4 @@
-import type { Lock } from '../store/locks-repo.js';
+import type { Lock } from '../domain/lock.js';
 import { clockTime } from './approval.js';
 import { formatDuration } from './format.js';
 import { shortSha } from './links.js';

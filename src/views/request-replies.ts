@@ -1,5 +1,5 @@
+import type { Deployment } from '../domain/deployment.js';
 import type { QueueEta } from '../domain/estimates.js';
-import type { Deployment } from '../store/deployment-row.js';
 import { formatMinutes } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
 import { requester } from './requester.js';
@@ -41,7 +41,11 @@ export function etaText(eta: QueueEta): string {
   const lo = Math.floor(eta.finishIn.lowMs / 60_000);
   const hi = Math.max(lo + 1, Math.ceil(eta.finishIn.highMs / 60_000));
   const basis =
-    eta.basis === 'target-history' ? `from the last ${eta.samples} deploys` : 'a rough guess, little history yet';
+    eta.basis === 'target-history'
+      ? `from the last ${eta.samples} deploys`
+      : eta.basis === 'aws-history'
+        ? `from ${eta.samples} past operations AWS remembers`
+        : 'a rough guess, little history yet';
   return `${start}${eta.activeOverdue ? ' (at the earliest: the running one is late)' : ''}, done in about ${formatMinutes(eta.finishIn.expectedMs)} (range ${lo}–${hi} min; ${basis})`;
 }
 

@@ -5,6 +5,7 @@ import { StackRecovery } from '../../src/adapters/cloudformation-recovery.js';
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { ApprovalService } from '../../src/approvals/approval-service.js';
+import { buildDeploymentCore } from '../../src/deploys/core.js';
 import { findTarget, type Target } from '../../src/domain/targets.js';
 import { LockService } from '../../src/locks/lock-service.js';
 import { RollbackService } from '../../src/rollbacks/rollback-service.js';
@@ -15,15 +16,18 @@ import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import type { SlackMessage } from '../../src/views/slack-message.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
+import { testBudget } from '../helpers/aws-budget.js';
 import type { FakeClock } from '../helpers/clock.js';
 
 export const RESPONSE_URL = 'https://hooks.slack.com/actions/T1/1/abc';
 export const sha = (c: string) => c.repeat(40).slice(0, 40);
 
 export function services(db: Db, config: Config, clock: FakeClock) {
-  const approvals = new ApprovalService({ db, config, clock, logger: silentLogger, githubWeb: 'https://github.com' });
+  const githubWeb = 'https://github.com';
+  const core = buildDeploymentCore({ db, config, clock, logger: silentLogger, githubWeb });
+  const approvals = new ApprovalService({ db, config, clock, logger: silentLogger, githubWeb, core });
   const locks = new LockService({ db, clock, logger: silentLogger });
-  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1 }));
+  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1 }), testBudget(clock));
   const rollbacks = new RollbackService({
     db,
     config,
@@ -32,7 +36,8 @@ export function services(db: Db, config: Config, clock: FakeClock) {
     approvals,
     locks,
     recovery,
-    githubWeb: 'https://github.com',
+    githubWeb,
+    core,
   });
   return { approvals, locks, rollbacks, recovery, deployments: new DeploymentsRepo(db), outbox: new OutboxRepo(db) };
 }

@@ -49,6 +49,22 @@ describe('deploy_rollback on a running or stalled update', () => {
     expect(new DeploymentActionsRepo(db).of(d.id)).toMatchObject([{ action: 'cancel_update', user: 'U01' }]);
   });
 
+  it('redraws the thread parent as rolling back, in the same step as the state change', async () => {
+    const { db, clock, deps, app, prod } = setup();
+    const d = deployment(db, clock, prod, { sha: sha('b'), state: 'deploying' });
+    deps.deployments.update(d.id, 'deploying', clock.now(), { stalledAt: clock.now() });
+    cfn('eu-west-1', 'UPDATE_IN_PROGRESS', [{ op: 'CancelUpdateStack' }]);
+    captureResponses();
+    await click(app, 'deploy_rollback', 'U01', String(d.id));
+    const parent = lastPayload(db, threadKeys.parent(d.id));
+    // The harness posted a placeholder parent (`#id`); the click redraws it from the deployment's new state.
+    expect(parent?.payload.text).toContain(`Deploy #${d.id} api → production`);
+    expect(parent?.payload.text).toContain('rolling back');
+    // The stall cleared with the transition: the parent no longer says stalled.
+    expect(parent?.payload.text).not.toContain('stalled');
+    expect(JSON.stringify(parent?.payload.blocks)).toContain(':leftwards_arrow_with_hook:');
+  });
+
   it('refuses someone who may not deploy there, before any AWS call', async () => {
     const { db, clock, app, prod, deps } = setup();
     const d = deployment(db, clock, prod, { sha: sha('b'), state: 'deploying' });

@@ -6,6 +6,7 @@ import { OctokitCommitChecks } from '../../src/adapters/github-checks.js';
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { ApprovalService } from '../../src/approvals/approval-service.js';
+import { buildDeploymentCore } from '../../src/deploys/core.js';
 import { DeployRequests } from '../../src/deploys/requests.js';
 import { StatusReport } from '../../src/deploys/status-report.js';
 import { CommitGate } from '../../src/gates/commit-gate.js';
@@ -14,6 +15,7 @@ import { RollbackService } from '../../src/rollbacks/rollback-service.js';
 import { type CommandDeps, register } from '../../src/slack/commands/index.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
+import { testBudget } from '../helpers/aws-budget.js';
 import { testApp } from '../helpers/bolt.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
@@ -34,10 +36,11 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
   const githubWeb = 'https://github.com';
   const events: string[] = [];
   const logger = silentLogger;
-  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb });
+  const core = buildDeploymentCore({ db, config, clock, logger, githubWeb });
+  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, core });
   const locks = new LockService({ db, clock, logger });
-  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' }));
-  const rollbacks = new RollbackService({ db, config, clock, logger, approvals, locks, recovery, githubWeb });
+  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' }), testBudget(clock));
+  const rollbacks = new RollbackService({ db, config, clock, logger, approvals, locks, recovery, githubWeb, core });
   const noDigests: CommandDeps['digests'] = {
     preview: async () => {
       throw new Error('digests not expected in this test');
@@ -48,7 +51,7 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
   };
   const deps: CommandDeps = {
     config,
-    requests: new DeployRequests({ db, config, github, clock, githubWeb, approvals, locks, gate }),
+    requests: new DeployRequests({ db, config, github, clock, githubWeb, approvals, locks, core, gate }),
     status: new StatusReport({ db, config, clock, githubWeb, locks }),
     digests: o.digests ?? noDigests,
     locks,
@@ -66,6 +69,7 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
     locks,
     rollbacks,
     gate,
+    core,
     github,
     digests: deps.digests,
     deployments: new DeploymentsRepo(db),

@@ -5,6 +5,7 @@ import { CloudFormationDrift } from '../../src/adapters/cloudformation-drift.js'
 import { silentLogger } from '../../src/app/logger.js';
 import { DriftDigestJob } from '../../src/digests/drift-job.js';
 import { DigestRunsRepo, DriftRepo } from '../../src/store/drift-repo.js';
+import { testBudget } from '../helpers/aws-budget.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
@@ -16,6 +17,7 @@ function setup() {
   const sleeps: number[] = [];
   const detector = new CloudFormationDrift(new AwsClients({ maxAttempts: 1 }), {
     clock,
+    budget: testBudget(clock),
     sleep: async (ms) => {
       sleeps.push(ms);
       clock.advance(ms);

@@ -10,6 +10,7 @@ import type { Db } from '../../src/store/db.js';
 import { DigestRunsRepo } from '../../src/store/drift-repo.js';
 import { HealthRepo } from '../../src/store/health-repo.js';
 import { LocksRepo } from '../../src/store/locks-repo.js';
+import { testBudget } from '../helpers/aws-budget.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
@@ -212,7 +213,7 @@ describe('health figures from a seeded SQLite history', () => {
       config: exampleConfig(),
       health: new HealthRepo(db),
       runs: new DigestRunsRepo(db),
-      stacks: new CloudFormationDrift(new AwsClients({ maxAttempts: 1 }), { clock }),
+      stacks: new CloudFormationDrift(new AwsClients({ maxAttempts: 1 }), { clock, budget: testBudget(clock) }),
       github: new OctokitGitHub(createOctokit({ logger: silentLogger, retries: false })),
       clock,
       logger: silentLogger,

@@ -8,6 +8,7 @@ import { DriftDigestJob } from '../../src/digests/drift-job.js';
 import { HealthDigestJob } from '../../src/digests/health-job.js';
 import { DigestRunsRepo, DriftRepo } from '../../src/store/drift-repo.js';
 import { HealthRepo } from '../../src/store/health-repo.js';
+import { testBudget } from '../helpers/aws-budget.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
@@ -101,7 +102,7 @@ describe('health digest over multi-stack targets', () => {
       config: twoStackConfig(),
       health: new HealthRepo(db),
       runs: new DigestRunsRepo(db),
-      stacks: new CloudFormationDrift(new AwsClients({ maxAttempts: 1 }), { clock }),
+      stacks: new CloudFormationDrift(new AwsClients({ maxAttempts: 1 }), { clock, budget: testBudget(clock) }),
       github: new OctokitGitHub(createOctokit({ logger: silentLogger, retries: false })),
       clock,
       logger: silentLogger,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/adapters/aws-clients.js';
 import { CloudFormationDrift } from '../../src/adapters/cloudformation-drift.js';
+import { testBudget } from '../helpers/aws-budget.js';
 import { FakeClock } from '../helpers/clock.js';
 import { action, cfn, mockDetection, mockResourceDrifts, resourceXml, stackId, xml } from './cfn-nock.js';
 
@@ -31,6 +32,7 @@ function detector() {
   const clock = new FakeClock();
   return new CloudFormationDrift(new AwsClients({ maxAttempts: 1 }), {
     clock,
+    budget: testBudget(clock),
     sleep: async (ms) => {
       clock.advance(ms);
     },

@@ -26,7 +26,7 @@ function setup(gates?: Record<string, unknown>) {
     logger: silentLogger,
     gate: f.gate,
     approvals: f.approvals,
-    githubWeb: 'https://github.com',
+    core: f.core,
   });
   return { f, watcher };
 }
@@ -121,7 +121,7 @@ describe('gates: commit checks before anything is queued', () => {
       logger: silentLogger,
       gate: f.gate,
       approvals: f.approvals,
-      githubWeb: 'https://github.com',
+      core: f.core,
     });
     captureReplies();
     githubCommit(f.events, 'acme/api', 'main', SHA);

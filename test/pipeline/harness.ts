@@ -2,6 +2,8 @@ import { AwsBudget } from '../../src/adapters/aws-budget.js';
 import { AwsClients } from '../../src/adapters/aws-clients.js';
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
+import { buildDeploymentCore } from '../../src/deploys/core.js';
+import type { ParentEta } from '../../src/deploys/thread-parent.js';
 import { DeployWorker, type DeployWorkerDeps } from '../../src/runner/worker.js';
 import type { Db } from '../../src/store/db.js';
 import type { Deployment } from '../../src/store/deployment-row.js';
@@ -12,6 +14,7 @@ import { FakeCloudFormation, FakeCodeBuild } from '../helpers/aws-nock.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { FakeS3 } from '../helpers/s3-nock.js';
 
 export const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
@@ -30,6 +33,8 @@ export class Harness {
   readonly config: Config;
   readonly cfn = new FakeCloudFormation('us-east-1');
   readonly cb = new FakeCodeBuild('us-east-1');
+  /** The template artifacts bucket: every key exists, unversioned, unless a test says otherwise. */
+  readonly s3 = new FakeS3('artifacts-bucket', 'us-east-1');
   readonly aws = new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' });
   readonly budget: AwsBudget;
   readonly repo: DeploymentsRepo;
@@ -52,12 +57,23 @@ export class Harness {
     this.repo = new DeploymentsRepo(this.db);
     this.cfn.install();
     this.cb.install();
+    this.s3.install();
     this.cfn.addStack('api-staging', 'UPDATE_COMPLETE', { ImageTag: 'old', DesiredCount: '2' });
     this.cfn.addStack('web-staging', 'UPDATE_COMPLETE', { Version: 'v1' });
     this.worker = this.newWorker(o.workerId ?? 'worker-1', o.deps);
   }
 
-  newWorker(workerId: string, deps: Partial<DeployWorkerDeps> = {}): DeployWorker {
+  /** A worker over the harness's database; `parentEta` goes into its DeploymentCore, as runtime.ts wires it. */
+  newWorker(workerId: string, deps: Partial<DeployWorkerDeps> & { parentEta?: ParentEta } = {}): DeployWorker {
+    const { parentEta, ...rest } = deps;
+    const core = buildDeploymentCore({
+      db: this.db,
+      config: this.config,
+      clock: this.clock,
+      logger: silentLogger,
+      githubWeb: 'https://github.com',
+      parentEta,
+    });
     return new DeployWorker({
       db: this.db,
       config: this.config,
@@ -67,7 +83,8 @@ export class Harness {
       budget: this.budget,
       workerId,
       githubWeb: 'https://github.com',
-      ...deps,
+      core,
+      ...rest,
     });
   }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/app/logger.js';
+import { targetOfDeployment } from '../../src/deploys/target-of.js';
 import { Estimator } from '../../src/estimates/estimator.js';
 import { ProgressHook } from '../../src/estimates/progress-hook.js';
 import { formatMinutes } from '../../src/views/format.js';
@@ -19,6 +20,7 @@ function withEta(): { h: Harness; hook: ProgressHook } {
     clock: harness.clock,
     logger: silentLogger,
     estimator: new Estimator({ db: harness.db, clock: harness.clock }),
+    targetOf: targetOfDeployment(harness.config),
   });
   harness.worker = harness.newWorker('worker-1', { parentEta: (d) => hook.parentEtaMs(d), onPoll: hook.onPoll });
   return { h: harness, hook };

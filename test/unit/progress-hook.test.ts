@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/app/logger.js';
+import { targetOfDeployment } from '../../src/deploys/target-of.js';
 import type { QueueEta, Remaining } from '../../src/domain/estimates.js';
 import type { ProgressFacts, StallCheck } from '../../src/estimates/estimator.js';
 import { ProgressHook } from '../../src/estimates/progress-hook.js';
@@ -51,7 +52,14 @@ function setup() {
     stall: () => est.stallCheck,
     queueEta: () => est.eta,
   };
-  const hook = new ProgressHook({ db, config, clock, logger: silentLogger, estimator });
+  const hook = new ProgressHook({
+    db,
+    config,
+    clock,
+    logger: silentLogger,
+    estimator,
+    targetOf: targetOfDeployment(config),
+  });
   const poll = (outcome: PollContext['outcome'] = 'waiting'): void =>
     hook.onPoll({ deployment: repo.get(d.id)!, stacks: [], now: clock.now(), outcome });
   const rows = (like: string) =>

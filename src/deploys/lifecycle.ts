@@ -1,0 +1,358 @@
+/**
+ * The one place where a deployment changes state. Each function does the guarded transition (the store's
+ * `transition`, legal moves per domain/deployment-state.ts) AND all of its effects — phase bookkeeping, the thread
+ * parent redrawn, the target's queue refreshed, the result reply, the action record — in one IMMEDIATE transaction,
+ * so a message exists if and only if the change happened. A new state = one row in the domain's transition table +
+ * one function here. test/unit/lifecycle-only.test.ts fails if any other module calls `transition(` or `claim(`.
+ */
+import type { Clock } from '../app/clock.js';
+import type { Logger } from '../app/logger.js';
+import type { Db } from '../store/db.js';
+import type { DeploymentAction, DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
+import type { Deployment, DeploymentPatch, Failure } from '../store/deployment-row.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { PhasesRepo } from '../store/phases-repo.js';
+import { failureActions } from '../views/failure-actions.js';
+import type { SlackMessage } from '../views/slack-message.js';
+import { resultReply } from '../views/thread-replies.js';
+import type { ThreadReporter } from './thread-reporter.js';
+
+export interface LifecycleDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  deployments: DeploymentsRepo;
+  phases: PhasesRepo;
+  actions: DeploymentActionsRepo;
+  reporter: ThreadReporter;
+}
+
+export interface FinishExtras {
+  cascadeCount?: number;
+  stackUrl?: string | null;
+  /** A line after the reason (e.g. a failed first create: the stack must be deleted before the next try). */
+  detail?: string;
+  /** More writes that belong to the same transaction (e.g. the stack row and the root cause reply). */
+  inTx?: () => void;
+}
+
+/** Who stopped a running deployment, for the action record and the note in its thread. */
+export interface CancelRequest {
+  user: string;
+  /** What the action record keeps: 'build', or the stack status CancelUpdateStack answered. */
+  detail: string;
+  note: SlackMessage;
+  /** When the button was clicked (the note's key). */
+  at: number;
+}
+
+export class Lifecycle {
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  private get repo() {
+    return this.deps.deployments;
+  }
+
+  /** queued → building|deploying, if still the head of a free, unlocked target; `inTx` adds the first replies. */
+  claim(
+    d: Deployment,
+    to: 'building' | 'deploying',
+    workerId: string,
+    inTx?: (claimed: Deployment) => void,
+  ): Deployment | undefined {
+    const now = this.deps.clock.now();
+    return this.deps.db
+      .transaction(() => {
+        const claimed = this.repo.claim(d.id, to, workerId, now);
+        if (!claimed) return undefined;
+        this.deps.reporter.stateChanged(claimed);
+        inTx?.(claimed);
+        return claimed;
+      })
+      .immediate();
+  }
+
+  /**
+   * building → deploying. Without `build`, the build was skipped (nothing to build); with it, the build phase ends
+   * and its finished reply is posted in the same transaction.
+   */
+  startDeploying(
+    d: Deployment,
+    build?: { buildLogUrl: string | null; finished: SlackMessage; inTx?: () => void },
+  ): Deployment | undefined {
+    const now = this.deps.clock.now();
+    if (!build) {
+      return this.deps.db.transaction(() => {
+        const moved = this.repo.transition(d.id, 'building', 'deploying', now);
+        if (moved) this.deps.reporter.stateChanged(moved);
+        return moved;
+      })();
+    }
+    return this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, 'building', 'deploying', now, { buildLogUrl: build.buildLogUrl });
+        if (!next) return undefined;
+        build.inTx?.();
+        this.deps.phases.end(d.id, 'build', 'succeeded', now);
+        this.deps.reporter.reply(next, 'build-finished', build.finished);
+        this.deps.reporter.stateChanged(next);
+        return next;
+      })
+      .immediate();
+  }
+
+  /** → succeeded (or a successful no-op), with its result reply. */
+  succeed(d: Deployment, noop: boolean): void {
+    const now = this.deps.clock.now();
+    this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, d.state, 'succeeded', now, { summary: noop ? 'no changes' : null });
+        if (!next) return;
+        this.deps.phases.endOpen(d.id, 'succeeded', now);
+        this.deps.reporter.reply(
+          next,
+          'result',
+          resultReply({
+            outcome: noop ? 'noop' : 'succeeded',
+            durationMs: next.startedAt ? now - next.startedAt : null,
+          }),
+        );
+        this.deps.reporter.stateChanged(next);
+      })
+      .immediate();
+  }
+
+  /** → failed, reported once with the failure buttons; false when the state moved meanwhile (a lost race). */
+  fail(d: Deployment, failure: Failure, extras: FinishExtras = {}): boolean {
+    const now = this.deps.clock.now();
+    const summary = `${failure.phase.replace('_', ' ')} failed: ${failure.logicalId ? `${failure.logicalId}: ` : ''}${failure.reason}`;
+    const moved = this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, d.state, 'failed', now, { failure, summary: summary.slice(0, 300) });
+        if (!next) return false;
+        extras.inTx?.();
+        this.deps.phases.endOpen(d.id, 'failed', now);
+        this.deps.reporter.reply(
+          next,
+          'result',
+          resultReply({
+            outcome: 'failed',
+            durationMs: next.startedAt ? now - next.startedAt : null,
+            failure,
+            cascadeCount: extras.cascadeCount ?? 0,
+            logUrl: next.buildLogUrl,
+            stackUrl: extras.stackUrl ?? null,
+            actions: failureActions(next.id),
+            causeAbove: failure.logicalId !== undefined && this.deps.reporter.hasReply(next, 'root-cause'),
+            ...(extras.detail ? { detail: extras.detail } : {}),
+          }),
+        );
+        this.deps.reporter.stateChanged(next);
+        return true;
+      })
+      .immediate();
+    if (moved)
+      this.deps.logger.warn({ deploymentId: d.id, phase: failure.phase, reason: failure.reason }, 'deployment failed');
+    // Lost race (e.g. a cancel moved deploying → cancelling meanwhile): the next poll re-reads and continues.
+    else this.deps.logger.info({ deploymentId: d.id, from: d.state }, 'state moved during the step; re-reading');
+    return moved;
+  }
+
+  /**
+   * building|deploying → cancelling after the Roll back button: the transition, who asked, the note in the thread
+   * and the parent redrawn, in one transaction (ADR 0005). The runner then stops the build or follows the rollback.
+   */
+  beginCancel(d: Deployment, from: 'building' | 'deploying' | 'baking', req: CancelRequest): Deployment | undefined {
+    const now = req.at;
+    return this.deps.db
+      .transaction(() => {
+        const moved = this.repo.transition(d.id, from, 'cancelling', now, { stalledAt: null });
+        if (!moved) return undefined;
+        this.record(d.id, 'cancel_update', req.user, req.detail, now);
+        this.deps.reporter.reply(moved, `cancel-${now}`, req.note);
+        this.deps.reporter.stateChanged(moved);
+        return moved;
+      })
+      .immediate();
+  }
+
+  /** cancelling (or a build stopped before it began) → cancelled, with one result reply. */
+  cancel(d: Deployment, detail: string, inTx?: () => void): void {
+    const now = this.deps.clock.now();
+    this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, d.state, 'cancelled', now, { summary: detail.replace(/[*`]/g, '') });
+        if (!next) return;
+        inTx?.();
+        this.deps.phases.endOpen(d.id, 'cancelled', now);
+        this.deps.reporter.reply(
+          next,
+          'result',
+          resultReply({ outcome: 'cancelled', durationMs: next.startedAt ? now - next.startedAt : null, detail }),
+        );
+        this.deps.reporter.stateChanged(next);
+      })
+      .immediate();
+    this.deps.logger.info({ deploymentId: d.id }, 'deployment cancelled');
+  }
+
+  /**
+   * queued → cancelled because its target left the config (target-of.ts): it could never run, so it must not hold
+   * its queue. One result reply says why.
+   */
+  abandon(d: Deployment, reason: string): void {
+    const now = this.deps.clock.now();
+    this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, 'queued', 'cancelled', now, { summary: 'target removed from config' });
+        if (!next) return;
+        this.deps.reporter.reply(
+          next,
+          'result',
+          resultReply({ outcome: 'cancelled', durationMs: null, detail: reason }),
+        );
+        this.deps.reporter.stateChanged(next);
+      })
+      .immediate();
+    this.deps.logger.warn(
+      { deploymentId: d.id, target: d.targetKey },
+      'queued deployment of a removed target cancelled',
+    );
+  }
+
+  /**
+   * pending_approval → queued. Runs inside the approval click's transaction; the caller settles the approval
+   * request and its message (ApprovalThread.settle), which also redraws the parent.
+   */
+  approve(d: Deployment): Deployment | undefined {
+    return this.decide(d, 'queued', {});
+  }
+
+  /** pending_approval → rejected, inside the approval click's transaction (see approve). */
+  reject(d: Deployment, user: string): Deployment | undefined {
+    return this.decide(d, 'rejected', { summary: `rejected by <@${user}>` });
+  }
+
+  /** pending_approval → expired, inside the expiry's transaction (see approve). */
+  expire(d: Deployment): Deployment | undefined {
+    return this.decide(d, 'expired', { summary: 'approval expired' });
+  }
+
+  /** waiting_checks → queued | pending_approval: its commit checks passed; `inTx` posts the approval request. */
+  checksPassed(
+    d: Deployment,
+    to: 'queued' | 'pending_approval',
+    inTx?: (next: Deployment) => void,
+  ): Deployment | undefined {
+    const now = this.deps.clock.now();
+    return this.deps.db
+      .transaction(() => {
+        const moved = this.repo.transition(d.id, 'waiting_checks', to, now, { waitReason: null });
+        if (!moved) return undefined;
+        inTx?.(moved);
+        this.deps.reporter.stateChanged(moved);
+        return moved;
+      })
+      .immediate();
+  }
+
+  /** waiting_checks | queued → rejected before anything ran (checks failed or too slow; stack preflight). */
+  rejectBeforeStart(
+    d: Deployment,
+    from: 'waiting_checks' | 'queued',
+    summary: string,
+    reply: { name: string; message: SlackMessage },
+    failure?: Failure,
+  ): boolean {
+    const now = this.deps.clock.now();
+    return this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, from, 'rejected', now, {
+          summary: summary.slice(0, 300),
+          waitReason: null,
+          ...(failure ? { failure } : {}),
+        });
+        if (!next) return false;
+        this.deps.reporter.reply(next, reply.name, reply.message);
+        this.deps.reporter.stateChanged(next);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** deploying → baking (the alarm window); `inTx` opens the bake record. */
+  startBaking(d: Deployment, line: string, inTx: () => void): Deployment | undefined {
+    const now = this.deps.clock.now();
+    return this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, 'deploying', 'baking', now, { waitReason: line });
+        if (!next) return undefined;
+        inTx();
+        this.deps.reporter.stateChanged(next);
+        return next;
+      })
+      .immediate();
+  }
+
+  /** building | deploying | baking → verifying, with its note; `inTx` closes the bake and opens the verify record. */
+  startVerifying(d: Deployment, waitLine: string, note: SlackMessage, inTx: () => void): Deployment | undefined {
+    const now = this.deps.clock.now();
+    return this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, d.state, 'verifying', now, { waitReason: waitLine, nextPollAt: now });
+        if (!next) return undefined;
+        inTx();
+        this.deps.reporter.reply(next, 'verify-started', note);
+        this.deps.reporter.stateChanged(next);
+        return next;
+      })
+      .immediate();
+  }
+
+  /** verifying → succeeded: the service serves the SHA and passed its smoke checks. */
+  verified(d: Deployment, summary: string, result: SlackMessage, inTx: () => void): boolean {
+    const now = this.deps.clock.now();
+    return this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, 'verifying', 'succeeded', now, { summary, waitReason: null });
+        if (!next) return false;
+        inTx();
+        this.deps.phases.endOpen(d.id, 'succeeded', now);
+        this.deps.reporter.reply(next, 'result', result);
+        this.deps.reporter.stateChanged(next);
+        return true;
+      })
+      .immediate();
+  }
+
+  /**
+   * waiting_checks | pending_approval | queued → superseded (issue 16): a newer head of the branch replaced this
+   * auto-deploy candidate before it started. Runs inside the newer candidate's enqueue transaction; `inTx` closes
+   * its approval request. False when it started meanwhile (a lost race).
+   */
+  supersede(d: Deployment, by: Deployment, note: SlackMessage, inTx?: (next: Deployment) => void): boolean {
+    const now = this.deps.clock.now();
+    const from = d.state as 'waiting_checks' | 'pending_approval' | 'queued';
+    return this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, from, 'superseded', now, {
+          summary: `superseded by #${by.id}`,
+          waitReason: null,
+        });
+        if (!next) return false;
+        inTx?.(next);
+        this.deps.reporter.reply(next, 'superseded', note);
+        this.deps.reporter.stateChanged(next);
+        return true;
+      })
+      .immediate();
+  }
+
+  private decide(d: Deployment, to: 'queued' | 'rejected' | 'expired', patch: DeploymentPatch) {
+    return this.repo.transition(d.id, 'pending_approval', to, this.deps.clock.now(), patch);
+  }
+
+  private record(id: number, action: DeploymentAction['action'], user: string, detail: string | null, at: number) {
+    this.deps.actions.record({ deploymentId: id, action, user, detail, at });
+  }
+}
