@@ -39,9 +39,32 @@ const awsSchema = z
   })
   .prefault({});
 
-const buildSchema = z.strictObject({
-  project: z.string().min(1),
-});
+/** GitHub Actions workflow file name as under .github/workflows (no path, no "..") */
+const workflowFile = z.string().regex(/^[A-Za-z0-9_.-]+\.ya?ml$/, 'a workflow file name such as deploy.yml');
+
+/**
+ * Exactly one of `project` (CodeBuild) and `workflow` (the GitHub Actions `on: deployment` run the GitHub
+ * deployment triggers; docs/adr/0009-i15-github-actions-builds.md).
+ */
+const buildSchema = z
+  .strictObject({
+    project: z.string().min(1).optional(),
+    workflow: workflowFile.optional(),
+    /** Workflow builds: no run within this many minutes of the GitHub deployment = "did not start". */
+    startTimeoutMinutes: positive.default(5),
+    /** Mode template with a workflow: the S3 prefix the workflow uploads its templates to, may use {sha}/{env}. */
+    artifacts: z
+      .string()
+      .regex(
+        /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9_.{}/-]*)?$/,
+        'an S3 prefix such as s3://bucket/{sha}',
+      )
+      .optional(),
+  })
+  .refine((b) => !b.project !== !b.workflow, 'give either `project` (CodeBuild) or `workflow` (GitHub Actions)');
+
+/** GitHub Deployments API mirror (per service). */
+const githubSchema = z.strictObject({ deployments: z.boolean().default(true) }).prefault({});
 
 /**
  * How a target deploys (docs/adr/0006-deploy-modes.md): `parameters` = change set on the previous template;
@@ -67,7 +90,7 @@ const stackSchema = z.strictObject({
   templateUrl: z.url({ protocol: /^https$/, error: 'an https URL of a template in S3' }).optional(),
 });
 
-/** Gates before a deployment is queued (docs/adr/0007-i14-closed-loop.md). */
+/** Gates before a deployment is queued (docs/adr/0009-i14-closed-loop.md). */
 const gatesSchema = z.strictObject({
   /** `required`: every check run and commit status on the SHA; or the names that must have succeeded. */
   checks: z.union([z.literal('required'), z.array(z.string().min(1).max(200)).min(1, 'at least one check name')]),
@@ -119,7 +142,7 @@ const environmentSchema = z.strictObject({
   /** Promotion: only SHAs that succeeded in this environment at least soakMinutes ago. */
   promoteFrom: name.optional(),
   soakMinutes: z.number().min(0).default(30),
-  /** The environment's address, shown in links. */
+  /** The environment's address: shown in links, and GitHub deployment statuses' `environment_url`. */
   url: httpUrl.optional(),
   gates: gatesSchema.optional(),
   verify: verifySchema.optional(),
@@ -132,6 +155,10 @@ const environmentSchema = z.strictObject({
   approvers: z.array(userId).optional(),
   requiredApprovals: z.number().int().min(0).default(0),
   allowSelfApproval: z.boolean().default(false),
+  /** GitHub deployment: `production_environment`. */
+  production: z.boolean().default(false),
+  /** GitHub deployment: `transient_environment` (an environment that goes away, e.g. a preview). */
+  transient: z.boolean().default(false),
 });
 
 const serviceSchema = z.strictObject({
@@ -139,6 +166,7 @@ const serviceSchema = z.strictObject({
   defaultRef: z.string().min(1).default('main'),
   mode: modeSchema.default('parameters'),
   build: buildSchema.optional(),
+  github: githubSchema,
   template: templateSchema.optional(),
   /** Exactly one of `stack` (one stack) and `stacks` (several, deployed in this order). */
   stack: stackSchema.optional(),
@@ -233,6 +261,15 @@ function checkMode(service: RawService, e: RawEnvironment, path: string[], ctx: 
   const stacks = service.stacks ?? (service.stack ? [service.stack] : []);
   const issue = (message: string) => ctx.addIssue({ code: 'custom', path, message });
   if (mode !== 'parameters' && !build) issue(`mode ${mode} needs a \`build\` block (the CodeBuild project)`);
+  if (build?.workflow && !service.github.deployments) {
+    issue('a `workflow` build is started by the GitHub deployment: `github.deployments` must stay true');
+  }
+  if (build?.workflow && mode === 'template' && !build.artifacts) {
+    issue('mode template with a `workflow` build needs `build.artifacts`: the S3 prefix the workflow uploads to');
+  }
+  if (build?.artifacts && !(build.workflow && mode === 'template')) {
+    issue('`build.artifacts` is only used by a `workflow` build in mode template');
+  }
   if (mode === 'template') {
     const missing = stacks.filter((s) => !s.template && !(stacks.length === 1 && template));
     if (missing.length > 0) {
@@ -252,6 +289,7 @@ export type Config = z.infer<typeof configSchema>;
 export type ServiceConfig = Config['services'][string];
 export type EnvironmentConfig = ServiceConfig['environments'][string];
 export type Timing = Config['timing'];
+export type BuildConfig = z.infer<typeof buildSchema>;
 
 function isTimeZone(tz: string): boolean {
   try {

@@ -14,8 +14,11 @@ import { CloudFormationDrift } from '../adapters/cloudformation-drift.js';
 import { StackRecovery } from '../adapters/cloudformation-recovery.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js';
+import { OctokitActions } from '../adapters/github-actions.js';
 import { OctokitBranchHeads } from '../adapters/github-branch.js';
 import { OctokitCommitChecks } from '../adapters/github-checks.js';
+import { OctokitDeployments } from '../adapters/github-deployments.js';
+import { WebPermalinks } from '../adapters/slack-permalink.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
 import { ApprovalService } from '../approvals/approval-service.js';
 import { ApprovalExpiryJob } from '../approvals/expiry-job.js';
@@ -36,6 +39,8 @@ import { HistoryLearner } from '../estimates/history-learner.js';
 import { ProgressHook } from '../estimates/progress-hook.js';
 import { CommitGate } from '../gates/commit-gate.js';
 import { GateWatcher } from '../gates/gate-watcher.js';
+import { GitHubDeploymentMirror } from '../github/deployment-mirror.js';
+import { GitHubStatusWorker } from '../github/status-worker.js';
 import { LockService } from '../locks/lock-service.js';
 import { countedSlack } from '../metrics/counted-slack.js';
 import { metricsRoute, type Readiness, readiness, readyRoute } from '../metrics/http-routes.js';
@@ -61,6 +66,7 @@ import { DigestRunsRepo } from '../store/digest-runs-repo.js';
 import { DriftRepo } from '../store/drift-repo.js';
 import { HealthRepo } from '../store/health-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
+import { observeTransitions } from '../store/transition-observers.js';
 import { githubWebBase } from '../views/links.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
@@ -123,6 +129,7 @@ export interface Runtime {
   workers: {
     deploy: DeployWorker;
     outbox: OutboxWorker;
+    githubStatuses: GitHubStatusWorker;
     approvalExpiry: ApprovalExpiryJob;
     gateWatcher: GateWatcher;
     autoDeploy: AutoDeployer;
@@ -191,6 +198,19 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
   });
   const github = new OctokitGitHub(octokit, () => clock.now());
+  // Issue 15: every state change queues its GitHub deployment status (in the change's transaction).
+  const mirror = new GitHubDeploymentMirror({ db, config, clock, logger: logger.child({ job: 'github-mirror' }) });
+  observeTransitions(db, mirror.onTransition);
+  const githubStatuses = new GitHubStatusWorker({
+    db,
+    config,
+    clock,
+    logger: logger.child({ job: 'github-statuses' }),
+    api: new OctokitDeployments(octokit),
+    permalinks: new WebPermalinks(
+      createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL }),
+    ),
+  });
   const gate = new CommitGate(new OctokitCommitChecks(octokit));
   const githubWeb = githubWebBase(env.GITHUB_API_URL);
 
@@ -353,6 +373,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     onTick: tickObserver('deploy-worker', liveness),
     workerId: deps.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     githubWeb,
+    actions: new OctokitActions(octokit),
     adoptAllAtStart: true,
     onPoll: progress.onPoll,
     core,
@@ -377,6 +398,8 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
       : []),
     watched({ name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() }, liveness),
     watched({ name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() }, liveness),
+    // Not watched by /readyz: GitHub's mirror being behind never makes Coxswain unready.
+    { name: 'github-status-worker', start: () => githubStatuses.start(), stop: () => githubStatuses.stop() },
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
     intervalJob('gate-watcher', () => gateWatcher.start()),
     intervalJob('auto-deploy', () => autoDeploy.start()),
@@ -395,7 +418,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     app,
     services: { requests, status, approvals, locks, rollbacks, digests, progress, promotions },
-    workers: { deploy, outbox, approvalExpiry, gateWatcher, autoDeploy, digests: scheduler, learner },
+    workers: { deploy, outbox, githubStatuses, approvalExpiry, gateWatcher, autoDeploy, digests: scheduler, learner },
     jobs,
     ready,
     gauges,

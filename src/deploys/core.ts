@@ -13,6 +13,7 @@ import { DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
 import { DeploymentsRepo } from '../store/deployments-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
 import { PhasesRepo } from '../store/phases-repo.js';
+import { VerificationsRepo } from '../store/verifications-repo.js';
 import { Lifecycle } from './lifecycle.js';
 import { type TargetOf, targetOfDeployment } from './target-of.js';
 import { type ParentEta, ThreadParent } from './thread-parent.js';
@@ -22,6 +23,7 @@ export interface DeploymentCore {
   deployments: DeploymentsRepo;
   phases: PhasesRepo;
   actions: DeploymentActionsRepo;
+  verifications: VerificationsRepo;
   outbox: OutboxRepo;
   parents: ThreadParent;
   reporter: ThreadReporter;
@@ -45,11 +47,13 @@ export function buildDeploymentCore(deps: DeploymentCoreDeps): DeploymentCore {
   const deployments = new DeploymentsRepo(db);
   const phases = new PhasesRepo(db);
   const actions = new DeploymentActionsRepo(db);
+  const verifications = new VerificationsRepo(db);
   const targetOf = targetOfDeployment(deps.config);
   const blindness = new BlindnessRepo(db);
   const view = { db, deployments, blindness, targetOf, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
   const parents = new ThreadParent(view);
   const reporter = new ThreadReporter({ ...view, clock, offers: (d) => promoteOffers(deps.config, d) });
-  const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, reporter });
-  return { deployments, phases, actions, outbox: new OutboxRepo(db), parents, reporter, lifecycle, targetOf };
+  const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, verifications, reporter });
+  const outbox = new OutboxRepo(db);
+  return { deployments, phases, actions, verifications, outbox, parents, reporter, lifecycle, targetOf };
 }

@@ -3,18 +3,22 @@
  * `transition`, legal moves per domain/deployment-state.ts) AND all of its effects — phase bookkeeping, the thread
  * parent redrawn, the target's queue refreshed, the result reply, the action record — in one IMMEDIATE transaction,
  * so a message exists if and only if the change happened. A new state = one row in the domain's transition table +
- * one function here. test/unit/lifecycle-only.test.ts fails if any other module calls `transition(` or `claim(`.
+ * one function here (the closed loop's in lifecycle-closed-loop.ts, which goes through `move`).
+ * test/unit/lifecycle-only.test.ts fails if any other module calls `transition(` or `claim(`.
  */
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
+import type { DeploymentState } from '../domain/deployment-state.js';
 import type { Db } from '../store/db.js';
 import type { DeploymentAction, DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
 import type { Deployment, DeploymentPatch, Failure } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { PhasesRepo } from '../store/phases-repo.js';
+import type { VerificationsRepo } from '../store/verifications-repo.js';
 import { failureActions } from '../views/failure-actions.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { resultReply } from '../views/thread-replies.js';
+import { ClosedLoopLifecycle } from './lifecycle-closed-loop.js';
 import type { ThreadReporter } from './thread-reporter.js';
 
 export interface LifecycleDeps {
@@ -24,6 +28,8 @@ export interface LifecycleDeps {
   deployments: DeploymentsRepo;
   phases: PhasesRepo;
   actions: DeploymentActionsRepo;
+  /** Bake window and verification records (issue 14): ended with the deployment. */
+  verifications: VerificationsRepo;
   reporter: ThreadReporter;
 }
 
@@ -47,7 +53,20 @@ export interface CancelRequest {
 }
 
 export class Lifecycle {
-  constructor(private readonly deps: LifecycleDeps) {}
+  private readonly loop: ClosedLoopLifecycle;
+
+  constructor(private readonly deps: LifecycleDeps) {
+    this.loop = new ClosedLoopLifecycle(deps, (d, from, to, patch, effects) => this.move(d, from, to, patch, effects));
+  }
+
+  // The closed loop (issue 14): commit checks, preflight, baking, verifying (lifecycle-closed-loop.ts).
+  checksPassed: ClosedLoopLifecycle['checksPassed'] = (...a) => this.loop.checksPassed(...a);
+  checksRejected: ClosedLoopLifecycle['checksRejected'] = (...a) => this.loop.checksRejected(...a);
+  checksStillPending: ClosedLoopLifecycle['checksStillPending'] = (...a) => this.loop.checksStillPending(...a);
+  preflightRejected: ClosedLoopLifecycle['preflightRejected'] = (...a) => this.loop.preflightRejected(...a);
+  startBaking: ClosedLoopLifecycle['startBaking'] = (...a) => this.loop.startBaking(...a);
+  startVerifying: ClosedLoopLifecycle['startVerifying'] = (...a) => this.loop.startVerifying(...a);
+  verified: ClosedLoopLifecycle['verified'] = (...a) => this.loop.verified(...a);
 
   private get repo() {
     return this.deps.deployments;
@@ -132,6 +151,7 @@ export class Lifecycle {
         if (!next) return false;
         extras.inTx?.();
         this.deps.phases.endOpen(d.id, 'failed', now);
+        this.deps.verifications.finishOpen(d.id, 'failed', now);
         this.deps.reporter.reply(
           next,
           'result',
@@ -185,6 +205,7 @@ export class Lifecycle {
         if (!next) return;
         inTx?.();
         this.deps.phases.endOpen(d.id, 'cancelled', now);
+        this.deps.verifications.finishOpen(d.id, 'cancelled', now);
         this.deps.reporter.reply(
           next,
           'result',
@@ -238,93 +259,6 @@ export class Lifecycle {
     return this.decide(d, 'expired', { summary: 'approval expired' });
   }
 
-  /** waiting_checks → queued | pending_approval: its commit checks passed; `inTx` posts the approval request. */
-  checksPassed(
-    d: Deployment,
-    to: 'queued' | 'pending_approval',
-    inTx?: (next: Deployment) => void,
-  ): Deployment | undefined {
-    const now = this.deps.clock.now();
-    return this.deps.db
-      .transaction(() => {
-        const moved = this.repo.transition(d.id, 'waiting_checks', to, now, { waitReason: null });
-        if (!moved) return undefined;
-        inTx?.(moved);
-        this.deps.reporter.stateChanged(moved);
-        return moved;
-      })
-      .immediate();
-  }
-
-  /** waiting_checks | queued → rejected before anything ran (checks failed or too slow; stack preflight). */
-  rejectBeforeStart(
-    d: Deployment,
-    from: 'waiting_checks' | 'queued',
-    summary: string,
-    reply: { name: string; message: SlackMessage },
-    failure?: Failure,
-  ): boolean {
-    const now = this.deps.clock.now();
-    return this.deps.db
-      .transaction(() => {
-        const next = this.repo.transition(d.id, from, 'rejected', now, {
-          summary: summary.slice(0, 300),
-          waitReason: null,
-          ...(failure ? { failure } : {}),
-        });
-        if (!next) return false;
-        this.deps.reporter.reply(next, reply.name, reply.message);
-        this.deps.reporter.stateChanged(next);
-        return true;
-      })
-      .immediate();
-  }
-
-  /** deploying → baking (the alarm window); `inTx` opens the bake record. */
-  startBaking(d: Deployment, line: string, inTx: () => void): Deployment | undefined {
-    const now = this.deps.clock.now();
-    return this.deps.db
-      .transaction(() => {
-        const next = this.repo.transition(d.id, 'deploying', 'baking', now, { waitReason: line });
-        if (!next) return undefined;
-        inTx();
-        this.deps.reporter.stateChanged(next);
-        return next;
-      })
-      .immediate();
-  }
-
-  /** building | deploying | baking → verifying, with its note; `inTx` closes the bake and opens the verify record. */
-  startVerifying(d: Deployment, waitLine: string, note: SlackMessage, inTx: () => void): Deployment | undefined {
-    const now = this.deps.clock.now();
-    return this.deps.db
-      .transaction(() => {
-        const next = this.repo.transition(d.id, d.state, 'verifying', now, { waitReason: waitLine, nextPollAt: now });
-        if (!next) return undefined;
-        inTx();
-        this.deps.reporter.reply(next, 'verify-started', note);
-        this.deps.reporter.stateChanged(next);
-        return next;
-      })
-      .immediate();
-  }
-
-  /** verifying → succeeded: the service serves the SHA and passed its smoke checks. */
-  verified(d: Deployment, summary: string, result: SlackMessage, inTx: () => void): boolean {
-    const now = this.deps.clock.now();
-    return this.deps.db
-      .transaction(() => {
-        const next = this.repo.transition(d.id, 'verifying', 'succeeded', now, { summary, waitReason: null });
-        if (!next) return false;
-        inTx();
-        this.deps.phases.endOpen(d.id, 'succeeded', now);
-        this.deps.reporter.reply(next, 'result', result);
-        this.deps.reporter.stateChanged(next);
-        return true;
-      })
-      .immediate();
-  }
-
   /**
    * waiting_checks | pending_approval | queued → superseded (issue 16): a newer head of the branch replaced this
    * auto-deploy candidate before it started. Runs inside the newer candidate's enqueue transaction; `inTx` closes
@@ -350,6 +284,26 @@ export class Lifecycle {
 
   private decide(d: Deployment, to: 'queued' | 'rejected' | 'expired', patch: DeploymentPatch) {
     return this.repo.transition(d.id, 'pending_approval', to, this.deps.clock.now(), patch);
+  }
+
+  /** One guarded transition, its effects and the parent redraw in one IMMEDIATE transaction. */
+  private move(
+    d: Deployment,
+    from: DeploymentState,
+    to: DeploymentState,
+    patch: DeploymentPatch,
+    effects?: (next: Deployment, now: number) => void,
+  ): Deployment | undefined {
+    const now = this.deps.clock.now();
+    return this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, from, to, now, patch);
+        if (!next) return undefined;
+        effects?.(next, now);
+        this.deps.reporter.stateChanged(next);
+        return next;
+      })
+      .immediate();
   }
 
   private record(id: number, action: DeploymentAction['action'], user: string, detail: string | null, at: number) {

@@ -57,7 +57,7 @@ export const iamCheck: DoctorCheck = {
   area: AREA,
   async run(ctx) {
     const needed = new Set<string>();
-    for (const t of allTargets(ctx.config)) for (const a of actionsFor(t.mode, !!t.build)) needed.add(a);
+    for (const t of allTargets(ctx.config)) for (const a of actionsFor(t.mode, !!t.build?.project)) needed.add(a);
     const actions = [...needed].sort();
     const byHand = `check by hand that the role allows: ${actions.join(', ')}`;
     let arn: string;

@@ -14,7 +14,9 @@ import type { Db } from '../store/db.js';
 import { DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DeploymentsRepo } from '../store/deployments-repo.js';
+import { GitHubDeploymentsRepo } from '../store/github-deployments-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
+import { type RunProgress, runProgressLine } from '../views/actions-replies.js';
 import { progressReply } from '../views/progress.js';
 import { stallReply } from '../views/stall.js';
 import { threadKeys } from '../views/thread-keys.js';
@@ -37,6 +39,7 @@ export class ProgressHook {
   private readonly repo: DeploymentsRepo;
   private readonly outbox: OutboxRepo;
   private readonly actions: DeploymentActionsRepo;
+  private readonly github: GitHubDeploymentsRepo;
   private readonly lastContent = new Map<number, string>();
   private readonly lastPayload;
 
@@ -44,6 +47,7 @@ export class ProgressHook {
     this.repo = new DeploymentsRepo(deps.db);
     this.outbox = new OutboxRepo(deps.db);
     this.actions = new DeploymentActionsRepo(deps.db);
+    this.github = new GitHubDeploymentsRepo(deps.db);
     this.lastPayload = deps.db.prepare('SELECT payload FROM outbox WHERE message_key = ? ORDER BY id DESC LIMIT 1');
   }
 
@@ -100,6 +104,7 @@ export class ProgressHook {
       resources: facts.resources,
       remaining: facts.remaining,
       targetKey: d.targetKey,
+      detail: this.buildDetail(d, facts.phase),
     });
     const content = JSON.stringify(message);
     const key = threadKeys.progress(d.id);
@@ -111,6 +116,13 @@ export class ProgressHook {
       );
     })();
     this.remember(d.id, content);
+  }
+
+  /** A GitHub Actions build shows its current job and step (runner/actions-build.ts stores them). */
+  private buildDetail(d: Deployment, phase: Phase): string | undefined {
+    if (phase !== 'build' || !d.buildId) return undefined;
+    const p = this.github.runProgress<RunProgress>(d.id);
+    return p ? runProgressLine(p) : undefined;
   }
 
   private stall({ deployment: d, now }: PollContext, phases: Phase[]): void {

@@ -3,13 +3,7 @@ import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import type { DeploymentCore } from '../deploys/core.js';
-import { findTarget, type Target } from '../domain/targets.js';
-import {
-  checksPassed,
-  checksRejected,
-  checksStillPending,
-  type TransitionDeps,
-} from '../runner/closed-loop-transitions.js';
+import type { Target } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { checksRejectedNote, failedChecksText, minutesText, waitingForChecksLine } from '../views/gate-replies.js';
@@ -22,7 +16,7 @@ export interface GateWatcherDeps {
   logger: Logger;
   gate: CommitGate;
   approvals: Pick<ApprovalService, 'needsApproval' | 'gatherContext' | 'request'>;
-  /** Repositories, thread reporter and lifecycle, built once (runtime.ts). */
+  /** Repositories and the lifecycle, built once (runtime.ts). */
   core: DeploymentCore;
 }
 
@@ -31,22 +25,14 @@ export interface GateWatcherDeps {
  * approval request); a failed check, or checks still running after gates.waitMinutes → rejected with the reason.
  */
 export class GateWatcher {
-  private readonly t: TransitionDeps;
+  constructor(private readonly deps: GateWatcherDeps) {}
 
-  constructor(private readonly deps: GateWatcherDeps) {
-    const { core } = deps;
-    this.t = {
-      db: deps.db,
-      clock: deps.clock,
-      logger: deps.logger,
-      repo: core.deployments,
-      reporter: core.reporter,
-      lifecycle: core.lifecycle,
-    };
+  private get lifecycle() {
+    return this.deps.core.lifecycle;
   }
 
   async tick(): Promise<void> {
-    for (const d of this.t.repo.inState('waiting_checks')) {
+    for (const d of this.deps.core.deployments.inState('waiting_checks')) {
       try {
         await this.recheck(d);
       } catch (err) {
@@ -56,7 +42,7 @@ export class GateWatcher {
   }
 
   private async recheck(d: Deployment): Promise<void> {
-    const found = findTarget(this.deps.config, d.service, d.environment);
+    const found = this.deps.core.targetOf(d);
     if (!found.ok || !found.target.env.gates) {
       // The gate was removed from the config meanwhile: nothing left to wait for.
       await this.proceed(d, found.ok ? found.target : undefined);
@@ -69,8 +55,7 @@ export class GateWatcher {
     if (result.state === 'passed') return void (await this.proceed(d, target));
     if (result.state === 'failed') {
       const list = failedChecksText(result.failed);
-      checksRejected(
-        this.t,
+      this.lifecycle.checksRejected(
         d,
         `checks failed: ${list.replace(/ — <[^>]*>/g, '')}`,
         checksRejectedNote(`its checks failed — ${list}.`),
@@ -79,10 +64,9 @@ export class GateWatcher {
     }
     if (result.state === 'pending') {
       const line = waitingForChecksLine(result.pending);
-      if (!timedOut) return checksStillPending(this.t, d, line);
+      if (!timedOut) return this.lifecycle.checksStillPending(d, line);
       const waited = minutesText(waitMinutes);
-      checksRejected(
-        this.t,
+      this.lifecycle.checksRejected(
         d,
         `checks still pending after ${waited}: ${line.replace(/^waiting for checks: /, '')}`,
         checksRejectedNote(
@@ -93,8 +77,7 @@ export class GateWatcher {
     }
     this.deps.logger.warn({ deploymentId: d.id, err: result.message }, 'cannot read commit checks; retrying');
     if (timedOut) {
-      checksRejected(
-        this.t,
+      this.lifecycle.checksRejected(
         d,
         'commit checks unreadable',
         checksRejectedNote(`GitHub did not answer: ${result.message}`),
@@ -107,10 +90,10 @@ export class GateWatcher {
     if (target && approvals.needsApproval(target)) {
       // GitHub is asked for the commit list before the transaction, as /deploy does.
       const context = await approvals.gatherContext(target, d.sha);
-      checksPassed(this.t, d, 'pending_approval', (next) => approvals.request(next, context));
+      this.lifecycle.checksPassed(d, 'pending_approval', (next) => approvals.request(next, context));
       return;
     }
-    checksPassed(this.t, d, 'queued');
+    this.lifecycle.checksPassed(d, 'queued');
   }
 
   /** Production loop: a tick every `everyMs` (default 15 s); returns a stop function. */

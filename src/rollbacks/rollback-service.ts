@@ -131,7 +131,7 @@ export class RollbackService {
   async autoRollback(deploymentId: number): Promise<ActionResult> {
     const d = this.deployments.get(deploymentId);
     if (!d) return { ok: false, message: `Deploy #${deploymentId} not found.` };
-    const found = findTarget(this.deps.config, d.service, d.environment);
+    const found = this.deps.core.targetOf(d);
     if (!found.ok) return { ok: false, message: found.message };
     const res = await this.queueRollback(found.target, d.requestedBy, { from: d, requestId: `auto-rollback-${d.id}` });
     if (res.ok && res.deployment) {

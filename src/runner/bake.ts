@@ -3,7 +3,6 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { bakingLine, bakingReply } from '../views/bake-replies.js';
-import { startBaking } from './closed-loop-transitions.js';
 import type { RunContext } from './run-context.js';
 
 /**
@@ -20,7 +19,7 @@ export function bakeTick(ctx: RunContext, d: Deployment, target: Target, s: Depl
     if (s.position !== last) return false;
     if (!resourcesDone(ctx.events.forDeployment(d.id, s.stackName), s.stackName, s.changes?.total ?? 0)) return false;
     const windowMs = alarms.monitoringMinutes * 60_000;
-    const next = startBaking(ctx, d, windowMs, bakingLine(alarms.arns, now + windowMs, now));
+    const next = ctx.lifecycle.startBaking(d, windowMs, bakingLine(alarms.arns, now + windowMs, now));
     if (!next) return false;
     ctx.reporter.upsertReply(next, 'progress', bakingReply(s.stackName, alarms.arns, now + windowMs, now));
     ctx.logger.info({ deploymentId: d.id, stack: s.stackName, minutes: alarms.monitoringMinutes }, 'baking');

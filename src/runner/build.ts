@@ -1,9 +1,11 @@
-import { templateUrlForBuild } from '../adapters/codebuild-artifacts.js';
+import type { BuildInfo } from '../adapters/codebuild.js';
+import { type TemplateLocation, templateUrlForBuild } from '../adapters/codebuild-artifacts.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { NewStack } from '../store/stacks-repo.js';
 import { buildConsoleUrl, buildQueueFullReply, buildStartedLinksReply } from '../views/build-links.js';
 import { buildFinishedReply } from '../views/thread-replies.js';
+import { stepActionsBuild } from './actions-build.js';
 import { finishBuildDeploy, watchStacks } from './build-deploy.js';
 import { postBuildLogTail } from './build-log-tail.js';
 import { needsBuild, plannedStacks } from './plan.js';
@@ -29,7 +31,8 @@ export async function stepBuild(
   if (!target.build || !needsBuild(ctx, d, target)) {
     return ctx.lifecycle.startDeploying(d) ? 'progressed' : 'waiting';
   }
-  const project = target.build.project;
+  if (target.build.workflow) return stepActionsBuild(ctx, d, target, target.build.workflow, o);
+  const project = target.build.project ?? '';
   if (!d.buildId) {
     const started = await startDeploymentBuild(ctx, d, target);
     if (started.kind === 'failed') return failDeployment(ctx, d, { phase: 'build', reason: started.reason });
@@ -95,6 +98,37 @@ export async function stepBuild(
           status: b.status,
           ...(b.logUrl ? { link: b.logUrl } : {}),
         };
+  return concludeBuild(ctx, d, target, b, failed, o, {
+    // The region the CodeBuild client really uses: the artifacts bucket is there (issue 11 item 18).
+    bucketRegion: () => ctx.codebuild.clientRegion(region),
+    templateUrl: (artifact, bucketRegion) => templateUrlForBuild(b.artifactLocation, artifact, b.id, bucketRegion),
+    afterFailure: () => postBuildLogTail(ctx, d, region, b),
+  });
+}
+
+/** Where a finished build's templates are (mode template) and what else a failure shows (CodeBuild's log tail). */
+export interface BuildArtifacts {
+  /** The artifacts bucket's region, for HeadObject (version pinning). */
+  bucketRegion: () => Promise<string>;
+  templateUrl: (artifact: string, bucketRegion: string) => TemplateLocation;
+  afterFailure?: () => Promise<void>;
+}
+
+/**
+ * A build has ended (CodeBuild or GitHub Actions, as a BuildInfo): check the SHA, then per mode — build: the stacks
+ * decide; template: the change sets use this build's templates (`templateUrl` says where they are); parameters: on.
+ */
+export async function concludeBuild(
+  ctx: RunContext,
+  d: Deployment,
+  target: Target,
+  b: BuildInfo,
+  failed: Failure | null,
+  o: BuildStepOptions,
+  artifacts: BuildArtifacts,
+): Promise<StepOutcome> {
+  const now = ctx.clock.now();
+  const deploys = target.mode === 'build';
   const finished = buildFinishedReply({
     durationMs: (b.endTime ?? now) - (b.startTime ?? d.startedAt ?? now),
     sha: d.sha,
@@ -110,12 +144,12 @@ export async function stepBuild(
     // The build's end is not the deployment's: the stacks it changed decide too.
     if (!failed) ctx.reporter.reply(d, 'build-finished', finished);
     const outcome = await finishBuildDeploy(ctx, d, target, b, failed);
-    if (failed) await postBuildLogTail(ctx, d, region, b);
+    if (failed) await artifacts.afterFailure?.();
     return outcome;
   }
   if (failed) {
     const outcome = failDeployment(ctx, { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl }, failed);
-    await postBuildLogTail(ctx, d, region, b);
+    await artifacts.afterFailure?.();
     return outcome;
   }
 
@@ -123,11 +157,11 @@ export async function stepBuild(
   let stacks: NewStack[] | undefined;
   if (target.mode === 'template') {
     const planned = plannedStacks(ctx, d, target);
-    const bucketRegion = await ctx.codebuild.clientRegion(region);
+    const bucketRegion = await artifacts.bucketRegion();
     const located: Parameters<typeof pinTemplateUrls>[3] = [];
     for (const p of planned) {
       const artifact = target.stacks.find((t) => t.name === p.stackName)?.template ?? '';
-      const loc = templateUrlForBuild(b.artifactLocation, artifact, b.id, bucketRegion);
+      const loc = artifacts.templateUrl(artifact, bucketRegion);
       if (!loc.ok) return failDeployment(ctx, d, { phase: 'build', reason: `template ${artifact}: ${loc.reason}` });
       located.push({ artifact, loc });
     }

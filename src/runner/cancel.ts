@@ -3,6 +3,7 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { rollbackProgressReply } from '../views/thread-replies.js';
+import { adoptRunToCancel, cancelActionsRun, cancelRunOnce } from './actions-cancel.js';
 import { cancelDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
 
 /**
@@ -18,6 +19,7 @@ export async function stepCancel(
 ): Promise<StepOutcome> {
   const rows = ctx.stacks.list(d.id);
   const updating = rows.find((r) => r.status === 'updating');
+  if (updating && target.build?.workflow) await cancelRunOnce(ctx, d, target);
   if (updating) {
     const outcome = await pollUpdate(updating);
     if (outcome === 'stack_done') {
@@ -30,7 +32,14 @@ export async function stepCancel(
     }
     return outcome;
   }
-  if (d.buildId) {
+  if (!d.buildId && target.build?.workflow) {
+    const found = await adoptRunToCancel(ctx, d, target);
+    if (found === 'adopted') return 'progressed';
+    if (found === 'wait') return 'waiting';
+  }
+  if (d.buildId && target.build?.workflow) {
+    if (await cancelActionsRun(ctx, d, target)) return 'progressed';
+  } else if (d.buildId) {
     const b = await ctx.codebuild.getBuild(target.region, d.buildId);
     if (b?.status === 'IN_PROGRESS') {
       // A refusal (the build ended meanwhile) is fine: the next poll reads the build's real status.

@@ -3,6 +3,7 @@ import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import type { EarlyValidationReader } from '../adapters/cloudformation-validation.js';
 import type { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
+import type { GitHubActionsApi } from '../adapters/github-actions.js';
 import type { HttpProbe } from '../adapters/http-probe.js';
 import type { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
@@ -38,6 +39,8 @@ export interface RunContext {
   lifecycle: Lifecycle;
   targetOf: TargetOf;
   codebuild: CodeBuildAdapter;
+  /** Builds run by a GitHub Actions workflow (build.workflow). */
+  actions: GitHubActionsApi;
   cfn: CloudFormationAdapter;
   logs: CloudWatchLogsAdapter;
   /** Mode template: the built template's object version (HeadObject). */
@@ -115,25 +118,13 @@ export function failDeployment(
   failure: Failure,
   extras: FinishExtras = {},
 ): StepOutcome {
-  const now = ctx.clock.now();
-  // The bake/verify record ends with the deployment, in the same transaction.
-  ctx.lifecycle.fail(d, failure, {
-    ...extras,
-    inTx: () => {
-      extras.inTx?.();
-      ctx.verifications.finishOpen(d.id, 'failed', now);
-    },
-  });
+  ctx.lifecycle.fail(d, failure, extras);
   return 'done';
 }
 
 /** Ends a cancelling deployment as cancelled, with one result reply. */
 export function cancelDeployment(ctx: RunContext, d: Deployment, detail: string, inTx?: () => void): StepOutcome {
-  const now = ctx.clock.now();
-  ctx.lifecycle.cancel(d, detail, () => {
-    inTx?.();
-    ctx.verifications.finishOpen(d.id, 'cancelled', now);
-  });
+  ctx.lifecycle.cancel(d, detail, inTx);
   return 'done';
 }
 

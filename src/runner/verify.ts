@@ -1,4 +1,4 @@
-import { findTarget, type Target } from '../domain/targets.js';
+import type { Target } from '../domain/targets.js';
 import {
   describeServed,
   expectedText,
@@ -11,7 +11,6 @@ import type { Deployment } from '../store/deployment-row.js';
 import { bakedReply } from '../views/bake-replies.js';
 import { shortSha } from '../views/links.js';
 import { staleReason, verifyReplies } from '../views/verify-replies.js';
-import { startVerifying, verified } from './closed-loop-transitions.js';
 import { failDeployment, type RunContext, type StepOutcome, succeedDeployment } from './run-context.js';
 
 /**
@@ -19,7 +18,7 @@ import { failDeployment, type RunContext, type StepOutcome, succeedDeployment } 
  * verifying, without it succeeds as before.
  */
 export function finishStackUpdate(ctx: RunContext, d: Deployment, noop: boolean): StepOutcome {
-  const found = findTarget(ctx.config, d.service, d.environment);
+  const found = ctx.targetOf(d);
   if (d.state === 'baking' && found.ok) {
     const last = ctx.stacks.list(d.id).at(-1);
     ctx.verifications.finish(d.id, 'bake', 'succeeded', ctx.clock.now());
@@ -32,8 +31,7 @@ export function finishStackUpdate(ctx: RunContext, d: Deployment, noop: boolean)
   const verify = found.ok ? found.target.env.verify : undefined;
   if (!verify) return succeedDeployment(ctx, d, noop);
   const timeoutMs = verify.timeoutSeconds * 1000;
-  const next = startVerifying(
-    ctx,
+  const next = ctx.lifecycle.startVerifying(
     d,
     timeoutMs,
     verifyReplies.started(verify.url, d.sha, timeoutMs, verify.smoke.length),
@@ -59,8 +57,7 @@ export async function stepVerify(ctx: RunContext, d: Deployment, target: Target)
       if (why) return failVerification(ctx, d, target, `serving ${shortSha(d.sha)}, but ${why}`);
     }
     const at = ctx.clock.now();
-    verified(
-      ctx,
+    ctx.lifecycle.verified(
       d,
       `serving ${shortSha(d.sha)} at ${verify.url}`,
       verifyReplies.succeeded(d.sha, verify.url, d.startedAt ? at - d.startedAt : null, false),

@@ -4,6 +4,8 @@ import { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import { EarlyValidationReader } from '../adapters/cloudformation-validation.js';
 import { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
+import { createOctokit } from '../adapters/github.js';
+import { type GitHubActionsApi, OctokitActions } from '../adapters/github-actions.js';
 import { FetchProbe, type HttpProbe } from '../adapters/http-probe.js';
 import { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
@@ -19,10 +21,8 @@ import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { EventsRepo } from '../store/events-repo.js';
 import { StacksRepo } from '../store/stacks-repo.js';
-import { VerificationsRepo } from '../store/verifications-repo.js';
 import { preflightNote } from '../views/preflight-replies.js';
 import { rollbackReuseReply } from '../views/thread-replies.js';
-import { preflightRejected } from './closed-loop-transitions.js';
 import { DeploymentRunner, type PollContext } from './deployment-runner.js';
 import { needsBuild, rollbackSource } from './plan.js';
 import { RecoveryWatcher } from './recovery.js';
@@ -38,6 +38,8 @@ export interface DeployWorkerDeps {
   /** Unique per process (e.g. hostname + pid + random): deployments it runs carry it. */
   workerId: string;
   githubWeb: string;
+  /** GitHub Actions for workflow builds; runtime passes the shared Octokit (default: an anonymous one). */
+  actions?: GitHubActionsApi;
   /**
    * Single-process deployments: on the first tick, adopt every active deployment of another worker id at once
    * (a restart) instead of waiting for its heartbeat to go stale. Leave off when several workers share the DB.
@@ -92,12 +94,13 @@ export class DeployWorker {
       targetOf: deps.core.targetOf,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
       logs: new CloudWatchLogsAdapter(deps.aws, deps.budget),
+      actions: deps.actions ?? new OctokitActions(createOctokit({ logger: deps.logger })),
       cfn: this.cfn,
+      s3: new S3TemplateObjects(deps.aws, deps.budget),
       validation: new EarlyValidationReader(deps.aws, deps.budget),
-      verifications: new VerificationsRepo(deps.db),
+      verifications: deps.core.verifications,
       probe: deps.probe ?? new FetchProbe(),
       ...(deps.autoRollback ? { autoRollback: deps.autoRollback } : {}),
-      s3: new S3TemplateObjects(deps.aws, deps.budget),
     };
     this.ctx = ctx;
     this.recovery = new RecoveryWatcher(ctx);
@@ -168,8 +171,7 @@ export class DeployWorker {
     const now = this.deps.clock.now();
     if (refused) {
       const { name, check } = refused;
-      preflightRejected(
-        this.ctx,
+      this.deps.core.lifecycle.preflightRejected(
         d,
         { phase: 'preflight', reason: check.reason, status: check.status, stackName: name },
         preflightNote(d.id, check.reason, check.offer === 'continue_rollback'),

@@ -11,6 +11,7 @@ import {
 import { recordTransition } from '../metrics/deployment-metrics.js';
 import type { Db } from './db.js';
 import { type Deployment, type DeploymentPatch, type DeploymentRow, fromRow, patchToSql } from './deployment-row.js';
+import { notifyTransition } from './transition-observers.js';
 
 export interface NewDeployment {
   kind: DeploymentKind;
@@ -141,6 +142,7 @@ export class DeploymentsRepo {
               now,
             );
           result = { outcome: 'created', deployment: this.get(Number(info.lastInsertRowid))! };
+          notifyTransition(this.db, result.deployment, null, input.state);
         }
         if (input.requestId) {
           this.db
@@ -174,9 +176,15 @@ export class DeploymentsRepo {
           `UPDATE deployments SET state = ?, updated_at = ?${sets.map((s) => `, ${s}`).join('')} WHERE id = ? AND state = ?`,
         )
         .run(to, now, ...values, id, from);
-    const changed = this.db.transaction(run).immediate().changes;
-    if (changed !== 1) return undefined;
-    const next = this.get(id);
+    const next = this.db
+      .transaction(() => {
+        if (run().changes !== 1) return undefined;
+        const moved = this.get(id);
+        // Observers (the GitHub mirror) write in this same transaction.
+        if (moved) notifyTransition(this.db, moved, from, to);
+        return moved;
+      })
+      .immediate();
     if (next) recordTransition(this.db, next, from);
     return next;
   }
