@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mirroredStatus } from '../../src/domain/github-deployment-status.js';
 import { autoDeployNote, heldHeadNote, supersededNote } from '../../src/views/auto-deploy.js';
 import { requester, requesterFor } from '../../src/views/requester.js';
 import { versionsBlock } from '../../src/views/versions.js';
@@ -80,5 +81,12 @@ describe('continuous delivery views', () => {
     expect(text).toContain(`compare/${SHA_A}...${SHA_B}|3 behind staging>`);
     expect(text).toContain('(behind staging: unknown)');
     expect(text).toContain('eu nothing yet');
+  });
+
+  it('a superseded candidate becomes inactive on GitHub (its queued deployment does not hang there)', () => {
+    expect(mirroredStatus({ state: 'superseded', workflowBuild: false })).toEqual({
+      state: 'inactive',
+      creates: false,
+    });
   });
 });
