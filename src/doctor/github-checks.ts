@@ -21,6 +21,11 @@ export const githubCheck: DoctorCheck = {
       );
     }
     const repos = [...new Set(Object.values(ctx.config.services).map((s) => s.repo))];
+    const mirrored = new Set(
+      Object.values(ctx.config.services)
+        .filter((s) => s.github.deployments)
+        .map((s) => s.repo),
+    );
     for (const full of repos) {
       const [owner, repo] = full.split('/') as [string, string];
       const name = `repo ${full}`;
@@ -29,6 +34,7 @@ export const githubCheck: DoctorCheck = {
         const branch = r.data.default_branch;
         const b = await ctx.octokit.rest.repos.getBranch({ owner, repo, branch });
         out.push(ok(AREA, name, `readable; default branch ${branch} at ${b.data.commit.sha.slice(0, 7)}`));
+        if (mirrored.has(full)) out.push(deploymentWrite(full, r.headers['x-oauth-scopes'], r.data.permissions?.push));
       } catch (err) {
         const s = status(err);
         if (s === 401) {
@@ -79,3 +85,34 @@ export const githubCheck: DoctorCheck = {
     return out;
   },
 };
+
+/**
+ * Whether the token may create deployments (the Deployments mirror, GitHub Actions builds), read-only: a classic
+ * token lists its scopes in `x-oauth-scopes` (docs.github.com "Scopes for OAuth apps": `repo` or `repo_deployment`)
+ * and GET /repos answers the user's `permissions.push`; a fine-grained token or GitHub App says neither, and only a
+ * write would tell.
+ */
+function deploymentWrite(full: string, scopesHeader: string | undefined, push: boolean | undefined): CheckResult {
+  const name = `deployments ${full}`;
+  if (scopesHeader === undefined) {
+    return warn(
+      AREA,
+      name,
+      'could not check without creating one (a fine-grained token or GitHub App lists no scopes)',
+      `make sure the token has Deployments: read and write on ${full}; a refusal is flagged here after the first deploy`,
+    );
+  }
+  const scopes = scopesHeader.split(',').map((x) => x.trim());
+  if (!scopes.includes('repo') && !scopes.includes('repo_deployment')) {
+    return fail(
+      AREA,
+      name,
+      `the token's scopes (${scopesHeader || 'none'}) cannot create deployments`,
+      'add the repo_deployment scope (or repo) to GITHUB_TOKEN, or set services.*.github.deployments: false',
+    );
+  }
+  if (push === false) {
+    return fail(AREA, name, 'the token’s user cannot write to the repository', `give it write access to ${full}`);
+  }
+  return ok(AREA, name, 'the token may create deployments');
+}

@@ -78,6 +78,10 @@ export class DoctorWorld {
     ['acme/site', 200],
   ]);
   rate = { limit: 5000, remaining: 4990 };
+  /** A classic token's `x-oauth-scopes` header on GitHub answers; null: a fine-grained token (no header). */
+  githubScopes: string | null = 'repo';
+  /** GET /repos' `permissions.push` for the token's user. */
+  githubPush = true;
 
   constructor() {
     const good = (name: string, repo: string, template = false): Project => ({
@@ -286,6 +290,8 @@ export class DoctorWorld {
     }
     if (m[3])
       return [200, JSON.stringify({ name: m[3], commit: { sha: 'c0ffee1234567890c0ffee1234567890c0ffee12' } }), json];
-    return [200, JSON.stringify({ full_name: m[1], default_branch: 'main', private: true }), json];
+    const permissions = { admin: false, maintain: false, push: this.githubPush, triage: true, pull: true };
+    const headers = this.githubScopes === null ? json : { ...json, 'x-oauth-scopes': this.githubScopes };
+    return [200, JSON.stringify({ full_name: m[1], default_branch: 'main', private: true, permissions }), headers];
   }
 }

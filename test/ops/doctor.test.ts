@@ -273,6 +273,29 @@ describe('coxswain doctor: each failure names its fix', () => {
     expect(find(results, 'github', 'rate limit').status).toBe('fail');
   });
 
+  it('github: a classic token without repo_deployment/repo cannot create deployments (✗); no write access is ✗; a fine-grained token is ⚠ could not check', async () => {
+    let results = await run();
+    expect(find(results, 'github', 'deployments acme/api')).toMatchObject({
+      status: 'ok',
+      detail: 'the token may create deployments',
+    });
+    w.githubScopes = 'public_repo, read:org';
+    results = await run();
+    const scoped = find(results, 'github', 'deployments acme/api');
+    expect(scoped).toMatchObject({
+      status: 'fail',
+      detail: "the token's scopes (public_repo, read:org) cannot create deployments",
+    });
+    expect(scoped.fix).toContain('repo_deployment');
+    w.githubScopes = 'repo_deployment';
+    w.githubPush = false;
+    expect(find(await run(), 'github', 'deployments acme/api')).toMatchObject({ status: 'fail' });
+    w.githubScopes = null;
+    const fine = find(await run(), 'github', 'deployments acme/api');
+    expect(fine.status).toBe('warn');
+    expect(fine.fix).toContain('Deployments: read and write');
+  });
+
   it('database: a database from a newer Coxswain is ✗; a missing one is a ⚠ (created at start), never created by the doctor', async () => {
     const { existsSync } = await import('node:fs');
     const results = await run();
