@@ -7,6 +7,7 @@ import type { Logger } from '../app/logger.js';
 import { identityCheck, stacksCheck } from './aws-checks.js';
 import type { CallerIdentity, CheckResult, DoctorCheck, DoctorContext } from './check.js';
 import { codebuildCheck } from './codebuild-checks.js';
+import { deliveryCheck } from './delivery-checks.js';
 import { githubCheck } from './github-checks.js';
 import { githubActionsCheck } from './github-deployment-checks.js';
 import { iamCheck } from './iam-checks.js';
@@ -21,6 +22,7 @@ export const CHECKS: readonly DoctorCheck[] = [
   iamCheck,
   githubCheck,
   githubActionsCheck,
+  deliveryCheck,
 ];
 
 export interface DoctorReport {
