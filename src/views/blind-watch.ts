@@ -26,7 +26,7 @@ export function blindWatchingReply(i: {
   const next =
     i.watched.length > 0
       ? `Coxswain still checks ${names(i.watched)} read-only every few minutes for ${i.watchHours} h and posts CloudFormation's outcome here once it can read it.`
-      : 'No stack update of this deployment had started.';
+      : 'No running stack update of this deployment is left to watch.';
   return section(
     `${head}\n${next}`,
     `Monitoring stopped for deploy #${i.deploymentId}: AWS denied the reads for ${i.minutes} min (${i.code}). ${next.replace(/`/g, '')}`,
