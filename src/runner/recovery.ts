@@ -20,6 +20,8 @@ const LOOK_BACK_MS = 24 * 60 * 60_000;
  * Reports a recovery started on a FAILED deployment (ContinueUpdateRollback / RollbackStack, pressed through the
  * failure reply's Roll back button) in the deployment's thread. Resumable: the click is in deployment_actions, the
  * watch mark and the last event read are on the stack row; replies have stable keys. The deployment stays failed.
+ * The same read follows the update of a deployment failed because its stack could not be read (mark 'blind'; its
+ * pacing, bound and replies are in blind-watch.ts).
  */
 export class RecoveryWatcher {
   /** Pacing only (never progress): when each watched stack may be polled again. */
