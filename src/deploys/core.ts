@@ -6,6 +6,7 @@
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
+import { promoteOffers } from '../promotion/promote-offer.js';
 import { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Db } from '../store/db.js';
 import { DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
@@ -51,7 +52,7 @@ export function buildDeploymentCore(deps: DeploymentCoreDeps): DeploymentCore {
   const blindness = new BlindnessRepo(db);
   const view = { db, deployments, blindness, targetOf, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
   const parents = new ThreadParent(view);
-  const reporter = new ThreadReporter({ ...view, clock });
+  const reporter = new ThreadReporter({ ...view, clock, offers: (d) => promoteOffers(deps.config, d) });
   const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, verifications, reporter });
   const outbox = new OutboxRepo(db);
   return { deployments, phases, actions, verifications, outbox, parents, reporter, lifecycle, targetOf };
