@@ -13,7 +13,8 @@ import {
   stackEventsUrl,
   succeedDeployment,
 } from './run-context.js';
-import { pollUpdate, TAIL_SLACK_MS } from './stack-events.js';
+import { TAIL_SLACK_MS } from './stack-events.js';
+import { pollUpdate } from './stack-update.js';
 
 export function changeSetName(d: Deployment, position: number): string {
   return `coxswain-${d.id}-${position}`;

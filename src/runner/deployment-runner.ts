@@ -6,7 +6,6 @@ import { stepCancel } from './cancel.js';
 import { stepStacks } from './change-set.js';
 import { nextPollDelay, transientBackoff } from './polling.js';
 import { failDeployment, type RunContext, type StepOutcome } from './run-context.js';
-import { pollUpdate } from './stack-events.js';
 
 /** Handed to the poll seam after every advance: where the estimator and stall detector plug in. */
 export interface PollContext {
@@ -54,7 +53,7 @@ export class DeploymentRunner {
         d.state === 'building'
           ? await stepBuild(ctx, d, target, { githubWeb: this.options.githubWeb })
           : d.state === 'cancelling'
-            ? await stepCancel(ctx, d, target, (s) => pollUpdate(ctx, d, target, s))
+            ? await stepCancel(ctx, d, target)
             : await stepStacks(ctx, d, target);
       this.transient.delete(id);
     } catch (err) {
