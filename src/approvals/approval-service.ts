@@ -17,7 +17,7 @@ import {
   tally,
 } from '../domain/approval-rules.js';
 import type { Target } from '../domain/targets.js';
-import { type ApprovalContext, ApprovalsRepo } from '../store/approvals-repo.js';
+import type { ApprovalContext, ApprovalsRepo } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
@@ -61,7 +61,7 @@ export class ApprovalService {
   private readonly lifecycle: Lifecycle;
 
   constructor(private readonly deps: ApprovalDeps) {
-    this.approvals = new ApprovalsRepo(deps.db);
+    this.approvals = deps.core.approvals;
     this.deployments = deps.core.deployments;
     this.outbox = deps.core.outbox;
     this.lifecycle = deps.core.lifecycle;

@@ -7,20 +7,13 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import type { Db } from '../store/db.js';
-import { DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
-import { PhasesRepo } from '../store/phases-repo.js';
+import { buildRepos, type Repos } from '../store/repos.js';
 import { Lifecycle } from './lifecycle.js';
 import { type TargetOf, targetOfDeployment } from './target-of.js';
 import { type ParentEta, ThreadParent } from './thread-parent.js';
 import { ThreadReporter } from './thread-reporter.js';
 
-export interface DeploymentCore {
-  deployments: DeploymentsRepo;
-  phases: PhasesRepo;
-  actions: DeploymentActionsRepo;
-  outbox: OutboxRepo;
+export interface DeploymentCore extends Repos {
   parents: ThreadParent;
   reporter: ThreadReporter;
   lifecycle: Lifecycle;
@@ -36,17 +29,18 @@ export interface DeploymentCoreDeps {
   githubWeb: string;
   /** The ETA every redrawn parent shows (ProgressHook.parentEtaMs); without it parents show none. */
   parentEta?: ParentEta | undefined;
+  /** The repositories, when runtime.ts built them earlier (the progress hook needs them before the core). */
+  repos?: Repos | undefined;
 }
 
 export function buildDeploymentCore(deps: DeploymentCoreDeps): DeploymentCore {
   const { db, clock, logger } = deps;
-  const deployments = new DeploymentsRepo(db);
-  const phases = new PhasesRepo(db);
-  const actions = new DeploymentActionsRepo(db);
+  const repos = deps.repos ?? buildRepos(db);
+  const { deployments, phases, actions } = repos;
   const targetOf = targetOfDeployment(deps.config);
   const view = { db, deployments, targetOf, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
   const parents = new ThreadParent(view);
-  const reporter = new ThreadReporter({ ...view, clock });
+  const reporter = new ThreadReporter({ ...view, outbox: repos.outbox, parents, clock });
   const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, reporter });
-  return { deployments, phases, actions, outbox: new OutboxRepo(db), parents, reporter, lifecycle, targetOf };
+  return { ...repos, parents, reporter, lifecycle, targetOf };
 }

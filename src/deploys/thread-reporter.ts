@@ -3,11 +3,11 @@ import type { Logger } from '../app/logger.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
-import { OutboxRepo, type PostInput } from '../store/outbox-repo.js';
+import type { OutboxRepo, PostInput } from '../store/outbox-repo.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
 import type { TargetOf } from './target-of.js';
-import { type ParentEta, ThreadParent } from './thread-parent.js';
+import type { ParentEta, ThreadParent } from './thread-parent.js';
 
 export { type ParentEta, ThreadParent, type ThreadParentDeps } from './thread-parent.js';
 
@@ -15,6 +15,9 @@ export interface ThreadReporterDeps {
   db: Db;
   targetOf: TargetOf;
   deployments: DeploymentsRepo;
+  outbox: OutboxRepo;
+  /** The one parent renderer (the core's). */
+  parents: ThreadParent;
   clock: Clock;
   logger: Logger;
   githubWeb: string;
@@ -33,9 +36,9 @@ export class ThreadReporter {
   private readonly threadParent: ThreadParent;
 
   constructor(private readonly deps: ThreadReporterDeps) {
-    this.outbox = new OutboxRepo(deps.db);
+    this.outbox = deps.outbox;
     this.repo = deps.deployments;
-    this.threadParent = new ThreadParent(deps);
+    this.threadParent = deps.parents;
   }
 
   /** Re-renders the parent (posting it if /deploy's post is somehow missing) so replies always have a thread. */

@@ -24,7 +24,7 @@ import type { LockService } from '../locks/lock-service.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
-import { type DeploymentStack, StacksRepo } from '../store/stacks-repo.js';
+import type { DeploymentStack, StacksRepo } from '../store/stacks-repo.js';
 import { actionNotes } from '../views/failure-actions.js';
 
 export { type ActionResult, ROLLBACK_PRIORITY } from '../deploys/deployment-actions.js';
@@ -54,7 +54,7 @@ export class RollbackService {
 
   constructor(private readonly deps: RollbackDeps) {
     this.deployments = deps.core.deployments;
-    this.stacks = new StacksRepo(deps.db);
+    this.stacks = deps.core.stacks;
     this.support = new DeploymentActions(deps);
   }
 

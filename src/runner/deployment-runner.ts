@@ -1,19 +1,13 @@
 import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
-import type { Deployment } from '../store/deployment-row.js';
-import type { DeploymentStack } from '../store/stacks-repo.js';
+import type { PollContext } from '../deploys/poll-context.js';
 import { stepBuild } from './build.js';
 import { stepCancel } from './cancel.js';
 import { stepStacks } from './change-set.js';
 import { nextPollDelay, transientBackoff } from './polling.js';
 import { failDeployment, type RunContext, type StepOutcome } from './run-context.js';
 
-/** Handed to the poll seam after every advance: where the estimator and stall detector plug in. */
-export interface PollContext {
-  deployment: Deployment;
-  stacks: DeploymentStack[];
-  now: number;
-  outcome: StepOutcome | 'transient_error';
-}
+/** Handed to the poll seam after every advance (deploys/poll-context.ts): where the estimator and stall detector plug in. */
+export type { PollContext };
 
 export interface RunnerOptions {
   githubWeb: string;

@@ -12,8 +12,6 @@ import { observedTick, type TickObserver } from '../metrics/instrument.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
-import { EventsRepo } from '../store/events-repo.js';
-import { StacksRepo } from '../store/stacks-repo.js';
 import { rollbackReuseReply } from '../views/thread-replies.js';
 import { DeploymentRunner, type PollContext } from './deployment-runner.js';
 import { needsBuild, rollbackSource } from './plan.js';
@@ -72,8 +70,8 @@ export class DeployWorker {
       clock: deps.clock,
       logger: deps.logger,
       repo: this.repo,
-      stacks: new StacksRepo(deps.db),
-      events: new EventsRepo(deps.db),
+      stacks: deps.core.stacks,
+      events: deps.core.events,
       phases: deps.core.phases,
       reporter: this.reporter,
       lifecycle: deps.core.lifecycle,
