@@ -7,7 +7,6 @@ import {
   sqlList,
   TERMINAL_STATES,
 } from '../domain/deployment-state.js';
-import { recordTransition } from '../metrics/deployment-metrics.js';
 import type { Db } from './db.js';
 import { type Deployment, type DeploymentPatch, type DeploymentRow, fromRow, patchToSql } from './deployment-row.js';
 
@@ -174,10 +173,8 @@ export class DeploymentsRepo {
         )
         .run(to, now, ...values, id, from);
     const changed = this.db.transaction(run).immediate().changes;
-    if (changed !== 1) return undefined;
-    const next = this.get(id);
-    if (next) recordTransition(this.db, next, from);
-    return next;
+    // Metrics of the change are the lifecycle's (deploys/lifecycle.ts), not the store's.
+    return changed === 1 ? this.get(id) : undefined;
   }
 
   /** Updates columns without changing state, guarded on the state the caller believes it is in. */
