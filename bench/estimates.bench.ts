@@ -8,6 +8,7 @@ import { type EstimateBasis, phasesFor } from '../src/domain/estimates.js';
 import { median, quantile } from '../src/domain/stats.js';
 import { Estimator } from '../src/estimates/estimator.js';
 import { openDb } from '../src/store/db.js';
+import { type ColdScore, coldStart } from './cold-start.js';
 import { type GeneratedDeployment, generateHistory, insertDeployment } from './history-generator.js';
 
 interface Score {
@@ -76,15 +77,17 @@ function line(label: string, s: readonly Score[]): string {
 export default async function (): Promise<void> {
   const seeds = [42, 7, 2026];
   const all: Score[] = [];
+  const cold: ColdScore[] = [];
   const micros: number[] = [];
   for (const seed of seeds) {
     const history = generateHistory({ seed });
+    cold.push(...coldStart(history));
     const { scores, estimateMicros } = replay(history);
     all.push(...scores);
     micros.push(...estimateMicros);
     console.log(line(`seed ${seed}`, scores));
   }
-  const bases = ['target-history', 'resource-types', 'default'] as const;
+  const bases = ['target-history', 'aws-history', 'resource-types', 'default'] as const;
   console.log('--- all seeds, by basis of the whole first estimate (the weakest of its phases)');
   for (const basis of bases)
     console.log(
@@ -113,6 +116,15 @@ export default async function (): Promise<void> {
     `share of actual durations inside [low, high]: ${pct(inside)} (target ≥ 80%) ${inside >= 0.8 ? 'OK' : 'MISSED'}`,
   );
   console.log(`naive "last duration" baseline median absolute % error: ${pct(baseline)}`);
+  const coldApe = median(cold.map((s) => s.ape));
+  const coldInside = cold.filter((s) => s.inside).length / cold.length;
+  console.log('--- cold start: first estimate of a target with no Coxswain history, from AWS history only');
+  console.log(
+    `cold start       n=${String(cold.length).padStart(5)}  median |err| ${pct(coldApe).padStart(6)}  inside range ${pct(coldInside).padStart(6)}  median high/low ${median(cold.map((s) => s.width)).toFixed(2)}×  (warm: ${pct(ape)}, ${pct(inside)})`,
+  );
+  console.log(
+    `cold start median absolute % error: ${pct(coldApe)} (target ≤ 25%) ${coldApe <= 0.25 ? 'OK' : 'MISSED'}; inside range: ${pct(coldInside)} (target ≥ 80%) ${coldInside >= 0.8 ? 'OK' : 'MISSED'}`,
+  );
   console.log(
     `estimate cost without cache (3 phase queries + resource types when needed): p50 ${quantile(micros, 0.5).toFixed(0)} µs, p99 ${quantile(micros, 0.99).toFixed(0)} µs`,
   );

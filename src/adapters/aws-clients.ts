@@ -1,4 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -18,6 +19,7 @@ export interface AwsClientOptions {
 export class AwsClients {
   private readonly cfn = new Map<string, CloudFormationClient>();
   private readonly cb = new Map<string, CodeBuildClient>();
+  private readonly logs = new Map<string, CloudWatchLogsClient>();
   private readonly sts = new Map<string, STSClient>();
   private readonly iamClients = new Map<string, IAMClient>();
 
@@ -41,6 +43,10 @@ export class AwsClients {
     return this.cached(this.iamClients, region, (r) => instrumented(new IAMClient(this.clientConfig(r))));
   }
 
+  cloudWatchLogs(region?: string): CloudWatchLogsClient {
+    return this.cached(this.logs, region, (r) => new CloudWatchLogsClient(this.clientConfig(r)));
+  }
+
   private clientConfig(region: string | undefined) {
     return {
       ...(region ? { region } : {}),
@@ -60,7 +66,8 @@ export class AwsClients {
   }
 
   destroy(): void {
-    for (const c of [...this.cfn.values(), ...this.cb.values(), ...this.sts.values(), ...this.iamClients.values()]) {
+    const all = [...this.cfn.values(), ...this.cb.values(), ...this.logs.values()];
+    for (const c of [...all, ...this.sts.values(), ...this.iamClients.values()]) {
       c.destroy();
     }
   }

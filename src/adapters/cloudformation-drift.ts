@@ -10,6 +10,7 @@ import type { Clock } from '../app/clock.js';
 import type { ResourceDrift } from '../domain/drift-diff.js';
 import type { AwsBudget } from './aws-budget.js';
 import type { AwsClients } from './aws-clients.js';
+import { awsErrorCode, classifyAwsError } from './aws-errors.js';
 
 export interface StackRef {
   name: string;
@@ -60,11 +61,15 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 export function describeAwsError(err: unknown, stackName: string): string {
   const e = err as { name?: string; message?: string };
   const message = e.message ?? String(err);
-  if (e.name === 'ValidationError' && /does not exist/i.test(message)) return 'stack not found';
-  if (/AccessDenied|UnauthorizedOperation/.test(e.name ?? '') || /not authorized/i.test(message)) {
-    return `access denied (${message.slice(0, 160)})`;
+  const kind = classifyAwsError(err);
+  if (kind === 'not_found') return 'stack not found';
+  if (kind === 'permission' || /not authorized/i.test(message)) return `access denied (${message.slice(0, 160)})`;
+  if (kind === 'credentials') return `AWS credentials expired or missing (${awsErrorCode(err)})`;
+  if (kind === 'transient') {
+    return /Throttl/i.test(e.name ?? '') || /rate exceeded/i.test(message)
+      ? 'throttled by AWS, try again later'
+      : `AWS did not answer (${awsErrorCode(err)}), try again later`;
   }
-  if (/Throttl/i.test(e.name ?? '') || /rate exceeded/i.test(message)) return 'throttled by AWS, try again later';
   return `${e.name ?? 'Error'} for ${stackName}: ${message.slice(0, 200)}`;
 }
 

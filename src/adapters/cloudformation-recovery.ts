@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { AwsBudget } from './aws-budget.js';
 import type { AwsClients } from './aws-clients.js';
+import { isNotFoundAwsError } from './aws-errors.js';
 
 export type RecoveryOp = 'cancel_update' | 'continue_rollback' | 'rollback_stack';
 
@@ -54,8 +55,7 @@ export class StackRecovery {
       );
       return res.Stacks?.[0]?.StackStatus;
     } catch (err) {
-      const e = err as { name?: string; message?: string };
-      if (e.name === 'ValidationError' && /does not exist/i.test(e.message ?? '')) return undefined;
+      if (isNotFoundAwsError(err)) return undefined;
       throw err;
     }
   }

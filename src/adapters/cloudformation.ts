@@ -12,6 +12,7 @@ import {
 import type { ChangeSummary } from '../domain/change-summary.js';
 import type { AwsBudget } from './aws-budget.js';
 import type { AwsClients } from './aws-clients.js';
+import { isNotFoundAwsError } from './aws-errors.js';
 
 export interface StackInfo {
   stackId: string;
@@ -69,11 +70,6 @@ export function summarizeChanges(changes: readonly Change[]): ChangeSummary {
   return s;
 }
 
-function isNotFound(err: unknown): boolean {
-  const e = err as { name?: string; message?: string };
-  return e?.name === 'ValidationError' && /does not exist/i.test(e.message ?? '');
-}
-
 /** The only code that speaks to CloudFormation; every call goes through the shared request budget. */
 export class CloudFormationAdapter {
   constructor(
@@ -100,7 +96,7 @@ export class CloudFormationAdapter {
         parameterKeys: (s.Parameters ?? []).map((p) => p.ParameterKey).filter((k): k is string => !!k),
       };
     } catch (err) {
-      if (isNotFound(err)) return undefined;
+      if (isNotFoundAwsError(err)) return undefined;
       throw err;
     }
   }

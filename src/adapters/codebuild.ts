@@ -30,8 +30,16 @@ export interface BuildInfo {
   resolvedSourceVersion: string | null;
   startTime: number | null;
   endTime: number | null;
-  /** First phase that did not succeed, with CodeBuild's context messages. */
-  failedPhase: { type: string; status: string; message: string } | null;
+  /** First phase that did not succeed, with CodeBuild's context messages and its times (epoch ms). */
+  failedPhase: {
+    type: string;
+    status: string;
+    message: string;
+    startTime: number | null;
+    endTime: number | null;
+  } | null;
+  /** The build's CloudWatch Logs stream; enabled is false when the project turned CloudWatch logs off. */
+  logs: { group: string | null; stream: string | null; enabled: boolean };
   /** Where the build uploaded its artifacts: an S3 ARN such as arn:aws:s3:::bucket/path (mode template). */
   artifactLocation: string | null;
 }
@@ -63,8 +71,15 @@ function toInfo(b: Build): BuildInfo {
             .map((c) => c.message)
             .filter((m): m is string => !!m)
             .join('; '),
+          startTime: bad.startTime ? bad.startTime.getTime() : null,
+          endTime: bad.endTime ? bad.endTime.getTime() : null,
         }
       : null,
+    logs: {
+      group: b.logs?.groupName ?? null,
+      stream: b.logs?.streamName ?? null,
+      enabled: b.logs?.cloudWatchLogs?.status !== 'DISABLED',
+    },
   };
 }
 
@@ -141,6 +156,19 @@ export class CodeBuildAdapter {
   async stopBuild(region: string | undefined, id: string): Promise<BuildInfo | undefined> {
     const out = await this.budget.run(() => this.aws.codeBuild(region).send(new StopBuildCommand({ id })));
     return out.build ? toInfo(out.build) : undefined;
+  }
+
+  /** The project's most recent builds, newest first (one ListBuildsForProject page, one BatchGetBuilds). */
+  async recentBuilds(region: string | undefined, project: string, max = 20): Promise<BuildInfo[]> {
+    const list = await this.budget.run(() =>
+      this.aws
+        .codeBuild(region)
+        .send(new ListBuildsForProjectCommand({ projectName: project, sortOrder: 'DESCENDING' })),
+    );
+    const ids = (list.ids ?? []).slice(0, Math.min(max, 100));
+    if (ids.length === 0) return [];
+    const out = await this.budget.run(() => this.aws.codeBuild(region).send(new BatchGetBuildsCommand({ ids })));
+    return (out.builds ?? []).map(toInfo);
   }
 
   async getBuild(region: string | undefined, id: string): Promise<BuildInfo | undefined> {

@@ -3,6 +3,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from '../app/logger.js';
 import type { CompareResult } from '../domain/compare.js';
+import { classifyGitHubError, gitHubStatus } from './github-errors.js';
 import { describeReset, rateLimited, retryRateLimit } from './github-limits.js';
 
 export interface RepoId {
@@ -61,12 +62,6 @@ export function createOctokit(o: GitHubOptions): Octokit {
   });
 }
 
-function status(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null && 'status' in err
-    ? Number((err as { status: unknown }).status)
-    : undefined;
-}
-
 export class OctokitGitHub implements GitHub {
   constructor(
     private readonly octokit: Octokit,
@@ -78,7 +73,7 @@ export class OctokitGitHub implements GitHub {
       const res = await this.octokit.rest.repos.getCommit({ owner: repo.owner, repo: repo.name, ref, per_page: 1 });
       return { ok: true, sha: res.data.sha, message: res.data.commit.message.split('\n')[0] ?? '' };
     } catch (err) {
-      const s = status(err);
+      const s = gitHubStatus(err);
       const full = `${repo.owner}/${repo.name}`;
       // GET /repos/{owner}/{repo}/commits/{ref}: an unknown ref is 422 "No commit found for SHA: …"; 404 is the
       // repository itself (missing, or private and invisible to the token: GitHub answers 404, not 403).
@@ -98,6 +93,17 @@ export class OctokitGitHub implements GitHub {
           ok: false,
           reason: 'rate_limited',
           message: `GitHub is rate-limiting Coxswain's token${limited.secondary ? ' (secondary limit)' : ''}: nothing was queued. The limit ${describeReset(limited.resetAt, this.now())}; try again then.`,
+        };
+      }
+      const kind = classifyGitHubError(err);
+      if (kind === 'credentials' || kind === 'permission') {
+        return {
+          ok: false,
+          reason: 'error',
+          message:
+            kind === 'credentials'
+              ? `GitHub rejected Coxswain's token (HTTP ${s}): an admin must renew \`GITHUB_TOKEN\`.`
+              : `GitHub denies Coxswain access to ${full} (HTTP ${s}): give the token read access to it.`,
         };
       }
       return {

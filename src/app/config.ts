@@ -23,6 +23,8 @@ const timingSchema = z
   .strictObject({
     pollSeconds: positive.default(5),
     stallMinutes: positive.default(10),
+    /** Minutes of AWS permission errors after which a running deployment is marked failed (phase monitoring). */
+    blindFailMinutes: positive.default(60),
     approvalTimeoutMinutes: positive.default(60),
   })
   .prefault({});

@@ -9,8 +9,10 @@ import type { Receiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { AwsBudget } from '../adapters/aws-budget.js';
 import { AwsClients } from '../adapters/aws-clients.js';
+import { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import { CloudFormationDrift } from '../adapters/cloudformation-drift.js';
 import { StackRecovery } from '../adapters/cloudformation-recovery.js';
+import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
 import { ApprovalService } from '../approvals/approval-service.js';
@@ -26,6 +28,7 @@ import { type CronApi, DigestScheduler } from '../digests/scheduler.js';
 import { doctorContext } from '../doctor/runner.js';
 import { SlackDoctor } from '../doctor/slack-doctor.js';
 import { Estimator } from '../estimates/estimator.js';
+import { HistoryLearner } from '../estimates/history-learner.js';
 import { ProgressHook } from '../estimates/progress-hook.js';
 import { LockService } from '../locks/lock-service.js';
 import { countedSlack } from '../metrics/counted-slack.js';
@@ -111,6 +114,7 @@ export interface Runtime {
     outbox: OutboxWorker;
     approvalExpiry: ApprovalExpiryJob;
     digests: DigestScheduler;
+    learner: HistoryLearner;
   };
   /** In start order; main.ts stops them newest first. */
   jobs: Job[];
@@ -258,7 +262,8 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   enableProcessMetrics();
   const liveness = new WorkerLiveness(clock);
   const gauges = runtimeGauges({ db, clock, awsBudgetTokens: () => budget.available() });
-  const ready = () => readiness(db, liveness);
+  // The outbox is built below; readiness is only asked once the app serves requests.
+  const ready = () => readiness(db, liveness, outbox.slackAuth.broken());
 
   const app = createApp({
     env,
@@ -310,6 +315,14 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     core,
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
+  const learner = new HistoryLearner({
+    db,
+    config,
+    clock,
+    logger: logger.child({ job: 'history-learner' }),
+    cfn: new CloudFormationAdapter(aws, budget),
+    codebuild: new CodeBuildAdapter(aws, budget),
+  });
   const scheduler = new DigestScheduler({ config, digests, logger, ...(deps.cron ? { cron: deps.cron } : {}) });
 
   const jobs: Job[] = [
@@ -321,6 +334,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     watched({ name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() }, liveness),
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
     scheduler,
+    { name: 'history-learner', start: () => learner.start(), stop: () => learner.stop() },
   ];
 
   return {
@@ -334,7 +348,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     app,
     services: { requests, status, approvals, locks, rollbacks, digests, progress },
-    workers: { deploy, outbox, approvalExpiry, digests: scheduler },
+    workers: { deploy, outbox, approvalExpiry, digests: scheduler, learner },
     jobs,
     ready,
     gauges,

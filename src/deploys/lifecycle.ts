@@ -146,6 +146,7 @@ export class Lifecycle {
             logUrl: next.buildLogUrl,
             stackUrl: extras.stackUrl ?? null,
             actions: failureActions(next.id),
+            causeAbove: failure.logicalId !== undefined && this.deps.reporter.hasReply(next, 'root-cause'),
             ...(extras.detail ? { detail: extras.detail } : {}),
           }),
         );

@@ -14,7 +14,7 @@ import { threadKeys } from '../views/thread-keys.js';
 export interface StatusReportDeps {
   config: Config;
   /** The shared repositories (the core's). */
-  repos: Pick<Repos, 'deployments' | 'outbox' | 'phases'>;
+  repos: Pick<Repos, 'deployments' | 'outbox' | 'phases' | 'blindness'>;
   clock: Clock;
   githubWeb: string;
   /** Shows each target's lock ("locked by @x since …: reason"). */
@@ -28,10 +28,12 @@ const TEAM_DOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export class StatusReport {
   private readonly deployments: Repos['deployments'];
   private readonly outbox: Repos['outbox'];
+  private readonly blindness: Repos['blindness'];
 
   constructor(private readonly deps: StatusReportDeps) {
     this.deployments = deps.repos.deployments;
     this.outbox = deps.repos.outbox;
+    this.blindness = deps.repos.blindness;
   }
 
   /**
@@ -97,6 +99,8 @@ export class StatusReport {
     if (active) {
       const phase = this.deps.repos.phases.openPhase(active.id);
       status.active = { deployment: active, phase, threadUrl: threadUrl(active.id) };
+      const pausedSince = this.blindness.pausedSince(active.id);
+      if (pausedSince !== undefined) status.active.monitoringPausedSince = pausedSince;
     }
     return status;
   }

@@ -1,5 +1,6 @@
 import type { Logger } from '../app/logger.js';
 import type { Deployment } from '../domain/deployment.js';
+import type { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Db } from '../store/db.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { deploymentParent } from '../views/deployment-parent.js';
@@ -16,6 +17,7 @@ export interface ThreadParentDeps {
   db: Db;
   targetOf: TargetOf;
   deployments: DeploymentsRepo;
+  blindness: BlindnessRepo;
   githubWeb: string;
   etaMs?: ParentEta | undefined;
   logger?: Logger;
@@ -38,6 +40,7 @@ export class ThreadParent {
     const repo = found.ok ? found.target.repo : { owner: 'unknown', name: d.service };
     const position = d.state === 'queued' ? this.repo.position(d) : undefined;
     const etaMs = this.eta(d);
+    const pausedSince = this.deps.blindness.pausedSince(d.id);
     return deploymentParent({
       deployment: d,
       repo,
@@ -45,6 +48,7 @@ export class ThreadParent {
       now,
       ...(position !== undefined ? { position } : {}),
       ...(etaMs !== undefined ? { etaMs } : {}),
+      ...(pausedSince !== undefined ? { monitoringPausedSince: pausedSince } : {}),
     });
   }
 

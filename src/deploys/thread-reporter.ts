@@ -1,5 +1,6 @@
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
+import type { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
@@ -18,6 +19,7 @@ export interface ThreadReporterDeps {
   outbox: OutboxRepo;
   /** The one parent renderer (the core's). */
   parents: ThreadParent;
+  blindness: BlindnessRepo;
   clock: Clock;
   logger: Logger;
   githubWeb: string;

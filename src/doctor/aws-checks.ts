@@ -1,4 +1,5 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { isNotFoundAwsError } from '../adapters/aws-errors.js';
 import { allTargets, type Target } from '../domain/targets.js';
 import { type CheckResult, type DoctorCheck, type DoctorContext, errorText, fail, ok, warn } from './check.js';
 
@@ -54,7 +55,7 @@ async function stackResult(
     const out = await ctx.aws.cloudFormation(t.region).send(new DescribeStacksCommand({ StackName: name }));
     status = out.Stacks?.[0]?.StackStatus;
   } catch (err) {
-    if (!/does not exist/.test(errorText(err))) {
+    if (!isNotFoundAwsError(err)) {
       return warn(
         AREA,
         label,

@@ -22,11 +22,13 @@ const CHANGE_SET_ACTIONS = [
   'cloudformation:DescribeChangeSet',
   'cloudformation:ExecuteChangeSet',
 ];
+// GetLogEvents: a failed build's last log lines (issue 13).
 const BUILD_ACTIONS = [
   'codebuild:StartBuild',
   'codebuild:BatchGetBuilds',
   'codebuild:StopBuild',
   'codebuild:ListBuildsForProject',
+  'logs:GetLogEvents',
 ];
 
 /** The IAM actions one mode needs (the calls in src/adapters; template mode: CloudFormation reads the template from S3 as us). */

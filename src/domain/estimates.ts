@@ -1,4 +1,4 @@
-import { type Summary, t90 } from './stats.js';
+import { type Summary, summarize, t90 } from './stats.js';
 
 /**
  * The estimation model. Pure: history arrives as numbers, estimates leave as numbers. Choices (see bench/estimates):
@@ -16,7 +16,7 @@ export function phasesFor(hasBuild: boolean): Phase[] {
   return hasBuild ? ['build', 'changeset', 'stack_update'] : ['changeset', 'stack_update'];
 }
 
-export type EstimateBasis = 'target-history' | 'resource-types' | 'default';
+export type EstimateBasis = 'target-history' | 'aws-history' | 'resource-types' | 'default';
 export type ResourceAction = 'create' | 'update' | 'delete';
 
 export interface Estimate {
@@ -179,7 +179,31 @@ function byResourceTypes(resources: readonly ResourceChange[], stats?: ResourceT
   };
 }
 
-const BASIS_RANK: Record<EstimateBasis, number> = { default: 0, 'resource-types': 1, 'target-history': 2 };
+const BASIS_RANK: Record<EstimateBasis, number> = {
+  default: 0,
+  'resource-types': 1,
+  'aws-history': 2,
+  'target-history': 3,
+};
+
+/** A learned AWS duration counts as this fraction of one of Coxswain's own runs (another tool, other conditions). */
+export const LEARNED_WEIGHT = 0.5;
+
+/**
+ * A phase from what AWS remembers of the target (domain/aws-history.ts), blended with the few runs Coxswain has
+ * of its own (fewer than MIN_TARGET_SAMPLES, or the target history would be used): the expected value is the
+ * weighted mean of both medians, the range is the learned spread widened for the effective (down-weighted) n.
+ */
+export function estimateFromLearned(own: readonly number[], learned: readonly number[]): Estimate | undefined {
+  const l = summarize(learned);
+  if (!l || l.n < MIN_TARGET_SAMPLES || !(l.median > 0)) return undefined;
+  const o = summarize(own);
+  const nEff = (o?.n ?? 0) + LEARNED_WEIGHT * l.n;
+  const expected = o ? (o.n * o.median + LEARNED_WEIGHT * l.n * l.median) / nEff : l.median;
+  const scale = expected / l.median;
+  const w = widen({ ...l, n: Math.max(2, Math.round(nEff)), median: expected, p10: l.p10 * scale, p90: l.p90 * scale });
+  return { expectedMs: expected, ...w, basis: 'aws-history', samples: l.n };
+}
 
 /** Sum of estimates; the basis and sample count are those of the least informed part. */
 export function combine(parts: readonly Estimate[]): Estimate {

@@ -10,8 +10,21 @@ export type SlackErrorInput =
 
 export type SlackFailure =
   | { kind: 'permanent'; code: string }
+  | { kind: 'auth'; code: string }
   | { kind: 'retryable'; code: string; mayHaveSucceeded: boolean }
   | { kind: 'rate_limited'; code: string; retryAfterMs: number };
+
+/**
+ * The bot token itself is gone (revoked, expired, workspace deactivated): no message can be delivered until an
+ * admin fixes it, and then every one can. These hold the whole outbox instead of dead-lettering message by message.
+ */
+export const AUTH_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'not_authed',
+]);
 
 /** Errors that no retry can fix: configuration, permissions, the channel or message itself, a bad payload. */
 export const PERMANENT_ERRORS: ReadonlySet<string> = new Set([
@@ -128,6 +141,7 @@ export function classifySlackError(e: SlackErrorInput): SlackFailure {
         };
       }
       if (RETRYABLE_ERRORS.has(e.error)) return { kind: 'retryable', code: e.error, mayHaveSucceeded: true };
+      if (AUTH_ERRORS.has(e.error)) return { kind: 'auth', code: e.error };
       // Unknown codes are treated as permanent: a visible, requeueable dead letter beats a thread silently stuck
       // behind 24 h of retries. Known permanent codes are listed so the choice is explicit.
       return { kind: 'permanent', code: e.error };

@@ -2,6 +2,7 @@ import type { Clock } from '../app/clock.js';
 import {
   combine,
   type Estimate,
+  estimateFromLearned,
   estimatePhase,
   MIN_TARGET_SAMPLES,
   type Phase,
@@ -18,6 +19,7 @@ import { detectStall, mayPostStall, resourceStates, type StallResult, type Watch
 import { summarize } from '../domain/stats.js';
 import type { Db } from '../store/db.js';
 import { HistoryRepo } from '../store/history-repo.js';
+import { LearnedHistoryRepo } from '../store/learned-history-repo.js';
 
 export interface EstimatorDeps {
   db: Db;
@@ -60,6 +62,7 @@ const PHASE_ITEM: Record<Phase, { logicalId: string; resourceType: string }> = {
 /** Wires history queries to the pure model. Cheap to call every poll: results are cached for about one tick. */
 export class Estimator {
   private readonly history: HistoryRepo;
+  private readonly learned: LearnedHistoryRepo;
   private readonly cacheMs: number;
   private readonly historyLimit: number;
   private readonly resourceLimit: number;
@@ -69,6 +72,7 @@ export class Estimator {
 
   constructor(private readonly deps: EstimatorDeps) {
     this.history = new HistoryRepo(deps.db);
+    this.learned = new LearnedHistoryRepo(deps.db);
     this.cacheMs = deps.cacheMs ?? 5_000;
     this.historyLimit = deps.historyLimit ?? 20;
     this.resourceLimit = deps.resourceLimit ?? 50;
@@ -77,10 +81,20 @@ export class Estimator {
 
   /** One phase of a target. `resources` = the change set's, when known; else those of the target's last update. */
   phase(targetKey: string, phase: Phase, resources?: readonly ResourceChange[]): Estimate {
-    const target = this.cached(`phase|${targetKey}|${phase}`, () =>
-      summarize(this.history.phaseDurations(targetKey, phase, this.historyLimit)),
+    const own = this.cached(`phase|${targetKey}|${phase}`, () =>
+      this.history.phaseDurations(targetKey, phase, this.historyLimit),
     );
-    if (phase !== 'stack_update' || (target && target.n >= MIN_TARGET_SAMPLES)) return estimatePhase({ phase, target });
+    const target = summarize(own);
+    if (target && target.n >= MIN_TARGET_SAMPLES) return estimatePhase({ phase, target });
+    // Before Coxswain knows the target well: what AWS remembers of it, weighed lower than Coxswain's own runs.
+    const fromAws = estimateFromLearned(
+      own,
+      this.cached(`learned|${targetKey}|${phase}`, () =>
+        this.learned.phaseDurations(targetKey, phase, this.historyLimit),
+      ),
+    );
+    if (fromAws) return fromAws;
+    if (phase !== 'stack_update') return estimatePhase({ phase, target });
     return estimatePhase({
       phase,
       target,
@@ -191,6 +205,17 @@ export class Estimator {
           groups.set(key, list);
         }
       }
+      // Types Coxswain never deployed itself: what AWS's event history taught (lower weight = used only then).
+      const learned = new Map<string, number[]>();
+      for (const r of this.learned.resourceDurations(this.resourceLimit, since)) {
+        for (const key of [r.resourceType, resourceKey(r.resourceType, r.action)]) {
+          if (groups.has(key)) continue;
+          const list = learned.get(key) ?? [];
+          list.push(r.durationMs);
+          learned.set(key, list);
+        }
+      }
+      for (const [key, values] of learned) groups.set(key, values);
       const stats = new Map<string, NonNullable<ReturnType<typeof summarize>>>();
       for (const [key, values] of groups) stats.set(key, summarize(values)!);
       return stats;

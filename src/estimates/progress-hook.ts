@@ -56,7 +56,8 @@ export class ProgressHook {
     // Replies need their thread: /deploy (or the runner's reporter) posts the parent first.
     if (!phases || !this.outbox.has(threadKeys.parent(d.id))) return;
     this.progress(ctx, phases);
-    this.stall(ctx, phases);
+    // While AWS reads fail there are no events to be quiet about: the blind monitor's reply speaks instead.
+    if (ctx.outcome !== 'transient_error') this.stall(ctx, phases);
   };
 
   /** ETA to start and to finish of a waiting deployment, or undefined when it is not waiting. */

@@ -33,6 +33,8 @@ export interface Readiness {
   ok: boolean;
   database: { ok: boolean; error?: string };
   workers: { worker: string; agoMs: number; stale: boolean }[];
+  /** Present while Slack rejects the bot token (invalid_auth, account_inactive…): messages are kept, not sent. */
+  slack?: { ok: false; error: string; sinceMs: number };
 }
 
 /** Writable = a write transaction can be opened (and is rolled back at once: readiness changes nothing). */
@@ -48,10 +50,16 @@ export function databaseWritable(db: Db): { ok: boolean; error?: string } {
   }
 }
 
-export function readiness(db: Db, liveness: WorkerLiveness): Readiness {
+export function readiness(db: Db, liveness: WorkerLiveness, slackAuth?: { code: string; since: number }): Readiness {
   const database = databaseWritable(db);
   const workers = liveness.report();
-  return { ok: database.ok && workers.every((w) => !w.stale), database, workers };
+  const ok = database.ok && workers.every((w) => !w.stale) && !slackAuth;
+  return {
+    ok,
+    database,
+    workers,
+    ...(slackAuth ? { slack: { ok: false as const, error: slackAuth.code, sinceMs: slackAuth.since } } : {}),
+  };
 }
 
 export function readyRoute(check: () => Readiness): CustomRoute {

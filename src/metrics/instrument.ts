@@ -1,5 +1,5 @@
 /** The few central points that record metrics: worker ticks, AWS SDK calls, Slack calls, digests, transitions. */
-import { isTransientAwsError } from '../adapters/aws-budget.js';
+import { isTransientAwsError } from '../adapters/aws-errors.js';
 import type { WorkerLiveness } from './liveness.js';
 import { awsCallsTotal, awsThrottlesTotal, slackCallsTotal, workerTickSeconds, workerTicksTotal } from './registry.js';
 

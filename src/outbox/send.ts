@@ -3,6 +3,7 @@ import type { Logger } from '../app/logger.js';
 import { type BackoffPolicy, backoffDelay } from '../domain/backoff.js';
 import type { SlackFailure } from '../domain/slack-errors.js';
 import type { DeadLetter, DueEntry, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
+import type { SlackAuthHealth } from './slack-auth-health.js';
 import { holdScope } from './slack-pacing.js';
 
 export type SlackMethod = 'chat.postMessage' | 'chat.update' | 'conversations.history' | 'conversations.replies';
@@ -16,10 +17,11 @@ export interface SendContext {
   random: () => number;
   /** How far before an entry's creation the channel history is searched for it. */
   lookupWindowMs: number;
+  slackAuth: SlackAuthHealth;
 }
 
 /** What happened to one entry, for pacing: a Slack write was attempted or not. */
-export type SendOutcome = 'sent' | 'found' | 'retry' | 'dead' | 'skipped';
+export type SendOutcome = 'sent' | 'found' | 'retry' | 'dead' | 'skipped' | 'auth';
 
 /** The Slack methods an entry will call now, so held (429) methods can be skipped before doing anything. */
 export function methodsFor(e: DueEntry): SlackMethod[] {
@@ -93,6 +95,12 @@ async function sendPost(c: SendContext, e: DueEntry): Promise<SendOutcome> {
 function fail(c: SendContext, e: DueEntry, method: SlackMethod, f: SlackFailure, mayExist: boolean): SendOutcome {
   const now = c.now();
   const where = { outboxId: e.id, key: e.messageKey, channel: e.channel, method, error: f.code };
+  if (f.kind === 'auth') {
+    // Slack rejected the token before acting: nothing was posted, no failure counted; the worker holds the outbox.
+    c.repo.markRetry(e.id, { nextAttemptAt: now, error: f.code, failure: false, mayExist });
+    c.slackAuth.rejected(f.code, now);
+    return 'auth';
+  }
   if (f.kind === 'permanent') {
     logDead(c.logger, c.repo.markDead(e.id, f.code, now));
     return 'dead';

@@ -7,6 +7,7 @@ import { observedTick, type TickObserver } from '../metrics/instrument.js';
 import type { Db } from '../store/db.js';
 import { type DueEntry, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
 import { logDead, methodsFor, type SendContext, sendEntry } from './send.js';
+import { SlackAuthHealth } from './slack-auth-health.js';
 import { DEFAULT_WORKSPACE_UPDATE_INTERVAL_MS, isHeld } from './slack-pacing.js';
 
 export interface OutboxWorkerOptions {
@@ -28,6 +29,8 @@ export interface OutboxWorkerOptions {
   channelConcurrency?: number;
   /** [0, 1) source for backoff jitter; tests inject a fixed one. */
   random?: () => number;
+  /** While Slack rejects the token (invalid_auth…), one delivery attempt per this period (default 60 s). */
+  authProbeMs?: number;
 }
 
 export interface OutboxWorkerDeps {
@@ -47,7 +50,9 @@ export interface OutboxWorkerDeps {
 export class OutboxWorker {
   private readonly repo: OutboxDeliveryRepo;
   private readonly send: SendContext;
-  private readonly o: Required<Omit<OutboxWorkerOptions, 'backoff' | 'random'>>;
+  private readonly o: Required<Omit<OutboxWorkerOptions, 'backoff' | 'random' | 'authProbeMs'>>;
+  /** Whether Slack accepts the bot token; readiness reads `slackAuth.broken()`. */
+  readonly slackAuth: SlackAuthHealth;
   private readonly lastPost = new Map<string, number>();
   private readonly lastUpdate = new Map<string, number>();
   private lastWorkspaceUpdate = Number.NEGATIVE_INFINITY;
@@ -59,6 +64,7 @@ export class OutboxWorker {
   constructor(private readonly deps: OutboxWorkerDeps) {
     const o = deps.options ?? {};
     this.repo = new OutboxDeliveryRepo(deps.db);
+    this.slackAuth = new SlackAuthHealth(deps.logger, o.authProbeMs ?? 60_000);
     this.o = {
       maxAgeMs: o.maxAgeMs ?? 24 * 3_600_000,
       postIntervalMs: o.postIntervalMs ?? 1_000,
@@ -76,6 +82,7 @@ export class OutboxWorker {
       backoff: o.backoff ?? DEFAULT_BACKOFF,
       random: o.random ?? Math.random,
       lookupWindowMs: this.o.lookupWindowMs,
+      slackAuth: this.slackAuth,
     };
   }
 
@@ -119,11 +126,17 @@ export class OutboxWorker {
       this.recovered = true;
     }
     this.repo.supersedeUpdates();
-    logDead(logger, this.repo.expire(now, this.o.maxAgeMs));
-    logDead(logger, this.repo.cascade(now));
+    // A broken token is no reason to drop anything: nothing ages out or cascades until Slack takes it again.
+    if (!this.slackAuth.mayTry(now)) return;
+    if (!this.slackAuth.broken()) {
+      logDead(logger, this.repo.expire(now, this.o.maxAgeMs + this.slackAuth.outageMs()));
+      logDead(logger, this.repo.cascade(now));
+    }
     const holds = this.repo.activeHolds(now);
     const byChannel = new Map<string, DueEntry[]>();
-    for (const e of this.repo.due(now)) {
+    const due = this.repo.due(now);
+    // One probe while the token is rejected, not one call per channel.
+    for (const e of this.slackAuth.broken() ? due.slice(0, 1) : due) {
       const list = byChannel.get(e.channel) ?? [];
       list.push(e);
       byChannel.set(e.channel, list);
@@ -136,6 +149,7 @@ export class OutboxWorker {
     let holds = heldAtStart;
     for (const e of entries) {
       const now = this.deps.clock.now();
+      if (!this.slackAuth.mayTry(now)) return;
       if (methodsFor(e).some((m) => isHeld(holds, m, channel, now))) continue;
       const pace = e.op === 'post' ? this.lastPost : this.lastUpdate;
       const gap = e.op === 'post' ? this.o.postIntervalMs : this.o.updateIntervalMs;
@@ -161,6 +175,9 @@ export class OutboxWorker {
         });
         continue;
       }
+      // The token is rejected (SlackAuthHealth knows): stop this channel; the next probe tries again.
+      if (outcome === 'auth') return;
+      if (outcome === 'sent' || outcome === 'found') this.slackAuth.accepted(this.deps.clock.now());
       if (outcome === 'sent' || outcome === 'retry' || outcome === 'dead') pace.set(channel, this.deps.clock.now());
       // A 429 on this channel stops it for this tick; the hold is read again on the next one.
       if (outcome === 'retry') holds = this.repo.activeHolds(this.deps.clock.now());

@@ -1,3 +1,4 @@
+import { isNotFoundAwsError } from '../adapters/aws-errors.js';
 import type { BuildInfo } from '../adapters/codebuild.js';
 import { isInProgress, updateOutcome } from '../domain/cfn-status.js';
 import type { Target } from '../domain/targets.js';
@@ -33,7 +34,7 @@ async function findOperation(ctx: RunContext, target: Target, stackName: string,
     events = (await ctx.cfn.tailEvents(target.region, stackName, null, since)).events;
   } catch (err) {
     // The tool may be about to create the stack.
-    if (/does not exist/i.test((err as Error).message ?? '')) return undefined;
+    if (isNotFoundAwsError(err)) return undefined;
     throw err;
   }
   const start = events.findLast(

@@ -5,6 +5,7 @@ import type { NewStack } from '../store/stacks-repo.js';
 import { buildConsoleUrl, buildQueueFullReply, buildStartedLinksReply } from '../views/build-links.js';
 import { buildFinishedReply } from '../views/thread-replies.js';
 import { finishBuildDeploy, watchStacks } from './build-deploy.js';
+import { postBuildLogTail } from './build-log-tail.js';
 import { needsBuild, plannedStacks } from './plan.js';
 import { failDeployment, linkRegion, type RunContext, type StepOutcome, updateActive } from './run-context.js';
 import { startDeploymentBuild } from './start-build.js';
@@ -107,9 +108,15 @@ export async function stepBuild(
   if (deploys) {
     // The build's end is not the deployment's: the stacks it changed decide too.
     if (!failed) ctx.reporter.reply(d, 'build-finished', finished);
-    return finishBuildDeploy(ctx, d, target, b, failed);
+    const outcome = await finishBuildDeploy(ctx, d, target, b, failed);
+    if (failed) await postBuildLogTail(ctx, d, region, b);
+    return outcome;
   }
-  if (failed) return failDeployment(ctx, { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl }, failed);
+  if (failed) {
+    const outcome = failDeployment(ctx, { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl }, failed);
+    await postBuildLogTail(ctx, d, region, b);
+    return outcome;
+  }
 
   // Mode template: the change sets use the template this build produced (never one from another build).
   let stacks: NewStack[] | undefined;

@@ -92,7 +92,7 @@ async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s
     }),
   );
   // A crash after CreateChangeSet but before saving it: the deterministic name finds the existing one.
-  if (!created.ok && !/AlreadyExists/.test(created.reason)) return fail(created.reason);
+  if (!created.ok && created.kind !== 'already_exists') return fail(created.reason);
   const now = ctx.clock.now();
   ctx.db
     .transaction(() => {

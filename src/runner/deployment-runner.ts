@@ -1,5 +1,6 @@
-import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
+import { awsErrorMessage, isRetryableAwsError } from '../adapters/aws-errors.js';
 import type { PollContext } from '../deploys/poll-context.js';
+import { BlindMonitor } from './blind-monitor.js';
 import { stepBuild } from './build.js';
 import { stepCancel } from './cancel.js';
 import { stepStacks } from './change-set.js';
@@ -25,11 +26,14 @@ export interface RunnerOptions {
 export class DeploymentRunner {
   /** Consecutive transient errors per deployment; only shapes the back-off, never progress. */
   private readonly transient = new Map<number, number>();
+  private readonly blind: BlindMonitor;
 
   constructor(
     private readonly ctx: RunContext,
     private readonly options: RunnerOptions,
-  ) {}
+  ) {
+    this.blind = new BlindMonitor(ctx);
+  }
 
   async advance(id: number): Promise<StepOutcome | 'transient_error'> {
     const { ctx } = this;
@@ -50,15 +54,21 @@ export class DeploymentRunner {
             ? await stepCancel(ctx, d, target)
             : await stepStacks(ctx, d, target);
       this.transient.delete(id);
+      this.blind.recovered(d);
     } catch (err) {
       const n = (this.transient.get(id) ?? 0) + 1;
       this.transient.set(id, n);
       const delay = transientBackoff(pollMs, n);
-      const level = isTransientAwsError(err) ? 'warn' : 'error';
+      const level = isRetryableAwsError(err) ? 'warn' : 'error';
       ctx.logger[level](
         { deploymentId: id, err: awsErrorMessage(err), retryInMs: delay, consecutive: n },
         'poll error; retrying (never a deploy failure)',
       );
+      if (this.blind.failed(d, err)) {
+        this.transient.delete(id);
+        this.notify(id, 'done');
+        return 'done';
+      }
       ctx.repo.update(id, d.state, ctx.clock.now(), { nextPollAt: ctx.clock.now() + delay });
       this.notify(id, 'transient_error');
       return 'transient_error';

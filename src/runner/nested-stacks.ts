@@ -1,4 +1,4 @@
-import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
+import { awsErrorMessage, isRetryableAwsError } from '../adapters/aws-errors.js';
 import type { TailEvent } from '../adapters/cloudformation.js';
 import { type CauseEvent, isStackLevelEvent } from '../domain/root-cause.js';
 import type { RunContext } from './run-context.js';
@@ -53,7 +53,7 @@ export async function nestedEvents(
     try {
       tail = (await ctx.cfn.tailEvents(region, arn, null, notBefore)).events;
     } catch (err) {
-      if (isTransientAwsError(err)) throw err;
+      if (isRetryableAwsError(err)) throw err;
       ctx.logger.warn({ stack: arn, err: awsErrorMessage(err) }, 'nested stack events unreadable');
       continue;
     }

@@ -1,3 +1,4 @@
+import { isNotFoundAwsError } from '../adapters/aws-errors.js';
 import type { TailResult } from '../adapters/cloudformation.js';
 import type { StoredEvent } from '../store/events-repo.js';
 import type { RunContext } from './run-context.js';
@@ -33,10 +34,7 @@ export async function tailOrGone(
   try {
     return await ctx.cfn.tailEvents(region, ref, lastEventId, since - TAIL_SLACK_MS);
   } catch (err) {
-    const e = err as { name?: string; message?: string };
-    if (e.name === 'ValidationError' && /does not exist/i.test(e.message ?? '')) {
-      return { events: [], newestId: lastEventId, pages: 0 };
-    }
+    if (isNotFoundAwsError(err)) return { events: [], newestId: lastEventId, pages: 0 };
     throw err;
   }
 }

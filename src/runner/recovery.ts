@@ -1,4 +1,4 @@
-import { awsErrorMessage } from '../adapters/aws-budget.js';
+import { awsErrorMessage } from '../adapters/aws-errors.js';
 import { classifyStack, isInProgress, rollbackProgress } from '../domain/cfn-status.js';
 import { causeLine, findRootCause } from '../domain/root-cause.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';

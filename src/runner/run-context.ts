@@ -1,5 +1,6 @@
-import { awsErrorMessage, isTransientAwsError } from '../adapters/aws-budget.js';
+import { type AwsErrorKind, awsErrorMessage, classifyAwsError, isRetryableAwsError } from '../adapters/aws-errors.js';
 import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
+import type { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
@@ -35,6 +36,7 @@ export interface RunContext {
   targetOf: TargetOf;
   codebuild: CodeBuildAdapter;
   cfn: CloudFormationAdapter;
+  logs: CloudWatchLogsAdapter;
 }
 
 /** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
@@ -54,15 +56,17 @@ export function stackEventsUrl(ctx: RunContext, target: Target, stackIdOrName: s
  * backs off and retries the step, which the idempotency tokens and resume checks make safe); an AWS answer
  * refusing the request (validation, access) is returned as a failure with AWS's message.
  */
-export async function mutate<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
+export async function mutate<T>(
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; reason: string; kind: AwsErrorKind }> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
-    if (isTransientAwsError(err)) throw err;
+    if (isRetryableAwsError(err)) throw err;
     // No HTTP answer (socket died, process-level error): AWS may have acted; the next poll reads the truth.
     const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (status === undefined) throw err;
-    return { ok: false, reason: awsErrorMessage(err) };
+    return { ok: false, reason: awsErrorMessage(err), kind: classifyAwsError(err) };
   }
 }
 

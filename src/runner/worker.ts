@@ -1,6 +1,7 @@
 import type { AwsBudget } from '../adapters/aws-budget.js';
 import type { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationAdapter } from '../adapters/cloudformation.js';
+import { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
@@ -77,6 +78,7 @@ export class DeployWorker {
       lifecycle: deps.core.lifecycle,
       targetOf: deps.core.targetOf,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
+      logs: new CloudWatchLogsAdapter(deps.aws, deps.budget),
       cfn: this.cfn,
     };
     this.ctx = ctx;

@@ -3,6 +3,7 @@
  * buildDeploymentCore) and injected: no service constructs its own.
  */
 import { ApprovalsRepo } from './approvals-repo.js';
+import { BlindnessRepo } from './blindness-repo.js';
 import type { Db } from './db.js';
 import { DeploymentActionsRepo } from './deployment-actions-repo.js';
 import { DeploymentsRepo } from './deployments-repo.js';
@@ -21,6 +22,7 @@ export interface Repos {
   stacks: StacksRepo;
   events: EventsRepo;
   approvals: ApprovalsRepo;
+  blindness: BlindnessRepo;
 }
 
 export function buildRepos(db: Db): Repos {
@@ -33,5 +35,6 @@ export function buildRepos(db: Db): Repos {
     stacks: new StacksRepo(db),
     events: new EventsRepo(db),
     approvals: new ApprovalsRepo(db),
+    blindness: new BlindnessRepo(db),
   };
 }

@@ -26,6 +26,8 @@ export interface ParentContext {
   position?: number;
   /** Estimated ms until it finishes (or starts, while queued), when history allows. */
   etaMs?: number;
+  /** Set while AWS reads fail and the thread has been told (the "monitoring paused" reply). */
+  monitoringPausedSince?: number;
 }
 
 function stateLine(c: ParentContext): string {
@@ -41,7 +43,8 @@ function stateLine(c: ParentContext): string {
     case 'cancelling': {
       const elapsed = d.startedAt ? ` · ${formatDuration(c.now - d.startedAt)} elapsed` : '';
       const what = d.state === 'building' ? 'building' : d.state === 'deploying' ? 'updating stack' : 'rolling back';
-      return `${what}${d.stalledAt ? ' · :warning: stalled' : ''}${elapsed}${eta}`;
+      const paused = c.monitoringPausedSince !== undefined ? ' · :see_no_evil: monitoring paused' : '';
+      return `${what}${d.stalledAt ? ' · :warning: stalled' : ''}${paused}${elapsed}${eta}`;
     }
     default: {
       const took = d.startedAt && d.finishedAt ? ` in ${formatDuration(d.finishedAt - d.startedAt)}` : '';

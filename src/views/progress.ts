@@ -36,6 +36,22 @@ export function progressPercent(elapsedMs: number, remaining: Remaining): number
   return Math.min(95, Math.floor(exact / 5) * 5);
 }
 
+/**
+ * What the bar shows. By time, unless the time estimate is weak (a default guess) and the change set's resources are
+ * known: then by resources done / total. Never "0%" beside resources already done.
+ */
+export function honestPercent(
+  elapsedMs: number,
+  remaining: Remaining,
+  resources?: { done: number; total: number },
+): number {
+  const byTime = progressPercent(elapsedMs, remaining);
+  if (!resources || resources.total <= 0) return byTime;
+  const byResources = Math.min(95, Math.floor((100 * resources.done) / resources.total / 5) * 5);
+  if (remaining.basis === 'default') return byResources;
+  return byTime === 0 && resources.done > 0 ? Math.max(5, byResources) : byTime;
+}
+
 /** `▰▰▰▰▱▱▱▱▱▱ 40%` */
 export function progressBar(percent: number, cells = BAR_CELLS): string {
   const p = Math.min(100, Math.max(0, Math.round(percent)));
@@ -76,6 +92,8 @@ export function basisText(basis: EstimateBasis, samples: number, targetKey?: str
   switch (basis) {
     case 'target-history':
       return `Estimate from the last ${samples} successful deploys${targetKey ? ` of ${esc(targetKey)}` : ''} (median, p10–p90 range)`;
+    case 'aws-history':
+      return `No Coxswain deploys of this target yet: estimate from ${samples} past operations AWS remembers (weighed lower)`;
     case 'resource-types':
       return `Few deploys of this target yet: estimate from resource-type durations across all stacks (≥ ${samples} samples each)`;
     default:
@@ -87,7 +105,7 @@ export function basisText(basis: EstimateBasis, samples: number, targetKey?: str
 export function progressReply(input: ProgressInput): SlackMessage {
   const step = input.phases.indexOf(input.phase);
   const stepText = step >= 0 ? ` (step ${step + 1} of ${input.phases.length})` : '';
-  const bar = progressBar(progressPercent(input.elapsedMs, input.remaining));
+  const bar = progressBar(honestPercent(input.elapsedMs, input.remaining, input.resources));
   const left = remainingText(input.remaining);
   const res = input.resources ? ` · resources ${input.resources.done}/${input.resources.total} done` : '';
   const elapsed = `${elapsedText(input.elapsedMs)} elapsed`;

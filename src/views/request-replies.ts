@@ -40,7 +40,11 @@ export function etaText(eta: QueueEta): string {
   const lo = Math.floor(eta.finishIn.lowMs / 60_000);
   const hi = Math.max(lo + 1, Math.ceil(eta.finishIn.highMs / 60_000));
   const basis =
-    eta.basis === 'target-history' ? `from the last ${eta.samples} deploys` : 'a rough guess, little history yet';
+    eta.basis === 'target-history'
+      ? `from the last ${eta.samples} deploys`
+      : eta.basis === 'aws-history'
+        ? `from ${eta.samples} past operations AWS remembers`
+        : 'a rough guess, little history yet';
   return `${start}${eta.activeOverdue ? ' (at the earliest: the running one is late)' : ''}, done in about ${formatMinutes(eta.finishIn.expectedMs)} (range ${lo}–${hi} min; ${basis})`;
 }
 

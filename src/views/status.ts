@@ -4,13 +4,14 @@ import { STATE_EMOJI } from './deployment-parent.js';
 import { formatDuration } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
 import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';
+import { phaseWords } from './thread-replies.js';
 
 export interface TargetStatus {
   service: string;
   environment: string;
   channel: string;
   repo: RepoRef;
-  active?: { deployment: Deployment; phase?: string; threadUrl?: string };
+  active?: { deployment: Deployment; phase?: string; threadUrl?: string; monitoringPausedSince?: number };
   queue: { deployment: Deployment; position: number; threadUrl?: string }[];
   /** Newest first; the view shows at most 5. */
   recent: Deployment[];
@@ -52,7 +53,11 @@ function runningLine(t: TargetStatus, now: number, web: string): string {
   const { deployment: d, phase, threadUrl } = t.active;
   const elapsed = d.startedAt ? ` · ${formatDuration(now - d.startedAt)} elapsed` : '';
   const stalled = d.stalledAt ? ' · :warning: stalled' : '';
-  return `*Running:* ${STATE_EMOJI[d.state]} #${d.id} ${d.state}${phase ? ` (${esc(phase)})` : ''} · ${sha(t, d, web)} by <@${d.requestedBy}>${elapsed}${stalled}${thread(threadUrl)}`;
+  const paused =
+    t.active.monitoringPausedSince !== undefined
+      ? ` · :see_no_evil: monitoring paused for ${formatDuration(now - t.active.monitoringPausedSince)}`
+      : '';
+  return `*Running:* ${STATE_EMOJI[d.state]} #${d.id} ${d.state}${phase ? ` (${esc(phaseWords(phase))})` : ''} · ${sha(t, d, web)} by <@${d.requestedBy}>${elapsed}${stalled}${paused}${thread(threadUrl)}`;
 }
 
 function queueLines(t: TargetStatus, web: string): string[] {

@@ -91,6 +91,13 @@ export interface ResultInput {
   detail?: string;
   /** Failure: the retry / roll back buttons (views/failure-actions.ts). */
   actions?: ActionsBlock;
+  /** The root cause reply is already in the thread: the result points at it instead of saying it again. */
+  causeAbove?: boolean;
+}
+
+/** Phase names as people say them (failure phases are internal names such as `stack_update`). */
+export function phaseWords(phase: string): string {
+  return phase === 'stack_update' ? 'stack update' : phase === 'changeset' ? 'change set' : phase.replace(/_/g, ' ');
 }
 
 export function resultReply(i: ResultInput): SlackMessage {
@@ -121,11 +128,13 @@ function resultBody(i: ResultInput): SlackMessage {
     i.logUrl ? link(i.logUrl, 'build logs') : null,
     f?.link ? link(f.link, 'stack events') : i.stackUrl ? link(i.stackUrl, 'stack events') : null,
   ].filter((l): l is string => l !== null);
-  const reason = esc(f?.reason ?? 'unknown');
+  const pointed = i.causeAbove && f?.logicalId !== undefined;
+  const reason = pointed ? '' : `\n>${esc(f?.reason ?? 'unknown')}`;
   const detail = i.detail ? `\n:warning: ${i.detail}` : '';
+  const said = pointed ? 'see the root cause above' : (f?.reason ?? 'unknown');
   return reply(
-    `:x: *Failed* in ${phase.replace('_', ' ')}${took}:${what}\n>${reason}${cascades}${detail}${links.length ? `\n${links.join(' · ')}` : ''}`,
-    `Failed in ${phase}: ${f?.logicalId ? `${f.logicalId}: ` : ''}${f?.reason ?? 'unknown'}`,
+    `:x: *Failed* in ${phaseWords(phase)}${took}:${what}${pointed ? ' (root cause above)' : ''}${reason}${cascades}${detail}${links.length ? `\n${links.join(' · ')}` : ''}`,
+    `Failed in ${phaseWords(phase)}: ${f?.logicalId ? `${f.logicalId}: ` : ''}${said}`,
   );
 }
 

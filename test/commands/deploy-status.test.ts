@@ -63,7 +63,7 @@ describe('/deploy-status', () => {
     const text = replyText(replies[0]!);
     expect(text).toContain('*api → staging* · <#C0DEPLOYS>');
     expect(text).toContain(
-      '*Running:* :rocket: #3 deploying (stack_update) · <https://github.com/acme/api/commit/abc1234def5678abc1234def5678abc1234def56|abc1234> (main) by <@U05> · 3m 00s elapsed · <https://acme.slack.com/archives/C0DEPLOYS/p1700000000123456|thread>',
+      '*Running:* :rocket: #3 deploying (stack update) · <https://github.com/acme/api/commit/abc1234def5678abc1234def5678abc1234def56|abc1234> (main) by <@U05> · 3m 00s elapsed · <https://acme.slack.com/archives/C0DEPLOYS/p1700000000123456|thread>',
     );
     expect(text).toContain('*Queue (2):*');
     expect(text).toContain(

@@ -25,9 +25,6 @@ describe('classifySlackError', () => {
   it.each([
     'channel_not_found',
     'not_in_channel',
-    'invalid_auth',
-    'account_inactive',
-    'token_revoked',
     'is_archived',
     'msg_too_long',
     'invalid_blocks',
@@ -38,6 +35,14 @@ describe('classifySlackError', () => {
   ])('%s is permanent', (error) => {
     expect(classifySlackError({ type: 'platform', error })).toEqual({ kind: 'permanent', code: error });
   });
+
+  // A dead token holds the whole outbox instead (Slack Web API docs: invalid_auth, account_inactive, token_revoked).
+  it.each(['invalid_auth', 'account_inactive', 'token_revoked', 'token_expired', 'not_authed'])(
+    '%s means the token is broken',
+    (error) => {
+      expect(classifySlackError({ type: 'platform', error })).toEqual({ kind: 'auth', code: error });
+    },
+  );
 
   it.each(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'])('%s is retryable', (error) => {
     expect(classifySlackError({ type: 'platform', error })).toEqual({

@@ -126,6 +126,12 @@ describe('deploy pipeline: failures', () => {
     expect(result.blocks).toContain('`Queue` (AWS::SQS::Queue)');
     expect(result.blocks).toContain('+ 2 resources cancelled or failed as a consequence');
     expect(result.blocks).not.toContain('Db');
+    // Said once: the root cause reply quotes AWS, the result points at it (issue 13).
+    expect(h.reply(d.id, 'root-cause')!.blocks).toContain('Invalid value for VisibilityTimeout');
+    expect(result.blocks).not.toContain('Invalid value for VisibilityTimeout');
+    expect(result.blocks).toContain('root cause above');
+    expect(result.text).toContain('Failed in stack update');
+    expect(result.text).not.toContain('stack_update');
     const keys = h
       .outbox(d.id)
       .filter((r) => r.op === 'post')

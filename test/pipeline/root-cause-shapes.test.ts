@@ -117,7 +117,9 @@ describe('root cause in the thread', () => {
     });
     // Nothing better came: no further write to the root-cause message.
     expect(rootCauses(d.id)).toHaveLength(2);
-    expect(h.reply(d.id, 'result')!.blocks).toContain('Storage size 10 is below the minimum');
+    // Said once (issue 13): the result points at the root cause reply instead of repeating it.
+    expect(h.reply(d.id, 'result')!.blocks).toContain('(root cause above)');
+    expect(h.reply(d.id, 'result')!.blocks).not.toContain('Storage size 10 is below the minimum');
   });
 
   it('names the stack’s own rollback reason when no resource failed (an export in use)', async () => {
@@ -142,7 +144,8 @@ describe('root cause in the thread', () => {
       `Root cause: ${STACK} (AWS::CloudFormation::Stack) UPDATE_ROLLBACK_IN_PROGRESS: ${reason}`,
     );
     expect(h.get(d.id).failure).toMatchObject({ logicalId: STACK, reason });
-    expect(h.reply(d.id, 'result')!.blocks).toContain('cannot be deleted as it is in use by worker-staging');
+    expect(h.reply(d.id, 'result')!.blocks).toContain('(root cause above)');
+    expect(h.reply(d.id, 'result')!.blocks).not.toContain('cannot be deleted as it is in use by worker-staging');
   });
 
   it('recovery (ContinueUpdateRollback) uses the same picker and follows nested stacks', async () => {

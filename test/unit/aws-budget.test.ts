@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AwsBudget, isTransientAwsError } from '../../src/adapters/aws-budget.js';
+import { AwsBudget } from '../../src/adapters/aws-budget.js';
 import { summarizeChanges } from '../../src/adapters/cloudformation.js';
 import { nextPollDelay, transientBackoff } from '../../src/runner/polling.js';
 import { FakeClock } from '../helpers/clock.js';
@@ -34,17 +34,6 @@ describe('AwsBudget', () => {
     await Promise.all(Array.from({ length: 200 }, () => budget.run(async () => stamps.push(clock.now()))));
     const seconds = (Math.max(...stamps) - start) / 1000;
     expect((200 - budget.burst) / seconds).toBeLessThanOrEqual(budget.rate + 0.01);
-  });
-});
-
-describe('AWS error classification', () => {
-  it('treats throttling, 5xx, network and expiring credentials as transient, validation as not', () => {
-    expect(isTransientAwsError({ name: 'Throttling', $metadata: { httpStatusCode: 400 } })).toBe(true);
-    expect(isTransientAwsError({ name: 'X', $metadata: { httpStatusCode: 503 } })).toBe(true);
-    expect(isTransientAwsError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(true);
-    expect(isTransientAwsError({ name: 'ExpiredToken', $metadata: { httpStatusCode: 403 } })).toBe(true);
-    expect(isTransientAwsError({ name: 'ValidationError', $metadata: { httpStatusCode: 400 } })).toBe(false);
-    expect(isTransientAwsError({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })).toBe(false);
   });
 });
 
