@@ -5,6 +5,7 @@
 import type { GitHub } from '../adapters/github.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import type { DeploymentCore } from '../deploys/core.js';
 import type { Lifecycle } from '../deploys/lifecycle.js';
@@ -86,7 +87,7 @@ export class ApprovalService {
       // Newest first: what an approver needs is what just changed (GitHub lists oldest first).
       return { currentSha: current, commits: { ...c, commits: c.commits.slice(-MAX_STORED_COMMITS).reverse() } };
     } catch (err) {
-      this.deps.logger.warn({ targetKey: target.key, err: (err as Error).message }, 'approval: compare failed');
+      logError(this.deps.logger, err, { targetKey: target.key }, 'approval: compare failed', 'warn');
       return { currentSha: current, commits: null };
     }
   }

@@ -1,4 +1,5 @@
-import { awsErrorMessage, isRetryableAwsError } from '../adapters/aws-errors.js';
+import { isRetryableAwsError } from '../adapters/aws-errors.js';
+import { logError } from '../app/log-error.js';
 import type { PollContext } from '../deploys/poll-context.js';
 import { BlindMonitor } from './blind-monitor.js';
 import { stepBuild } from './build.js';
@@ -60,9 +61,12 @@ export class DeploymentRunner {
       this.transient.set(id, n);
       const delay = transientBackoff(pollMs, n);
       const level = isRetryableAwsError(err) ? 'warn' : 'error';
-      ctx.logger[level](
-        { deploymentId: id, err: awsErrorMessage(err), retryInMs: delay, consecutive: n },
+      logError(
+        ctx.logger,
+        err,
+        { deploymentId: id, retryInMs: delay, consecutive: n },
         'poll error; retrying (never a deploy failure)',
+        level,
       );
       if (this.blind.failed(d, err)) {
         this.transient.delete(id);
@@ -93,7 +97,7 @@ export class DeploymentRunner {
     try {
       this.options.onPoll({ deployment, stacks: this.ctx.stacks.list(id), now: this.ctx.clock.now(), outcome });
     } catch (err) {
-      this.ctx.logger.error({ deploymentId: id, err: String(err) }, 'onPoll hook failed');
+      logError(this.ctx.logger, err, { deploymentId: id }, 'onPoll hook failed');
     }
   }
 }

@@ -1,4 +1,4 @@
-import { awsErrorMessage } from '../adapters/aws-errors.js';
+import { logError } from '../app/log-error.js';
 import { classifyStack, isInProgress, rollbackProgress } from '../domain/cfn-status.js';
 import { causeLine, findRootCause } from '../domain/root-cause.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
@@ -122,7 +122,7 @@ export class RecoveryWatcher {
         .immediate();
     } catch (err) {
       this.nextAt.set(key, now + 3 * pollMs);
-      ctx.logger.warn({ deploymentId: d.id, err: awsErrorMessage(err) }, 'recovery poll failed; retrying');
+      logError(ctx.logger, err, { deploymentId: d.id }, 'recovery poll failed; retrying', 'warn');
     }
   }
 }

@@ -5,6 +5,7 @@ import { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import type { DeploymentCore } from '../deploys/core.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
@@ -138,7 +139,7 @@ export class DeployWorker {
       );
       busy = statuses.find((s): s is { name: string; status: string } => isInProgress(s.status));
     } catch (err) {
-      this.deps.logger.warn({ deploymentId: d.id, err: String(err) }, 'cannot check stack before starting; retrying');
+      logError(this.deps.logger, err, { deploymentId: d.id }, 'cannot check stack before starting; retrying', 'warn');
       return;
     }
     const now = this.deps.clock.now();
@@ -196,7 +197,7 @@ export class DeployWorker {
     const loop = () => {
       if (this.stopped) return;
       this.running = observedTick(this.deps.onTick, () => this.tick())
-        .catch((err) => this.deps.logger.error({ err: String(err) }, 'deploy worker tick failed'))
+        .catch((err) => logError(this.deps.logger, err, {}, 'deploy worker tick failed'))
         .finally(() => {
           this.running = undefined;
           if (!this.stopped) this.timer = setTimeout(loop, this.deps.intervalMs ?? 1000);
