@@ -2,6 +2,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { recordAwsCall } from '../metrics/instrument.js';
 
@@ -22,6 +23,7 @@ export class AwsClients {
   private readonly logs = new Map<string, CloudWatchLogsClient>();
   private readonly sts = new Map<string, STSClient>();
   private readonly iamClients = new Map<string, IAMClient>();
+  private readonly s3Clients = new Map<string, S3Client>();
 
   constructor(private readonly options: AwsClientOptions = {}) {}
 
@@ -44,7 +46,12 @@ export class AwsClients {
   }
 
   cloudWatchLogs(region?: string): CloudWatchLogsClient {
-    return this.cached(this.logs, region, (r) => new CloudWatchLogsClient(this.clientConfig(r)));
+    return this.cached(this.logs, region, (r) => instrumented(new CloudWatchLogsClient(this.clientConfig(r))));
+  }
+
+  /** Mode template: HeadObject on the build's template, to pin its version. The artifacts bucket is in `region`. */
+  s3(region?: string): S3Client {
+    return this.cached(this.s3Clients, region, (r) => instrumented(new S3Client(this.clientConfig(r))));
   }
 
   private clientConfig(region: string | undefined) {
@@ -66,8 +73,14 @@ export class AwsClients {
   }
 
   destroy(): void {
-    const all = [...this.cfn.values(), ...this.cb.values(), ...this.logs.values()];
-    for (const c of [...all, ...this.sts.values(), ...this.iamClients.values()]) {
+    for (const c of [
+      ...this.cfn.values(),
+      ...this.cb.values(),
+      ...this.logs.values(),
+      ...this.sts.values(),
+      ...this.iamClients.values(),
+      ...this.s3Clients.values(),
+    ]) {
       c.destroy();
     }
   }

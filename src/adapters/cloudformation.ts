@@ -116,6 +116,8 @@ export class CloudFormationAdapter {
     description: string;
     type?: 'CREATE' | 'UPDATE';
     templateUrl?: string | null;
+    /** Alarms CloudFormation watches during the update and for `monitoringMinutes` after it (rolls back on ALARM). */
+    alarms?: { arns: string[]; monitoringMinutes: number } | undefined;
   }): Promise<string | null> {
     const params: Parameter[] = Object.entries(i.parameters).map(([k, v]) => ({ ParameterKey: k, ParameterValue: v }));
     if (!i.templateUrl) {
@@ -134,6 +136,14 @@ export class CloudFormationAdapter {
           ClientToken: i.token,
           Description: i.description.slice(0, 1024),
           Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+          ...(i.alarms
+            ? {
+                RollbackConfiguration: {
+                  RollbackTriggers: i.alarms.arns.map((Arn) => ({ Arn, Type: 'AWS::CloudWatch::Alarm' })),
+                  MonitoringTimeInMinutes: i.alarms.monitoringMinutes,
+                },
+              }
+            : {}),
         }),
       ),
     );

@@ -23,7 +23,8 @@ export function perBuildArtifacts(project: string, artifacts: ProjectArtifacts |
   return { ok: true, value: { ...artifacts, namespaceType: 'BUILD_ID', packaging: 'NONE' } };
 }
 
-export type TemplateLocation = { ok: true; url: string } | { ok: false; reason: string };
+/** `bucket` and `key` name the same object as `url`, for HeadObject (src/adapters/s3-template-version.ts). */
+export type TemplateLocation = { ok: true; url: string; bucket: string; key: string } | { ok: false; reason: string };
 
 /** S3 DNS suffix per AWS partition (the ARN says which): aws-cn is amazonaws.com.cn, the ISO regions differ. */
 const S3_SUFFIX: Record<string, string> = {
@@ -62,5 +63,10 @@ export function templateUrlForBuild(
     };
   }
   const key = [...segments, ...artifactPath.split('/')].filter((p) => p.length > 0);
-  return { ok: true, url: `https://${bucket}.s3.${region}.${suffix}/${key.map(encodeURIComponent).join('/')}` };
+  return {
+    ok: true,
+    url: `https://${bucket}.s3.${region}.${suffix}/${key.map(encodeURIComponent).join('/')}`,
+    bucket,
+    key: key.join('/'),
+  };
 }

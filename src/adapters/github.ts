@@ -12,7 +12,7 @@ export interface RepoId {
 }
 
 export type ResolveResult =
-  | { ok: true; sha: string; message: string }
+  | { ok: true; sha: string; message: string; committedAt?: string | null }
   | { ok: false; reason: 'not_found' | 'repo_not_found' | 'rate_limited' | 'error'; message: string };
 
 export type { CompareResult } from '../domain/compare.js';
@@ -71,7 +71,12 @@ export class OctokitGitHub implements GitHub {
   async resolveRef(repo: RepoId, ref: string): Promise<ResolveResult> {
     try {
       const res = await this.octokit.rest.repos.getCommit({ owner: repo.owner, repo: repo.name, ref, per_page: 1 });
-      return { ok: true, sha: res.data.sha, message: res.data.commit.message.split('\n')[0] ?? '' };
+      return {
+        ok: true,
+        sha: res.data.sha,
+        message: res.data.commit.message.split('\n')[0] ?? '',
+        committedAt: res.data.commit.committer?.date ?? res.data.commit.author?.date ?? null,
+      };
     } catch (err) {
       const s = gitHubStatus(err);
       const full = `${repo.owner}/${repo.name}`;

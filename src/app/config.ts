@@ -37,9 +37,32 @@ const awsSchema = z
   })
   .prefault({});
 
-const buildSchema = z.strictObject({
-  project: z.string().min(1),
-});
+/** GitHub Actions workflow file name as under .github/workflows (no path, no "..") */
+const workflowFile = z.string().regex(/^[A-Za-z0-9_.-]+\.ya?ml$/, 'a workflow file name such as deploy.yml');
+
+/**
+ * Exactly one of `project` (CodeBuild) and `workflow` (the GitHub Actions `on: deployment` run the GitHub
+ * deployment triggers; docs/adr/0009-i15-github-actions-builds.md).
+ */
+const buildSchema = z
+  .strictObject({
+    project: z.string().min(1).optional(),
+    workflow: workflowFile.optional(),
+    /** Workflow builds: no run within this many minutes of the GitHub deployment = "did not start". */
+    startTimeoutMinutes: positive.default(5),
+    /** Mode template with a workflow: the S3 prefix the workflow uploads its templates to, may use {sha}/{env}. */
+    artifacts: z
+      .string()
+      .regex(
+        /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9_.{}/-]*)?$/,
+        'an S3 prefix such as s3://bucket/{sha}',
+      )
+      .optional(),
+  })
+  .refine((b) => !b.project !== !b.workflow, 'give either `project` (CodeBuild) or `workflow` (GitHub Actions)');
+
+/** GitHub Deployments API mirror (per service). */
+const githubSchema = z.strictObject({ deployments: z.boolean().default(true) }).prefault({});
 
 /**
  * How a target deploys (docs/adr/0006-deploy-modes.md): `parameters` = change set on the previous template;
@@ -65,8 +88,51 @@ const stackSchema = z.strictObject({
   templateUrl: z.url({ protocol: /^https$/, error: 'an https URL of a template in S3' }).optional(),
 });
 
+/** Gates before a deployment is queued (docs/adr/0009-i14-closed-loop.md). */
+const gatesSchema = z.strictObject({
+  /** `required`: every check run and commit status on the SHA; or the names that must have succeeded. */
+  checks: z.union([z.literal('required'), z.array(z.string().min(1).max(200)).min(1, 'at least one check name')]),
+  waitMinutes: positive.default(30),
+  allowForce: z.boolean().default(false),
+});
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'an http or https URL' });
+
+const smokeSchema = z.strictObject({
+  url: httpUrl,
+  status: z.number().int().min(100).max(599).default(200),
+  contains: z.string().min(1).optional(),
+});
+
+/** After the stack update: the service must serve the new SHA before the deployment is called succeeded. */
+const verifySchema = z.strictObject({
+  url: httpUrl,
+  expect: z.string().min(1).default('{sha}'),
+  timeoutSeconds: positive.default(120),
+  smoke: z.array(smokeSchema).default([]),
+  onFailure: z.enum(['ask', 'rollback'], { error: 'ask or rollback' }).default('ask'),
+});
+
+const alarmArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/,
+    'a CloudWatch alarm ARN (arn:aws:cloudwatch:…:alarm:name)',
+  );
+
+/** Sent as the change set's RollbackConfiguration: CloudFormation rolls back when one of them alarms. */
+const alarmsSchema = z.strictObject({
+  arns: z.array(alarmArn).min(1, 'at least one alarm ARN').max(5, 'CloudFormation accepts at most 5 rollback triggers'),
+  monitoringMinutes: z.number().int().min(0).max(180).default(5),
+});
+
 const environmentSchema = z.strictObject({
   mode: modeSchema.optional(),
+  /** The environment's address: shown in links, and GitHub deployment statuses' `environment_url`. */
+  url: httpUrl.optional(),
+  gates: gatesSchema.optional(),
+  verify: verifySchema.optional(),
+  alarms: alarmsSchema.optional(),
   build: buildSchema.optional(),
   template: templateSchema.optional(),
   channel: channelId.optional(),
@@ -75,6 +141,10 @@ const environmentSchema = z.strictObject({
   approvers: z.array(userId).optional(),
   requiredApprovals: z.number().int().min(0).default(0),
   allowSelfApproval: z.boolean().default(false),
+  /** GitHub deployment: `production_environment`. */
+  production: z.boolean().default(false),
+  /** GitHub deployment: `transient_environment` (an environment that goes away, e.g. a preview). */
+  transient: z.boolean().default(false),
 });
 
 const serviceSchema = z.strictObject({
@@ -82,6 +152,7 @@ const serviceSchema = z.strictObject({
   defaultRef: z.string().min(1).default('main'),
   mode: modeSchema.default('parameters'),
   build: buildSchema.optional(),
+  github: githubSchema,
   template: templateSchema.optional(),
   /** Exactly one of `stack` (one stack) and `stacks` (several, deployed in this order). */
   stack: stackSchema.optional(),
@@ -153,6 +224,15 @@ function checkMode(service: RawService, e: RawEnvironment, path: string[], ctx: 
   const stacks = service.stacks ?? (service.stack ? [service.stack] : []);
   const issue = (message: string) => ctx.addIssue({ code: 'custom', path, message });
   if (mode !== 'parameters' && !build) issue(`mode ${mode} needs a \`build\` block (the CodeBuild project)`);
+  if (build?.workflow && !service.github.deployments) {
+    issue('a `workflow` build is started by the GitHub deployment: `github.deployments` must stay true');
+  }
+  if (build?.workflow && mode === 'template' && !build.artifacts) {
+    issue('mode template with a `workflow` build needs `build.artifacts`: the S3 prefix the workflow uploads to');
+  }
+  if (build?.artifacts && !(build.workflow && mode === 'template')) {
+    issue('`build.artifacts` is only used by a `workflow` build in mode template');
+  }
   if (mode === 'template') {
     const missing = stacks.filter((s) => !s.template && !(stacks.length === 1 && template));
     if (missing.length > 0) {
@@ -172,6 +252,7 @@ export type Config = z.infer<typeof configSchema>;
 export type ServiceConfig = Config['services'][string];
 export type EnvironmentConfig = ServiceConfig['environments'][string];
 export type Timing = Config['timing'];
+export type BuildConfig = z.infer<typeof buildSchema>;
 
 function isTimeZone(tz: string): boolean {
   try {

@@ -14,6 +14,10 @@ import { CloudFormationDrift } from '../adapters/cloudformation-drift.js';
 import { StackRecovery } from '../adapters/cloudformation-recovery.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js';
+import { OctokitActions } from '../adapters/github-actions.js';
+import { OctokitCommitChecks } from '../adapters/github-checks.js';
+import { OctokitDeployments } from '../adapters/github-deployments.js';
+import { WebPermalinks } from '../adapters/slack-permalink.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
 import { ApprovalService } from '../approvals/approval-service.js';
 import { ApprovalExpiryJob } from '../approvals/expiry-job.js';
@@ -30,6 +34,10 @@ import { SlackDoctor } from '../doctor/slack-doctor.js';
 import { Estimator } from '../estimates/estimator.js';
 import { HistoryLearner } from '../estimates/history-learner.js';
 import { ProgressHook } from '../estimates/progress-hook.js';
+import { CommitGate } from '../gates/commit-gate.js';
+import { GateWatcher } from '../gates/gate-watcher.js';
+import { GitHubDeploymentMirror } from '../github/deployment-mirror.js';
+import { GitHubStatusWorker } from '../github/status-worker.js';
 import { LockService } from '../locks/lock-service.js';
 import { countedSlack } from '../metrics/counted-slack.js';
 import { metricsRoute, type Readiness, readiness, readyRoute } from '../metrics/http-routes.js';
@@ -45,12 +53,14 @@ import { type App, createApp } from '../slack/bolt-app.js';
 import { register as registerCommands } from '../slack/commands/index.js';
 import { register as registerInteractions } from '../slack/interactions/index.js';
 import type { Db } from '../store/db.js';
+import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { DigestRunsRepo } from '../store/digest-runs-repo.js';
 import { DriftRepo } from '../store/drift-repo.js';
 import { HealthRepo } from '../store/health-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
 import { buildRepos } from '../store/repos.js';
+import { observeTransitions } from '../store/transition-observers.js';
 import { githubWebBase } from '../views/links.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
@@ -112,7 +122,9 @@ export interface Runtime {
   workers: {
     deploy: DeployWorker;
     outbox: OutboxWorker;
+    githubStatuses: GitHubStatusWorker;
     approvalExpiry: ApprovalExpiryJob;
+    gateWatcher: GateWatcher;
     digests: DigestScheduler;
     learner: HistoryLearner;
   };
@@ -171,15 +183,27 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     burst: config.aws.burst,
     ...(deps.awsSleep ? { sleep: deps.awsSleep } : {}),
   });
-  const github = new OctokitGitHub(
-    createOctokit({
-      token: env.GITHUB_TOKEN,
-      baseUrl: env.GITHUB_API_URL,
-      logger: logger.child({ source: 'github' }),
-      ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
-    }),
-    () => clock.now(),
-  );
+  const octokit = createOctokit({
+    token: env.GITHUB_TOKEN,
+    baseUrl: env.GITHUB_API_URL,
+    logger: logger.child({ source: 'github' }),
+    ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
+  });
+  const github = new OctokitGitHub(octokit, () => clock.now());
+  // Issue 15: every state change queues its GitHub deployment status (in the change's transaction).
+  const mirror = new GitHubDeploymentMirror({ db, config, clock, logger: logger.child({ job: 'github-mirror' }) });
+  observeTransitions(db, mirror.onTransition);
+  const githubStatuses = new GitHubStatusWorker({
+    db,
+    config,
+    clock,
+    logger: logger.child({ job: 'github-statuses' }),
+    api: new OctokitDeployments(octokit),
+    permalinks: new WebPermalinks(
+      createDeliveryWebClient({ token: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL }),
+    ),
+  });
+  const gate = new CommitGate(new OctokitCommitChecks(octokit));
   const githubWeb = githubWebBase(env.GITHUB_API_URL);
 
   // Estimates, progress and stalls.
@@ -241,6 +265,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
         clock,
         logger,
         githubWeb,
+        delivery: new DeliveryRepo(db),
         ...region,
       }),
     },
@@ -254,6 +279,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     approvals,
     locks,
+    gate,
     eta: (d) => progress.queueEta(d),
     core,
   });
@@ -310,11 +336,14 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     onTick: tickObserver('deploy-worker', liveness),
     workerId: deps.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     githubWeb,
+    actions: new OctokitActions(octokit),
     adoptAllAtStart: true,
     onPoll: progress.onPoll,
     core,
+    autoRollback: (id) => rollbacks.autoRollback(id),
   });
   const approvalExpiry = new ApprovalExpiryJob(approvals, logger);
+  const gateWatcher = new GateWatcher({ db, config, clock, logger, gate, approvals, core });
   const learner = new HistoryLearner({
     db,
     config,
@@ -332,7 +361,10 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
       : []),
     watched({ name: 'outbox-worker', start: () => outbox.start(), stop: () => outbox.stop() }, liveness),
     watched({ name: 'deploy-worker', start: () => deploy.start(), stop: () => deploy.stop() }, liveness),
+    // Not watched by /readyz: GitHub's mirror being behind never makes Coxswain unready.
+    { name: 'github-status-worker', start: () => githubStatuses.start(), stop: () => githubStatuses.stop() },
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
+    intervalJob('gate-watcher', () => gateWatcher.start()),
     scheduler,
     { name: 'history-learner', start: () => learner.start(), stop: () => learner.stop() },
   ];
@@ -348,7 +380,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     githubWeb,
     app,
     services: { requests, status, approvals, locks, rollbacks, digests, progress },
-    workers: { deploy, outbox, approvalExpiry, digests: scheduler, learner },
+    workers: { deploy, outbox, githubStatuses, approvalExpiry, gateWatcher, digests: scheduler, learner },
     jobs,
     ready,
     gauges,

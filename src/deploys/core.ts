@@ -36,11 +36,11 @@ export interface DeploymentCoreDeps {
 export function buildDeploymentCore(deps: DeploymentCoreDeps): DeploymentCore {
   const { db, clock, logger } = deps;
   const repos = deps.repos ?? buildRepos(db);
-  const { deployments, phases, actions, blindness } = repos;
+  const { deployments, phases, actions, blindness, verifications } = repos;
   const targetOf = targetOfDeployment(deps.config);
   const view = { db, deployments, blindness, targetOf, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
   const parents = new ThreadParent(view);
   const reporter = new ThreadReporter({ ...view, outbox: repos.outbox, parents, clock });
-  const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, reporter });
+  const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, verifications, reporter });
   return { ...repos, parents, reporter, lifecycle, targetOf };
 }

@@ -3,7 +3,8 @@
  * `transition`, legal moves per domain/deployment-state.ts) AND all of its effects — phase bookkeeping, the thread
  * parent redrawn, the target's queue refreshed, the result reply, the action record — in one IMMEDIATE transaction,
  * so a message exists if and only if the change happened. A new state = one row in the domain's transition table +
- * one function here. test/unit/lifecycle-only.test.ts fails if any other module calls `transition(` or `claim(`.
+ * one function here (the closed loop's in lifecycle-closed-loop.ts, which goes through `move`).
+ * test/unit/lifecycle-only.test.ts fails if any other module calls `transition(` or `claim(`.
  */
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
@@ -14,9 +15,11 @@ import type { DeploymentAction, DeploymentActionsRepo } from '../store/deploymen
 import type { Deployment, DeploymentPatch, Failure } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { PhasesRepo } from '../store/phases-repo.js';
+import type { VerificationsRepo } from '../store/verifications-repo.js';
 import { failureActions } from '../views/failure-actions.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { resultReply } from '../views/thread-replies.js';
+import { ClosedLoopLifecycle } from './lifecycle-closed-loop.js';
 import type { ThreadReporter } from './thread-reporter.js';
 
 export interface LifecycleDeps {
@@ -26,6 +29,8 @@ export interface LifecycleDeps {
   deployments: DeploymentsRepo;
   phases: PhasesRepo;
   actions: DeploymentActionsRepo;
+  /** Bake window and verification records (issue 14): ended with the deployment. */
+  verifications: VerificationsRepo;
   reporter: ThreadReporter;
 }
 
@@ -49,7 +54,20 @@ export interface CancelRequest {
 }
 
 export class Lifecycle {
-  constructor(private readonly deps: LifecycleDeps) {}
+  private readonly loop: ClosedLoopLifecycle;
+
+  constructor(private readonly deps: LifecycleDeps) {
+    this.loop = new ClosedLoopLifecycle(deps, (d, from, to, patch, effects) => this.move(d, from, to, patch, effects));
+  }
+
+  // The closed loop (issue 14): commit checks, preflight, baking, verifying (lifecycle-closed-loop.ts).
+  checksPassed: ClosedLoopLifecycle['checksPassed'] = (...a) => this.loop.checksPassed(...a);
+  checksRejected: ClosedLoopLifecycle['checksRejected'] = (...a) => this.loop.checksRejected(...a);
+  checksStillPending: ClosedLoopLifecycle['checksStillPending'] = (...a) => this.loop.checksStillPending(...a);
+  preflightRejected: ClosedLoopLifecycle['preflightRejected'] = (...a) => this.loop.preflightRejected(...a);
+  startBaking: ClosedLoopLifecycle['startBaking'] = (...a) => this.loop.startBaking(...a);
+  startVerifying: ClosedLoopLifecycle['startVerifying'] = (...a) => this.loop.startVerifying(...a);
+  verified: ClosedLoopLifecycle['verified'] = (...a) => this.loop.verified(...a);
 
   private get repo() {
     return this.deps.deployments;
@@ -86,14 +104,14 @@ export class Lifecycle {
     const now = this.deps.clock.now();
     if (!build) {
       return this.deps.db.transaction(() => {
-        const moved = this.move(d.id, 'building', 'deploying', now);
+        const moved = this.guarded(d.id, 'building', 'deploying', now);
         if (moved) this.deps.reporter.stateChanged(moved);
         return moved;
       })();
     }
     return this.deps.db
       .transaction(() => {
-        const next = this.move(d.id, 'building', 'deploying', now, { buildLogUrl: build.buildLogUrl });
+        const next = this.guarded(d.id, 'building', 'deploying', now, { buildLogUrl: build.buildLogUrl });
         if (!next) return undefined;
         build.inTx?.();
         this.deps.phases.end(d.id, 'build', 'succeeded', now);
@@ -109,7 +127,7 @@ export class Lifecycle {
     const now = this.deps.clock.now();
     this.deps.db
       .transaction(() => {
-        const next = this.move(d.id, d.state, 'succeeded', now, { summary: noop ? 'no changes' : null });
+        const next = this.guarded(d.id, d.state, 'succeeded', now, { summary: noop ? 'no changes' : null });
         if (!next) return;
         this.deps.phases.endOpen(d.id, 'succeeded', now);
         this.deps.reporter.reply(
@@ -131,10 +149,11 @@ export class Lifecycle {
     const summary = `${failure.phase.replace('_', ' ')} failed: ${failure.logicalId ? `${failure.logicalId}: ` : ''}${failure.reason}`;
     const moved = this.deps.db
       .transaction(() => {
-        const next = this.move(d.id, d.state, 'failed', now, { failure, summary: summary.slice(0, 300) });
+        const next = this.guarded(d.id, d.state, 'failed', now, { failure, summary: summary.slice(0, 300) });
         if (!next) return false;
         extras.inTx?.();
         this.deps.phases.endOpen(d.id, 'failed', now);
+        this.deps.verifications.finishOpen(d.id, 'failed', now);
         this.deps.reporter.reply(
           next,
           'result',
@@ -165,11 +184,11 @@ export class Lifecycle {
    * building|deploying → cancelling after the Roll back button: the transition, who asked, the note in the thread
    * and the parent redrawn, in one transaction (ADR 0005). The runner then stops the build or follows the rollback.
    */
-  beginCancel(d: Deployment, from: 'building' | 'deploying', req: CancelRequest): Deployment | undefined {
+  beginCancel(d: Deployment, from: 'building' | 'deploying' | 'baking', req: CancelRequest): Deployment | undefined {
     const now = req.at;
     return this.deps.db
       .transaction(() => {
-        const moved = this.move(d.id, from, 'cancelling', now, { stalledAt: null });
+        const moved = this.guarded(d.id, from, 'cancelling', now, { stalledAt: null });
         if (!moved) return undefined;
         this.record(d.id, 'cancel_update', req.user, req.detail, now);
         this.deps.reporter.reply(moved, `cancel-${now}`, req.note);
@@ -184,10 +203,11 @@ export class Lifecycle {
     const now = this.deps.clock.now();
     this.deps.db
       .transaction(() => {
-        const next = this.move(d.id, d.state, 'cancelled', now, { summary: detail.replace(/[*`]/g, '') });
+        const next = this.guarded(d.id, d.state, 'cancelled', now, { summary: detail.replace(/[*`]/g, '') });
         if (!next) return;
         inTx?.();
         this.deps.phases.endOpen(d.id, 'cancelled', now);
+        this.deps.verifications.finishOpen(d.id, 'cancelled', now);
         this.deps.reporter.reply(
           next,
           'result',
@@ -207,7 +227,7 @@ export class Lifecycle {
     const now = this.deps.clock.now();
     this.deps.db
       .transaction(() => {
-        const next = this.move(d.id, 'queued', 'cancelled', now, { summary: 'target removed from config' });
+        const next = this.guarded(d.id, 'queued', 'cancelled', now, { summary: 'target removed from config' });
         if (!next) return;
         this.deps.reporter.reply(
           next,
@@ -242,14 +262,34 @@ export class Lifecycle {
   }
 
   private decide(d: Deployment, to: 'queued' | 'rejected' | 'expired', patch: DeploymentPatch) {
-    return this.move(d.id, 'pending_approval', to, this.deps.clock.now(), patch);
+    return this.guarded(d.id, 'pending_approval', to, this.deps.clock.now(), patch);
   }
 
   /** The guarded transition, and its metrics: the one place both happen (metrics/deployment-metrics.ts). */
-  private move(id: number, from: DeploymentState, to: DeploymentState, now: number, patch?: DeploymentPatch) {
+  private guarded(id: number, from: DeploymentState, to: DeploymentState, now: number, patch?: DeploymentPatch) {
     const next = this.repo.transition(id, from, to, now, patch);
     if (next) recordTransition(this.deps.db, next, from);
     return next;
+  }
+
+  /** One guarded transition, its effects and the parent redraw in one IMMEDIATE transaction. */
+  private move(
+    d: Deployment,
+    from: DeploymentState,
+    to: DeploymentState,
+    patch: DeploymentPatch,
+    effects?: (next: Deployment, now: number) => void,
+  ): Deployment | undefined {
+    const now = this.deps.clock.now();
+    return this.deps.db
+      .transaction(() => {
+        const next = this.guarded(d.id, from, to, now, patch);
+        if (!next) return undefined;
+        effects?.(next, now);
+        this.deps.reporter.stateChanged(next);
+        return next;
+      })
+      .immediate();
   }
 
   private record(id: number, action: DeploymentAction['action'], user: string, detail: string | null, at: number) {

@@ -13,9 +13,12 @@ import type { DeployArgs } from '../domain/command-parser.js';
 import type { QueueEta } from '../domain/estimates.js';
 import { checkRef } from '../domain/git-ref.js';
 import { findTarget, type Target } from '../domain/targets.js';
+import type { CommitGate } from '../gates/commit-gate.js';
+import { type ChecksDecision, checksDecision, recordChecksDecision } from '../gates/gate-decision.js';
 import type { DeployGate, LockService } from '../locks/lock-service.js';
 import type { ApprovalContext } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
+import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { EnqueueResult } from '../store/deployments-repo.js';
 import { joinedReply, joinedThreadNote, queuedReply, withNotes } from '../views/request-replies.js';
@@ -38,7 +41,9 @@ export type DeployRefusal =
   | 'invalid_ref'
   | 'unknown_ref'
   | 'github_error'
-  | 'bad_sha';
+  | 'bad_sha'
+  | 'checks_failed'
+  | 'checks_error';
 
 export type DeployRequestResult =
   | {
@@ -59,6 +64,8 @@ export interface DeployRequestsDeps {
   githubWeb: string;
   approvals: Pick<ApprovalService, 'needsApproval' | 'gatherContext' | 'request'>;
   locks: Pick<LockService, 'gate' | 'recordForce' | 'queuedNotice'>;
+  /** Commit checks before anything is queued (environments with `gates`). */
+  gate: CommitGate;
   /** ETA to start and finish of a waiting deployment (the estimator), for the reply. */
   eta?: (d: Deployment) => QueueEta | undefined;
   /** Repositories and the one thread-parent renderer (runtime.ts). */
@@ -86,10 +93,21 @@ export class DeployRequests {
     if (!resolved.ok) return refuse(resolved.reason === 'not_found' ? 'unknown_ref' : 'github_error', resolved.message);
     const gate = this.deps.locks.gate(target, resolved.sha, { user: req.userId, forced: req.forced });
     if (!gate.ok) return refuse('bad_sha', gate.reply);
+    const checks = checksDecision(target, await this.deps.gate.check(target, resolved.sha), {
+      ...req,
+      sha: resolved.sha,
+    });
+    if (!checks.ok) return refuse(checks.reason, checks.reply);
     // GitHub is asked for the commit list before the transaction: no network call while holding the write lock.
     const pending = this.deps.approvals.needsApproval(target);
     const context = pending ? await this.deps.approvals.gatherContext(target, resolved.sha) : {};
-    return this.enqueue(target, ref.ref, resolved.sha, req, { gate, pending, context });
+    return this.enqueue(target, ref.ref, resolved.sha, req, {
+      gate,
+      checks,
+      pending,
+      context,
+      committedAt: resolved.committedAt,
+    });
   }
 
   private enqueue(
@@ -97,10 +115,17 @@ export class DeployRequests {
     ref: string,
     sha: string,
     req: DeployRequest,
-    o: { gate: Extract<DeployGate, { ok: true }>; pending: boolean; context: ApprovalContext },
+    o: {
+      gate: Extract<DeployGate, { ok: true }>;
+      checks: Extract<ChecksDecision, { ok: true }>;
+      pending: boolean;
+      context: ApprovalContext;
+      committedAt?: string | null | undefined;
+    },
   ): DeployRequestResult {
     const { db, clock, githubWeb, approvals, locks } = this.deps;
     const now = clock.now();
+    const committedAt = o.committedAt;
     return db
       .transaction((): DeployRequestResult => {
         const result = this.deps.core.deployments.enqueue(
@@ -113,7 +138,8 @@ export class DeployRequests {
             sha,
             requestedBy: req.userId,
             channel: target.channel,
-            state: o.pending ? 'pending_approval' : 'queued',
+            // Waiting for checks comes first; the approval request follows once they pass (GateWatcher).
+            state: o.checks.waiting ? 'waiting_checks' : o.pending ? 'pending_approval' : 'queued',
             forced: req.forced,
             ...(req.requestId ? { requestId: req.requestId } : {}),
           },
@@ -121,6 +147,10 @@ export class DeployRequests {
         );
         // On a locked target the deployment waits: the notice marks why (shown in the parent and the reply).
         const lockNotice = locks.queuedNotice(target, result.deployment.id);
+        if (result.outcome === 'created') {
+          recordChecksDecision(db, result.deployment, o.checks, req.userId, now);
+          new DeliveryRepo(db).recordCommitTime(result.deployment.id, committedAt);
+        }
         const d = this.deps.core.deployments.get(result.deployment.id) ?? result.deployment;
         const position = d.state === 'queued' ? this.deps.core.deployments.position(d) : undefined;
         const eta = d.state === 'queued' ? this.deps.eta?.(d) : undefined;
@@ -136,6 +166,18 @@ export class DeployRequests {
           );
           if (d.state === 'pending_approval') approvals.request(d, o.context);
           if (o.gate.forcedPast) locks.recordForce(target, { user: req.userId, sha, deploymentId: d.id });
+          if (o.checks.forced) {
+            this.deps.core.outbox.post(
+              {
+                key: threadKeys.reply(d.id, 'checks-forced'),
+                channel: d.channel,
+                threadKey: threadKeys.parent(d.id),
+                deploymentId: d.id,
+                message: o.checks.forced.note,
+              },
+              now,
+            );
+          }
         } else if (result.outcome === 'merged' && d.requestedBy !== req.userId) {
           // The key names the user: asking twice in a row adds one note, not two.
           this.deps.core.outbox.post(
@@ -152,7 +194,14 @@ export class DeployRequests {
         const replyInput = { deployment: d, position, repo: target.repo, githubWeb, eta };
         // A redelivered payload gets the answer the first delivery got: queued for its author, joined otherwise.
         const reply = d.requestedBy === req.userId ? queuedReply(replyInput) : joinedReply(replyInput);
-        return { ok: true, outcome: result.outcome, deployment: d, position, reply: withNotes(reply, lockNotice) };
+        const checksNotice = d.state === 'waiting_checks' ? o.checks.notice : undefined;
+        return {
+          ok: true,
+          outcome: result.outcome,
+          deployment: d,
+          position,
+          reply: withNotes(reply, lockNotice, checksNotice),
+        };
       })
       .immediate();
   }

@@ -4,8 +4,10 @@ import type { GitHub, RepoId } from '../adapters/github.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
+import { deliveryFigures } from '../domain/delivery-metrics.js';
 import { healthByTarget, healthFigures, median, stackAttention } from '../domain/health-metrics.js';
 import { allTargets, type StackTarget, type Target } from '../domain/targets.js';
+import type { DeliveryRepo } from '../store/delivery-repo.js';
 import type { DigestRunsRepo } from '../store/digest-runs-repo.js';
 import type { DeployedVersion, HealthRepo } from '../store/health-repo.js';
 import { healthDigest, type StackAttention, type VersionDrift } from '../views/health-digest.js';
@@ -25,6 +27,8 @@ export interface HealthDigestDeps {
   defaultRegion?: string;
   windowDays?: number;
   concurrency?: number;
+  /** Lead time and verification failures (issue 14); without it the digest leaves them out. */
+  delivery?: DeliveryRepo;
 }
 
 const DAY = 86_400_000;
@@ -97,6 +101,15 @@ export class HealthDigestJob {
       attention: attention.filter((a): a is StackAttention => a !== null),
       deadLetters: health.deadLetters(),
       locks: health.locks(),
+      ...(this.deps.delivery
+        ? {
+            delivery: deliveryFigures(
+              this.deps.delivery.leadTimes(now - windowDays * DAY, now),
+              targets.map((t) => t.environment),
+              this.deps.delivery.verificationFailures(now - windowDays * DAY, now),
+            ),
+          }
+        : {}),
       notChecked,
       preview: options.preview ?? false,
     });

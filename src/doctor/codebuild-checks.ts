@@ -110,9 +110,11 @@ export const codebuildCheck: DoctorCheck = {
   async run(ctx) {
     const byProject = new Map<string, { region: string | undefined; project: string; targets: Target[] }>();
     for (const t of allTargets(ctx.config)) {
-      if (!t.build) continue;
-      const key = `${t.region ?? ''}|${t.build.project}`;
-      const entry = byProject.get(key) ?? { region: t.region, project: t.build.project, targets: [] };
+      // Workflow builds (GitHub Actions) have no CodeBuild project: the GitHub checks look at them.
+      const project = t.build?.project;
+      if (!project) continue;
+      const key = `${t.region ?? ''}|${project}`;
+      const entry = byProject.get(key) ?? { region: t.region, project, targets: [] };
       entry.targets.push(t);
       byProject.set(key, entry);
     }

@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from '../app/config.js';
 import { allTargets, findTarget } from '../domain/targets.js';
 import { migrations } from '../store/migrations/index.js';
 import { type CheckResult, fail, ok, warn } from './check.js';
+import { githubFlagResults } from './github-deployment-checks.js';
 
 const AREA = 'config';
 
@@ -101,7 +102,7 @@ export function checkDatabase(file: string): CheckResult[] {
         ),
       ];
     }
-    return [ok(AREA, name, `opens and is migrated (${applied.size} migrations)`)];
+    return [ok(AREA, name, `opens and is migrated (${applied.size} migrations)`), ...githubFlagResults(db)];
   } catch (err) {
     return [
       fail(AREA, name, `cannot be opened: ${(err as Error).message}`, `check COXSWAIN_DB and the file's permissions`),

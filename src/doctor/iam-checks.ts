@@ -21,6 +21,8 @@ const CHANGE_SET_ACTIONS = [
   'cloudformation:CreateChangeSet',
   'cloudformation:DescribeChangeSet',
   'cloudformation:ExecuteChangeSet',
+  // Early-validation findings of a refused change set (issue 14); without it only the status reason is shown.
+  'cloudformation:DescribeEvents',
 ];
 // GetLogEvents: a failed build's last log lines (issue 13).
 const BUILD_ACTIONS = [
@@ -38,7 +40,8 @@ export function actionsFor(mode: DeployMode, hasBuild: boolean): string[] {
   if (hasBuild) out.push(...BUILD_ACTIONS);
   // In-place updates check for AWS::LanguageExtensions; template builds read the project's artifact settings.
   if (mode === 'parameters') out.push('cloudformation:GetTemplateSummary');
-  if (mode === 'template') out.push('s3:GetObject', 'codebuild:BatchGetProjects');
+  // Template builds: HeadObject and CloudFormation read the template (a versioned bucket: its pinned version).
+  if (mode === 'template') out.push('s3:GetObject', 's3:GetObjectVersion', 'codebuild:BatchGetProjects');
   return out;
 }
 
@@ -54,7 +57,7 @@ export const iamCheck: DoctorCheck = {
   area: AREA,
   async run(ctx) {
     const needed = new Set<string>();
-    for (const t of allTargets(ctx.config)) for (const a of actionsFor(t.mode, !!t.build)) needed.add(a);
+    for (const t of allTargets(ctx.config)) for (const a of actionsFor(t.mode, !!t.build?.project)) needed.add(a);
     const actions = [...needed].sort();
     const byHand = `check by hand that the role allows: ${actions.join(', ')}`;
     let arn: string;

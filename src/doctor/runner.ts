@@ -8,6 +8,7 @@ import { identityCheck, stacksCheck } from './aws-checks.js';
 import type { CallerIdentity, CheckResult, DoctorCheck, DoctorContext } from './check.js';
 import { codebuildCheck } from './codebuild-checks.js';
 import { githubCheck } from './github-checks.js';
+import { githubActionsCheck } from './github-deployment-checks.js';
 import { iamCheck } from './iam-checks.js';
 import { slackCheck } from './slack-checks.js';
 
@@ -19,6 +20,7 @@ export const CHECKS: readonly DoctorCheck[] = [
   codebuildCheck,
   iamCheck,
   githubCheck,
+  githubActionsCheck,
 ];
 
 export interface DoctorReport {

@@ -3,10 +3,13 @@
  * and this table is the only place that says which moves are legal.
  */
 export const STATES = [
+  'waiting_checks',
   'pending_approval',
   'queued',
   'building',
   'deploying',
+  'baking',
+  'verifying',
   'cancelling',
   'succeeded',
   'failed',
@@ -19,10 +22,17 @@ export type DeploymentState = (typeof STATES)[number];
 export type DeploymentKind = 'deploy' | 'rollback';
 
 const TRANSITIONS: Record<DeploymentState, readonly DeploymentState[]> = {
+  // Commit checks still running on the SHA (gates): green → its turn in the queue; red or too long → rejected.
+  waiting_checks: ['queued', 'pending_approval', 'rejected', 'cancelled'],
   pending_approval: ['queued', 'rejected', 'expired', 'cancelled'],
-  queued: ['building', 'deploying', 'cancelled'],
-  building: ['deploying', 'succeeded', 'failed', 'cancelling', 'cancelled'],
-  deploying: ['succeeded', 'failed', 'cancelling'],
+  // rejected: the stack-state preflight found a stack no update can touch.
+  queued: ['building', 'deploying', 'cancelled', 'rejected'],
+  building: ['deploying', 'verifying', 'succeeded', 'failed', 'cancelling', 'cancelled'],
+  deploying: ['baking', 'verifying', 'succeeded', 'failed', 'cancelling'],
+  // Resources are done; CloudFormation watches the alarms for the monitoring window (RollbackConfiguration).
+  baking: ['verifying', 'succeeded', 'failed', 'cancelling'],
+  // The stack is updated; the service must serve the new SHA (verify.url) and pass its smoke checks.
+  verifying: ['succeeded', 'failed', 'cancelled'],
   cancelling: ['cancelled', 'failed'],
   succeeded: [],
   failed: [],
@@ -32,9 +42,9 @@ const TRANSITIONS: Record<DeploymentState, readonly DeploymentState[]> = {
 };
 
 /** States that hold the target: at most one deployment per target may be in one of these. */
-export const ACTIVE_STATES: readonly DeploymentState[] = ['building', 'deploying', 'cancelling'];
+export const ACTIVE_STATES: readonly DeploymentState[] = ['building', 'deploying', 'baking', 'verifying', 'cancelling'];
 /** States waiting for their turn. */
-export const WAITING_STATES: readonly DeploymentState[] = ['pending_approval', 'queued'];
+export const WAITING_STATES: readonly DeploymentState[] = ['waiting_checks', 'pending_approval', 'queued'];
 export const TERMINAL_STATES: readonly DeploymentState[] = ['succeeded', 'failed', 'cancelled', 'rejected', 'expired'];
 
 export function canTransition(from: DeploymentState, to: DeploymentState): boolean {

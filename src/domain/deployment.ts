@@ -2,7 +2,7 @@
 import type { DeploymentKind, DeploymentState } from './deployment-state.js';
 
 export interface Failure {
-  phase: 'ref' | 'build' | 'changeset' | 'stack_update' | 'monitoring' | 'internal';
+  phase: 'ref' | 'preflight' | 'build' | 'changeset' | 'stack_update' | 'monitoring' | 'verify' | 'internal';
   reason: string;
   logicalId?: string;
   resourceType?: string;

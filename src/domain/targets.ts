@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { Config, DeployMode, EnvironmentConfig } from '../app/config.js';
+import type { BuildConfig, Config, DeployMode, EnvironmentConfig } from '../app/config.js';
 
 /** One CloudFormation stack of a target, names already substituted. */
 export interface StackTarget {
@@ -21,7 +21,10 @@ export interface Target {
   defaultRef: string;
   channel: string;
   region: string | undefined;
-  build: { project: string } | undefined;
+  /** CodeBuild `project` or GitHub Actions `workflow` (exactly one). */
+  build: BuildConfig | undefined;
+  /** Mirror each deployment in GitHub's Deployments API. */
+  githubDeployments: boolean;
   /** How it deploys (parameters | template | build); the environment's choice wins over the service's. */
   mode: DeployMode;
   /** The first (or only) stack: what single-stack code paths act on. */
@@ -92,6 +95,7 @@ export function findTarget(config: Config, service: string, environment: string)
       channel: env.channel ?? config.channel,
       region: env.region ?? config.region,
       build: env.build ?? svc.build,
+      githubDeployments: svc.github.deployments,
       mode: env.mode ?? svc.mode,
       stack: stacks[0]!,
       stacks,

@@ -58,7 +58,7 @@ export class HistoryLearner {
         const rows = t.stacks.length === 1 ? learned : learned.filter((l) => l.phase === null);
         added += this.repo.record(t.key, 'cloudformation-events', rows, now);
       }
-      if (t.build) {
+      if (t.build?.project) {
         const builds = await this.deps.codebuild.recentBuilds(t.region, t.build.project);
         added += this.repo.record(t.key, 'codebuild-builds', learnFromBuilds(builds), now);
       }

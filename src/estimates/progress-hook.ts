@@ -13,6 +13,7 @@ import { mayPostStall } from '../domain/stall.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { Repos } from '../store/repos.js';
+import { type RunProgress, runProgressLine } from '../views/actions-replies.js';
 import { progressReply } from '../views/progress.js';
 import { stallReply } from '../views/stall.js';
 import { threadKeys } from '../views/thread-keys.js';
@@ -27,7 +28,7 @@ export interface ProgressHookDeps {
   /** A deployment's target (deploys/target-of.ts); a removed one gets no estimate. */
   targetOf: TargetOf;
   /** The shared repositories (store/repos.ts). */
-  repos: Pick<Repos, 'deployments' | 'outbox' | 'actions'>;
+  repos: Pick<Repos, 'deployments' | 'outbox' | 'actions' | 'githubDeployments'>;
 }
 
 /** Entries kept of the last progress content per deployment; old ones are dropped (the outbox has them anyway). */
@@ -37,12 +38,14 @@ export class ProgressHook {
   private readonly repo: Repos['deployments'];
   private readonly outbox: Repos['outbox'];
   private readonly actions: Repos['actions'];
+  private readonly github: Repos['githubDeployments'];
   private readonly lastContent = new Map<number, string>();
 
   constructor(private readonly deps: ProgressHookDeps) {
     this.repo = deps.repos.deployments;
     this.outbox = deps.repos.outbox;
     this.actions = deps.repos.actions;
+    this.github = deps.repos.githubDeployments;
   }
 
   /** Pass as DeployWorker's `onPoll`. Never throws into the runner for a reporting problem: it logs instead. */
@@ -98,6 +101,7 @@ export class ProgressHook {
       resources: facts.resources,
       remaining: facts.remaining,
       targetKey: d.targetKey,
+      detail: this.buildDetail(d, facts.phase),
     });
     const content = JSON.stringify(message);
     const key = threadKeys.progress(d.id);
@@ -109,6 +113,13 @@ export class ProgressHook {
       );
     })();
     this.remember(d.id, content);
+  }
+
+  /** A GitHub Actions build shows its current job and step (runner/actions-build.ts stores them). */
+  private buildDetail(d: Deployment, phase: Phase): string | undefined {
+    if (phase !== 'build' || !d.buildId) return undefined;
+    const p = this.github.runProgress<RunProgress>(d.id);
+    return p ? runProgressLine(p) : undefined;
   }
 
   private stall({ deployment: d, now }: PollContext, phases: Phase[]): void {

@@ -5,7 +5,7 @@
  */
 import { Gauge, Registry } from 'prom-client';
 import type { Clock } from '../app/clock.js';
-import { ACTIVE_STATES, sqlList } from '../domain/deployment-state.js';
+import { ACTIVE_STATES, sqlList, WAITING_STATES } from '../domain/deployment-state.js';
 import type { Db } from '../store/db.js';
 import { registry } from './registry.js';
 
@@ -28,7 +28,7 @@ export function runtimeGauges(src: GaugeSources): Registry {
   const { db, clock } = src;
   const waiting = db.prepare(
     `SELECT target_key AS target, state, COUNT(*) AS n, MIN(created_at) AS oldest FROM deployments
-     WHERE state IN ('queued', 'pending_approval') GROUP BY target_key, state`,
+     WHERE state IN (${sqlList(WAITING_STATES)}) GROUP BY target_key, state`,
   );
   const active = db.prepare(
     `SELECT target_key AS target, COUNT(*) AS n FROM deployments WHERE state IN (${sqlList(ACTIVE_STATES)}) GROUP BY target_key`,
@@ -42,7 +42,7 @@ export function runtimeGauges(src: GaugeSources): Registry {
 
   new Gauge({
     name: 'coxswain_queue_depth',
-    help: 'Deployments waiting per target, by state (queued, pending_approval)',
+    help: 'Deployments waiting per target, by state (waiting_checks, pending_approval, queued)',
     labelNames: ['target', 'state'] as const,
     registers: [reg],
     collect() {

@@ -82,7 +82,11 @@ export class RollbackService {
     switch (d.state) {
       case 'building':
       case 'deploying':
+      case 'baking':
         return this.stopActive(d, target, user);
+      // The stack is updated; the service is being checked: roll back by deploying the previous good SHA.
+      case 'verifying':
+        return this.queueRollback(target, user, { from: d, requestId });
       case 'cancelling':
         return {
           ok: false,
@@ -101,12 +105,63 @@ export class RollbackService {
       }
       case 'succeeded':
         return this.queueRollback(target, user, { from: d, requestId });
+      case 'rejected':
+        if (d.failure?.phase === 'preflight' && d.failure.stackName) return this.continuePreflight(d, target, user);
+        return {
+          ok: false,
+          message: `Deploy #${d.id} was rejected before it changed anything, so there is nothing to roll back.`,
+        };
       default:
         return {
           ok: false,
           message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}: it never changed the stack, so there is nothing to roll back.`,
         };
     }
+  }
+
+  /**
+   * `verify.onFailure: rollback`: a deployment that failed verification is rolled back at once, to the previous
+   * good SHA under the normal rollback rules (approvals, lock), in the requester's name, recorded as automatic.
+   */
+  async autoRollback(deploymentId: number): Promise<ActionResult> {
+    const d = this.deps.core.deployments.get(deploymentId);
+    if (!d) return { ok: false, message: `Deploy #${deploymentId} not found.` };
+    const found = this.deps.core.targetOf(d);
+    if (!found.ok) return { ok: false, message: found.message };
+    const res = await this.queueRollback(found.target, d.requestedBy, { from: d, requestId: `auto-rollback-${d.id}` });
+    if (res.ok && res.deployment) {
+      this.support.record(d.id, 'auto_rollback', 'coxswain', `#${res.deployment.id}`, this.deps.clock.now());
+    }
+    return res;
+  }
+
+  /**
+   * "Continue rollback" on a deployment the stack-state preflight refused (UPDATE_ROLLBACK_FAILED): finishes the
+   * stack's earlier rollback. The deployment's SHA is not marked bad and the target is not locked: it never ran.
+   */
+  private async continuePreflight(d: Deployment, target: Target, user: string): Promise<ActionResult> {
+    const stack = { stackName: d.failure!.stackName!, region: target.region };
+    const status = await this.deps.recovery.status(stack);
+    if (status !== 'UPDATE_ROLLBACK_FAILED') {
+      return {
+        ok: false,
+        message: `\`${stack.stackName}\` is ${status ?? 'gone'} now, not UPDATE_ROLLBACK_FAILED: nothing to continue; deploy again.`,
+      };
+    }
+    const res = await this.deps.recovery.recover({ ...stack, token: d.token }, ['continue_rollback'], status);
+    if (!res.ok)
+      return { ok: false, message: `Could not continue the rollback of \`${stack.stackName}\`: ${res.message}` };
+    const now = this.deps.clock.now();
+    this.deps.db.transaction(() => {
+      this.support.record(d.id, 'continue_rollback', user, res.status, now, stack.stackName);
+      this.support.note(d, `continue_rollback-${now}`, actionNotes.continueRollback(user, stack.stackName), now);
+    })();
+    this.deps.logger.info({ deploymentId: d.id, user, stack: stack.stackName }, 'preflight: ContinueUpdateRollback');
+    return {
+      ok: true,
+      message: `ContinueUpdateRollback started on \`${stack.stackName}\`; deploy again once it is UPDATE_ROLLBACK_COMPLETE.`,
+      deployment: d,
+    };
   }
 
   /** deploy_keep_waiting (deployment-actions.ts). */
@@ -135,7 +190,7 @@ export class RollbackService {
     const stack = this.updatingStack(d, target);
     const res = await this.deps.recovery.recover({ ...stack, token: d.token }, ['cancel_update']);
     if (!res.ok) return { ok: false, message: `Could not cancel deploy #${d.id}: ${res.message}` };
-    const moved = this.deps.core.lifecycle.beginCancel(d, 'deploying', {
+    const moved = this.deps.core.lifecycle.beginCancel(d, d.state === 'baking' ? 'baking' : 'deploying', {
       user,
       detail: res.status,
       note: actionNotes.cancelling(user, stack.stackName),

@@ -6,15 +6,9 @@ import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { UNTOKENED_OPERATION } from './build-operation.js';
 import { reportRootCause, stackRootCause } from './root-cause-report.js';
-import {
-  failDeployment,
-  type RunContext,
-  type StepOutcome,
-  stackEventsUrl,
-  stackFailure,
-  succeedDeployment,
-} from './run-context.js';
+import { failDeployment, type RunContext, type StepOutcome, stackEventsUrl, stackFailure } from './run-context.js';
 import { readEvents, TAIL_SLACK_MS } from './stack-events.js';
+import { finishStackUpdate } from './verify.js';
 
 /**
  * Mode build: the build itself deploys (cdk deploy, sam deploy). Coxswain does not touch the stacks; it follows
@@ -125,5 +119,5 @@ export async function finishBuildDeploy(
       }
     })
     .immediate();
-  return succeedDeployment(ctx, d, ends.length === 0);
+  return finishStackUpdate(ctx, d, ends.length === 0);
 }

@@ -1,14 +1,17 @@
-import { templateUrlForBuild } from '../adapters/codebuild-artifacts.js';
+import type { BuildInfo } from '../adapters/codebuild.js';
+import { type TemplateLocation, templateUrlForBuild } from '../adapters/codebuild-artifacts.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { NewStack } from '../store/stacks-repo.js';
 import { buildConsoleUrl, buildQueueFullReply, buildStartedLinksReply } from '../views/build-links.js';
 import { buildFinishedReply } from '../views/thread-replies.js';
+import { stepActionsBuild } from './actions-build.js';
 import { finishBuildDeploy, watchStacks } from './build-deploy.js';
 import { postBuildLogTail } from './build-log-tail.js';
 import { needsBuild, plannedStacks } from './plan.js';
 import { failDeployment, linkRegion, type RunContext, type StepOutcome, updateActive } from './run-context.js';
 import { startDeploymentBuild } from './start-build.js';
+import { pinTemplateUrls } from './template-pins.js';
 
 export interface BuildStepOptions {
   githubWeb: string;
@@ -28,7 +31,8 @@ export async function stepBuild(
   if (!target.build || !needsBuild(ctx, d, target)) {
     return ctx.lifecycle.startDeploying(d) ? 'progressed' : 'waiting';
   }
-  const project = target.build.project;
+  if (target.build.workflow) return stepActionsBuild(ctx, d, target, target.build.workflow, o);
+  const project = target.build.project ?? '';
   if (!d.buildId) {
     const started = await startDeploymentBuild(ctx, d, target);
     if (started.kind === 'failed') return failDeployment(ctx, d, { phase: 'build', reason: started.reason });
@@ -94,6 +98,37 @@ export async function stepBuild(
           status: b.status,
           ...(b.logUrl ? { link: b.logUrl } : {}),
         };
+  return concludeBuild(ctx, d, target, b, failed, o, {
+    // The region the CodeBuild client really uses: the artifacts bucket is there (issue 11 item 18).
+    bucketRegion: () => ctx.codebuild.clientRegion(region),
+    templateUrl: (artifact, bucketRegion) => templateUrlForBuild(b.artifactLocation, artifact, b.id, bucketRegion),
+    afterFailure: () => postBuildLogTail(ctx, d, region, b),
+  });
+}
+
+/** Where a finished build's templates are (mode template) and what else a failure shows (CodeBuild's log tail). */
+export interface BuildArtifacts {
+  /** The artifacts bucket's region, for HeadObject (version pinning). */
+  bucketRegion: () => Promise<string>;
+  templateUrl: (artifact: string, bucketRegion: string) => TemplateLocation;
+  afterFailure?: () => Promise<void>;
+}
+
+/**
+ * A build has ended (CodeBuild or GitHub Actions, as a BuildInfo): check the SHA, then per mode — build: the stacks
+ * decide; template: the change sets use this build's templates (`templateUrl` says where they are); parameters: on.
+ */
+export async function concludeBuild(
+  ctx: RunContext,
+  d: Deployment,
+  target: Target,
+  b: BuildInfo,
+  failed: Failure | null,
+  o: BuildStepOptions,
+  artifacts: BuildArtifacts,
+): Promise<StepOutcome> {
+  const now = ctx.clock.now();
+  const deploys = target.mode === 'build';
   const finished = buildFinishedReply({
     durationMs: (b.endTime ?? now) - (b.startTime ?? d.startedAt ?? now),
     sha: d.sha,
@@ -109,25 +144,31 @@ export async function stepBuild(
     // The build's end is not the deployment's: the stacks it changed decide too.
     if (!failed) ctx.reporter.reply(d, 'build-finished', finished);
     const outcome = await finishBuildDeploy(ctx, d, target, b, failed);
-    if (failed) await postBuildLogTail(ctx, d, region, b);
+    if (failed) await artifacts.afterFailure?.();
     return outcome;
   }
   if (failed) {
     const outcome = failDeployment(ctx, { ...d, buildLogUrl: b.logUrl ?? d.buildLogUrl }, failed);
-    await postBuildLogTail(ctx, d, region, b);
+    await artifacts.afterFailure?.();
     return outcome;
   }
 
   // Mode template: the change sets use the template this build produced (never one from another build).
   let stacks: NewStack[] | undefined;
   if (target.mode === 'template') {
-    stacks = [];
-    for (const p of plannedStacks(ctx, d, target)) {
+    const planned = plannedStacks(ctx, d, target);
+    const bucketRegion = await artifacts.bucketRegion();
+    const located: Parameters<typeof pinTemplateUrls>[3] = [];
+    for (const p of planned) {
       const artifact = target.stacks.find((t) => t.name === p.stackName)?.template ?? '';
-      const loc = templateUrlForBuild(b.artifactLocation, artifact, b.id, await ctx.codebuild.clientRegion(region));
+      const loc = artifacts.templateUrl(artifact, bucketRegion);
       if (!loc.ok) return failDeployment(ctx, d, { phase: 'build', reason: `template ${artifact}: ${loc.reason}` });
-      stacks.push({ ...p, templateUrl: loc.url });
+      located.push({ artifact, loc });
     }
+    // A versioned bucket: the URLs name the object versions this build wrote (src/runner/template-pins.ts).
+    const pinned = await pinTemplateUrls(ctx, d, bucketRegion, located);
+    if (!pinned.ok) return failDeployment(ctx, d, { phase: 'build', reason: pinned.reason });
+    stacks = planned.map((p, i) => ({ ...p, templateUrl: pinned.urls[i]! }));
   }
   ctx.lifecycle.startDeploying(d, {
     buildLogUrl: b.logUrl ?? d.buildLogUrl,

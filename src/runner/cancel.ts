@@ -3,9 +3,10 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { rollbackProgressReply } from '../views/thread-replies.js';
+import { adoptRunToCancel, cancelActionsRun, cancelRunOnce } from './actions-cancel.js';
 import { cancelDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
 import { observeStack } from './stack-events.js';
-import { endUpdate } from './stack-update.js';
+import { endUpdate, stillRunning } from './stack-update.js';
 
 /**
  * The cancelling state (set by the deploy_rollback button, src/rollbacks/rollback-service.ts). From a stack update:
@@ -15,6 +16,7 @@ import { endUpdate } from './stack-update.js';
 export async function stepCancel(ctx: RunContext, d: Deployment, target: Target): Promise<StepOutcome> {
   const rows = ctx.stacks.list(d.id);
   const updating = rows.find((r) => r.status === 'updating');
+  if (updating && target.build?.workflow) await cancelRunOnce(ctx, d, target);
   if (updating) {
     const outcome = await pollRollback(ctx, d, target, updating);
     if (outcome === 'stack_done') {
@@ -27,7 +29,14 @@ export async function stepCancel(ctx: RunContext, d: Deployment, target: Target)
     }
     return outcome;
   }
-  if (d.buildId) {
+  if (!d.buildId && target.build?.workflow) {
+    const found = await adoptRunToCancel(ctx, d, target);
+    if (found === 'adopted') return 'progressed';
+    if (found === 'wait') return 'waiting';
+  }
+  if (d.buildId && target.build?.workflow) {
+    if (await cancelActionsRun(ctx, d, target)) return 'progressed';
+  } else if (d.buildId) {
     const b = await ctx.codebuild.getBuild(target.region, d.buildId);
     if (b?.status === 'IN_PROGRESS') {
       // A refusal (the build ended meanwhile) is fine: the next poll reads the build's real status.
@@ -49,13 +58,13 @@ export async function stepCancel(ctx: RunContext, d: Deployment, target: Target)
 /** One poll of the update being cancelled: rolled back → cancelled; any other end as for a deploying update. */
 async function pollRollback(ctx: RunContext, d: Deployment, target: Target, s: DeploymentStack) {
   const seen = await observeStack(ctx, d, target, s);
-  if (seen.kind === 'running') return seen.progressed ? 'progressed' : 'waiting';
+  if (seen.kind === 'running') return stillRunning(ctx, d, target, s, seen.progressed);
   if (seen.kind === 'ended' && seen.status === 'UPDATE_ROLLBACK_COMPLETE') {
     return cancelDeployment(ctx, d, `\`${s.stackName}\` rolled back to its previous state (${seen.status})`, () =>
       ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: seen.now }),
     );
   }
-  return endUpdate(ctx, d, s, seen);
+  return endUpdate(ctx, d, target, s, seen);
 }
 
 /** The rollback's progress, one reply updated in place (keyed per stack, so a multi-stack thread stays readable). */

@@ -1,20 +1,25 @@
+import { isTransientAwsError } from '../adapters/aws-errors.js';
+import { logError } from '../app/log-error.js';
 import { isNoChangesReason } from '../domain/cfn-status.js';
+import {
+  blocking,
+  findingLine,
+  findingResource,
+  isEarlyValidationFailure,
+  warnings,
+} from '../domain/early-validation.js';
+import { preflightStack } from '../domain/stack-preflight.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { changeSetReply, stackUpdateStartedReply } from '../views/thread-replies.js';
+import { earlyValidationReply, withValidationWarnings } from '../views/validation-replies.js';
 import { refuseLanguageExtensions } from './language-extensions.js';
 import { plannedStacks } from './plan.js';
-import {
-  failDeployment,
-  mutate,
-  type RunContext,
-  type StepOutcome,
-  stackEventsUrl,
-  succeedDeployment,
-} from './run-context.js';
+import { failDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
 import { TAIL_SLACK_MS } from './stack-events.js';
 import { pollUpdate } from './stack-update.js';
+import { finishStackUpdate } from './verify.js';
 
 export function changeSetName(d: Deployment, position: number): string {
   return `coxswain-${d.id}-${position}`;
@@ -35,7 +40,7 @@ export async function stepStacks(ctx: RunContext, d: Deployment, target: Target)
   for (let i = 0; i <= rows.length; i++) {
     const current = ctx.stacks.list(d.id).find((r) => r.status !== 'succeeded' && r.status !== 'noop');
     if (!current) {
-      return succeedDeployment(
+      return finishStackUpdate(
         ctx,
         d,
         ctx.stacks.list(d.id).every((r) => r.status === 'noop'),
@@ -60,6 +65,10 @@ async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s
       `stack ${s.stackName} is ${stack.status} after a failed first deploy: delete it before the next try (CloudFormation cannot update it)`,
     );
   }
+  // Preflight again before the change set (a build may have run for minutes): REVIEW_IN_PROGRESS here can be our own
+  // CREATE change set from before a crash, so only the states no change set can leave refuse.
+  const pre = preflightStack(s.stackName, stack?.status);
+  if (!pre.ok && pre.offer !== 'delete') return fail(pre.reason);
   // No stack yet (or only an unexecuted CREATE change set of ours: REVIEW_IN_PROGRESS) → a first deploy.
   const type = !stack || stack.status === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
   // Mode parameters: the configured templateUrl only creates a missing stack. On UPDATE it would replace the
@@ -88,6 +97,7 @@ async function createChangeSet(ctx: RunContext, d: Deployment, target: Target, s
       existingKeys: stack?.parameterKeys ?? [],
       type,
       templateUrl,
+      alarms: target.env.alarms,
       description: `Coxswain deployment #${d.id}: ${d.service} ${d.environment} ${d.sha}`,
     }),
   );
@@ -137,6 +147,7 @@ async function pollChangeSet(ctx: RunContext, d: Deployment, target: Target, s: 
       ctx.logger.info({ deploymentId: d.id, stack: s.stackName }, 'change set has no changes');
       return 'stack_done' as const;
     }
+    if (isEarlyValidationFailure(cs.statusReason)) return failEarlyValidation(ctx, d, s, name, cs.statusReason, url);
     return failDeployment(
       ctx,
       d,
@@ -147,6 +158,7 @@ async function pollChangeSet(ctx: RunContext, d: Deployment, target: Target, s: 
   if (cs.status !== 'CREATE_COMPLETE') return 'waiting' as const;
 
   if (!s.changes) {
+    const warned = warnings(await validationFindings(ctx, d, s, name));
     const now = ctx.clock.now();
     ctx.db
       .transaction(() => {
@@ -159,7 +171,11 @@ async function pollChangeSet(ctx: RunContext, d: Deployment, target: Target, s: 
           return;
         }
         ctx.phases.end(d.id, 'changeset', 'succeeded', now);
-        ctx.reporter.reply(d, `changeset-${s.position}`, changeSetReply(s.stackName, cs.changes, url));
+        ctx.reporter.reply(
+          d,
+          `changeset-${s.position}`,
+          withValidationWarnings(changeSetReply(s.stackName, cs.changes, url), warned),
+        );
       })
       .immediate();
   }
@@ -201,4 +217,54 @@ function markUpdating(ctx: RunContext, d: Deployment, s: DeploymentStack, url: s
     .immediate();
   ctx.logger.info({ deploymentId: d.id, stack: s.stackName }, 'stack update started');
   return 'progressed' as const;
+}
+
+/**
+ * Findings are an explanation, not a step: without the permission (or the API in a region) there are none. A
+ * throttled or failed request is retried with the poll (the change set keeps its status meanwhile).
+ */
+async function validationFindings(ctx: RunContext, d: Deployment, s: DeploymentStack, name: string) {
+  try {
+    return await ctx.validation.findings(ctx.stacks.get(d.id, s.position)?.region ?? undefined, s.stackName, name);
+  } catch (err) {
+    if (isTransientAwsError(err)) throw err;
+    logError(ctx.logger, err, { deploymentId: d.id, stack: s.stackName }, 'DescribeEvents unavailable', 'warn');
+    return [];
+  }
+}
+
+/** A change set early validation refused: each blocking finding is the root cause; nothing was executed. */
+async function failEarlyValidation(
+  ctx: RunContext,
+  d: Deployment,
+  s: DeploymentStack,
+  name: string,
+  statusReason: string | null,
+  url: string,
+) {
+  const found = await validationFindings(ctx, d, s, name);
+  const fails = blocking(found);
+  const first = fails[0];
+  const failure = first
+    ? {
+        phase: 'changeset' as const,
+        reason: fails.map(findingLine).join('; ').slice(0, 1000),
+        ...(findingResource(first) ? { logicalId: findingResource(first)! } : {}),
+        ...(first.resourceType ? { resourceType: first.resourceType } : {}),
+        stackName: s.stackName,
+        link: url,
+      }
+    : {
+        phase: 'changeset' as const,
+        reason: statusReason ?? 'early validation failed',
+        stackName: s.stackName,
+        link: url,
+      };
+  return failDeployment(ctx, d, failure, {
+    stackUrl: url,
+    detail: 'CloudFormation refused the change set before executing it: the stack was not changed.',
+    inTx: () => {
+      if (found.length > 0) ctx.reporter.reply(d, 'root-cause', earlyValidationReply(s.stackName, found, url));
+    },
+  });
 }

@@ -1,12 +1,14 @@
 import { isRetryableAwsError } from '../adapters/aws-errors.js';
 import { logError } from '../app/log-error.js';
 import type { PollContext } from '../deploys/poll-context.js';
+import { isActive } from '../domain/deployment-state.js';
 import { BlindMonitor } from './blind-monitor.js';
 import { stepBuild } from './build.js';
 import { stepCancel } from './cancel.js';
 import { stepStacks } from './change-set.js';
 import { nextPollDelay, transientBackoff } from './polling.js';
 import { failDeployment, type RunContext, type StepOutcome } from './run-context.js';
+import { stepVerify } from './verify.js';
 
 /** Handed to the poll seam after every advance (deploys/poll-context.ts): where the estimator and stall detector plug in. */
 export type { PollContext };
@@ -39,7 +41,7 @@ export class DeploymentRunner {
   async advance(id: number): Promise<StepOutcome | 'transient_error'> {
     const { ctx } = this;
     const d = ctx.repo.get(id);
-    if (!d || (d.state !== 'building' && d.state !== 'deploying' && d.state !== 'cancelling')) return 'done';
+    if (!d || !isActive(d.state)) return 'done';
     const found = ctx.targetOf(d);
     if (!found.ok) {
       return failDeployment(ctx, d, { phase: 'internal', reason: found.message });
@@ -53,7 +55,9 @@ export class DeploymentRunner {
           ? await stepBuild(ctx, d, target, { githubWeb: this.options.githubWeb })
           : d.state === 'cancelling'
             ? await stepCancel(ctx, d, target)
-            : await stepStacks(ctx, d, target);
+            : d.state === 'verifying'
+              ? await stepVerify(ctx, d, target)
+              : await stepStacks(ctx, d, target);
       this.transient.delete(id);
       this.blind.recovered(d);
     } catch (err) {
@@ -80,8 +84,12 @@ export class DeploymentRunner {
     if (outcome !== 'done') {
       const now = ctx.clock.now();
       const lastChange = Math.max(ctx.events.lastSeenAt(id) ?? 0, d.startedAt ?? 0);
-      const delay = nextPollDelay({ pollMs, progressed: outcome === 'progressed', quietMs: now - lastChange });
       const fresh = ctx.repo.get(id);
+      // Verifying polls the service every pollSeconds, as configured: no quiet-time slow-down.
+      const delay =
+        fresh?.state === 'verifying'
+          ? pollMs
+          : nextPollDelay({ pollMs, progressed: outcome === 'progressed', quietMs: now - lastChange });
       if (fresh) ctx.repo.update(id, fresh.state, now, { nextPollAt: now + delay });
     } else {
       this.transient.delete(id);

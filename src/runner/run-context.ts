@@ -1,7 +1,11 @@
 import { type AwsErrorKind, awsErrorMessage, classifyAwsError, isRetryableAwsError } from '../adapters/aws-errors.js';
 import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
+import type { EarlyValidationReader } from '../adapters/cloudformation-validation.js';
 import type { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
+import type { GitHubActionsApi } from '../adapters/github-actions.js';
+import type { HttpProbe } from '../adapters/http-probe.js';
+import type { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
@@ -17,6 +21,7 @@ import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { EventsRepo } from '../store/events-repo.js';
 import type { PhasesRepo } from '../store/phases-repo.js';
 import type { StacksRepo } from '../store/stacks-repo.js';
+import type { VerificationsRepo } from '../store/verifications-repo.js';
 import { cfnStackUrl } from '../views/links.js';
 
 export type { FinishExtras };
@@ -35,9 +40,25 @@ export interface RunContext {
   lifecycle: Lifecycle;
   targetOf: TargetOf;
   codebuild: CodeBuildAdapter;
+  /** Builds run by a GitHub Actions workflow (build.workflow). */
+  actions: GitHubActionsApi;
   cfn: CloudFormationAdapter;
   logs: CloudWatchLogsAdapter;
+  /** Mode template: the built template's object version (HeadObject). */
+  s3: S3TemplateObjects;
+  /** Early-validation findings of a change set (DescribeEvents). */
+  validation: EarlyValidationReader;
+  /** The bake window and verification records (issue 14). */
+  verifications: VerificationsRepo;
+  /** HTTP to the deployed service: verify.url and smoke checks. */
+  probe: HttpProbe;
+  /** `verify.onFailure: rollback`: queues the rollback of a deployment that failed verification. */
+  autoRollback?: AutoRollback;
 }
+
+export type AutoRollback = (
+  deploymentId: number,
+) => Promise<{ ok: true; message: string; deployment?: Deployment } | { ok: false; message: string }>;
 
 /** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
 export type { StepOutcome };

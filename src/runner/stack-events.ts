@@ -2,6 +2,8 @@ import { updateOutcome } from '../domain/cfn-status.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
+import { alarmRootCauseReply } from '../views/bake-replies.js';
+import { alarmFailure } from './bake.js';
 import { inUntokenedOperation } from './build-operation.js';
 import { nestedEvents, unreadNested } from './nested-stacks.js';
 import { reportRootCause, stackRootCause } from './root-cause-report.js';
@@ -53,8 +55,12 @@ export async function readEvents(ctx: RunContext, d: Deployment, target: Target,
       );
       if (tail.newestId) ctx.stacks.update(d.id, position, 'updating', { lastEventId: tail.newestId });
       // Root cause the moment it is read, even while the stack is still rolling back; revised if a better one comes.
+      // A rollback one of our alarms started names the alarm instead (RollbackConfiguration).
       if (stored.some((e) => /_FAILED$|ROLLBACK_IN_PROGRESS$/.test(e.status))) {
-        reportRootCause(ctx, d, s.stackName, url, stackRootCause(ctx, d, s.stackName));
+        const alarm = alarmFailure(ctx, d, target, s.stackName, url);
+        if (alarm) {
+          ctx.reporter.reviseReply(d, 'root-cause', alarmRootCauseReply(s.stackName, alarm.name, alarm.reason, url));
+        } else reportRootCause(ctx, d, s.stackName, url, stackRootCause(ctx, d, s.stackName));
       }
       return stored;
     })

@@ -21,18 +21,20 @@ export type StartResult =
  * - a full build queue is a wait, not a failure.
  */
 export async function startDeploymentBuild(ctx: RunContext, d: Deployment, target: Target): Promise<StartResult> {
-  const build = target.build!;
+  // Only CodeBuild builds come here (runner/build.ts sends workflow builds to actions-build.ts).
+  const projectName = target.build?.project;
+  if (!projectName) return { kind: 'failed', reason: 'no CodeBuild project is configured for this target' };
   const region = target.region;
   const since = d.startedAt ?? d.createdAt;
   if (ctx.clock.now() - since >= IDEMPOTENCY_WINDOW_MS) {
-    const existing = await ctx.codebuild.findDeploymentBuild(region, build.project, d.id, since);
+    const existing = await ctx.codebuild.findDeploymentBuild(region, projectName, d.id, since);
     if (existing) return { kind: 'started', build: existing, adopted: true };
   }
   let artifactsOverride: Awaited<ReturnType<typeof ctx.codebuild.projectArtifacts>>;
   if (target.mode === 'template') {
-    const project = await mutate(() => ctx.codebuild.projectArtifacts(region, build.project));
+    const project = await mutate(() => ctx.codebuild.projectArtifacts(region, projectName));
     if (!project.ok) return { kind: 'failed', reason: project.reason };
-    const override = perBuildArtifacts(build.project, project.value);
+    const override = perBuildArtifacts(projectName, project.value);
     if (!override.ok) return { kind: 'failed', reason: override.reason };
     artifactsOverride = override.value;
   }
@@ -40,7 +42,7 @@ export async function startDeploymentBuild(ctx: RunContext, d: Deployment, targe
     ctx.codebuild
       .startBuild({
         region,
-        project: build.project,
+        project: projectName,
         sha: d.sha,
         ref: d.ref,
         deploymentId: d.id,

@@ -1,8 +1,13 @@
 import type { AwsBudget } from '../adapters/aws-budget.js';
 import type { AwsClients } from '../adapters/aws-clients.js';
 import { CloudFormationAdapter } from '../adapters/cloudformation.js';
+import { EarlyValidationReader } from '../adapters/cloudformation-validation.js';
 import { CloudWatchLogsAdapter } from '../adapters/cloudwatch-logs.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
+import { createOctokit } from '../adapters/github.js';
+import { type GitHubActionsApi, OctokitActions } from '../adapters/github-actions.js';
+import { FetchProbe, type HttpProbe } from '../adapters/http-probe.js';
+import { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import { logError } from '../app/log-error.js';
@@ -10,15 +15,17 @@ import type { Logger } from '../app/logger.js';
 import type { DeploymentCore } from '../deploys/core.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
 import { isInProgress } from '../domain/cfn-status.js';
+import { type Preflight, preflightStack } from '../domain/stack-preflight.js';
 import { observedTick, type TickObserver } from '../metrics/instrument.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
+import { preflightNote } from '../views/preflight-replies.js';
 import { rollbackReuseReply } from '../views/thread-replies.js';
 import { DeploymentRunner, type PollContext } from './deployment-runner.js';
 import { needsBuild, rollbackSource } from './plan.js';
 import { RecoveryWatcher } from './recovery.js';
-import type { RunContext } from './run-context.js';
+import type { AutoRollback, RunContext } from './run-context.js';
 
 export interface DeployWorkerDeps {
   db: Db;
@@ -30,6 +37,8 @@ export interface DeployWorkerDeps {
   /** Unique per process (e.g. hostname + pid + random): deployments it runs carry it. */
   workerId: string;
   githubWeb: string;
+  /** GitHub Actions for workflow builds; runtime passes the shared Octokit (default: an anonymous one). */
+  actions?: GitHubActionsApi;
   /**
    * Single-process deployments: on the first tick, adopt every active deployment of another worker id at once
    * (a restart) instead of waiting for its heartbeat to go stale. Leave off when several workers share the DB.
@@ -39,6 +48,10 @@ export interface DeployWorkerDeps {
   core: DeploymentCore;
   /** Seam for the progress reply and stall detection (see DeploymentRunner). */
   onPoll?: (ctx: PollContext) => void;
+  /** HTTP to the deployed service (verify); default fetch with 5 s per request. */
+  probe?: HttpProbe;
+  /** `verify.onFailure: rollback` (runtime: RollbackService.autoRollback). */
+  autoRollback?: AutoRollback;
   /** Loop period of start(); default 1 s. */
   intervalMs?: number;
   /** Told after every tick of the production loop (metrics and /readyz liveness). */
@@ -80,7 +93,13 @@ export class DeployWorker {
       targetOf: deps.core.targetOf,
       codebuild: new CodeBuildAdapter(deps.aws, deps.budget),
       logs: new CloudWatchLogsAdapter(deps.aws, deps.budget),
+      actions: deps.actions ?? new OctokitActions(createOctokit({ logger: deps.logger })),
       cfn: this.cfn,
+      s3: new S3TemplateObjects(deps.aws, deps.budget),
+      validation: new EarlyValidationReader(deps.aws, deps.budget),
+      verifications: deps.core.verifications,
+      probe: deps.probe ?? new FetchProbe(),
+      ...(deps.autoRollback ? { autoRollback: deps.autoRollback } : {}),
     };
     this.ctx = ctx;
     this.recovery = new RecoveryWatcher(ctx);
@@ -130,6 +149,7 @@ export class DeployWorker {
     const target = found.target;
     // Every stack of the target must be free: an operation Coxswain did not start on any of them holds the queue.
     let busy: { name: string; status: string } | undefined;
+    let refused: { name: string; check: Extract<Preflight, { ok: false }> } | undefined;
     try {
       const statuses = await Promise.all(
         target.stacks.map(async (s) => ({
@@ -137,12 +157,26 @@ export class DeployWorker {
           status: (await this.cfn.describeStack(target.region, s.name))?.status,
         })),
       );
+      // Preflight first: REVIEW_IN_PROGRESS and DELETE_IN_PROGRESS are "in progress" but never end in an update.
+      for (const s of statuses) {
+        const check = preflightStack(s.name, s.status);
+        if (!check.ok && !refused) refused = { name: s.name, check };
+      }
       busy = statuses.find((s): s is { name: string; status: string } => isInProgress(s.status));
     } catch (err) {
       logError(this.deps.logger, err, { deploymentId: d.id }, 'cannot check stack before starting; retrying', 'warn');
       return;
     }
     const now = this.deps.clock.now();
+    if (refused) {
+      const { name, check } = refused;
+      this.deps.core.lifecycle.preflightRejected(
+        d,
+        { phase: 'preflight', reason: check.reason, status: check.status, stackName: name },
+        preflightNote(d.id, check.reason, check.offer === 'continue_rollback'),
+      );
+      return;
+    }
     if (busy) {
       const reason = `stack ${busy.name} is ${busy.status} (started outside Coxswain)`;
       if (d.waitReason === reason) return;

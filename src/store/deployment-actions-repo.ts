@@ -2,7 +2,15 @@ import type { Db } from './db.js';
 
 export interface DeploymentAction {
   deploymentId: number;
-  action: 'keep_waiting' | 'cancel_update' | 'continue_rollback' | 'rollback_stack' | 'retry' | 'rollback';
+  action:
+    | 'keep_waiting'
+    | 'cancel_update'
+    | 'continue_rollback'
+    | 'rollback_stack'
+    | 'retry'
+    | 'rollback'
+    | 'force_checks'
+    | 'auto_rollback';
   user: string;
   detail: string | null;
   at: number;

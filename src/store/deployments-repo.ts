@@ -6,9 +6,11 @@ import {
   type DeploymentState,
   sqlList,
   TERMINAL_STATES,
+  WAITING_STATES,
 } from '../domain/deployment-state.js';
 import type { Db } from './db.js';
 import { type Deployment, type DeploymentPatch, type DeploymentRow, fromRow, patchToSql } from './deployment-row.js';
+import { notifyTransition } from './transition-observers.js';
 
 export interface NewDeployment {
   kind: DeploymentKind;
@@ -19,7 +21,7 @@ export interface NewDeployment {
   sha: string;
   requestedBy: string;
   channel: string;
-  state: 'queued' | 'pending_approval';
+  state: 'queued' | 'pending_approval' | 'waiting_checks';
   priority?: number;
   forced?: boolean;
   rollbackOf?: number | null;
@@ -34,7 +36,7 @@ export type EnqueueResult =
 
 const ACTIVE = sqlList(ACTIVE_STATES);
 const TERMINAL = sqlList(TERMINAL_STATES);
-const WAITING = sqlList(['queued', 'pending_approval']);
+const WAITING = sqlList(WAITING_STATES);
 /** A locked target runs nothing, except a rollback under the rollback lock it set itself. */
 const NOT_LOCKED = `NOT EXISTS (SELECT 1 FROM locks l WHERE l.target_key = d.target_key
   AND NOT (l.kind = 'rollback' AND d.kind = 'rollback'))`;
@@ -139,6 +141,7 @@ export class DeploymentsRepo {
               now,
             );
           result = { outcome: 'created', deployment: this.get(Number(info.lastInsertRowid))! };
+          notifyTransition(this.db, result.deployment, null, input.state);
         }
         if (input.requestId) {
           this.db
@@ -172,9 +175,17 @@ export class DeploymentsRepo {
           `UPDATE deployments SET state = ?, updated_at = ?${sets.map((s) => `, ${s}`).join('')} WHERE id = ? AND state = ?`,
         )
         .run(to, now, ...values, id, from);
-    const changed = this.db.transaction(run).immediate().changes;
+    const next = this.db
+      .transaction(() => {
+        if (run().changes !== 1) return undefined;
+        const moved = this.get(id);
+        // Observers (the GitHub mirror) write in this same transaction.
+        if (moved) notifyTransition(this.db, moved, from, to);
+        return moved;
+      })
+      .immediate();
     // Metrics of the change are the lifecycle's (deploys/lifecycle.ts), not the store's.
-    return changed === 1 ? this.get(id) : undefined;
+    return next;
   }
 
   /** Updates columns without changing state, guarded on the state the caller believes it is in. */
@@ -215,6 +226,13 @@ export class DeploymentsRepo {
         });
       })
       .immediate();
+  }
+
+  /** Every deployment in one state, oldest first (e.g. those waiting for commit checks). */
+  inState(state: DeploymentState): Deployment[] {
+    return (this.db.prepare('SELECT * FROM deployments WHERE state = ? ORDER BY id').all(state) as DeploymentRow[]).map(
+      fromRow,
+    );
   }
 
   active(): Deployment[] {

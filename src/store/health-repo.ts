@@ -58,8 +58,8 @@ export class HealthRepo {
   queueDepth(): Map<string, QueueDepth> {
     const rows = this.db
       .prepare(
-        `SELECT target_key, SUM(state = 'queued') AS queued, SUM(state = 'pending_approval') AS pending
-         FROM deployments WHERE state IN ('queued', 'pending_approval') GROUP BY target_key`,
+        `SELECT target_key, SUM(state IN ('queued', 'waiting_checks')) AS queued, SUM(state = 'pending_approval') AS pending
+         FROM deployments WHERE state IN ('queued', 'waiting_checks', 'pending_approval') GROUP BY target_key`,
       )
       .all() as { target_key: string; queued: number; pending: number }[];
     return new Map(rows.map((r) => [r.target_key, { queued: r.queued, pendingApproval: r.pending }]));

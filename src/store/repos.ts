@@ -8,10 +8,12 @@ import type { Db } from './db.js';
 import { DeploymentActionsRepo } from './deployment-actions-repo.js';
 import { DeploymentsRepo } from './deployments-repo.js';
 import { EventsRepo } from './events-repo.js';
+import { GitHubDeploymentsRepo } from './github-deployments-repo.js';
 import { LocksRepo } from './locks-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
 import { PhasesRepo } from './phases-repo.js';
 import { StacksRepo } from './stacks-repo.js';
+import { VerificationsRepo } from './verifications-repo.js';
 
 export interface Repos {
   deployments: DeploymentsRepo;
@@ -23,6 +25,8 @@ export interface Repos {
   events: EventsRepo;
   approvals: ApprovalsRepo;
   blindness: BlindnessRepo;
+  verifications: VerificationsRepo;
+  githubDeployments: GitHubDeploymentsRepo;
 }
 
 export function buildRepos(db: Db): Repos {
@@ -36,5 +40,7 @@ export function buildRepos(db: Db): Repos {
     events: new EventsRepo(db),
     approvals: new ApprovalsRepo(db),
     blindness: new BlindnessRepo(db),
+    verifications: new VerificationsRepo(db),
+    githubDeployments: new GitHubDeploymentsRepo(db),
   };
 }

@@ -5,10 +5,13 @@ import { commitUrl, type RepoRef, shortSha } from './links.js';
 import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';
 
 export const STATE_EMOJI: Record<DeploymentState, string> = {
+  waiting_checks: ':vertical_traffic_light:',
   pending_approval: ':raised_hand:',
   queued: ':hourglass_flowing_sand:',
   building: ':hammer_and_wrench:',
   deploying: ':rocket:',
+  baking: ':stopwatch:',
+  verifying: ':mag:',
   cancelling: ':leftwards_arrow_with_hook:',
   succeeded: ':white_check_mark:',
   failed: ':x:',
@@ -34,8 +37,13 @@ function stateLine(c: ParentContext): string {
   const d = c.deployment;
   const eta = c.etaMs !== undefined ? ` · ETA ~${formatMinutes(c.etaMs)}` : '';
   switch (d.state) {
+    case 'waiting_checks':
+      return esc(d.waitReason ?? 'waiting for checks');
     case 'pending_approval':
       return 'waiting for approval';
+    case 'baking':
+    case 'verifying':
+      return `${d.waitReason ? esc(d.waitReason) : d.state}${d.startedAt ? ` · ${formatDuration(c.now - d.startedAt)} elapsed` : ''}`;
     case 'queued':
       return `queued${c.position ? ` · position ${c.position}` : ''}${d.waitReason ? ` · ${esc(d.waitReason)}` : ''}${eta}`;
     case 'building':

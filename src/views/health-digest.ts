@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import type { DeliveryFigures } from '../domain/delivery-metrics.js';
 import type { HealthFigures } from '../domain/health-metrics.js';
 import { paginate, sections } from './drift-digest.js';
 import { formatDuration } from './format.js';
@@ -44,6 +45,8 @@ export interface HealthDigestInput {
   attention: StackAttention[];
   deadLetters: { count: number; oldestAt: number | null };
   locks?: LockLine[];
+  /** Deploy lead time (commit → verified in production) and verification failures. */
+  delivery?: DeliveryFigures;
   /** Things the digest could not check (GitHub or AWS unavailable…). */
   notChecked: string[];
   preview?: boolean;
@@ -107,7 +110,10 @@ export function healthDigest(input: HealthDigestInput): SlackMessage[] {
     `${input.preview ? '[preview] ' : ''}${title}: ${o.deployments} deployments · ${pct(o.successRate)} succeeded · ` +
     `change failure rate ${pct(o.changeFailureRate)} · median ${dur(o.medianDurationMs)} · p90 ${dur(o.p90DurationMs)} · ` +
     `recovery ${dur(o.medianRecoveryMs)} · ${o.rollbacks} rollbacks · ${input.attention.length} stacks need attention · ` +
-    `${behind} targets behind · queue ${queued} · dead letters ${input.deadLetters.count}`;
+    `${behind} targets behind · queue ${queued} · dead letters ${input.deadLetters.count}` +
+    (input.delivery
+      ? ` · lead time ${dur(input.delivery.medianLeadMs)} median, ${dur(input.delivery.p90LeadMs)} p90 · ${input.delivery.verificationFailures} verification failures`
+      : '');
 
   const head: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(title, LIMITS.header) } },
@@ -122,6 +128,20 @@ export function healthDigest(input: HealthDigestInput): SlackMessage[] {
         field('Rollbacks', String(o.rollbacks)),
         field('Queue', `${queued} waiting`),
         field('Dead letters', input.deadLetters.count ? `:warning: ${input.deadLetters.count}` : '0'),
+        ...(input.delivery
+          ? [
+              field(
+                `Lead time (commit → verified in ${input.delivery.environments.join('/') || 'production'})`,
+                input.delivery.leadTimes
+                  ? `${dur(input.delivery.medianLeadMs)} median, ${dur(input.delivery.p90LeadMs)} p90 (${input.delivery.leadTimes} deploys)`
+                  : '—',
+              ),
+              field(
+                'Verification failures',
+                input.delivery.verificationFailures ? `:warning: ${input.delivery.verificationFailures}` : '0',
+              ),
+            ]
+          : []),
       ],
     },
   ];

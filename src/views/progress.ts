@@ -14,6 +14,8 @@ export interface ProgressInput {
   remaining: Remaining;
   /** The target, for the basis line ("api/production"). */
   targetKey?: string;
+  /** What the build is doing now, e.g. a GitHub Actions job and step (views/actions-replies.ts runProgressLine). */
+  detail?: string | undefined;
 }
 
 const PHASE_LABEL: Record<Phase, string> = {
@@ -112,7 +114,7 @@ export function progressReply(input: ProgressInput): SlackMessage {
   const basis = basisText(input.remaining.basis, input.remaining.samples, input.targetKey);
   const icon = input.remaining.longerThanUsual ? ':hourglass:' : ':arrows_counterclockwise:';
   const line1 = `${icon} *${PHASE_LABEL[input.phase]}*${stepText} · ${elapsed}${res}`;
-  const line2 = `\`${bar}\` ${left}`;
+  const line2 = `\`${bar}\` ${left}${input.detail ? `\n${input.detail}` : ''}`;
   const text = `#${input.deploymentId} ${PHASE_LABEL[input.phase]}${stepText}: ${bar}, ${left}, ${elapsed}${res}`;
   return {
     text: clip(text, LIMITS.fallbackText),

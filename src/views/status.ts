@@ -63,7 +63,11 @@ function runningLine(t: TargetStatus, now: number, web: string): string {
 function queueLines(t: TargetStatus, web: string): string[] {
   if (t.queue.length === 0) return ['*Queue:* empty'];
   const lines = t.queue.slice(0, QUEUE_SHOWN).map(({ deployment: d, position, threadUrl }) => {
-    const wait = d.waitReason ? ` · waiting: ${esc(d.waitReason)}` : '';
+    const wait = d.waitReason
+      ? ` · ${d.waitReason.startsWith('waiting') ? '' : 'waiting: '}${esc(d.waitReason)}`
+      : d.state === 'pending_approval'
+        ? ' · waiting for approval'
+        : '';
     return `${position}. #${d.id} ${sha(t, d, web)} by <@${d.requestedBy}>${wait}${thread(threadUrl)}`;
   });
   const more = t.queue.length - QUEUE_SHOWN;

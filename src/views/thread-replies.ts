@@ -31,9 +31,9 @@ export function buildFinishedReply(i: BuildFinishedInput): SlackMessage {
   const logs = i.logUrl ? ` · ${link(i.logUrl, 'build logs')}` : '';
   const mismatch =
     i.builtSha && i.builtSha !== i.sha
-      ? `\n:warning: CodeBuild reports it built \`${shortSha(i.builtSha)}\`, not the requested \`${shortSha(i.sha)}\`.`
+      ? `\n:warning: The build reports it built \`${shortSha(i.builtSha)}\`, not the requested \`${shortSha(i.sha)}\`.`
       : '';
-  const unknown = i.builtSha ? '' : ' (CodeBuild did not report the resolved source version)';
+  const unknown = i.builtSha ? '' : ' (the build did not report the commit it built)';
   return reply(
     `:package: Build finished in ${formatDuration(i.durationMs)} · built ${shaLink}${unknown}${logs}${mismatch}`,
     `Build finished in ${formatDuration(i.durationMs)}, built ${shortSha(built)}${mismatch ? ' (SHA MISMATCH)' : ''}`,
@@ -126,7 +126,16 @@ function resultBody(i: ResultInput): SlackMessage {
     : '';
   const links = [
     i.logUrl ? link(i.logUrl, 'build logs') : null,
-    f?.link ? link(f.link, 'stack events') : i.stackUrl ? link(i.stackUrl, 'stack events') : null,
+    // A build failure's own link (e.g. the failed GitHub Actions job); CodeBuild's is the build log itself.
+    f?.link && f.phase === 'build'
+      ? f.link === i.logUrl
+        ? null
+        : link(f.link, 'failed job')
+      : f?.link
+        ? link(f.link, 'stack events')
+        : i.stackUrl
+          ? link(i.stackUrl, 'stack events')
+          : null,
   ].filter((l): l is string => l !== null);
   const pointed = i.causeAbove && f?.logicalId !== undefined;
   const reason = pointed ? '' : `\n>${esc(f?.reason ?? 'unknown')}`;

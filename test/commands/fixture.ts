@@ -2,12 +2,14 @@ import nock from 'nock';
 import { AwsClients } from '../../src/adapters/aws-clients.js';
 import { StackRecovery } from '../../src/adapters/cloudformation-recovery.js';
 import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
+import { OctokitCommitChecks } from '../../src/adapters/github-checks.js';
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { ApprovalService } from '../../src/approvals/approval-service.js';
 import { buildDeploymentCore } from '../../src/deploys/core.js';
 import { DeployRequests } from '../../src/deploys/requests.js';
 import { StatusReport } from '../../src/deploys/status-report.js';
+import { CommitGate } from '../../src/gates/commit-gate.js';
 import { LockService } from '../../src/locks/lock-service.js';
 import { RollbackService } from '../../src/rollbacks/rollback-service.js';
 import { type CommandDeps, register } from '../../src/slack/commands/index.js';
@@ -28,7 +30,9 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
   const db = testDb();
   const clock = new FakeClock();
   const config = o.config ?? exampleConfig();
-  const github = new OctokitGitHub(createOctokit({ baseUrl: GITHUB_API, logger: silentLogger, retries: false }));
+  const octokit = createOctokit({ baseUrl: GITHUB_API, logger: silentLogger, retries: false });
+  const github = new OctokitGitHub(octokit);
+  const gate = new CommitGate(new OctokitCommitChecks(octokit));
   const githubWeb = 'https://github.com';
   const events: string[] = [];
   const logger = silentLogger;
@@ -47,7 +51,7 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
   };
   const deps: CommandDeps = {
     config,
-    requests: new DeployRequests({ db, config, github, clock, githubWeb, approvals, locks, core }),
+    requests: new DeployRequests({ db, config, github, clock, githubWeb, approvals, locks, core, gate }),
     status: new StatusReport({ config, clock, githubWeb, locks, repos: core }),
     digests: o.digests ?? noDigests,
     locks,
@@ -64,6 +68,9 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
     approvals,
     locks,
     rollbacks,
+    gate,
+    core,
+    github,
     digests: deps.digests,
     deployments: new DeploymentsRepo(db),
     outbox: new OutboxRepo(db),

@@ -61,6 +61,12 @@ export class FakeCloudFormation {
     { Status: string; StatusReason?: string; ExecutionStatus: string; Changes: unknown[] }
   >();
   calls: CfnCall[] = [];
+  /**
+   * DescribeEvents answers per change set name: OperationEvents as CloudFormation returns them for early validation
+   * (ValidationName, ValidationStatus, ValidationFailureMode, ValidationStatusReason, ValidationPath — API_DescribeEvents,
+   * client-cloudformation OperationEvent). Empty by default.
+   */
+  operationEvents = new Map<string, Record<string, unknown>[]>();
   /** Errors to answer instead, per action, consumed in order. */
   errors = new Map<string, { status: number; code: string; message: string }[]>();
   pageSize = 100;
@@ -203,6 +209,11 @@ export class FakeCloudFormation {
           StackEvents: page.map((e) => ({ StackName: stack, StackId: stack, ...e })),
           ...(next ? { NextToken: next } : {}),
         });
+      }
+      case 'DescribeEvents': {
+        const events = this.operationEvents.get(params.get('ChangeSetName') ?? '') ?? [];
+        const failedOnly = params.get('Filters.FailedEvents') === 'true';
+        return ok({ OperationEvents: failedOnly ? events.filter((e) => e.ValidationStatus === 'FAILED') : events });
       }
       default:
         return [400, cfnError('InvalidAction', `fake does not know ${action}`), xml];

@@ -22,7 +22,7 @@ export const GITHUB_API = 'https://api.github.test';
 export class Integration {
   readonly clock = new FakeClock();
   readonly db: Db = testDb();
-  readonly config: Config = exampleConfig();
+  readonly config: Config;
   readonly slack = new FakeSlack(() => this.clock.now()).install();
   /** us-east-1: the staging stacks; eu-west-1: api/production. */
   readonly cfn = new FakeCloudFormation('us-east-1');
@@ -33,7 +33,8 @@ export class Integration {
   readonly rt: Runtime;
   private clicks = 0;
 
-  constructor() {
+  constructor(o: { config?: Config } = {}) {
+    this.config = o.config ?? exampleConfig();
     for (const f of [this.cfn, this.cfnEu, this.cb, this.cbEu]) f.install();
     this.cfn.addStack('web-staging', 'UPDATE_COMPLETE', { Version: 'v1' });
     this.cfn.addStack('api-staging', 'UPDATE_COMPLETE', { ImageTag: 'old' });

@@ -232,6 +232,8 @@ describe('coxswain doctor: each failure names its fix', () => {
   it('iam: every denied action is ✗ naming it; a role that may not simulate is a ⚠ "could not check"', async () => {
     w.denied.add('cloudformation:ExecuteChangeSet');
     w.denied.add('s3:GetObject');
+    // Mode template pins a versioned bucket's TemplateURL to a version: CloudFormation reads it with GetObjectVersion.
+    w.denied.add('s3:GetObjectVersion');
     const results = await run();
     const exec = find(results, 'iam', 'cloudformation:ExecuteChangeSet');
     expect(exec).toMatchObject({
@@ -240,6 +242,7 @@ describe('coxswain doctor: each failure names its fix', () => {
     });
     expect(exec.fix).toContain('add "cloudformation:ExecuteChangeSet" to the role\'s policy');
     expect(find(results, 'iam', 's3:GetObject').status).toBe('fail');
+    expect(find(results, 'iam', 's3:GetObjectVersion').status).toBe('fail');
 
     w.simulateError = 'AccessDenied';
     const r = find(await run(), 'iam', 'actions');

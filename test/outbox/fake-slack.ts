@@ -148,6 +148,16 @@ export class FakeSlack {
         );
         return { ok: true, messages: thread.map(toApi), has_more: false };
       }
+      case 'chat.getPermalink': {
+        // docs.slack.dev/reference/methods/chat.getPermalink: {ok, channel, permalink}
+        const m = this.messages.find((x) => x.channel === body.channel && x.ts === body.message_ts);
+        if (!m) return { ok: false, error: 'message_not_found' };
+        return {
+          ok: true,
+          channel: m.channel,
+          permalink: `https://acme.slack.com/archives/${m.channel}/p${m.ts.replace('.', '')}`,
+        };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }

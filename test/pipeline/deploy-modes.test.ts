@@ -157,10 +157,14 @@ describe('first deploy: CREATE', () => {
     const result = h.reply(d.id, 'result')!;
     expect(result.blocks).toContain('left it ROLLBACK_COMPLETE: delete the stack before the next try');
 
-    // The next try is refused clearly instead of failing inside CloudFormation.
+    // The next try is refused clearly instead of failing inside CloudFormation: the stack-state preflight (issue 14)
+    // rejects it before anything is built or a change set is made.
+    const changeSets = h.cfn.count('CreateChangeSet');
     const again = h.enqueue('fresh', 'staging', 'b'.repeat(40));
-    await h.tickUntil(() => h.get(again.id).state === 'failed');
-    expect(h.get(again.id).failure!.reason).toContain('is ROLLBACK_COMPLETE after a failed first deploy: delete it');
+    await h.tickUntil(() => h.get(again.id).state === 'rejected');
+    expect(h.get(again.id).failure!.reason).toContain('is ROLLBACK_COMPLETE after an earlier failed create');
+    expect(h.get(again.id).failure!.reason).toContain('must delete it before the next deploy');
+    expect(h.cfn.count('CreateChangeSet')).toBe(changeSets);
   });
 });
 

@@ -14,6 +14,7 @@ import { FakeCloudFormation, FakeCodeBuild } from '../helpers/aws-nock.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { FakeS3 } from '../helpers/s3-nock.js';
 
 export const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
@@ -32,6 +33,8 @@ export class Harness {
   readonly config: Config;
   readonly cfn = new FakeCloudFormation('us-east-1');
   readonly cb = new FakeCodeBuild('us-east-1');
+  /** The template artifacts bucket: every key exists, unversioned, unless a test says otherwise. */
+  readonly s3 = new FakeS3('artifacts-bucket', 'us-east-1');
   readonly aws = new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' });
   readonly budget: AwsBudget;
   readonly repo: DeploymentsRepo;
@@ -54,6 +57,7 @@ export class Harness {
     this.repo = new DeploymentsRepo(this.db);
     this.cfn.install();
     this.cb.install();
+    this.s3.install();
     this.cfn.addStack('api-staging', 'UPDATE_COMPLETE', { ImageTag: 'old', DesiredCount: '2' });
     this.cfn.addStack('web-staging', 'UPDATE_COMPLETE', { Version: 'v1' });
     this.worker = this.newWorker(o.workerId ?? 'worker-1', o.deps);

@@ -15,6 +15,8 @@ describe('templateUrlForBuild (issue 11 items 2 and 18)', () => {
     expect(templateUrlForBuild(`arn:aws:s3:::bkt/infra/${uuid}`, 'out/App.json', id, 'eu-central-1')).toEqual({
       ok: true,
       url: `https://bkt.s3.eu-central-1.amazonaws.com/infra/${uuid}/out/App.json`,
+      bucket: 'bkt',
+      key: `infra/${uuid}/out/App.json`,
     });
   });
 
@@ -22,12 +24,17 @@ describe('templateUrlForBuild (issue 11 items 2 and 18)', () => {
     expect(templateUrlForBuild(`arn:aws-cn:s3:::bkt/${uuid}`, 'App.json', id, 'cn-north-1')).toEqual({
       ok: true,
       url: `https://bkt.s3.cn-north-1.amazonaws.com.cn/${uuid}/App.json`,
+      bucket: 'bkt',
+      key: `${uuid}/App.json`,
     });
   });
 
   it('does not infer packaging from the name: a folder named like a zip is still files (packaging is forced NONE)', () => {
     const r = templateUrlForBuild(`arn:aws:s3:::bkt/infra/${uuid}/templates.zip`, 'App.json', id, 'us-east-1');
-    expect(r).toEqual({ ok: true, url: `https://bkt.s3.us-east-1.amazonaws.com/infra/${uuid}/templates.zip/App.json` });
+    expect(r).toMatchObject({
+      ok: true,
+      url: `https://bkt.s3.us-east-1.amazonaws.com/infra/${uuid}/templates.zip/App.json`,
+    });
   });
 
   it('refuses a location without the build id (NONE namespace: every build writes the same key)', () => {

@@ -25,5 +25,8 @@ describe('documented configuration', () => {
       'app-staging',
     ]);
     expect(config.aws).toEqual({ requestsPerSecond: 8, burst: 16 });
+    const site = targets.find((t) => t.key === 'site/production');
+    expect(site?.build?.workflow).toBe('deploy.yml');
+    expect(site?.env.url).toBe('https://www.acme.example');
   });
 });

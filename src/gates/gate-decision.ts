@@ -1,0 +1,98 @@
+/**
+ * What /deploy does with the commit-checks gate's answer: refuse (failed, or GitHub unreadable), queue it waiting
+ * for checks, or let it through — past failed/pending checks only with --force where `gates.allowForce` is on.
+ */
+import type { CheckItem } from '../domain/commit-checks.js';
+import type { Target } from '../domain/targets.js';
+import { DeploymentActionsRepo } from '../store/approvals-repo.js';
+import type { Db } from '../store/db.js';
+import type { Deployment } from '../store/deployment-row.js';
+import { DeploymentsRepo } from '../store/deployments-repo.js';
+import {
+  checksErrorRefusal,
+  checksFailedRefusal,
+  checksForcedNote,
+  failedChecksText,
+  waitingForChecksLine,
+  waitingForChecksNote,
+} from '../views/gate-replies.js';
+import type { SlackMessage } from '../views/slack-message.js';
+import type { GateCheck } from './commit-gate.js';
+
+export type ChecksDecision =
+  | {
+      ok: true;
+      /** Pending checks: the deployment waits in state waiting_checks with this line as its wait reason. */
+      waiting?: string;
+      notice?: SlackMessage;
+      /** Overridden with --force: what was overridden, for the audit and the thread. */
+      forced?: { state: 'failed' | 'pending'; items: CheckItem[]; note: SlackMessage };
+    }
+  | { ok: false; reason: 'checks_failed' | 'checks_error'; reply: SlackMessage };
+
+export function checksDecision(
+  target: Target,
+  result: GateCheck,
+  req: { forced: boolean; userId: string; sha: string },
+): ChecksDecision {
+  const allowForce = target.env.gates?.allowForce ?? false;
+  const forceable = req.forced && allowForce;
+  switch (result.state) {
+    case 'passed':
+      return { ok: true };
+    case 'error':
+      return { ok: false, reason: 'checks_error', reply: checksErrorRefusal(result.message) };
+    case 'failed':
+      if (forceable) {
+        return {
+          ok: true,
+          forced: {
+            state: 'failed',
+            items: result.failed,
+            note: checksForcedNote(req.userId, result.failed, 'failed'),
+          },
+        };
+      }
+      return {
+        ok: false,
+        reason: 'checks_failed',
+        reply: checksFailedRefusal({ sha: req.sha, failed: result.failed, allowForce, triedForce: req.forced }),
+      };
+    case 'pending':
+      if (forceable) {
+        return {
+          ok: true,
+          forced: {
+            state: 'pending',
+            items: result.pending,
+            note: checksForcedNote(req.userId, result.pending, 'pending'),
+          },
+        };
+      }
+      return {
+        ok: true,
+        waiting: waitingForChecksLine(result.pending),
+        notice: waitingForChecksNote(result.pending, target.env.gates?.waitMinutes ?? 0),
+      };
+  }
+}
+
+/** Inside the enqueue transaction: the waiting line on the new row, and a force in the actions audit. */
+export function recordChecksDecision(
+  db: Db,
+  d: Deployment,
+  decision: Extract<ChecksDecision, { ok: true }>,
+  user: string,
+  now: number,
+): void {
+  if (decision.waiting && d.state === 'waiting_checks') {
+    new DeploymentsRepo(db).update(d.id, 'waiting_checks', now, { waitReason: decision.waiting });
+  }
+  if (decision.forced) {
+    const detail =
+      decision.forced.state === 'failed'
+        ? `failed: ${failedChecksText(decision.forced.items).replace(/ — <[^>]*>/g, '')}`
+        : waitingForChecksLine(decision.forced.items);
+    new DeploymentActionsRepo(db).record({ deploymentId: d.id, action: 'force_checks', user, detail, at: now });
+  }
+}
