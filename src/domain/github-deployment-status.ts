@@ -1,4 +1,5 @@
 import type { DeploymentState } from './deployment-state.js';
+import { classifyGitHubAnswer } from './github-answer.js';
 
 /** GitHub deployment status states Coxswain sends (REST "Create a deployment status": `state`). */
 export type GitHubStatusState = 'queued' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
@@ -30,6 +31,9 @@ export function mirroredStatus(f: MirrorFacts): MirroredStatus | undefined {
       return f.workflowBuild ? undefined : { state: 'queued', creates: true };
     case 'building':
     case 'deploying':
+    // Issue 14's closing steps are still "in progress" for GitHub: success only once baked and verified.
+    case 'baking':
+    case 'verifying':
       return { state: 'in_progress', creates: true };
     case 'succeeded':
       return { state: 'success', creates: false };
@@ -55,15 +59,15 @@ export function clipDescription(s: string): string {
 export type GitHubErrorClass = 'retry' | 'permission' | 'refused';
 
 /**
- * What to do after GitHub refused or did not answer. A 403 that is a rate limit (Retry-After, or no remaining
- * requests) is retried; other 401/403/404 mean the token lacks permission or cannot see the repo; 5xx, 429 and
- * network errors are retried; the rest (409 conflict, 422 validation) are refused for good.
+ * What the status queue does after GitHub refused a write or did not answer (the answer read by
+ * classifyGitHubAnswer, the one GitHub classifier): no answer, 5xx, 429 and rate-limit 403s are retried; 401, 403 and
+ * 404 mean the token lacks permission or cannot see the repo; the rest (409 conflict, 422 validation) are refused for
+ * good — on a write, 422 is GitHub validating the request, not a missing ref.
  */
 export function classifyGitHubError(status: number | undefined, headers: Record<string, string | undefined>) {
-  if (status === undefined || status >= 500 || status === 429) return 'retry' as const;
-  if (status === 403 && (headers['retry-after'] !== undefined || headers['x-ratelimit-remaining'] === '0')) {
-    return 'retry' as const;
-  }
-  if (status === 401 || status === 403 || status === 404) return 'permission' as const;
+  if (status === undefined) return 'retry' as const;
+  const kind = classifyGitHubAnswer(status, headers);
+  if (kind === 'transient') return 'retry' as const;
+  if (kind === 'credentials' || kind === 'permission' || status === 404) return 'permission' as const;
   return 'refused' as const;
 }

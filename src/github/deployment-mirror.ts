@@ -24,6 +24,8 @@ function describe(d: Deployment, state: GitHubStatusState): string {
     case 'queued':
       return `Coxswain #${d.id}: ${what} queued (requested by ${d.requestedBy})`;
     case 'in_progress':
+      if (d.state === 'baking') return `Coxswain #${d.id}: ${what} deployed, watching its alarms`;
+      if (d.state === 'verifying') return `Coxswain #${d.id}: ${what} deployed, verifying it serves`;
       return `Coxswain #${d.id}: deploying ${what}`;
     case 'success':
       return `Coxswain #${d.id}: ${d.summary === 'no changes' ? `no changes, ${what} is live` : `${what} deployed`}`;

@@ -63,6 +63,12 @@ describe('GitHub status mapping and errors', () => {
     expect(mirroredStatus({ state: 'queued', workflowBuild: true })).toBeUndefined();
     expect(mirroredStatus({ state: 'building', workflowBuild: true })).toEqual({ state: 'in_progress', creates: true });
     expect(mirroredStatus({ state: 'cancelling', workflowBuild: false })).toBeUndefined();
+    expect(mirroredStatus({ state: 'waiting_checks', workflowBuild: false })).toBeUndefined();
+    expect(mirroredStatus({ state: 'baking', workflowBuild: false })).toEqual({ state: 'in_progress', creates: true });
+    expect(mirroredStatus({ state: 'verifying', workflowBuild: true })).toEqual({
+      state: 'in_progress',
+      creates: true,
+    });
     expect(mirroredStatus({ state: 'failed', workflowBuild: false, failurePhase: 'internal' })?.state).toBe('error');
     expect(mirroredStatus({ state: 'expired', workflowBuild: false })).toEqual({ state: 'inactive', creates: false });
   });
