@@ -11,6 +11,7 @@ import { type DeadLetter, OutboxDeliveryRepo } from '../store/outbox-delivery-re
 export const USAGE = `Usage: coxswain outbox <command>
 
 Commands:
+  sandbox [--port N]       try Coxswain in a browser against simulated Slack, GitHub and AWS (127.0.0.1 only)
   outbox list              show Slack messages in the dead letter, with the reason
   outbox requeue <id>      deliver one dead message again (and what waited on it)
   outbox requeue all       deliver every dead message again
@@ -123,7 +124,18 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
-  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
-    process.exitCode = code;
-  });
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'sandbox') {
+    // Loaded only here: nothing else in the CLI (or the bot) imports the simulation.
+    import('../sandbox/main.js')
+      .then((m) => m.runSandbox(argv.slice(1)))
+      .catch((err: unknown) => {
+        process.stderr.write(`coxswain sandbox: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      });
+  } else {
+    void Promise.resolve(main(argv)).then((code) => {
+      process.exitCode = code;
+    });
+  }
 }

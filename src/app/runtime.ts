@@ -15,13 +15,16 @@ import { StackRecovery } from '../adapters/cloudformation-recovery.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js';
 import { OctokitActions } from '../adapters/github-actions.js';
+import { GitHubBranches } from '../adapters/github-branches.js';
 import { OctokitCommitChecks } from '../adapters/github-checks.js';
 import { OctokitDeployments } from '../adapters/github-deployments.js';
 import { WebPermalinks } from '../adapters/slack-permalink.js';
+import { WebSlackViews } from '../adapters/slack-views.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
 import { ApprovalService } from '../approvals/approval-service.js';
 import { ApprovalExpiryJob } from '../approvals/expiry-job.js';
 import { buildDeploymentCore } from '../deploys/core.js';
+import { DeployFormService } from '../deploys/deploy-form.js';
 import { DeployRequests } from '../deploys/requests.js';
 import { StatusReport } from '../deploys/status-report.js';
 import { targetOfDeployment } from '../deploys/target-of.js';
@@ -38,6 +41,8 @@ import { CommitGate } from '../gates/commit-gate.js';
 import { GateWatcher } from '../gates/gate-watcher.js';
 import { GitHubDeploymentMirror } from '../github/deployment-mirror.js';
 import { GitHubStatusWorker } from '../github/status-worker.js';
+import { HomeDashboard } from '../home/home-dashboard.js';
+import { HomeRefresher, type HomeRefreshOptions } from '../home/refresh-job.js';
 import { LockService } from '../locks/lock-service.js';
 import { countedSlack } from '../metrics/counted-slack.js';
 import { metricsRoute, type Readiness, readiness, readyRoute } from '../metrics/http-routes.js';
@@ -51,6 +56,8 @@ import { RollbackService } from '../rollbacks/rollback-service.js';
 import { DeployWorker } from '../runner/worker.js';
 import { type App, createApp } from '../slack/bolt-app.js';
 import { register as registerCommands } from '../slack/commands/index.js';
+import { registerAppHome } from '../slack/interactions/app-home.js';
+import { registerDeployModal } from '../slack/interactions/deploy-modal.js';
 import { register as registerInteractions } from '../slack/interactions/index.js';
 import type { Db } from '../store/db.js';
 import { DeliveryRepo } from '../store/delivery-repo.js';
@@ -98,6 +105,8 @@ export interface RuntimeDeps {
   cron?: CronApi;
   /** Drift detection polling sleep (tests: instant). */
   driftSleep?: (ms: number) => Promise<void>;
+  /** How often open Home tabs are re-checked (tests: call workers.home.tick()). */
+  homeRefresh?: HomeRefreshOptions;
 }
 
 export interface Runtime {
@@ -118,6 +127,8 @@ export interface Runtime {
     rollbacks: RollbackService;
     digests: Digests;
     progress: ProgressHook;
+    home: HomeDashboard;
+    deployForm: DeployFormService;
   };
   workers: {
     deploy: DeployWorker;
@@ -127,6 +138,7 @@ export interface Runtime {
     gateWatcher: GateWatcher;
     digests: DigestScheduler;
     learner: HistoryLearner;
+    home: HomeRefresher;
   };
   /** In start order; main.ts stops them newest first. */
   jobs: Job[];
@@ -312,8 +324,33 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
       aws,
     }),
   );
-  registerCommands(app, { config, requests, status, digests, locks, rollbacks, logger, doctor });
+
+  // App Home and the /deploy form (issue 17): views through Bolt's client, the form through the typed path.
+  const views = new WebSlackViews(app.client);
+  const home = new HomeDashboard({ db, config, clock, githubWeb, locks, etaMs: parentEta });
+  const homeRefresher = new HomeRefresher({
+    build: (user) => home.build(user),
+    views,
+    clock,
+    logger: logger.child({ job: 'home' }),
+    ...(deps.homeRefresh ? { options: deps.homeRefresh } : {}),
+  });
+  const deployForm = new DeployFormService({ config, requests, branches: new GitHubBranches(octokit) });
+  const formDeps = { form: deployForm, views, logger };
+  registerCommands(app, {
+    config,
+    requests,
+    status,
+    digests,
+    locks,
+    rollbacks,
+    logger,
+    doctor,
+    deployForm: formDeps,
+  });
   registerInteractions(app, { approvals, rollbacks, logger });
+  registerAppHome(app, { home: homeRefresher, logger });
+  registerDeployModal(app, formDeps);
 
   const delivery =
     deps.slackDelivery ??
@@ -367,6 +404,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     intervalJob('gate-watcher', () => gateWatcher.start()),
     scheduler,
     { name: 'history-learner', start: () => learner.start(), stop: () => learner.stop() },
+    { name: 'home-refresh', start: () => homeRefresher.start(), stop: () => homeRefresher.stop() },
   ];
 
   return {
@@ -379,8 +417,17 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     github,
     githubWeb,
     app,
-    services: { requests, status, approvals, locks, rollbacks, digests, progress },
-    workers: { deploy, outbox, githubStatuses, approvalExpiry, gateWatcher, digests: scheduler, learner },
+    services: { requests, status, approvals, locks, rollbacks, digests, progress, home, deployForm },
+    workers: {
+      deploy,
+      outbox,
+      githubStatuses,
+      approvalExpiry,
+      gateWatcher,
+      digests: scheduler,
+      learner,
+      home: homeRefresher,
+    },
     jobs,
     ready,
     gauges,

@@ -5,6 +5,7 @@ import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { OutboxRepo, PostInput } from '../store/outbox-repo.js';
+import { progressFinishedReply } from '../views/progress.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
 import type { TargetOf } from './target-of.js';
@@ -59,11 +60,22 @@ export class ThreadReporter {
   /** A state change: the parent, the queue positions of the same target, and one log line. */
   stateChanged(d: Deployment): void {
     this.parent(d);
+    this.finishProgress(d);
     this.refreshQueue(d.targetKey, d.id);
     this.deps.logger.info(
       { deploymentId: d.id, target: d.targetKey, state: d.state, waitReason: d.waitReason ?? undefined },
       'deployment state changed',
     );
+  }
+
+  /** An ended deployment's progress reply (if it was ever posted) stops showing work left. */
+  private finishProgress(d: Deployment): void {
+    if (d.state !== 'succeeded' && d.state !== 'failed' && d.state !== 'cancelled') return;
+    const key = threadKeys.progress(d.id);
+    if (!this.outbox.has(key)) return;
+    const now = this.deps.clock.now();
+    const elapsedMs = (d.finishedAt ?? now) - (d.startedAt ?? d.createdAt);
+    this.outbox.update(key, progressFinishedReply({ deploymentId: d.id, outcome: d.state, elapsedMs }), now);
   }
 
   /** Queued deployments of a target show their position and ETA to start; both move when the head starts or finishes. */

@@ -124,3 +124,26 @@ export function progressReply(input: ProgressInput): SlackMessage {
     ],
   };
 }
+
+/**
+ * The progress reply once the deployment has ended: the bar no longer claims work is left ("5% · about 3 min left"
+ * beside "Deployed" would be a lie); the result reply below says what happened.
+ */
+export function progressFinishedReply(input: {
+  deploymentId: number;
+  outcome: 'succeeded' | 'failed' | 'cancelled';
+  elapsedMs: number;
+}): SlackMessage {
+  const took = formatDuration(Math.max(0, input.elapsedMs));
+  const line =
+    input.outcome === 'succeeded'
+      ? `:white_check_mark: *Done* in ${took} \`${progressBar(100)}\``
+      : `:black_square_for_stop: *Stopped* after ${took} (${input.outcome}) · see the result below`;
+  return {
+    text: clip(
+      `#${input.deploymentId} ${input.outcome === 'succeeded' ? 'done' : 'stopped'} after ${took}`,
+      LIMITS.fallbackText,
+    ),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(line, LIMITS.sectionText) } }],
+  };
+}

@@ -2,7 +2,14 @@ import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } fro
 import { describe, expect, it } from 'vitest';
 import type { Remaining } from '../../src/domain/estimates.js';
 import type { StalledResource } from '../../src/domain/stall.js';
-import { elapsedText, progressBar, progressPercent, progressReply, remainingText } from '../../src/views/progress.js';
+import {
+  elapsedText,
+  progressBar,
+  progressFinishedReply,
+  progressPercent,
+  progressReply,
+  remainingText,
+} from '../../src/views/progress.js';
 import { LIMITS } from '../../src/views/slack-message.js';
 import { stallReply } from '../../src/views/stall.js';
 
@@ -181,5 +188,17 @@ describe('stall view', () => {
   it('escapes mrkdwn control characters from AWS names', () => {
     const m = stallReply({ deploymentId: 3, quietMs: 10 * MIN, resources: [{ ...res(1), logicalId: 'A<b>&c' }] });
     expect(sectionText(m.blocks)).toContain('`A&lt;b&gt;&amp;c`');
+  });
+});
+
+describe('progress reply once the deployment ended', () => {
+  it('a success shows a full bar and the time it took; a failure says it stopped, with no time left', () => {
+    const done = progressFinishedReply({ deploymentId: 7, outcome: 'succeeded', elapsedMs: 3 * MIN + 5_000 });
+    expect(done.text).toBe('#7 done after 3m 05s');
+    expect(JSON.stringify(done.blocks)).toContain('*Done* in 3m 05s');
+    expect(JSON.stringify(done.blocks)).toContain('100%');
+    const failed = progressFinishedReply({ deploymentId: 7, outcome: 'failed', elapsedMs: 2 * MIN });
+    expect(JSON.stringify(failed.blocks)).toContain('*Stopped* after 2 min (failed)');
+    expect(JSON.stringify(failed.blocks)).not.toMatch(/left|%/);
   });
 });

@@ -130,6 +130,12 @@ describe('integration: /deploy through the real composition', () => {
     expect(String(parentUpdates.at(-1)!.body.text)).toContain('Deploy #1 web → staging');
     expect(String(parentUpdates.at(-1)!.body.text)).toContain('succeeded');
     expect(JSON.stringify(parentUpdates.at(-1)!.body.blocks)).toContain(':white_check_mark:');
+    // The progress reply no longer claims work is left: it says it is done, with a full bar.
+    const progressUpdates = t.slack.callsTo('chat.update').filter((c) => c.body.ts === progress.ts);
+    expect(String(progressUpdates.at(-1)!.body.text)).toMatch(/^#1 done after /);
+    expect(JSON.stringify(progressUpdates.at(-1)!.body.blocks)).toContain('*Done* in');
+    expect(JSON.stringify(progressUpdates.at(-1)!.body.blocks)).toContain('100%');
+    expect(JSON.stringify(progressUpdates.at(-1)!.body.blocks)).not.toContain('left');
     // Every thread write went to the one parent; nothing was dead-lettered.
     expect(t.slack.messages.filter((m) => m.channel === 'C0DEPLOYS' && !m.threadTs)).toHaveLength(1);
     expect(t.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state = 'dead'`).get()).toEqual({ n: 0 });

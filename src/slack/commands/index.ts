@@ -5,6 +5,7 @@ import type { DeployRequests } from '../../deploys/requests.js';
 import type { StatusReport } from '../../deploys/status-report.js';
 import type { LockService } from '../../locks/lock-service.js';
 import type { RollbackService } from '../../rollbacks/rollback-service.js';
+import { type DeployModalDeps, withDeployForm } from '../interactions/deploy-modal.js';
 import { deployCommand } from './deploy.js';
 import { type Digests, type Doctor, deployStatusCommand } from './deploy-status.js';
 import { rollbackCommand } from './rollback.js';
@@ -20,13 +21,16 @@ export interface CommandDeps {
   rollbacks: Pick<RollbackService, 'rollbackTarget'>;
   logger: Logger;
   doctor?: Doctor;
+  /** `/deploy` with no arguments opens this form (runtime.ts wires it). */
+  deployForm?: DeployModalDeps;
 }
 
 /** Every slash command Coxswain answers; manifest.yml must declare exactly these (a test checks it). */
 export const COMMANDS = ['/deploy', '/deploy-status', '/rollback'] as const;
 
 export function register(app: App, deps: CommandDeps): void {
-  app.command('/deploy', deployCommand(deps));
+  const typed = deployCommand(deps);
+  app.command('/deploy', deps.deployForm ? withDeployForm(typed, deps.deployForm) : typed);
   app.command('/deploy-status', deployStatusCommand(deps));
   app.command('/rollback', rollbackCommand(deps));
 }

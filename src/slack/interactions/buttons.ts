@@ -55,6 +55,8 @@ async function tell(body: BlockAction, respond: RespondFn, client: WebClient, te
   }
   const channel = body.channel?.id ?? body.container?.channel_id;
   if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+  // A click on the Home tab has no channel: the answer goes to the app's DM with the clicker.
+  else await client.chat.postMessage({ channel: body.user.id, text });
 }
 
 type Handler = (click: Click & { deploymentId: number }) => Promise<ActionResult> | ActionResult;
