@@ -26,6 +26,8 @@ const timingSchema = z
     /** Minutes of AWS permission errors after which a running deployment is marked failed (phase monitoring). */
     blindFailMinutes: positive.default(60),
     approvalTimeoutMinutes: positive.default(60),
+    /** Auto-deploy: how often each watched branch head is read (a conditional request; 304s cost no rate limit). */
+    watchSeconds: positive.default(30),
   })
   .prefault({});
 
@@ -126,8 +128,20 @@ const alarmsSchema = z.strictObject({
   monitoringMinutes: z.number().int().min(0).max(180).default(5),
 });
 
+/** Continuous delivery (docs/adr/0010-i16-continuous-delivery.md): the branch whose head deploys itself. */
+const autoDeploySchema = z.strictObject({
+  branch: z
+    .string()
+    .regex(/^(?!\/)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]{1,200}$/, 'a branch name such as main')
+    .refine((b) => !b.endsWith('/') && !b.endsWith('.lock'), 'a branch name such as main'),
+});
+
 const environmentSchema = z.strictObject({
   mode: modeSchema.optional(),
+  autoDeploy: autoDeploySchema.optional(),
+  /** Promotion: only SHAs that succeeded in this environment at least soakMinutes ago. */
+  promoteFrom: name.optional(),
+  soakMinutes: z.number().min(0).default(30),
   /** The environment's address: shown in links, and GitHub deployment statuses' `environment_url`. */
   url: httpUrl.optional(),
   gates: gatesSchema.optional(),
@@ -172,6 +186,12 @@ export const configSchema = z
     region: region.optional(),
     timing: timingSchema,
     aws: awsSchema,
+    /** GitHub logins → Slack user ids, so auto-deploy threads mention the person who pushed. */
+    github: z
+      .strictObject({
+        users: z.record(z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'a GitHub login'), userId).default({}),
+      })
+      .prefault({}),
     services: z.record(name, serviceSchema).refine((s) => Object.keys(s).length > 0, 'at least one service'),
     digests: z
       .strictObject({
@@ -185,6 +205,7 @@ export const configSchema = z
       checkStacks(service, ['services', svc], ctx);
       for (const [env, e] of Object.entries(service.environments)) {
         checkMode(service, e, ['services', svc, 'environments', env], ctx);
+        checkPromotion(service, env, e, ['services', svc, 'environments', env], ctx);
         const approvers = e.approvers?.length ?? 0;
         if (e.requiredApprovals > approvers) {
           ctx.addIssue({
@@ -214,6 +235,22 @@ function checkStacks(service: RawService, path: string[], ctx: Ctx): void {
   const names = (service.stacks ?? []).map((s) => s.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) ctx.addIssue({ code: 'custom', path: [...path, 'stacks'], message: `stack ${dup} is listed twice` });
+}
+
+/** promoteFrom names another environment of the same service, and an environment either promotes or auto-deploys. */
+function checkPromotion(service: RawService, env: string, e: RawEnvironment, path: string[], ctx: Ctx): void {
+  if (e.promoteFrom === undefined) return;
+  const issue = (message: string) => ctx.addIssue({ code: 'custom', path: [...path, 'promoteFrom'], message });
+  if (e.promoteFrom === env) issue('an environment cannot promote from itself');
+  else if (!Object.hasOwn(service.environments, e.promoteFrom)) {
+    issue(
+      `\`${e.promoteFrom}\` is not an environment of this service (${Object.keys(service.environments).join(', ')})`,
+    );
+  }
+  if (e.autoDeploy)
+    issue(
+      'give either `autoDeploy` (follow a branch) or `promoteFrom` (take what another environment proved), not both',
+    );
 }
 
 /** The mode in effect for one environment must have what it needs; blocks it would ignore are errors. */

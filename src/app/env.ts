@@ -24,6 +24,8 @@ const envSchema = z
     // The Web API client appends method names to this, so it must end with a slash.
     SLACK_API_URL: optional(httpUrl.transform((u) => (u.endsWith('/') ? u : `${u}/`))),
     GITHUB_TOKEN: optional(z.string()),
+    /** Turns on POST /github/webhook: push deliveries must be signed with it (X-Hub-Signature-256). */
+    GITHUB_WEBHOOK_SECRET: optional(z.string().min(16, 'at least 16 characters (GitHub signs each delivery with it)')),
     GITHUB_API_URL: optional(httpUrl.transform((u) => u.replace(/\/+$/, ''))),
     AWS_REGION: optional(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')),
     COXSWAIN_CONFIG: withDefault(z.string(), './coxswain.yml'),

@@ -15,6 +15,7 @@ import { StackRecovery } from '../adapters/cloudformation-recovery.js';
 import { CodeBuildAdapter } from '../adapters/codebuild.js';
 import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js';
 import { OctokitActions } from '../adapters/github-actions.js';
+import { OctokitBranchHeads } from '../adapters/github-branch.js';
 import { GitHubBranches } from '../adapters/github-branches.js';
 import { OctokitCommitChecks } from '../adapters/github-checks.js';
 import { OctokitDeployments } from '../adapters/github-deployments.js';
@@ -23,6 +24,8 @@ import { WebSlackViews } from '../adapters/slack-views.js';
 import { createDeliveryWebClient, type SlackDelivery, SlackWebDelivery } from '../adapters/slack-web.js';
 import { ApprovalService } from '../approvals/approval-service.js';
 import { ApprovalExpiryJob } from '../approvals/expiry-job.js';
+import { AutoDeployer } from '../autodeploy/auto-deployer.js';
+import { GitHubWebhook, githubWebhookRoute } from '../autodeploy/github-webhook.js';
 import { buildDeploymentCore } from '../deploys/core.js';
 import { DeployFormService } from '../deploys/deploy-form.js';
 import { DeployRequests } from '../deploys/requests.js';
@@ -52,6 +55,9 @@ import { enableProcessMetrics } from '../metrics/registry.js';
 import { runtimeGauges } from '../metrics/runtime-gauges.js';
 import { ChannelJoinJob } from '../outbox/channel-join.js';
 import { OutboxWorker, type OutboxWorkerOptions } from '../outbox/worker.js';
+import { PromotionGate } from '../promotion/promotion-gate.js';
+import { PromotionService } from '../promotion/promotion-service.js';
+import { VersionReport } from '../promotion/version-report.js';
 import { RollbackService } from '../rollbacks/rollback-service.js';
 import { DeployWorker } from '../runner/worker.js';
 import { type App, createApp } from '../slack/bolt-app.js';
@@ -59,6 +65,7 @@ import { register as registerCommands } from '../slack/commands/index.js';
 import { registerAppHome } from '../slack/interactions/app-home.js';
 import { registerDeployModal } from '../slack/interactions/deploy-modal.js';
 import { register as registerInteractions } from '../slack/interactions/index.js';
+import { AutoDeployRepo } from '../store/auto-deploy-repo.js';
 import type { Db } from '../store/db.js';
 import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
@@ -129,6 +136,7 @@ export interface Runtime {
     progress: ProgressHook;
     home: HomeDashboard;
     deployForm: DeployFormService;
+    promotions: PromotionService;
   };
   workers: {
     deploy: DeployWorker;
@@ -136,6 +144,7 @@ export interface Runtime {
     githubStatuses: GitHubStatusWorker;
     approvalExpiry: ApprovalExpiryJob;
     gateWatcher: GateWatcher;
+    autoDeploy: AutoDeployer;
     digests: DigestScheduler;
     learner: HistoryLearner;
     home: HomeRefresher;
@@ -243,6 +252,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     core,
   });
 
+  const autoDeployRepo = new AutoDeployRepo(db);
   // Digests: drift (CloudFormation) and health (history, CloudFormation, GitHub).
   const runs = new DigestRunsRepo(db);
   const cfnDrift = new CloudFormationDrift(aws, {
@@ -277,6 +287,11 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
         clock,
         logger,
         githubWeb,
+        autoDeployOf: (t) => {
+          if (!t.env.autoDeploy) return undefined;
+          const c = autoDeployRepo.latest(t.key);
+          return { branch: t.env.autoDeploy.branch, candidate: c && { id: c.id, sha: c.sha, state: c.state } };
+        },
         delivery: new DeliveryRepo(db),
         ...region,
       }),
@@ -294,7 +309,30 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     gate,
     eta: (d) => progress.queueEta(d),
     core,
+    promotion: new PromotionGate({ db, config }),
   });
+  const promotions = new PromotionService({ db, config, clock, logger, requests });
+  // Issue 16: the branch heads that deploy themselves; a signed push webhook only makes the read happen now.
+  const autoDeploy = new AutoDeployer({
+    db,
+    config,
+    clock,
+    logger: logger.child({ job: 'auto-deploy' }),
+    heads: new OctokitBranchHeads(octokit),
+    github,
+    requests,
+    githubWeb,
+    core,
+  });
+  const routes = env.GITHUB_WEBHOOK_SECRET
+    ? [
+        githubWebhookRoute(
+          new GitHubWebhook({ secret: env.GITHUB_WEBHOOK_SECRET, clock, logger, autoDeploys: autoDeployRepo }),
+          (push) => autoDeploy.pushed(push),
+          logger,
+        ),
+      ]
+    : [];
   const status = new StatusReport({ config, clock, githubWeb, locks, repos });
 
   enableProcessMetrics();
@@ -307,7 +345,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     env,
     logger,
     healthy: () => db.open,
-    routes: [metricsRoute(gauges), readyRoute(ready)],
+    routes: [metricsRoute(gauges), readyRoute(ready), ...routes],
     ...(deps.receiver ? { receiver: deps.receiver } : {}),
     ...(deps.botIds ? { botIds: deps.botIds } : {}),
     ...(deps.slackClientOptions ? { clientOptions: deps.slackClientOptions } : {}),
@@ -337,18 +375,20 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   });
   const deployForm = new DeployFormService({ config, requests, branches: new GitHubBranches(octokit) });
   const formDeps = { form: deployForm, views, logger };
+  const versions = new VersionReport({ db, config, github, githubWeb, logger });
   registerCommands(app, {
     config,
     requests,
     status,
     digests,
+    versions,
     locks,
     rollbacks,
     logger,
     doctor,
     deployForm: formDeps,
   });
-  registerInteractions(app, { approvals, rollbacks, logger });
+  registerInteractions(app, { approvals, rollbacks, promotions, logger });
   registerAppHome(app, { home: homeRefresher, logger });
   registerDeployModal(app, formDeps);
 
@@ -402,6 +442,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     { name: 'github-status-worker', start: () => githubStatuses.start(), stop: () => githubStatuses.stop() },
     intervalJob('approval-expiry', () => approvalExpiry.start(APPROVAL_EXPIRY_MS)),
     intervalJob('gate-watcher', () => gateWatcher.start()),
+    intervalJob('auto-deploy', () => autoDeploy.start()),
     scheduler,
     { name: 'history-learner', start: () => learner.start(), stop: () => learner.stop() },
     { name: 'home-refresh', start: () => homeRefresher.start(), stop: () => homeRefresher.stop() },
@@ -417,13 +458,14 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     github,
     githubWeb,
     app,
-    services: { requests, status, approvals, locks, rollbacks, digests, progress, home, deployForm },
+    services: { requests, status, approvals, locks, rollbacks, digests, progress, home, deployForm, promotions },
     workers: {
       deploy,
       outbox,
       githubStatuses,
       approvalExpiry,
       gateWatcher,
+      autoDeploy,
       digests: scheduler,
       learner,
       home: homeRefresher,

@@ -6,6 +6,7 @@
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
+import { promoteOffers } from '../promotion/promote-offer.js';
 import type { Db } from '../store/db.js';
 import { buildRepos, type Repos } from '../store/repos.js';
 import { Lifecycle } from './lifecycle.js';
@@ -40,7 +41,13 @@ export function buildDeploymentCore(deps: DeploymentCoreDeps): DeploymentCore {
   const targetOf = targetOfDeployment(deps.config);
   const view = { db, deployments, blindness, targetOf, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
   const parents = new ThreadParent(view);
-  const reporter = new ThreadReporter({ ...view, outbox: repos.outbox, parents, clock });
+  const reporter = new ThreadReporter({
+    ...view,
+    outbox: repos.outbox,
+    parents,
+    clock,
+    offers: (d) => promoteOffers(deps.config, d),
+  });
   const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, verifications, reporter });
   return { ...repos, parents, reporter, lifecycle, targetOf };
 }

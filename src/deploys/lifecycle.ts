@@ -261,6 +261,29 @@ export class Lifecycle {
     return this.decide(d, 'expired', { summary: 'approval expired' });
   }
 
+  /**
+   * waiting_checks | pending_approval | queued → superseded (issue 16): a newer head of the branch replaced this
+   * auto-deploy candidate before it started. Runs inside the newer candidate's enqueue transaction; `inTx` closes
+   * its approval request. False when it started meanwhile (a lost race).
+   */
+  supersede(d: Deployment, by: Deployment, note: SlackMessage, inTx?: (next: Deployment) => void): boolean {
+    const now = this.deps.clock.now();
+    const from = d.state as 'waiting_checks' | 'pending_approval' | 'queued';
+    return this.deps.db
+      .transaction(() => {
+        const next = this.repo.transition(d.id, from, 'superseded', now, {
+          summary: `superseded by #${by.id}`,
+          waitReason: null,
+        });
+        if (!next) return false;
+        inTx?.(next);
+        this.deps.reporter.reply(next, 'superseded', note);
+        this.deps.reporter.stateChanged(next);
+        return true;
+      })
+      .immediate();
+  }
+
   private decide(d: Deployment, to: 'queued' | 'rejected' | 'expired', patch: DeploymentPatch) {
     return this.guarded(d.id, 'pending_approval', to, this.deps.clock.now(), patch);
   }

@@ -16,11 +16,13 @@ import { findTarget, type Target } from '../domain/targets.js';
 import type { CommitGate } from '../gates/commit-gate.js';
 import { type ChecksDecision, checksDecision, recordChecksDecision } from '../gates/gate-decision.js';
 import type { DeployGate, LockService } from '../locks/lock-service.js';
+import type { PromotionGate } from '../promotion/promotion-gate.js';
 import type { ApprovalContext } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
 import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { EnqueueResult } from '../store/deployments-repo.js';
+import { nothingToPromote } from '../views/promotion.js';
 import { joinedReply, joinedThreadNote, queuedReply, withNotes } from '../views/request-replies.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
@@ -43,7 +45,8 @@ export type DeployRefusal =
   | 'github_error'
   | 'bad_sha'
   | 'checks_failed'
-  | 'checks_error';
+  | 'checks_error'
+  | 'not_promotable';
 
 export type DeployRequestResult =
   | {
@@ -70,6 +73,16 @@ export interface DeployRequestsDeps {
   eta?: (d: Deployment) => QueueEta | undefined;
   /** Repositories and the one thread-parent renderer (runtime.ts). */
   core: DeploymentCore;
+  /** Environments with `promoteFrom` take only SHAs their source proved (issue 16). */
+  promotion?: Pick<PromotionGate, 'check' | 'sourceOf' | 'sourceRuns'>;
+}
+
+/** Extra work of a caller that is not a person typing /deploy (auto-deploy, the Promote button). */
+export interface QueueOptions {
+  /** Inside the enqueue transaction, when a new deployment was created (its thread notes, superseding). */
+  inTx?: (d: Deployment) => void;
+  /** The commit's date (GitHub), for the delivery lead time. */
+  committedAt?: string | null | undefined;
 }
 
 function refuse(reason: DeployRefusal, message: string | SlackMessage): DeployRequestResult {
@@ -85,14 +98,38 @@ export class DeployRequests {
     const target = found.target;
     const allowed = canDeploy(target, req.userId);
     if (!allowed.ok) return refuse('not_allowed', allowed.message);
+    // Promotion with no ref: what the source environment runs now, not the branch.
+    const source = this.deps.promotion?.sourceOf(target);
+    let wanted = req.ref;
+    if (wanted === undefined && source) {
+      wanted = this.deps.promotion?.sourceRuns(source)?.sha;
+      if (!wanted) return refuse('not_promotable', nothingToPromote(target, source));
+    }
     // The default ref comes from config, but it travels to GitHub like a typed one: same rules.
-    const ref = checkRef(req.ref ?? target.defaultRef);
+    const ref = checkRef(wanted ?? target.defaultRef);
     if (!ref.ok) return refuse('invalid_ref', ref.message);
 
     const resolved = await this.deps.github.resolveRef(target.repo, ref.ref);
     if (!resolved.ok) return refuse(resolved.reason === 'not_found' ? 'unknown_ref' : 'github_error', resolved.message);
+    return this.queueSha(target, ref.ref, resolved.sha, req, { committedAt: resolved.committedAt });
+  }
+
+  /**
+   * A SHA already resolved (and its requester already authorized): lock gate, promotion proof, commit checks and
+   * approvals, then the enqueue transaction. Auto-deploy calls this with the branch head it read.
+   */
+  async queueSha(
+    target: Target,
+    ref: string,
+    sha: string,
+    req: DeployRequest,
+    options: QueueOptions = {},
+  ): Promise<DeployRequestResult> {
+    const resolved = { sha, committedAt: options.committedAt };
     const gate = this.deps.locks.gate(target, resolved.sha, { user: req.userId, forced: req.forced });
     if (!gate.ok) return refuse('bad_sha', gate.reply);
+    const proof = this.deps.promotion?.check(target, resolved.sha, this.deps.clock.now());
+    if (proof && !proof.ok) return refuse(proof.reason, proof.reply);
     const checks = checksDecision(target, await this.deps.gate.check(target, resolved.sha), {
       ...req,
       sha: resolved.sha,
@@ -101,12 +138,13 @@ export class DeployRequests {
     // GitHub is asked for the commit list before the transaction: no network call while holding the write lock.
     const pending = this.deps.approvals.needsApproval(target);
     const context = pending ? await this.deps.approvals.gatherContext(target, resolved.sha) : {};
-    return this.enqueue(target, ref.ref, resolved.sha, req, {
+    return this.enqueue(target, ref, resolved.sha, req, {
       gate,
       checks,
       pending,
       context,
       committedAt: resolved.committedAt,
+      ...options,
     });
   }
 
@@ -121,7 +159,7 @@ export class DeployRequests {
       pending: boolean;
       context: ApprovalContext;
       committedAt?: string | null | undefined;
-    },
+    } & QueueOptions,
   ): DeployRequestResult {
     const { db, clock, githubWeb, approvals, locks } = this.deps;
     const now = clock.now();
@@ -164,6 +202,7 @@ export class DeployRequests {
             },
             now,
           );
+          o.inTx?.(d);
           if (d.state === 'pending_approval') approvals.request(d, o.context);
           if (o.gate.forcedPast) locks.recordForce(target, { user: req.userId, sha, deploymentId: d.id });
           if (o.checks.forced) {

@@ -5,6 +5,7 @@ import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { OutboxRepo, PostInput } from '../store/outbox-repo.js';
+import { isBakedReply } from '../views/bake-replies.js';
 import { progressFinishedReply } from '../views/progress.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
@@ -26,6 +27,8 @@ export interface ThreadReporterDeps {
   githubWeb: string;
   /** The parent's ETA; without it parents show none. */
   etaMs?: ParentEta | undefined;
+  /** Replies a state change adds to the thread (core: the Promote buttons of a success, issue 16). */
+  offers?: ((d: Deployment) => { name: string; message: SlackMessage }[]) | undefined;
 }
 
 /**
@@ -62,6 +65,8 @@ export class ThreadReporter {
     this.parent(d);
     this.finishProgress(d);
     this.refreshQueue(d.targetKey, d.id);
+    // Every success path ends here, so the Promote buttons (issue 16) are offered in exactly one place.
+    for (const offer of this.deps.offers?.(d) ?? []) this.reply(d, offer.name, offer.message);
     this.deps.logger.info(
       { deploymentId: d.id, target: d.targetKey, state: d.state, waitReason: d.waitReason ?? undefined },
       'deployment state changed',
@@ -73,6 +78,9 @@ export class ThreadReporter {
     if (d.state !== 'succeeded' && d.state !== 'failed' && d.state !== 'cancelled') return;
     const key = threadKeys.progress(d.id);
     if (!this.outbox.has(key)) return;
+    // A success after the alarm window: its "Baked" line (runner/verify.ts) already closed the reply.
+    const latest = this.outbox.latest(key);
+    if (d.state === 'succeeded' && latest && isBakedReply(latest)) return;
     const now = this.deps.clock.now();
     const elapsedMs = (d.finishedAt ?? now) - (d.startedAt ?? d.createdAt);
     this.outbox.update(key, progressFinishedReply({ deploymentId: d.id, outcome: d.state, elapsedMs }), now);

@@ -10,7 +10,7 @@ import { allTargets, type StackTarget, type Target } from '../domain/targets.js'
 import type { DeliveryRepo } from '../store/delivery-repo.js';
 import type { DigestRunsRepo } from '../store/digest-runs-repo.js';
 import type { DeployedVersion, HealthRepo } from '../store/health-repo.js';
-import { healthDigest, type StackAttention, type VersionDrift } from '../views/health-digest.js';
+import { type AutoDeployHealth, healthDigest, type StackAttention, type VersionDrift } from '../views/health-digest.js';
 import { cfnStackUrl, commitUrl, compareUrl } from '../views/links.js';
 import { busyMessage, type DigestRunResult } from './drift-job.js';
 
@@ -25,6 +25,8 @@ export interface HealthDigestDeps {
   /** Web base for commit links (views/links.ts githubWebBase). */
   githubWeb: string;
   defaultRegion?: string;
+  /** Targets that auto-deploy a branch, and the newest candidate (issue 16): the drift line says it is closing. */
+  autoDeployOf?: (t: Target) => AutoDeployHealth | undefined;
   windowDays?: number;
   concurrency?: number;
   /** Lead time and verification failures (issue 14); without it the digest leaves them out. */
@@ -96,6 +98,7 @@ export class HealthDigestJob {
             : null,
           version: versions.get(t.key) ?? null,
           queue: queue.get(t.key) ?? { queued: 0, pendingApproval: 0 },
+          ...(this.deps.autoDeployOf?.(t) ? { autoDeploy: this.deps.autoDeployOf(t) } : {}),
         };
       }),
       attention: attention.filter((a): a is StackAttention => a !== null),

@@ -16,6 +16,7 @@ export const STATES = [
   'cancelled',
   'rejected',
   'expired',
+  'superseded',
 ] as const;
 
 export type DeploymentState = (typeof STATES)[number];
@@ -23,10 +24,11 @@ export type DeploymentKind = 'deploy' | 'rollback';
 
 const TRANSITIONS: Record<DeploymentState, readonly DeploymentState[]> = {
   // Commit checks still running on the SHA (gates): green → its turn in the queue; red or too long → rejected.
-  waiting_checks: ['queued', 'pending_approval', 'rejected', 'cancelled'],
-  pending_approval: ['queued', 'rejected', 'expired', 'cancelled'],
+  // superseded (auto-deploy): a newer head of the branch replaced this candidate before it started.
+  waiting_checks: ['queued', 'pending_approval', 'rejected', 'cancelled', 'superseded'],
+  pending_approval: ['queued', 'rejected', 'expired', 'cancelled', 'superseded'],
   // rejected: the stack-state preflight found a stack no update can touch.
-  queued: ['building', 'deploying', 'cancelled', 'rejected'],
+  queued: ['building', 'deploying', 'cancelled', 'rejected', 'superseded'],
   building: ['deploying', 'verifying', 'succeeded', 'failed', 'cancelling', 'cancelled'],
   deploying: ['baking', 'verifying', 'succeeded', 'failed', 'cancelling'],
   // Resources are done; CloudFormation watches the alarms for the monitoring window (RollbackConfiguration).
@@ -39,13 +41,21 @@ const TRANSITIONS: Record<DeploymentState, readonly DeploymentState[]> = {
   cancelled: [],
   rejected: [],
   expired: [],
+  superseded: [],
 };
 
 /** States that hold the target: at most one deployment per target may be in one of these. */
 export const ACTIVE_STATES: readonly DeploymentState[] = ['building', 'deploying', 'baking', 'verifying', 'cancelling'];
 /** States waiting for their turn. */
 export const WAITING_STATES: readonly DeploymentState[] = ['waiting_checks', 'pending_approval', 'queued'];
-export const TERMINAL_STATES: readonly DeploymentState[] = ['succeeded', 'failed', 'cancelled', 'rejected', 'expired'];
+export const TERMINAL_STATES: readonly DeploymentState[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'rejected',
+  'expired',
+  'superseded',
+];
 
 export function canTransition(from: DeploymentState, to: DeploymentState): boolean {
   return TRANSITIONS[from].includes(to);

@@ -22,7 +22,7 @@ export interface MirroredStatus {
  * Which GitHub status a Coxswain state shows, or none. The GitHub deployment is created once the deployment may
  * run (queued, never while pending approval: creating it starts every `on: deployment` workflow of the repo); a
  * workflow-built target creates it only when its turn comes (building), because that starts its build.
- * Cancelled, rejected and expired deployments become `inactive`; GitHub marks superseded successes inactive itself
+ * Cancelled, rejected, expired and superseded deployments become `inactive`; GitHub marks superseded successes inactive itself
  * (`auto_inactive`).
  */
 export function mirroredStatus(f: MirrorFacts): MirroredStatus | undefined {
@@ -42,6 +42,8 @@ export function mirroredStatus(f: MirrorFacts): MirroredStatus | undefined {
     case 'cancelled':
     case 'rejected':
     case 'expired':
+    // Issue 16: a queued auto-deploy candidate replaced by a newer head never runs.
+    case 'superseded':
       return { state: 'inactive', creates: false };
     default:
       return undefined;

@@ -25,7 +25,7 @@ export interface CreateAppOptions {
   clientOptions?: WebClientOptions;
   /** /healthz answers 503 while this returns false. */
   healthy?: () => boolean;
-  /** More GET routes beside /healthz (runtime: /metrics and /readyz), in HTTP and Socket Mode alike. */
+  /** More routes beside /healthz, in HTTP and Socket Mode alike (runtime: /metrics, /readyz, POST /github/webhook). */
   routes?: CustomRoute[];
 }
 

@@ -4,6 +4,7 @@ import type { CompareResult } from '../domain/compare.js';
 import type { Deployment } from '../domain/deployment.js';
 import { type ChangeSetSummary, statefulRisks } from '../domain/stateful-resources.js';
 import { commitUrl, compareUrl, type RepoRef, shortSha } from './links.js';
+import { requester } from './requester.js';
 import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';
 
 export const APPROVE_ACTION = 'deploy_approve';
@@ -96,7 +97,7 @@ function header(v: ApprovalView): string {
   const d = v.deployment;
   const verb = d.kind === 'rollback' ? 'Rollback' : 'Deploy';
   const sha = link(commitUrl(v.githubWeb, v.repo, d.sha), shortSha(d.sha));
-  return `*${verb} #${d.id}* ${esc(d.service)} → ${esc(d.environment)} · ${sha} · requested by <@${d.requestedBy}>`;
+  return `*${verb} #${d.id}* ${esc(d.service)} → ${esc(d.environment)} · ${sha} · requested by ${requester(d.requestedBy)}`;
 }
 
 /** The approval request reply: what would ship, what it changes, and the two buttons. */

@@ -24,8 +24,15 @@ export function bakingReply(stackName: string, arns: readonly string[], untilMs:
   );
 }
 
+const BAKED = ':stopwatch: *Baked*';
+
 export function bakedReply(stackName: string, arns: readonly string[]): SlackMessage {
-  return section(`:stopwatch: *Baked* \`${esc(stackName)}\`: ${names(arns)} stayed quiet for the whole window.`);
+  return section(`${BAKED} \`${esc(stackName)}\`: ${names(arns)} stayed quiet for the whole window.`);
+}
+
+/** Whether a progress reply already ends with the alarm window's "Baked" (it then says all that is left to say). */
+export function isBakedReply(m: SlackMessage): boolean {
+  return JSON.stringify(m.blocks ?? []).includes(BAKED);
 }
 
 /** Root cause of an alarm rollback: the alarm, and what CloudFormation said. */

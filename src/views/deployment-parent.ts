@@ -2,6 +2,7 @@ import type { Deployment } from '../domain/deployment.js';
 import type { DeploymentState } from '../domain/deployment-state.js';
 import { formatDuration, formatMinutes } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
+import { requester } from './requester.js';
 import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';
 
 export const STATE_EMOJI: Record<DeploymentState, string> = {
@@ -18,6 +19,7 @@ export const STATE_EMOJI: Record<DeploymentState, string> = {
   cancelled: ':no_entry_sign:',
   rejected: ':no_entry:',
   expired: ':alarm_clock:',
+  superseded: ':fast_forward:',
 };
 
 export interface ParentContext {
@@ -68,7 +70,7 @@ export function deploymentParent(c: ParentContext): SlackMessage {
   const sha = link(commitUrl(c.githubWeb, c.repo, d.sha), shortSha(d.sha));
   const ref = d.ref !== d.sha ? ` (${esc(d.ref)})` : '';
   const title = `${STATE_EMOJI[d.state]} *${verb} #${d.id}* ${esc(d.service)} → ${esc(d.environment)} · ${sha}${ref}`;
-  const line = `requested by <@${d.requestedBy}> · ${stateLine(c)}`;
+  const line = `requested by ${requester(d.requestedBy)} · ${stateLine(c)}`;
   // Built from unformatted pieces (the state line has no mrkdwn of its own): stripping `*`/`_` afterwards would
   // mangle data such as UPDATE_IN_PROGRESS in a wait reason.
   const text = `${verb} #${d.id} ${d.service} → ${d.environment} · ${shortSha(d.sha)}${d.ref !== d.sha ? ` (${d.ref})` : ''} · ${stateLine(c)}`;

@@ -11,12 +11,19 @@ export type VersionDrift =
   | { ok: true; branch: string; behind: number; oldestUndeployedAt: number | null; compareUrl: string }
   | { ok: false; reason: string };
 
+/** A target that deploys its branch head by itself, and its newest candidate (issue 16). */
+export interface AutoDeployHealth {
+  branch: string;
+  candidate?: { id: number; sha: string; state: string } | undefined;
+}
+
 export interface TargetHealth {
   targetKey: string;
   figures: HealthFigures;
   deployed: { sha: string; finishedAt: number; url: string } | null;
   version: VersionDrift | null;
   queue: { queued: number; pendingApproval: number };
+  autoDeploy?: AutoDeployHealth | undefined;
 }
 
 export interface StackAttention {
@@ -95,9 +102,17 @@ function targetLine(t: TargetHealth, now: number): string {
         : `${link(t.version.compareUrl, `${t.version.behind} behind ${t.version.branch}`)}${t.version.oldestUndeployedAt ? ` (oldest ${age(now, t.version.oldestUndeployedAt)})` : ''}`,
     );
   } else if (t.version) parts.push(`version unknown: ${esc(t.version.reason)}`);
+  if (t.autoDeploy) parts.push(autoDeployPart(t.autoDeploy));
   const q = t.queue.queued + t.queue.pendingApproval;
   if (q) parts.push(`${q} waiting`);
   return parts.join(' · ');
+}
+
+/** Version drift closes by itself here: say so, and what is on its way. */
+function autoDeployPart(a: AutoDeployHealth): string {
+  const c = a.candidate;
+  const moving = c && !['succeeded', 'failed', 'cancelled', 'rejected', 'expired', 'superseded'].includes(c.state);
+  return `:robot_face: auto-deploys ${esc(a.branch)}${moving ? ` · ${shortSha(c.sha)} on its way (#${c.id} ${c.state.replace('_', ' ')})` : ''}`;
 }
 
 /** The deployment health digest: overall figures, what needs attention now, then one line per target. */

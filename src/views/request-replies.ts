@@ -2,6 +2,7 @@ import type { Deployment } from '../domain/deployment.js';
 import type { QueueEta } from '../domain/estimates.js';
 import { formatMinutes } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
+import { requester } from './requester.js';
 import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';
 
 /** Ephemeral answers to the person who typed a command; posted through respond(), never the outbox. */
@@ -77,7 +78,7 @@ export function withNotes(reply: SlackMessage, ...notes: (SlackMessage | undefin
 
 export function joinedReply(i: RequestReplyInput): SlackMessage {
   return text(
-    `<@${i.deployment.requestedBy}> already queued the same commit: you joined ${what(i)}, ${where(i)} — follow the thread in <#${i.deployment.channel}>.`,
+    `${requester(i.deployment.requestedBy)} already queued the same commit: you joined ${what(i)}, ${where(i)} — follow the thread in <#${i.deployment.channel}>.`,
   );
 }
 

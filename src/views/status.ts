@@ -3,6 +3,7 @@ import type { Deployment } from '../domain/deployment.js';
 import { STATE_EMOJI } from './deployment-parent.js';
 import { formatDuration } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
+import { requester } from './requester.js';
 import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';
 import { phaseWords } from './thread-replies.js';
 
@@ -57,7 +58,7 @@ function runningLine(t: TargetStatus, now: number, web: string): string {
     t.active.monitoringPausedSince !== undefined
       ? ` · :see_no_evil: monitoring paused for ${formatDuration(now - t.active.monitoringPausedSince)}`
       : '';
-  return `*Running:* ${STATE_EMOJI[d.state]} #${d.id} ${d.state}${phase ? ` (${esc(phaseWords(phase))})` : ''} · ${sha(t, d, web)} by <@${d.requestedBy}>${elapsed}${stalled}${paused}${thread(threadUrl)}`;
+  return `*Running:* ${STATE_EMOJI[d.state]} #${d.id} ${d.state}${phase ? ` (${esc(phaseWords(phase))})` : ''} · ${sha(t, d, web)} by ${requester(d.requestedBy)}${elapsed}${stalled}${paused}${thread(threadUrl)}`;
 }
 
 function queueLines(t: TargetStatus, web: string): string[] {
@@ -68,7 +69,7 @@ function queueLines(t: TargetStatus, web: string): string[] {
       : d.state === 'pending_approval'
         ? ' · waiting for approval'
         : '';
-    return `${position}. #${d.id} ${sha(t, d, web)} by <@${d.requestedBy}>${wait}${thread(threadUrl)}`;
+    return `${position}. #${d.id} ${sha(t, d, web)} by ${requester(d.requestedBy)}${wait}${thread(threadUrl)}`;
   });
   const more = t.queue.length - QUEUE_SHOWN;
   return [`*Queue (${t.queue.length}):*`, ...lines, ...(more > 0 ? [`…and ${more} more`] : [])];
@@ -76,7 +77,7 @@ function queueLines(t: TargetStatus, web: string): string[] {
 
 function recentLine(t: TargetStatus, d: Deployment, web: string): string {
   const took = d.startedAt && d.finishedAt ? ` · ${formatDuration(d.finishedAt - d.startedAt)}` : '';
-  return `${STATE_EMOJI[d.state]} #${d.id} ${sha(t, d, web)} by <@${d.requestedBy}> · ${when(d.finishedAt ?? d.updatedAt)}${took}`;
+  return `${STATE_EMOJI[d.state]} #${d.id} ${sha(t, d, web)} by ${requester(d.requestedBy)} · ${when(d.finishedAt ?? d.updatedAt)}${took}`;
 }
 
 function isIdle(t: TargetStatus): boolean {

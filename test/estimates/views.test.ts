@@ -198,7 +198,7 @@ describe('progress reply once the deployment ended', () => {
     expect(JSON.stringify(done.blocks)).toContain('*Done* in 3m 05s');
     expect(JSON.stringify(done.blocks)).toContain('100%');
     const failed = progressFinishedReply({ deploymentId: 7, outcome: 'failed', elapsedMs: 2 * MIN });
-    expect(JSON.stringify(failed.blocks)).toContain('*Stopped* after 2 min (failed)');
+    expect(JSON.stringify(failed.blocks)).toContain('*Stopped* after 2m 00s (failed)');
     expect(JSON.stringify(failed.blocks)).not.toMatch(/left|%/);
   });
 });

@@ -33,7 +33,8 @@ export class Integration {
   readonly rt: Runtime;
   private clicks = 0;
 
-  constructor(o: { config?: Config } = {}) {
+  /** `config` replaces the README example; `env` adds variables (e.g. GITHUB_WEBHOOK_SECRET). */
+  constructor(o: { config?: Config; env?: Record<string, string> } = {}) {
     this.config = o.config ?? exampleConfig();
     for (const f of [this.cfn, this.cfnEu, this.cb, this.cbEu]) f.install();
     this.cfn.addStack('web-staging', 'UPDATE_COMPLETE', { Version: 'v1' });
@@ -46,6 +47,7 @@ export class Integration {
       GITHUB_TOKEN: 'ghp_test',
       GITHUB_API_URL: GITHUB_API,
       AWS_REGION: 'us-east-1',
+      ...o.env,
     });
     this.rt = buildRuntime(env, {
       config: this.config,

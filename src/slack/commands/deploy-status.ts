@@ -1,11 +1,13 @@
 import type { Config } from '../../app/config.js';
+import { logError } from '../../app/log-error.js';
 import type { Logger } from '../../app/logger.js';
 import type { StatusReport } from '../../deploys/status-report.js';
 import type { PostOutcome } from '../../digests/digests.js';
 import { parseStatus } from '../../domain/command-parser.js';
+import type { VersionReport } from '../../promotion/version-report.js';
 import { helpMessage, USAGE } from '../../views/help.js';
 import { digestEmptyReply, digestPreview, digestQueuedReply, refusal } from '../../views/request-replies.js';
-import type { SlackMessage } from '../../views/slack-message.js';
+import { LIMITS, type SlackMessage } from '../../views/slack-message.js';
 import { type CommandOutcome, commandHandler } from './handle-command.js';
 
 export type DigestKind = 'drift' | 'health';
@@ -26,8 +28,24 @@ export interface StatusCommandDeps {
   config: Config;
   status: Pick<StatusReport, 'build'>;
   digests: Digests;
+  /** Per service, each environment's SHA and how far behind what it follows (issue 16). */
+  versions?: Pick<VersionReport, 'build'>;
   logger: Logger;
   doctor?: Doctor;
+}
+
+/** The version lines go first; the status view leaves room for one more block. GitHub failing leaves them out. */
+async function withVersions(
+  deps: StatusCommandDeps,
+  message: SlackMessage,
+  filter: { service?: string; environment?: string },
+): Promise<SlackMessage> {
+  const block = await deps.versions?.build(filter).catch((err: unknown) => {
+    logError(deps.logger, err, {}, 'version lines unavailable', 'warn');
+    return undefined;
+  });
+  if (!block) return message;
+  return { ...message, blocks: [block, ...(message.blocks ?? [])].slice(0, LIMITS.blocksPerMessage) };
 }
 
 /** `/deploy-status [service [environment]]`, `/deploy-status drift|health [post]`, `/deploy-status doctor`. */
@@ -43,9 +61,8 @@ export function deployStatusCommand(deps: StatusCommandDeps) {
       case 'target': {
         const filter = parsed.kind === 'target' ? { service: parsed.service, environment: parsed.environment } : {};
         const result = deps.status.build(filter, command.team_domain);
-        return result.ok
-          ? { reply: result.message, outcome: 'status' }
-          : { reply: refusal(result.message), outcome: 'unknown_target' };
+        if (!result.ok) return { reply: refusal(result.message), outcome: 'unknown_target' };
+        return { reply: await withVersions(deps, result.message, filter), outcome: 'status' };
       }
       case 'doctor': {
         if (!deps.doctor)

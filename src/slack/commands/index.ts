@@ -7,7 +7,7 @@ import type { LockService } from '../../locks/lock-service.js';
 import type { RollbackService } from '../../rollbacks/rollback-service.js';
 import { type DeployModalDeps, withDeployForm } from '../interactions/deploy-modal.js';
 import { deployCommand } from './deploy.js';
-import { type Digests, type Doctor, deployStatusCommand } from './deploy-status.js';
+import { type Digests, type Doctor, deployStatusCommand, type StatusCommandDeps } from './deploy-status.js';
 import { rollbackCommand } from './rollback.js';
 
 export type { DigestKind, Digests, Doctor } from './deploy-status.js';
@@ -17,6 +17,7 @@ export interface CommandDeps {
   requests: Pick<DeployRequests, 'request'>;
   status: Pick<StatusReport, 'build'>;
   digests: Digests;
+  versions?: StatusCommandDeps['versions'];
   locks: Pick<LockService, 'lock' | 'unlock'>;
   rollbacks: Pick<RollbackService, 'rollbackTarget'>;
   logger: Logger;

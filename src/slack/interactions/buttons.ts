@@ -8,13 +8,17 @@ import type { WebClient } from '@slack/web-api';
 import { logError } from '../../app/log-error.js';
 import type { Logger } from '../../app/logger.js';
 import type { ApprovalService } from '../../approvals/approval-service.js';
+import type { PromotionService } from '../../promotion/promotion-service.js';
 import type { ActionResult, RollbackService } from '../../rollbacks/rollback-service.js';
 import { APPROVE_ACTION, REJECT_ACTION, shaFromBlockId } from '../../views/approval.js';
 import { KEEP_WAITING_ACTION, RETRY_ACTION, ROLLBACK_ACTION } from '../../views/failure-actions.js';
+import { PROMOTE_ACTION } from '../../views/promotion.js';
 
 export interface ButtonDeps {
   approvals: Pick<ApprovalService, 'decide'>;
   rollbacks: Pick<RollbackService, 'rollbackButton' | 'keepWaiting' | 'retry'>;
+  /** The Promote button (issue 16). */
+  promotions?: Pick<PromotionService, 'promote'>;
   logger: Logger;
 }
 
@@ -24,6 +28,7 @@ export const BUTTON_ACTIONS = [
   KEEP_WAITING_ACTION,
   ROLLBACK_ACTION,
   RETRY_ACTION,
+  PROMOTE_ACTION,
 ] as const;
 
 interface Click {
@@ -105,4 +110,6 @@ export function registerButtons(app: App, deps: ButtonDeps): void {
   button(app, KEEP_WAITING_ACTION, deps, (c) => deps.rollbacks.keepWaiting(c.deploymentId, c.user), false);
   button(app, ROLLBACK_ACTION, deps, (c) => deps.rollbacks.rollbackButton(c.deploymentId, c.user, c.requestId), true);
   button(app, RETRY_ACTION, deps, (c) => deps.rollbacks.retry(c.deploymentId, c.user, c.requestId), true);
+  const promotions = deps.promotions;
+  if (promotions) button(app, PROMOTE_ACTION, deps, (c) => promotions.promote(c), true);
 }

@@ -6,6 +6,7 @@ import { type ButtonDeps, registerButtons } from './buttons.js';
 export interface InteractionDeps {
   approvals: ButtonDeps['approvals'];
   rollbacks: ButtonDeps['rollbacks'];
+  promotions?: ButtonDeps['promotions'];
   logger: Logger;
 }
 

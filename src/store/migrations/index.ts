@@ -8,6 +8,7 @@ import { sql as actionStack } from './008-action-stack.js';
 import { sql as closedLoop } from './009-i14-closed-loop.js';
 import { sql as blindMonitor, learnedSql } from './013-issue13.js';
 import { sql as githubDeployments } from './015-i15-github-deployments.js';
+import { sql as continuousDelivery } from './016-i16-continuous-delivery.js';
 
 /** Numbered, append-only. A migration is never edited once it has shipped. */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -21,4 +22,5 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 9, name: 'i14-closed-loop', sql: closedLoop },
   { version: 13, name: 'blind-monitor-learned-history', sql: blindMonitor + learnedSql },
   { version: 15, name: 'github-deployments', sql: githubDeployments },
+  { version: 16, name: 'i16-continuous-delivery', sql: continuousDelivery },
 ];

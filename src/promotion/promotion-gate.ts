@@ -1,0 +1,77 @@
+/**
+ * Promotion (issue 16): an environment with `promoteFrom` takes only SHAs its source environment proved — a
+ * deployment of that SHA succeeded there (success already includes `verify` where it is configured) at least
+ * `soakMinutes` ago. Rollbacks do not come through here: they are exempt.
+ */
+import type { Config } from '../app/config.js';
+import { findTarget, type Target } from '../domain/targets.js';
+import type { Db } from '../store/db.js';
+import type { Deployment } from '../store/deployment-row.js';
+import { DeploymentsRepo } from '../store/deployments-repo.js';
+import { notPromotable } from '../views/promotion.js';
+import type { SlackMessage } from '../views/slack-message.js';
+
+export type PromotionCheck =
+  | { ok: true; proof?: Deployment }
+  | { ok: false; reason: 'not_promotable'; reply: SlackMessage };
+
+export class PromotionGate {
+  private readonly repo: DeploymentsRepo;
+  private readonly provenStmt;
+
+  constructor(private readonly deps: { db: Db; config: Config }) {
+    this.repo = new DeploymentsRepo(deps.db);
+    this.provenStmt = deps.db.prepare(
+      `SELECT id, finished_at AS finishedAt FROM deployments
+       WHERE target_key = ? AND sha = ? AND state = 'succeeded' ORDER BY finished_at LIMIT 1`,
+    );
+  }
+
+  /** The environment this target promotes from, if any. */
+  sourceOf(target: Target): Target | undefined {
+    const from = target.env.promoteFrom;
+    if (!from) return undefined;
+    const found = findTarget(this.deps.config, target.service, from);
+    return found.ok ? found.target : undefined;
+  }
+
+  /** Environments of the same service that promote from this one (the Promote buttons it offers). */
+  downstreamOf(target: Target): Target[] {
+    const svc = this.deps.config.services[target.service];
+    if (!svc) return [];
+    return Object.entries(svc.environments)
+      .filter(([, e]) => e.promoteFrom === target.environment)
+      .flatMap(([env]) => {
+        const found = findTarget(this.deps.config, target.service, env);
+        return found.ok ? [found.target] : [];
+      });
+  }
+
+  /** What the source runs now: its newest successful deployment (a rollback included). */
+  sourceRuns(source: Target): Deployment | undefined {
+    return this.repo.lastSucceeded(source.key);
+  }
+
+  /** Whether `sha` may deploy to `target` at `now`; refusals say why and what the source runs. */
+  check(target: Target, sha: string, now: number): PromotionCheck {
+    const source = this.sourceOf(target);
+    if (!source) return { ok: true };
+    const soakMs = target.env.soakMinutes * 60_000;
+    const proven = this.provenStmt.get(source.key, sha) as { id: number; finishedAt: number } | undefined;
+    const runs = this.sourceRuns(source);
+    if (proven && proven.finishedAt <= now - soakMs) return { ok: true, proof: this.repo.get(proven.id)! };
+    return {
+      ok: false,
+      reason: 'not_promotable',
+      reply: notPromotable({
+        target,
+        source,
+        sha,
+        now,
+        soakMinutes: target.env.soakMinutes,
+        succeededAt: proven?.finishedAt,
+        sourceRuns: runs ? { sha: runs.sha, finishedAt: runs.finishedAt ?? runs.updatedAt } : undefined,
+      }),
+    };
+  }
+}
