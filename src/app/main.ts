@@ -4,11 +4,11 @@
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { errorInfo } from '../slack/commands/handle-command.js';
 import { openDb } from '../store/db.js';
 import { loadConfig } from './config.js';
 import { parseEnv, slackMode } from './env.js';
 import { DeploymentCorrelation } from './log-correlation.js';
+import { logError } from './log-error.js';
 import { createLogger } from './logger.js';
 import { buildRuntime, type Job } from './runtime.js';
 import { shutdown } from './shutdown.js';
@@ -65,7 +65,7 @@ export async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   process.on('unhandledRejection', (reason) => {
-    logger.error({ err: errorInfo(reason) }, 'unhandled promise rejection');
+    logError(logger, reason, {}, 'unhandled promise rejection');
   });
 }
 

@@ -73,6 +73,7 @@ import { DigestRunsRepo } from '../store/digest-runs-repo.js';
 import { DriftRepo } from '../store/drift-repo.js';
 import { HealthRepo } from '../store/health-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
+import { buildRepos } from '../store/repos.js';
 import { observeTransitions } from '../store/transition-observers.js';
 import { githubWebBase } from '../views/links.js';
 import { type Clock, systemClock } from './clock.js';
@@ -229,15 +230,16 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   // Estimates, progress and stalls.
   const estimator = new Estimator({ db, clock });
   const targetOf = targetOfDeployment(config);
-  const progress = new ProgressHook({ db, config, clock, logger, estimator, targetOf });
+  const repos = buildRepos(db);
+  const progress = new ProgressHook({ db, config, clock, logger, estimator, targetOf, repos });
   // Every redraw of a thread parent shows "elapsed/ETA": to start while queued, to finish while running.
   const parentEta = (d: Deployment) => progress.parentEtaMs(d);
   // One set of repositories, one thread-parent renderer and reporter, one lifecycle, shared by every service.
-  const core = buildDeploymentCore({ db, config, clock, logger, githubWeb, parentEta });
+  const core = buildDeploymentCore({ db, config, clock, logger, githubWeb, parentEta, repos });
 
   // Issue 4: approvals, locks, rollbacks and the buttons behind them.
   const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, core });
-  const locks = new LockService({ db, clock, logger });
+  const locks = new LockService({ db, clock, logger, repos });
   const rollbacks = new RollbackService({
     db,
     config,
@@ -331,7 +333,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
         ),
       ]
     : [];
-  const status = new StatusReport({ db, config, clock, githubWeb, locks });
+  const status = new StatusReport({ config, clock, githubWeb, locks, repos });
 
   enableProcessMetrics();
   const liveness = new WorkerLiveness(clock);

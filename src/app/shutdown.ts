@@ -4,8 +4,8 @@
  * A deployment in flight stays in its state and is adopted by the next process (DeployWorker adoptAllAtStart).
  */
 import type { App } from '../slack/bolt-app.js';
-import { errorInfo } from '../slack/commands/handle-command.js';
 import type { Db } from '../store/db.js';
+import { logError } from './log-error.js';
 import type { Logger } from './logger.js';
 
 export interface ShutdownDeps {
@@ -36,14 +36,14 @@ export async function shutdown(d: ShutdownDeps): Promise<{ undelivered: number }
   try {
     await d.app.stop();
   } catch (err) {
-    d.logger.warn({ err: errorInfo(err) }, 'slack app did not stop cleanly');
+    logError(d.logger, err, {}, 'slack app did not stop cleanly', 'warn');
   }
   // Jobs newest first: schedules and claims stop, the deploy worker finishes its tick, the outbox loop last.
   for (const job of [...d.jobs].reverse()) {
     try {
       await job.stop();
     } catch (err) {
-      d.logger.error({ job: job.name, err: errorInfo(err) }, 'job did not stop cleanly');
+      logError(d.logger, err, { job: job.name }, 'job did not stop cleanly');
     }
   }
   // What the last ticks queued (a final state, a thread reply) is delivered now rather than after the restart.
@@ -53,7 +53,7 @@ export async function shutdown(d: ShutdownDeps): Promise<{ undelivered: number }
     try {
       await d.flush();
     } catch (err) {
-      d.logger.error({ err: errorInfo(err) }, 'outbox flush failed');
+      logError(d.logger, err, {}, 'outbox flush failed');
     }
     left = undelivered(d.db);
     if (left > 0) await sleep(Math.min(250, Math.max(0, deadline - now())));

@@ -5,9 +5,9 @@
 import type { GitHub } from '../adapters/github.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import type { DeploymentCore } from '../deploys/core.js';
-import type { Lifecycle } from '../deploys/lifecycle.js';
 import {
   type ApprovalPolicy,
   approvalPolicy,
@@ -17,11 +17,9 @@ import {
   tally,
 } from '../domain/approval-rules.js';
 import type { Target } from '../domain/targets.js';
-import { type ApprovalContext, ApprovalsRepo } from '../store/approvals-repo.js';
+import type { ApprovalContext } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import type { DeploymentsRepo } from '../store/deployments-repo.js';
-import type { OutboxRepo } from '../store/outbox-repo.js';
 import { type ApprovalOutcomeView, approvalRequest } from '../views/approval.js';
 import { threadKeys } from '../views/thread-keys.js';
 import { ApprovalThread, settledMessage } from './approval-thread.js';
@@ -54,17 +52,9 @@ const MAX_STORED_COMMITS = 10;
 export const approvalKey = (deploymentId: number) => threadKeys.reply(deploymentId, 'approval');
 
 export class ApprovalService {
-  private readonly approvals: ApprovalsRepo;
-  private readonly deployments: DeploymentsRepo;
-  private readonly outbox: OutboxRepo;
   private readonly thread: ApprovalThread;
-  private readonly lifecycle: Lifecycle;
 
   constructor(private readonly deps: ApprovalDeps) {
-    this.approvals = new ApprovalsRepo(deps.db);
-    this.deployments = deps.core.deployments;
-    this.outbox = deps.core.outbox;
-    this.lifecycle = deps.core.lifecycle;
     this.thread = new ApprovalThread(deps);
   }
 
@@ -79,14 +69,14 @@ export class ApprovalService {
 
   /** The commits since what runs now, from GitHub; failures leave the list out rather than blocking the request. */
   async gatherContext(target: Target, sha: string): Promise<ApprovalContext> {
-    const current = this.deployments.lastSucceeded(target.key)?.sha;
+    const current = this.deps.core.deployments.lastSucceeded(target.key)?.sha;
     if (!current || !this.deps.github) return { currentSha: current };
     try {
       const c = await this.deps.github.compare(target.repo, current, sha, { newest: MAX_STORED_COMMITS });
       // Newest first: what an approver needs is what just changed (GitHub lists oldest first).
       return { currentSha: current, commits: { ...c, commits: c.commits.slice(-MAX_STORED_COMMITS).reverse() } };
     } catch (err) {
-      this.deps.logger.warn({ targetKey: target.key, err: (err as Error).message }, 'approval: compare failed');
+      logError(this.deps.logger, err, { targetKey: target.key }, 'approval: compare failed', 'warn');
       return { currentSha: current, commits: null };
     }
   }
@@ -111,9 +101,9 @@ export class ApprovalService {
         requestedAt: now,
         expiresAt,
       };
-      if (!this.approvals.open(req)) return false;
+      if (!this.deps.core.approvals.open(req)) return false;
       // The parent usually exists already; posting it here keeps the thread reply's parent reference valid.
-      this.outbox.post(
+      this.deps.core.outbox.post(
         {
           key: threadKeys.parent(d.id),
           channel: d.channel,
@@ -122,7 +112,7 @@ export class ApprovalService {
         },
         now,
       );
-      this.outbox.post(
+      this.deps.core.outbox.post(
         {
           key: req.messageKey,
           channel: d.channel,
@@ -145,8 +135,8 @@ export class ApprovalService {
     const now = this.deps.clock.now();
     const result = this.deps.db
       .transaction((): ClickResult => {
-        const d = this.deployments.get(click.deploymentId);
-        const req = this.approvals.get(click.deploymentId);
+        const d = this.deps.core.deployments.get(click.deploymentId);
+        const req = this.deps.core.approvals.get(click.deploymentId);
         if (!d || !req) return { ok: false, message: `Deployment #${click.deploymentId} has no approval request.` };
         if (req.outcome !== 'pending') return { ok: false, message: settledMessage(d, req) };
         if (d.state !== 'pending_approval') {
@@ -166,18 +156,29 @@ export class ApprovalService {
               })
             : checkReject(policy, { user: click.user, requestedBy: d.requestedBy });
         if (!check.ok) return { ok: false, message: check.message };
-        if (!this.approvals.record(d.id, { user: click.user, decision: click.decision, sha: req.sha, at: now })) {
+        if (
+          !this.deps.core.approvals.record(d.id, { user: click.user, decision: click.decision, sha: req.sha, at: now })
+        ) {
           return { ok: false, message: `You already decided on deploy #${d.id}.` };
         }
-        const t = tally(policy, { requestedBy: d.requestedBy, sha: d.sha, decisions: this.approvals.decisions(d.id) });
+        const t = tally(policy, {
+          requestedBy: d.requestedBy,
+          sha: d.sha,
+          decisions: this.deps.core.approvals.decisions(d.id),
+        });
         if (t.outcome === 'pending') {
-          this.outbox.update(req.messageKey, approvalRequest(this.thread.view(d, target, req, t.approvedBy)), now);
+          this.deps.core.outbox.update(
+            req.messageKey,
+            approvalRequest(this.thread.view(d, target, req, t.approvedBy)),
+            now,
+          );
           const message = `Approval recorded: ${t.approvedBy.length} of ${policy.requiredApprovals} for deploy #${d.id}.`;
           return { ok: true, effect: 'recorded', deployment: d, message };
         }
         const to = t.outcome === 'approved' ? 'queued' : 'rejected';
-        const moved = to === 'queued' ? this.lifecycle.approve(d) : this.lifecycle.reject(d, click.user);
-        if (!moved || !this.approvals.close(d.id, t.outcome, click.user, now)) {
+        const moved =
+          to === 'queued' ? this.deps.core.lifecycle.approve(d) : this.deps.core.lifecycle.reject(d, click.user);
+        if (!moved || !this.deps.core.approvals.close(d.id, t.outcome, click.user, now)) {
           throw new Error(`approval of #${d.id} lost a race inside its own transaction`);
         }
         const outcome: ApprovalOutcomeView =
@@ -207,17 +208,22 @@ export class ApprovalService {
   expireDue(): number {
     const now = this.deps.clock.now();
     let expired = 0;
-    for (const req of this.approvals.due(now)) {
+    for (const req of this.deps.core.approvals.due(now)) {
       const done = this.deps.db
         .transaction((): boolean => {
-          const d = this.deployments.get(req.deploymentId);
+          const d = this.deps.core.deployments.get(req.deploymentId);
           if (
             !d ||
-            !this.approvals.close(req.deploymentId, d.state === 'pending_approval' ? 'expired' : 'cancelled', null, now)
+            !this.deps.core.approvals.close(
+              req.deploymentId,
+              d.state === 'pending_approval' ? 'expired' : 'cancelled',
+              null,
+              now,
+            )
           )
             return false;
           const found = this.thread.targetOf(d);
-          const moved = d.state === 'pending_approval' ? this.lifecycle.expire(d) : undefined;
+          const moved = d.state === 'pending_approval' ? this.deps.core.lifecycle.expire(d) : undefined;
           const outcome: ApprovalOutcomeView = moved
             ? { outcome: 'expired', at: now }
             : { outcome: 'cancelled', at: now };

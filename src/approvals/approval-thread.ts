@@ -11,7 +11,7 @@ import type { Target } from '../domain/targets.js';
 import type { ApprovalRequest } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { LocksRepo } from '../store/locks-repo.js';
+import type { LocksRepo } from '../store/locks-repo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
 import { type ApprovalOutcomeView, type ApprovalView, approvalDecided, clockTime } from '../views/approval.js';
 import { threadKeys } from '../views/thread-keys.js';
@@ -25,7 +25,7 @@ export class ApprovalThread {
   constructor(private readonly deps: { db: Db; config: Config; githubWeb: string; core: DeploymentCore }) {
     this.parents = deps.core.parents;
     this.outbox = deps.core.outbox;
-    this.locks = new LocksRepo(deps.db);
+    this.locks = deps.core.locks;
   }
 
   policyFor(target: Target): ApprovalPolicy {

@@ -1,3 +1,4 @@
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import type { ApprovalService } from './approval-service.js';
 
@@ -12,7 +13,7 @@ export class ApprovalExpiryJob {
     try {
       return this.approvals.expireDue();
     } catch (err) {
-      this.logger.error({ err: (err as Error).message }, 'approval expiry failed');
+      logError(this.logger, err, {}, 'approval expiry failed');
       return 0;
     }
   }

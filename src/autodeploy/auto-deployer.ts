@@ -9,6 +9,7 @@ import type { GitHub } from '../adapters/github.js';
 import type { BranchHeads, BranchRead } from '../adapters/github-branch.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import { ApprovalThread } from '../approvals/approval-thread.js';
 import type { DeploymentCore } from '../deploys/core.js';
@@ -94,7 +95,7 @@ export class AutoDeployer {
       try {
         await this.watch(target);
       } catch (err) {
-        this.deps.logger.error({ target: target.key, err: String(err) }, 'auto-deploy watch failed');
+        logError(this.deps.logger, err, { target: target.key }, 'auto-deploy watch failed');
       }
     }
   }
@@ -123,7 +124,7 @@ export class AutoDeployer {
       return 'unchanged';
     }
     if (read.state !== 'head') {
-      this.deps.logger.warn({ target: target.key, branch, err: read.message }, 'cannot read the branch head');
+      logError(this.deps.logger, read.message, { target: target.key, branch }, 'cannot read the branch head', 'warn');
       this.autoDeploys.saveWatch(target.key, branch, now, {});
       return 'unreadable';
     }

@@ -11,6 +11,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { CustomRoute } from '@slack/bolt';
 import { z } from 'zod';
 import type { Clock } from '../app/clock.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import type { AutoDeployRepo } from '../store/auto-deploy-repo.js';
 import type { PushHint } from './auto-deployer.js';
@@ -145,7 +146,7 @@ export function githubWebhookRoute(
         res.writeHead(answer.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ ok: answer.status < 300, message: answer.message }));
         if (answer.push) await onPush(answer.push);
-      })().catch((err: unknown) => logger.error({ err: String(err) }, 'github webhook handling failed'));
+      })().catch((err: unknown) => logError(logger, err, {}, 'github webhook handling failed'));
     },
   };
 }

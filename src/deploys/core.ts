@@ -7,24 +7,14 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import { promoteOffers } from '../promotion/promote-offer.js';
-import { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Db } from '../store/db.js';
-import { DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
-import { PhasesRepo } from '../store/phases-repo.js';
-import { VerificationsRepo } from '../store/verifications-repo.js';
+import { buildRepos, type Repos } from '../store/repos.js';
 import { Lifecycle } from './lifecycle.js';
 import { type TargetOf, targetOfDeployment } from './target-of.js';
 import { type ParentEta, ThreadParent } from './thread-parent.js';
 import { ThreadReporter } from './thread-reporter.js';
 
-export interface DeploymentCore {
-  deployments: DeploymentsRepo;
-  phases: PhasesRepo;
-  actions: DeploymentActionsRepo;
-  verifications: VerificationsRepo;
-  outbox: OutboxRepo;
+export interface DeploymentCore extends Repos {
   parents: ThreadParent;
   reporter: ThreadReporter;
   lifecycle: Lifecycle;
@@ -40,20 +30,24 @@ export interface DeploymentCoreDeps {
   githubWeb: string;
   /** The ETA every redrawn parent shows (ProgressHook.parentEtaMs); without it parents show none. */
   parentEta?: ParentEta | undefined;
+  /** The repositories, when runtime.ts built them earlier (the progress hook needs them before the core). */
+  repos?: Repos | undefined;
 }
 
 export function buildDeploymentCore(deps: DeploymentCoreDeps): DeploymentCore {
   const { db, clock, logger } = deps;
-  const deployments = new DeploymentsRepo(db);
-  const phases = new PhasesRepo(db);
-  const actions = new DeploymentActionsRepo(db);
-  const verifications = new VerificationsRepo(db);
+  const repos = deps.repos ?? buildRepos(db);
+  const { deployments, phases, actions, blindness, verifications } = repos;
   const targetOf = targetOfDeployment(deps.config);
-  const blindness = new BlindnessRepo(db);
   const view = { db, deployments, blindness, targetOf, githubWeb: deps.githubWeb, etaMs: deps.parentEta, logger };
   const parents = new ThreadParent(view);
-  const reporter = new ThreadReporter({ ...view, clock, offers: (d) => promoteOffers(deps.config, d) });
+  const reporter = new ThreadReporter({
+    ...view,
+    outbox: repos.outbox,
+    parents,
+    clock,
+    offers: (d) => promoteOffers(deps.config, d),
+  });
   const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, verifications, reporter });
-  const outbox = new OutboxRepo(db);
-  return { deployments, phases, actions, verifications, outbox, parents, reporter, lifecycle, targetOf };
+  return { ...repos, parents, reporter, lifecycle, targetOf };
 }

@@ -11,15 +11,12 @@ import { checkDeployer } from '../domain/approval-rules.js';
 import type { Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
 import type { Db } from '../store/db.js';
-import type { DeploymentAction, DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
+import type { DeploymentAction } from '../store/deployment-actions-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
-import type { DeploymentsRepo } from '../store/deployments-repo.js';
-import type { OutboxRepo } from '../store/outbox-repo.js';
 import { actionNotes } from '../views/failure-actions.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
 import type { DeploymentCore } from './core.js';
-import type { ThreadParent } from './thread-parent.js';
 
 /** Rollbacks go ahead of normal deploys queued for the same target. */
 export const ROLLBACK_PRIORITY = 100;
@@ -39,17 +36,7 @@ export interface DeploymentActionDeps {
 }
 
 export class DeploymentActions {
-  private readonly deployments: DeploymentsRepo;
-  private readonly outbox: OutboxRepo;
-  private readonly actions: DeploymentActionsRepo;
-  private readonly parents: ThreadParent;
-
-  constructor(private readonly deps: DeploymentActionDeps) {
-    this.deployments = deps.core.deployments;
-    this.outbox = deps.core.outbox;
-    this.actions = deps.core.actions;
-    this.parents = deps.core.parents;
-  }
+  constructor(private readonly deps: DeploymentActionDeps) {}
 
   /** deploy_keep_waiting: clears the stall once and says who chose to wait; the runner restarts its stall clock. */
   keepWaiting(deploymentId: number, user: string): ActionResult {
@@ -58,7 +45,7 @@ export class DeploymentActions {
     const now = this.deps.clock.now();
     return this.deps.db
       .transaction((): ActionResult => {
-        const d = this.deployments.get(deploymentId)!;
+        const d = this.deps.core.deployments.get(deploymentId)!;
         if (d.state !== 'building' && d.state !== 'deploying')
           return { ok: false, message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; nothing is waiting.` };
         if (d.stalledAt === null)
@@ -66,7 +53,7 @@ export class DeploymentActions {
             ok: false,
             message: `Deploy #${d.id} is not stalled now${this.byWhom(d.id, 'keep_waiting', 'chose to keep waiting')}.`,
           };
-        if (!this.deployments.update(d.id, d.state, now, { stalledAt: null }))
+        if (!this.deps.core.deployments.update(d.id, d.state, now, { stalledAt: null }))
           return { ok: false, message: `Deploy #${d.id} just changed state; try again.` };
         this.record(d.id, 'keep_waiting', user, null, now);
         this.note(d, `keep-waiting-${now}`, actionNotes.keepWaiting(user, this.deps.config.timing.stallMinutes), now);
@@ -133,7 +120,7 @@ export class DeploymentActions {
     now: number,
   ): Enqueued {
     const pending = this.deps.approvals.needsApproval(target);
-    const r = this.deployments.enqueue(
+    const r = this.deps.core.deployments.enqueue(
       {
         kind: n.kind,
         service: target.service,
@@ -152,8 +139,11 @@ export class DeploymentActions {
     );
     if (r.outcome === 'created') {
       const d = r.deployment;
-      const parent = this.parents.render(d, now);
-      this.outbox.post({ key: threadKeys.parent(d.id), channel: d.channel, deploymentId: d.id, message: parent }, now);
+      const parent = this.deps.core.parents.render(d, now);
+      this.deps.core.outbox.post(
+        { key: threadKeys.parent(d.id), channel: d.channel, deploymentId: d.id, message: parent },
+        now,
+      );
       if (pending) this.deps.approvals.request(d, context);
     }
     return { deployment: r.deployment, merged: r.outcome !== 'created' };
@@ -164,7 +154,7 @@ export class DeploymentActions {
     user: string,
     what: string,
   ): { ok: true; d: Deployment; target: Target } | { ok: false; message: string } {
-    const d = this.deployments.get(id);
+    const d = this.deps.core.deployments.get(id);
     if (!d) return { ok: false, message: `There is no deployment #${id}.` };
     const found = this.deps.core.targetOf(d);
     if (!found.ok) return { ok: false, message: found.message };
@@ -181,18 +171,18 @@ export class DeploymentActions {
     at: number,
     stackName?: string,
   ) {
-    this.actions.record({ deploymentId, action, user, detail, at, ...(stackName ? { stackName } : {}) });
+    this.deps.core.actions.record({ deploymentId, action, user, detail, at, ...(stackName ? { stackName } : {}) });
   }
 
   byWhom(id: number, action: DeploymentAction['action'], verb = 'asked'): string {
-    const last = this.actions.lastAt(id, action);
+    const last = this.deps.core.actions.lastAt(id, action);
     return last ? ` (<@${last.user}> ${verb})` : '';
   }
 
   /** A reply in the deployment's thread, when that thread exists. */
   note(d: Deployment, name: string, message: SlackMessage, now: number): void {
-    if (!this.outbox.has(threadKeys.parent(d.id))) return;
-    this.outbox.post(
+    if (!this.deps.core.outbox.has(threadKeys.parent(d.id))) return;
+    this.deps.core.outbox.post(
       {
         key: threadKeys.reply(d.id, name),
         channel: d.channel,

@@ -9,6 +9,7 @@
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
 import type { DeploymentState } from '../domain/deployment-state.js';
+import { recordTransition } from '../metrics/deployment-metrics.js';
 import type { Db } from '../store/db.js';
 import type { DeploymentAction, DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
 import type { Deployment, DeploymentPatch, Failure } from '../store/deployment-row.js';
@@ -84,6 +85,7 @@ export class Lifecycle {
       .transaction(() => {
         const claimed = this.repo.claim(d.id, to, workerId, now);
         if (!claimed) return undefined;
+        recordTransition(this.deps.db, claimed, 'queued');
         this.deps.reporter.stateChanged(claimed);
         inTx?.(claimed);
         return claimed;
@@ -102,14 +104,14 @@ export class Lifecycle {
     const now = this.deps.clock.now();
     if (!build) {
       return this.deps.db.transaction(() => {
-        const moved = this.repo.transition(d.id, 'building', 'deploying', now);
+        const moved = this.guarded(d.id, 'building', 'deploying', now);
         if (moved) this.deps.reporter.stateChanged(moved);
         return moved;
       })();
     }
     return this.deps.db
       .transaction(() => {
-        const next = this.repo.transition(d.id, 'building', 'deploying', now, { buildLogUrl: build.buildLogUrl });
+        const next = this.guarded(d.id, 'building', 'deploying', now, { buildLogUrl: build.buildLogUrl });
         if (!next) return undefined;
         build.inTx?.();
         this.deps.phases.end(d.id, 'build', 'succeeded', now);
@@ -125,7 +127,7 @@ export class Lifecycle {
     const now = this.deps.clock.now();
     this.deps.db
       .transaction(() => {
-        const next = this.repo.transition(d.id, d.state, 'succeeded', now, { summary: noop ? 'no changes' : null });
+        const next = this.guarded(d.id, d.state, 'succeeded', now, { summary: noop ? 'no changes' : null });
         if (!next) return;
         this.deps.phases.endOpen(d.id, 'succeeded', now);
         this.deps.reporter.reply(
@@ -147,7 +149,7 @@ export class Lifecycle {
     const summary = `${failure.phase.replace('_', ' ')} failed: ${failure.logicalId ? `${failure.logicalId}: ` : ''}${failure.reason}`;
     const moved = this.deps.db
       .transaction(() => {
-        const next = this.repo.transition(d.id, d.state, 'failed', now, { failure, summary: summary.slice(0, 300) });
+        const next = this.guarded(d.id, d.state, 'failed', now, { failure, summary: summary.slice(0, 300) });
         if (!next) return false;
         extras.inTx?.();
         this.deps.phases.endOpen(d.id, 'failed', now);
@@ -186,7 +188,7 @@ export class Lifecycle {
     const now = req.at;
     return this.deps.db
       .transaction(() => {
-        const moved = this.repo.transition(d.id, from, 'cancelling', now, { stalledAt: null });
+        const moved = this.guarded(d.id, from, 'cancelling', now, { stalledAt: null });
         if (!moved) return undefined;
         this.record(d.id, 'cancel_update', req.user, req.detail, now);
         this.deps.reporter.reply(moved, `cancel-${now}`, req.note);
@@ -201,7 +203,7 @@ export class Lifecycle {
     const now = this.deps.clock.now();
     this.deps.db
       .transaction(() => {
-        const next = this.repo.transition(d.id, d.state, 'cancelled', now, { summary: detail.replace(/[*`]/g, '') });
+        const next = this.guarded(d.id, d.state, 'cancelled', now, { summary: detail.replace(/[*`]/g, '') });
         if (!next) return;
         inTx?.();
         this.deps.phases.endOpen(d.id, 'cancelled', now);
@@ -225,7 +227,7 @@ export class Lifecycle {
     const now = this.deps.clock.now();
     this.deps.db
       .transaction(() => {
-        const next = this.repo.transition(d.id, 'queued', 'cancelled', now, { summary: 'target removed from config' });
+        const next = this.guarded(d.id, 'queued', 'cancelled', now, { summary: 'target removed from config' });
         if (!next) return;
         this.deps.reporter.reply(
           next,
@@ -283,7 +285,14 @@ export class Lifecycle {
   }
 
   private decide(d: Deployment, to: 'queued' | 'rejected' | 'expired', patch: DeploymentPatch) {
-    return this.repo.transition(d.id, 'pending_approval', to, this.deps.clock.now(), patch);
+    return this.guarded(d.id, 'pending_approval', to, this.deps.clock.now(), patch);
+  }
+
+  /** The guarded transition, and its metrics: the one place both happen (metrics/deployment-metrics.ts). */
+  private guarded(id: number, from: DeploymentState, to: DeploymentState, now: number, patch?: DeploymentPatch) {
+    const next = this.repo.transition(id, from, to, now, patch);
+    if (next) recordTransition(this.deps.db, next, from);
+    return next;
   }
 
   /** One guarded transition, its effects and the parent redraw in one IMMEDIATE transaction. */
@@ -297,7 +306,7 @@ export class Lifecycle {
     const now = this.deps.clock.now();
     return this.deps.db
       .transaction(() => {
-        const next = this.repo.transition(d.id, from, to, now, patch);
+        const next = this.guarded(d.id, from, to, now, patch);
         if (!next) return undefined;
         effects?.(next, now);
         this.deps.reporter.stateChanged(next);

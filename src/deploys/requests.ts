@@ -21,14 +21,12 @@ import type { ApprovalContext } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
 import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
-import type { DeploymentsRepo, EnqueueResult } from '../store/deployments-repo.js';
-import type { OutboxRepo } from '../store/outbox-repo.js';
+import type { EnqueueResult } from '../store/deployments-repo.js';
 import { nothingToPromote } from '../views/promotion.js';
 import { joinedReply, joinedThreadNote, queuedReply, withNotes } from '../views/request-replies.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
 import type { DeploymentCore } from './core.js';
-import type { ThreadParent } from './thread-parent.js';
 
 export interface DeployRequest extends DeployArgs {
   userId: string;
@@ -92,15 +90,7 @@ function refuse(reason: DeployRefusal, message: string | SlackMessage): DeployRe
 }
 
 export class DeployRequests {
-  private readonly deployments: DeploymentsRepo;
-  private readonly outbox: OutboxRepo;
-  private readonly threadParent: ThreadParent;
-
-  constructor(private readonly deps: DeployRequestsDeps) {
-    this.deployments = deps.core.deployments;
-    this.outbox = deps.core.outbox;
-    this.threadParent = deps.core.parents;
-  }
+  constructor(private readonly deps: DeployRequestsDeps) {}
 
   async request(req: DeployRequest): Promise<DeployRequestResult> {
     const found = findTarget(this.deps.config, req.service, req.environment);
@@ -176,7 +166,7 @@ export class DeployRequests {
     const committedAt = o.committedAt;
     return db
       .transaction((): DeployRequestResult => {
-        const result = this.deployments.enqueue(
+        const result = this.deps.core.deployments.enqueue(
           {
             kind: 'deploy',
             service: target.service,
@@ -199,16 +189,16 @@ export class DeployRequests {
           recordChecksDecision(db, result.deployment, o.checks, req.userId, now);
           new DeliveryRepo(db).recordCommitTime(result.deployment.id, committedAt);
         }
-        const d = this.deployments.get(result.deployment.id) ?? result.deployment;
-        const position = d.state === 'queued' ? this.deployments.position(d) : undefined;
+        const d = this.deps.core.deployments.get(result.deployment.id) ?? result.deployment;
+        const position = d.state === 'queued' ? this.deps.core.deployments.position(d) : undefined;
         const eta = d.state === 'queued' ? this.deps.eta?.(d) : undefined;
         if (result.outcome === 'created') {
-          this.outbox.post(
+          this.deps.core.outbox.post(
             {
               key: threadKeys.parent(d.id),
               channel: d.channel,
               deploymentId: d.id,
-              message: this.threadParent.render(d, now),
+              message: this.deps.core.parents.render(d, now),
             },
             now,
           );
@@ -216,7 +206,7 @@ export class DeployRequests {
           if (d.state === 'pending_approval') approvals.request(d, o.context);
           if (o.gate.forcedPast) locks.recordForce(target, { user: req.userId, sha, deploymentId: d.id });
           if (o.checks.forced) {
-            this.outbox.post(
+            this.deps.core.outbox.post(
               {
                 key: threadKeys.reply(d.id, 'checks-forced'),
                 channel: d.channel,
@@ -229,7 +219,7 @@ export class DeployRequests {
           }
         } else if (result.outcome === 'merged' && d.requestedBy !== req.userId) {
           // The key names the user: asking twice in a row adds one note, not two.
-          this.outbox.post(
+          this.deps.core.outbox.post(
             {
               key: threadKeys.reply(d.id, `joined-${req.userId}`),
               channel: d.channel,

@@ -6,17 +6,15 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import { allTargets, findTarget, type Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
-import { BlindnessRepo } from '../store/blindness-repo.js';
-import type { Db } from '../store/db.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
+import type { Repos } from '../store/repos.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { deployStatus, type TargetStatus } from '../views/status.js';
 import { threadKeys } from '../views/thread-keys.js';
 
 export interface StatusReportDeps {
-  db: Db;
   config: Config;
+  /** The shared repositories (the core's). */
+  repos: Pick<Repos, 'deployments' | 'outbox' | 'phases' | 'blindness'>;
   clock: Clock;
   githubWeb: string;
   /** Shows each target's lock ("locked by @x since …: reason"). */
@@ -28,21 +26,14 @@ export type StatusResult = { ok: true; message: SlackMessage } | { ok: false; me
 const TEAM_DOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export class StatusReport {
-  private readonly deployments: DeploymentsRepo;
-  private readonly outbox: OutboxRepo;
-  private readonly blindness: BlindnessRepo;
-  private readonly threadTs;
-  private readonly openPhase;
+  private readonly deployments: Repos['deployments'];
+  private readonly outbox: Repos['outbox'];
+  private readonly blindness: Repos['blindness'];
 
   constructor(private readonly deps: StatusReportDeps) {
-    this.deployments = new DeploymentsRepo(deps.db);
-    this.outbox = new OutboxRepo(deps.db);
-    this.blindness = new BlindnessRepo(deps.db);
-    // Read-only lookups the repositories do not offer yet (see the report: they belong in the store).
-    this.threadTs = deps.db.prepare('SELECT channel, ts FROM slack_messages WHERE key = ? AND ts IS NOT NULL');
-    this.openPhase = deps.db.prepare(
-      'SELECT phase FROM deployment_phases WHERE deployment_id = ? AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1',
-    );
+    this.deployments = deps.repos.deployments;
+    this.outbox = deps.repos.outbox;
+    this.blindness = deps.repos.blindness;
   }
 
   /**
@@ -89,7 +80,7 @@ export class StatusReport {
   private statusOf(t: Target, slackWeb: string | undefined): TargetStatus {
     const threadUrl = (id: number): string | undefined => {
       if (!slackWeb) return undefined;
-      const row = this.threadTs.get(threadKeys.parent(id)) as { channel: string; ts: string } | undefined;
+      const row = this.outbox.postedAt(threadKeys.parent(id));
       return row ? `${slackWeb}/archives/${row.channel}/p${row.ts.replace('.', '')}` : undefined;
     };
     const active = this.deployments.activeFor(t.key);
@@ -106,8 +97,8 @@ export class StatusReport {
     const lock = this.deps.locks?.statusLine(t.key);
     if (lock) status.lock = lock;
     if (active) {
-      const phase = this.openPhase.get(active.id) as { phase: string } | undefined;
-      status.active = { deployment: active, phase: phase?.phase, threadUrl: threadUrl(active.id) };
+      const phase = this.deps.repos.phases.openPhase(active.id);
+      status.active = { deployment: active, phase, threadUrl: threadUrl(active.id) };
       const pausedSince = this.blindness.pausedSince(active.id);
       if (pausedSince !== undefined) status.active.monitoringPausedSince = pausedSince;
     }

@@ -1,3 +1,4 @@
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import type { Deployment } from '../domain/deployment.js';
 import type { BlindnessRepo } from '../store/blindness-repo.js';
@@ -58,7 +59,7 @@ export class ThreadParent {
     try {
       return this.deps.etaMs(d);
     } catch (err) {
-      this.deps.logger?.warn({ deploymentId: d.id, err: String(err) }, 'parent ETA unavailable');
+      if (this.deps.logger) logError(this.deps.logger, err, { deploymentId: d.id }, 'parent ETA unavailable', 'warn');
       return undefined;
     }
   }

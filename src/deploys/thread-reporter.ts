@@ -4,13 +4,13 @@ import type { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
-import { OutboxRepo, type PostInput } from '../store/outbox-repo.js';
+import type { OutboxRepo, PostInput } from '../store/outbox-repo.js';
 import { isBakedReply } from '../views/bake-replies.js';
 import { progressFinishedReply } from '../views/progress.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
 import type { TargetOf } from './target-of.js';
-import { type ParentEta, ThreadParent } from './thread-parent.js';
+import type { ParentEta, ThreadParent } from './thread-parent.js';
 
 export { type ParentEta, ThreadParent, type ThreadParentDeps } from './thread-parent.js';
 
@@ -18,6 +18,9 @@ export interface ThreadReporterDeps {
   db: Db;
   targetOf: TargetOf;
   deployments: DeploymentsRepo;
+  outbox: OutboxRepo;
+  /** The one parent renderer (the core's). */
+  parents: ThreadParent;
   blindness: BlindnessRepo;
   clock: Clock;
   logger: Logger;
@@ -39,9 +42,9 @@ export class ThreadReporter {
   private readonly threadParent: ThreadParent;
 
   constructor(private readonly deps: ThreadReporterDeps) {
-    this.outbox = new OutboxRepo(deps.db);
+    this.outbox = deps.outbox;
     this.repo = deps.deployments;
-    this.threadParent = new ThreadParent(deps);
+    this.threadParent = deps.parents;
   }
 
   /** Re-renders the parent (posting it if /deploy's post is somehow missing) so replies always have a thread. */

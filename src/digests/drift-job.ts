@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { DriftDetector } from '../adapters/cloudformation-drift.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import { compareDrift, type StackDriftResult, stackKey } from '../domain/drift-diff.js';
 import { allTargets, type StackTarget, type Target } from '../domain/targets.js';
@@ -99,7 +100,7 @@ export class DriftDigestJob {
         drift.saveStack(runId, r, clock.now());
       } catch (err) {
         storeError ??= (err as Error).message;
-        logger.error({ err, runId, target: t.key, stack: stack.name }, 'could not store a drift result');
+        logError(logger, err, { runId, target: t.key, stack: stack.name }, 'could not store a drift result');
       }
     };
 
@@ -109,7 +110,7 @@ export class DriftDigestJob {
       // Something beyond one stack broke (e.g. the database): still report what we have.
       stoppedBy = `the run stopped early (${(err as Error).message})`;
       limit.clearQueue();
-      logger.error({ err, runId }, 'drift digest run failed midway');
+      logError(logger, err, { runId }, 'drift digest run failed midway');
     }
 
     const notChecked = stacks.filter((s) => !results.has(stackKey(s.target.key, s.stack.name)));

@@ -1,6 +1,7 @@
 import type { ScheduledTask, TaskFn, TaskOptions } from 'node-cron';
 import cron from 'node-cron';
 import type { Config } from '../app/config.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import type { DigestKind } from '../store/digest-runs-repo.js';
 
@@ -64,7 +65,7 @@ export class DigestScheduler {
     try {
       await this.deps.digests.post(kind);
     } catch (err) {
-      this.deps.logger.error({ err, kind }, 'scheduled digest failed');
+      logError(this.deps.logger, err, { kind }, 'scheduled digest failed');
     }
   }
 }

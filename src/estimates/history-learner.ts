@@ -1,8 +1,9 @@
-import { awsErrorMessage, isNotFoundAwsError } from '../adapters/aws-errors.js';
+import { isNotFoundAwsError } from '../adapters/aws-errors.js';
 import type { CloudFormationAdapter } from '../adapters/cloudformation.js';
 import type { CodeBuildAdapter } from '../adapters/codebuild.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import { learnFromBuilds, learnFromStackEvents } from '../domain/aws-history.js';
 import { allTargets, type Target } from '../domain/targets.js';
@@ -63,10 +64,7 @@ export class HistoryLearner {
       }
       this.deps.logger.info({ target: t.key, added }, 'learned durations from AWS history');
     } catch (err) {
-      this.deps.logger.warn(
-        { target: t.key, err: awsErrorMessage(err) },
-        'could not learn from AWS history; retrying later',
-      );
+      logError(this.deps.logger, err, { target: t.key }, 'could not learn from AWS history; retrying later', 'warn');
     }
   }
 

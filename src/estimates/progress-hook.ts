@@ -6,16 +6,13 @@
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
+import type { PollContext } from '../deploys/poll-context.js';
 import type { TargetOf } from '../deploys/target-of.js';
 import { type Phase, phasesFor, type QueueEta } from '../domain/estimates.js';
 import { mayPostStall } from '../domain/stall.js';
-import type { PollContext } from '../runner/deployment-runner.js';
 import type { Db } from '../store/db.js';
-import { DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { GitHubDeploymentsRepo } from '../store/github-deployments-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
+import type { Repos } from '../store/repos.js';
 import { type RunProgress, runProgressLine } from '../views/actions-replies.js';
 import { progressReply } from '../views/progress.js';
 import { stallReply } from '../views/stall.js';
@@ -30,25 +27,25 @@ export interface ProgressHookDeps {
   estimator: Pick<Estimator, 'progress' | 'stall' | 'queueEta'>;
   /** A deployment's target (deploys/target-of.ts); a removed one gets no estimate. */
   targetOf: TargetOf;
+  /** The shared repositories (store/repos.ts). */
+  repos: Pick<Repos, 'deployments' | 'outbox' | 'actions' | 'githubDeployments'>;
 }
 
 /** Entries kept of the last progress content per deployment; old ones are dropped (the outbox has them anyway). */
 const MAX_REMEMBERED = 1_000;
 
 export class ProgressHook {
-  private readonly repo: DeploymentsRepo;
-  private readonly outbox: OutboxRepo;
-  private readonly actions: DeploymentActionsRepo;
-  private readonly github: GitHubDeploymentsRepo;
+  private readonly repo: Repos['deployments'];
+  private readonly outbox: Repos['outbox'];
+  private readonly actions: Repos['actions'];
+  private readonly github: Repos['githubDeployments'];
   private readonly lastContent = new Map<number, string>();
-  private readonly lastPayload;
 
   constructor(private readonly deps: ProgressHookDeps) {
-    this.repo = new DeploymentsRepo(deps.db);
-    this.outbox = new OutboxRepo(deps.db);
-    this.actions = new DeploymentActionsRepo(deps.db);
-    this.github = new GitHubDeploymentsRepo(deps.db);
-    this.lastPayload = deps.db.prepare('SELECT payload FROM outbox WHERE message_key = ? ORDER BY id DESC LIMIT 1');
+    this.repo = deps.repos.deployments;
+    this.outbox = deps.repos.outbox;
+    this.actions = deps.repos.actions;
+    this.github = deps.repos.githubDeployments;
   }
 
   /** Pass as DeployWorker's `onPoll`. Never throws into the runner for a reporting problem: it logs instead. */
@@ -164,8 +161,7 @@ export class ProgressHook {
     const known = this.lastContent.get(id);
     if (known !== undefined) return known;
     // After a restart: compare with what the outbox last queued for this message.
-    const row = this.lastPayload.get(key) as { payload: string } | undefined;
-    return row?.payload;
+    return this.outbox.latestPayload(key);
   }
 
   private remember(id: number, content: string): void {

@@ -1,5 +1,6 @@
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import type { DeploymentCore } from '../deploys/core.js';
@@ -36,7 +37,7 @@ export class GateWatcher {
       try {
         await this.recheck(d);
       } catch (err) {
-        this.deps.logger.error({ deploymentId: d.id, err: String(err) }, 'commit checks recheck failed');
+        logError(this.deps.logger, err, { deploymentId: d.id }, 'commit checks recheck failed');
       }
     }
   }
@@ -75,7 +76,7 @@ export class GateWatcher {
       );
       return;
     }
-    this.deps.logger.warn({ deploymentId: d.id, err: result.message }, 'cannot read commit checks; retrying');
+    logError(this.deps.logger, result.message, { deploymentId: d.id }, 'cannot read commit checks; retrying', 'warn');
     if (timedOut) {
       this.lifecycle.checksRejected(
         d,

@@ -1,5 +1,6 @@
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import type { DeploymentState } from '../domain/deployment-state.js';
 import { clipDescription, type GitHubStatusState, mirroredStatus } from '../domain/github-deployment-status.js';
@@ -52,7 +53,7 @@ export class GitHubDeploymentMirror {
       this.mirror(d, to);
     } catch (err) {
       // Reporting to GitHub is never a reason to fail a state change.
-      this.deps.logger.warn({ deploymentId: d.id, state: to, err: String(err) }, 'GitHub status not queued');
+      logError(this.deps.logger, err, { deploymentId: d.id, state: to }, 'GitHub status not queued', 'warn');
     }
   };
 

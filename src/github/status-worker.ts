@@ -2,6 +2,7 @@ import type { GitHubDeploymentsApi, GitHubWriteResult } from '../adapters/github
 import type { SlackPermalinks } from '../adapters/slack-permalink.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../domain/backoff.js';
 import { isTerminal } from '../domain/deployment-state.js';
@@ -65,7 +66,7 @@ export class GitHubStatusWorker {
       try {
         await this.tick();
       } catch (err) {
-        this.deps.logger.error({ err: String(err) }, 'GitHub status tick failed');
+        logError(this.deps.logger, err, {}, 'GitHub status tick failed');
       }
       if (this.running) this.timer = setTimeout(loop, this.deps.intervalMs ?? 1000);
     };
@@ -158,7 +159,7 @@ export class GitHubStatusWorker {
       if (url) this.repo.setLogUrl(deploymentId, url);
       return url;
     } catch (err) {
-      this.deps.logger.warn({ deploymentId, err: String(err) }, 'Slack permalink unavailable');
+      logError(this.deps.logger, err, { deploymentId }, 'Slack permalink unavailable', 'warn');
       return undefined;
     }
   }

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import type { HomeView } from '@slack/types';
 import type { SlackViews } from '../adapters/slack-views.js';
 import type { Clock } from '../app/clock.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
-import { errorInfo } from '../slack/commands/handle-command.js';
 
 export interface HomeRefreshOptions {
   intervalMs?: number;
@@ -71,7 +71,7 @@ export class HomeRefresher {
 
   start(): void {
     this.timer ??= setInterval(() => {
-      this.tick().catch((err: unknown) => this.deps.logger.warn({ err: errorInfo(err) }, 'home refresh failed'));
+      this.tick().catch((err: unknown) => logError(this.deps.logger, err, {}, 'home refresh failed', 'warn'));
     }, this.o.intervalMs);
     this.timer.unref();
   }
@@ -94,7 +94,7 @@ export class HomeRefresher {
       h.publishedAt = this.deps.clock.now();
       return true;
     } catch (err) {
-      this.deps.logger.warn({ user: userId, err: errorInfo(err) }, 'could not publish the Home tab');
+      logError(this.deps.logger, err, { user: userId }, 'could not publish the Home tab', 'warn');
       return false;
     }
   }

@@ -8,8 +8,8 @@ import type { Logger } from '../app/logger.js';
 import { checkDeployer } from '../domain/approval-rules.js';
 import type { Target } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { type BadSha, type Lock, LocksRepo } from '../store/locks-repo.js';
+import type { BadSha, Lock } from '../store/locks-repo.js';
+import type { Repos } from '../store/repos.js';
 import {
   alreadyLocked,
   badShaRefusal,
@@ -26,6 +26,8 @@ export interface LockDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /** The shared repositories (the core's). */
+  repos: Pick<Repos, 'locks' | 'deployments'>;
 }
 
 export type LockResult = { ok: true; lock: Lock; reply: SlackMessage } | { ok: false; reply: SlackMessage };
@@ -50,12 +52,12 @@ function cleanReason(raw: string): { ok: true; reason: string } | { ok: false; m
 }
 
 export class LockService {
-  private readonly locks: LocksRepo;
-  private readonly deployments: DeploymentsRepo;
+  private readonly locks: Repos['locks'];
+  private readonly deployments: Repos['deployments'];
 
   constructor(private readonly deps: LockDeps) {
-    this.locks = new LocksRepo(deps.db);
-    this.deployments = new DeploymentsRepo(deps.db);
+    this.locks = deps.repos.locks;
+    this.deployments = deps.repos.deployments;
   }
 
   get(targetKey: string): Lock | undefined {

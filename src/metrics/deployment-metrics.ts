@@ -1,6 +1,6 @@
 /**
- * Metrics of deployment state changes, recorded from the ONE place every transition goes through (today
- * DeploymentsRepo.transition; move the call with it when transitions get their lifecycle module).
+ * Metrics of deployment state changes, recorded from the ONE place every transition goes through: the lifecycle
+ * module (src/deploys/lifecycle.ts), right after the guarded UPDATE.
  */
 import { isTerminal } from '../domain/deployment-state.js';
 import type { Db } from '../store/db.js';

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { SlackDelivery } from '../adapters/slack-web.js';
 import type { Clock } from '../app/clock.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../domain/backoff.js';
 import { observedTick, type TickObserver } from '../metrics/instrument.js';
@@ -102,7 +103,7 @@ export class OutboxWorker {
       try {
         await observedTick(this.deps.onTick, () => this.tick());
       } catch (err) {
-        this.deps.logger.error({ err }, 'outbox tick failed');
+        logError(this.deps.logger, err, {}, 'outbox tick failed');
       }
       if (this.running) this.timer = setTimeout(loop, this.o.pollIntervalMs);
     };
@@ -165,7 +166,12 @@ export class OutboxWorker {
         outcome = await sendEntry(this.send, e);
       } catch (err) {
         // A bug must not stop delivery of the other entries: retry later, looking first in case Slack has it.
-        this.deps.logger.error({ err, outboxId: e.id, key: e.messageKey, channel }, 'outbox entry delivery crashed');
+        logError(
+          this.deps.logger,
+          err,
+          { outboxId: e.id, key: e.messageKey, channel },
+          'outbox entry delivery crashed',
+        );
         const next = this.deps.clock.now() + backoffDelay(e.failures + 1, this.send.backoff, this.send.random);
         this.repo.markRetry(e.id, {
           nextAttemptAt: next,

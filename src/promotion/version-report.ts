@@ -5,6 +5,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { GitHub } from '../adapters/github.js';
 import type { Config } from '../app/config.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import { allTargets, type Target } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
@@ -68,7 +69,7 @@ export class VersionReport {
     try {
       return (await this.deps.github.compare(t.repo, base, head)).aheadBy;
     } catch (err) {
-      this.deps.logger.warn({ target: t.key, err: String(err) }, 'cannot compare versions for /deploy-status');
+      logError(this.deps.logger, err, { target: t.key }, 'cannot compare versions for /deploy-status', 'warn');
       return undefined;
     }
   }

@@ -23,8 +23,7 @@ import { findTarget, type Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import type { DeploymentsRepo } from '../store/deployments-repo.js';
-import { type DeploymentStack, StacksRepo } from '../store/stacks-repo.js';
+import type { DeploymentStack } from '../store/stacks-repo.js';
 import { actionNotes } from '../views/failure-actions.js';
 
 export { type ActionResult, ROLLBACK_PRIORITY } from '../deploys/deployment-actions.js';
@@ -48,13 +47,9 @@ interface StackChoice {
 }
 
 export class RollbackService {
-  private readonly deployments: DeploymentsRepo;
-  private readonly stacks: StacksRepo;
   private readonly support: DeploymentActions;
 
   constructor(private readonly deps: RollbackDeps) {
-    this.deployments = deps.core.deployments;
-    this.stacks = new StacksRepo(deps.db);
     this.support = new DeploymentActions(deps);
   }
 
@@ -74,7 +69,7 @@ export class RollbackService {
     const arg = parseRollbackArg(c.arg);
     if (arg.kind === 'invalid')
       return { ok: false, message: 'Give a commit SHA (7–40 hex characters) or a deployment id such as `#17`.' };
-    const active = this.deployments.activeFor(target.key);
+    const active = this.deps.core.deployments.activeFor(target.key);
     if (active && arg.kind === 'none') return this.stopActive(active, target, c.user);
     return this.queueRollback(target, c.user, { arg, requestId: c.requestId });
   }
@@ -129,7 +124,7 @@ export class RollbackService {
    * good SHA under the normal rollback rules (approvals, lock), in the requester's name, recorded as automatic.
    */
   async autoRollback(deploymentId: number): Promise<ActionResult> {
-    const d = this.deployments.get(deploymentId);
+    const d = this.deps.core.deployments.get(deploymentId);
     if (!d) return { ok: false, message: `Deploy #${deploymentId} not found.` };
     const found = this.deps.core.targetOf(d);
     if (!found.ok) return { ok: false, message: found.message };
@@ -252,7 +247,7 @@ export class RollbackService {
    * have just executed), so the refusal names the right stack. The target's first stack only when there are no rows.
    */
   private updatingStack(d: Deployment, target: Target): StackChoice {
-    const rows = this.stacks.list(d.id);
+    const rows = this.deps.core.stacks.list(d.id);
     const row =
       rows.find((r) => r.status === 'updating') ??
       rows.find((r) => r.status !== 'succeeded' && r.status !== 'noop') ??
@@ -265,7 +260,7 @@ export class RollbackService {
    * else the row the failure names; the target's first stack only when the deployment has no rows.
    */
   private failedStacks(d: Deployment, target: Target): StackChoice[] {
-    const rows = this.stacks.list(d.id);
+    const rows = this.deps.core.stacks.list(d.id);
     if (rows.length === 0) return [{ stackName: target.stack.name, region: target.region }];
     const failed = rows.filter((r) => r.status === 'failed');
     const named = rows.filter((r) => r.stackName === d.failure?.stackName);
@@ -281,7 +276,7 @@ export class RollbackService {
     user: string,
     c: { from?: Deployment; arg?: ReturnType<typeof parseRollbackArg>; requestId?: string | undefined },
   ): Promise<ActionResult> {
-    const history = this.deployments
+    const history = this.deps.core.deployments
       .recentFinished(target.key, 200)
       .map((d) => ({ ...d, failurePhase: d.failure?.phase ?? null }));
     const arg = c.arg && c.arg.kind !== 'invalid' ? c.arg : undefined;
@@ -292,7 +287,7 @@ export class RollbackService {
       ...(from ? { from } : {}),
       ...(arg ? { arg } : {}),
       lookup: (id) => {
-        const d = this.deployments.get(id);
+        const d = this.deps.core.deployments.get(id);
         return d ? { ...d, failurePhase: d.failure?.phase ?? null } : undefined;
       },
     });

@@ -3,6 +3,7 @@ import type { TemplateLocation } from '../adapters/codebuild-artifacts.js';
 import type { WorkflowJob, WorkflowRun } from '../adapters/github-actions.js';
 import { logTail } from '../adapters/github-actions.js';
 import { githubFailure } from '../adapters/github-deployments.js';
+import { logError } from '../app/log-error.js';
 import { matchRun } from '../domain/actions-run-match.js';
 import { classifyGitHubError } from '../domain/github-deployment-status.js';
 import { median } from '../domain/stats.js';
@@ -233,7 +234,7 @@ async function readTail(ctx: RunContext, target: Target, jobId: number, deployme
     return logTail(await ctx.actions.jobLog(target.repo, jobId)) || null;
   } catch (err) {
     // The tail is a courtesy: the failure is reported with its link either way.
-    ctx.logger.warn({ deploymentId, jobId, err: String(err) }, 'job log unavailable');
+    logError(ctx.logger, err, { deploymentId, jobId }, 'job log unavailable', 'warn');
     return null;
   }
 }

@@ -1,4 +1,5 @@
 import type { WorkflowRun } from '../adapters/github-actions.js';
+import { logError } from '../app/log-error.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { GitHubDeploymentsRepo } from '../store/github-deployments-repo.js';
@@ -68,7 +69,7 @@ async function requestCancel(ctx: RunContext, d: Deployment, target: Target, run
   const r = await ctx.actions.cancelRun(target.repo, run.id);
   // 409: the run completed meanwhile; the next poll reads how. Anything else is tried again next poll.
   if (!r.ok && r.status !== 409) {
-    ctx.logger.warn({ deploymentId: d.id, runId: run.id, err: r.message }, 'run cancel refused; retrying');
+    logError(ctx.logger, r.message, { deploymentId: d.id, runId: run.id }, 'run cancel refused; retrying', 'warn');
     return;
   }
   ctx.reporter.reply(d, 'actions-cancel', actionsCancelReply(run.htmlUrl));

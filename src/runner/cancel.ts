@@ -5,23 +5,20 @@ import type { DeploymentStack } from '../store/stacks-repo.js';
 import { rollbackProgressReply } from '../views/thread-replies.js';
 import { adoptRunToCancel, cancelActionsRun, cancelRunOnce } from './actions-cancel.js';
 import { cancelDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
+import { observeStack } from './stack-events.js';
+import { endUpdate, stillRunning } from './stack-update.js';
 
 /**
- * The cancelling state (set by the deploy_rollback button, src/rollbacks.ts). From a stack update: CloudFormation
- * is rolling back after CancelUpdateStack, so keep tailing (pollUpdate ends it: UPDATE_ROLLBACK_COMPLETE → cancelled,
+ * The cancelling state (set by the deploy_rollback button, src/rollbacks/rollback-service.ts). From a stack update:
+ * CloudFormation is rolling back after CancelUpdateStack, so keep tailing (UPDATE_ROLLBACK_COMPLETE → cancelled,
  * UPDATE_ROLLBACK_FAILED → failed with the root cause). From a build: StopBuild, then cancelled once it stopped.
  */
-export async function stepCancel(
-  ctx: RunContext,
-  d: Deployment,
-  target: Target,
-  pollUpdate: (s: DeploymentStack) => Promise<StepOutcome | 'stack_done'>,
-): Promise<StepOutcome> {
+export async function stepCancel(ctx: RunContext, d: Deployment, target: Target): Promise<StepOutcome> {
   const rows = ctx.stacks.list(d.id);
   const updating = rows.find((r) => r.status === 'updating');
   if (updating && target.build?.workflow) await cancelRunOnce(ctx, d, target);
   if (updating) {
-    const outcome = await pollUpdate(updating);
+    const outcome = await pollRollback(ctx, d, target, updating);
     if (outcome === 'stack_done') {
       // CancelUpdateStack was accepted, so this is unlikely: the update completed before the cancel took hold.
       return cancelDeployment(ctx, d, `\`${updating.stackName}\` finished its update before the cancel took effect`);
@@ -56,6 +53,18 @@ export async function stepCancel(
       ? `stopped before the next stack; already updated by this deployment: ${updated.join(', ')} (use Roll back to return them)`
       : detail,
   );
+}
+
+/** One poll of the update being cancelled: rolled back → cancelled; any other end as for a deploying update. */
+async function pollRollback(ctx: RunContext, d: Deployment, target: Target, s: DeploymentStack) {
+  const seen = await observeStack(ctx, d, target, s);
+  if (seen.kind === 'running') return stillRunning(ctx, d, target, s, seen.progressed);
+  if (seen.kind === 'ended' && seen.status === 'UPDATE_ROLLBACK_COMPLETE') {
+    return cancelDeployment(ctx, d, `\`${s.stackName}\` rolled back to its previous state (${seen.status})`, () =>
+      ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: seen.now }),
+    );
+  }
+  return endUpdate(ctx, d, target, s, seen);
 }
 
 /** The rollback's progress, one reply updated in place (keyed per stack, so a multi-stack thread stays readable). */

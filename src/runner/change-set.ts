@@ -1,4 +1,5 @@
 import { isTransientAwsError } from '../adapters/aws-errors.js';
+import { logError } from '../app/log-error.js';
 import { isNoChangesReason } from '../domain/cfn-status.js';
 import {
   blocking,
@@ -16,7 +17,8 @@ import { earlyValidationReply, withValidationWarnings } from '../views/validatio
 import { refuseLanguageExtensions } from './language-extensions.js';
 import { plannedStacks } from './plan.js';
 import { failDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
-import { pollUpdate, TAIL_SLACK_MS } from './stack-events.js';
+import { TAIL_SLACK_MS } from './stack-events.js';
+import { pollUpdate } from './stack-update.js';
 import { finishStackUpdate } from './verify.js';
 
 export function changeSetName(d: Deployment, position: number): string {
@@ -226,7 +228,7 @@ async function validationFindings(ctx: RunContext, d: Deployment, s: DeploymentS
     return await ctx.validation.findings(ctx.stacks.get(d.id, s.position)?.region ?? undefined, s.stackName, name);
   } catch (err) {
     if (isTransientAwsError(err)) throw err;
-    ctx.logger.warn({ deploymentId: d.id, stack: s.stackName, err: String(err) }, 'DescribeEvents unavailable');
+    logError(ctx.logger, err, { deploymentId: d.id, stack: s.stackName }, 'DescribeEvents unavailable', 'warn');
     return [];
   }
 }

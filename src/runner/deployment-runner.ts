@@ -1,23 +1,17 @@
-import { awsErrorMessage, isRetryableAwsError } from '../adapters/aws-errors.js';
+import { isRetryableAwsError } from '../adapters/aws-errors.js';
+import { logError } from '../app/log-error.js';
+import type { PollContext } from '../deploys/poll-context.js';
 import { isActive } from '../domain/deployment-state.js';
-import type { Deployment } from '../store/deployment-row.js';
-import type { DeploymentStack } from '../store/stacks-repo.js';
 import { BlindMonitor } from './blind-monitor.js';
 import { stepBuild } from './build.js';
 import { stepCancel } from './cancel.js';
 import { stepStacks } from './change-set.js';
 import { nextPollDelay, transientBackoff } from './polling.js';
 import { failDeployment, type RunContext, type StepOutcome } from './run-context.js';
-import { pollUpdate } from './stack-events.js';
 import { stepVerify } from './verify.js';
 
-/** Handed to the poll seam after every advance: where the estimator and stall detector plug in. */
-export interface PollContext {
-  deployment: Deployment;
-  stacks: DeploymentStack[];
-  now: number;
-  outcome: StepOutcome | 'transient_error';
-}
+/** Handed to the poll seam after every advance (deploys/poll-context.ts): where the estimator and stall detector plug in. */
+export type { PollContext };
 
 export interface RunnerOptions {
   githubWeb: string;
@@ -60,7 +54,7 @@ export class DeploymentRunner {
         d.state === 'building'
           ? await stepBuild(ctx, d, target, { githubWeb: this.options.githubWeb })
           : d.state === 'cancelling'
-            ? await stepCancel(ctx, d, target, (s) => pollUpdate(ctx, d, target, s))
+            ? await stepCancel(ctx, d, target)
             : d.state === 'verifying'
               ? await stepVerify(ctx, d, target)
               : await stepStacks(ctx, d, target);
@@ -71,9 +65,12 @@ export class DeploymentRunner {
       this.transient.set(id, n);
       const delay = transientBackoff(pollMs, n);
       const level = isRetryableAwsError(err) ? 'warn' : 'error';
-      ctx.logger[level](
-        { deploymentId: id, err: awsErrorMessage(err), retryInMs: delay, consecutive: n },
+      logError(
+        ctx.logger,
+        err,
+        { deploymentId: id, retryInMs: delay, consecutive: n },
         'poll error; retrying (never a deploy failure)',
+        level,
       );
       if (this.blind.failed(d, err)) {
         this.transient.delete(id);
@@ -108,7 +105,7 @@ export class DeploymentRunner {
     try {
       this.options.onPoll({ deployment, stacks: this.ctx.stacks.list(id), now: this.ctx.clock.now(), outcome });
     } catch (err) {
-      this.ctx.logger.error({ deploymentId: id, err: String(err) }, 'onPoll hook failed');
+      logError(this.ctx.logger, err, { deploymentId: id }, 'onPoll hook failed');
     }
   }
 }

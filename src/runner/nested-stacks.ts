@@ -1,5 +1,6 @@
-import { awsErrorMessage, isRetryableAwsError } from '../adapters/aws-errors.js';
+import { isRetryableAwsError } from '../adapters/aws-errors.js';
 import type { TailEvent } from '../adapters/cloudformation.js';
+import { logError } from '../app/log-error.js';
 import { type CauseEvent, isStackLevelEvent } from '../domain/root-cause.js';
 import type { RunContext } from './run-context.js';
 
@@ -54,7 +55,7 @@ export async function nestedEvents(
       tail = (await ctx.cfn.tailEvents(region, arn, null, notBefore)).events;
     } catch (err) {
       if (isRetryableAwsError(err)) throw err;
-      ctx.logger.warn({ stack: arn, err: awsErrorMessage(err) }, 'nested stack events unreadable');
+      logError(ctx.logger, err, { stack: arn }, 'nested stack events unreadable', 'warn');
       continue;
     }
     const childName = /:stack\/([^/]+)\//.exec(arn)?.[1] ?? arn;

@@ -1,5 +1,5 @@
-import { awsErrorMessage } from '../adapters/aws-errors.js';
 import type { TailEvent } from '../adapters/cloudformation.js';
+import { logError } from '../app/log-error.js';
 import { classifyStack, isInProgress, rollbackProgress } from '../domain/cfn-status.js';
 import { causeLine, findRootCause } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
@@ -116,7 +116,7 @@ export class RecoveryWatcher {
     } catch (err) {
       // A blind watch backs off over hours (its reads were denied for an hour already); a recovery retries soon.
       this.nextAt.set(key, now + (blind ? blindWatchPause(d, s, now) : 3 * pollMs));
-      ctx.logger.warn({ deploymentId: d.id, err: awsErrorMessage(err) }, 'recovery poll failed; retrying');
+      logError(ctx.logger, err, { deploymentId: d.id }, 'recovery poll failed; retrying', 'warn');
     }
   }
 

@@ -10,6 +10,7 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import type { FinishExtras, Lifecycle } from '../deploys/lifecycle.js';
+import type { StepOutcome } from '../deploys/poll-context.js';
 import type { TargetOf } from '../deploys/target-of.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
 import { causeReason, type RootCause } from '../domain/root-cause.js';
@@ -60,7 +61,7 @@ export type AutoRollback = (
 ) => Promise<{ ok: true; message: string; deployment?: Deployment } | { ok: false; message: string }>;
 
 /** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
-export type StepOutcome = 'progressed' | 'waiting' | 'done';
+export type { StepOutcome };
 
 /** Region for console links when the target names none (the SDK resolves the real one for calls). */
 export function linkRegion(ctx: RunContext, target: Target): string {

@@ -3,11 +3,11 @@ import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { alarmRootCauseReply } from '../views/bake-replies.js';
-import { alarmFailure, bakeTick } from './bake.js';
+import { alarmFailure } from './bake.js';
 import { inUntokenedOperation } from './build-operation.js';
 import { nestedEvents, unreadNested } from './nested-stacks.js';
 import { reportRootCause, stackRootCause } from './root-cause-report.js';
-import { cancelDeployment, failDeployment, type RunContext, stackEventsUrl, stackFailure } from './run-context.js';
+import { type RunContext, stackEventsUrl } from './run-context.js';
 
 /** Events this much older than our operation's start cannot be ours: the first tail stops there. */
 export const TAIL_SLACK_MS = 5 * 60_000;
@@ -75,26 +75,38 @@ function statusFromEvents(ctx: RunContext, d: Deployment, stackName: string): st
   return own.at(-1)?.status;
 }
 
+/** What one poll of a running stack operation saw; the caller (stack-update.ts or cancel.ts) decides what it means. */
+export type StackObservation =
+  | { kind: 'running'; progressed: boolean }
+  | { kind: 'disappeared' }
+  | {
+      kind: 'ended';
+      outcome: 'succeeded' | 'failed';
+      status: string;
+      statusReason: string | null;
+      url: string;
+      now: number;
+    };
+
 /**
- * One poll of a running update. Events first: while our stack-level events say the update runs, DescribeStacks is
+ * One poll of a running stack operation. Events first: while our stack-level events say it runs, DescribeStacks is
  * not needed (one call per poll instead of two). DescribeStacks confirms a terminal status, or stands in when no
  * stack-level event has been read yet; a terminal status not yet seen in events triggers one more tail, so every
  * event up to the end is stored before the result.
  */
-export async function pollUpdate(ctx: RunContext, d: Deployment, target: Target, s: DeploymentStack) {
+export async function observeStack(
+  ctx: RunContext,
+  d: Deployment,
+  target: Target,
+  s: DeploymentStack,
+): Promise<StackObservation> {
   const url = stackEventsUrl(ctx, target, s.stackName);
   const fresh = await readEvents(ctx, d, target, s.position, url);
   let status = statusFromEvents(ctx, d, s.stackName);
   let statusReason: string | null = null;
   if (!status || updateOutcome(status) !== 'running') {
     const stack = await ctx.cfn.describeStack(target.region, s.stackName);
-    if (!stack) {
-      return failDeployment(ctx, d, {
-        phase: 'stack_update',
-        reason: `stack ${s.stackName} disappeared`,
-        stackName: s.stackName,
-      });
-    }
+    if (!stack) return { kind: 'disappeared' };
     if (updateOutcome(stack.status) !== 'running' && (!status || updateOutcome(status) === 'running')) {
       fresh.push(...(await readEvents(ctx, d, target, s.position, url)));
     }
@@ -103,57 +115,12 @@ export async function pollUpdate(ctx: RunContext, d: Deployment, target: Target,
   }
   const now = ctx.clock.now();
   ctx.stacks.update(d.id, s.position, 'updating', { stackStatus: status });
-  const stack = { status, statusReason };
 
-  let outcome = updateOutcome(stack.status);
+  const outcome = updateOutcome(status);
   const anyMine = fresh.length > 0 || ctx.events.forDeployment(d.id, s.stackName).length > 0;
   const sinceStart = now - (ctx.phases.forDeployment(d.id).find((p) => p.phase === 'stack_update')?.startedAt ?? now);
-  if (outcome !== 'running' && !anyMine && sinceStart < STATUS_TRUST_MS) outcome = 'running';
-
-  if (outcome === 'running') {
-    if (bakeTick(ctx, d, target, s)) return 'progressed' as const;
-    return fresh.length > 0 ? ('progressed' as const) : ('waiting' as const);
+  if (outcome === 'running' || (!anyMine && sinceStart < STATUS_TRUST_MS)) {
+    return { kind: 'running', progressed: fresh.length > 0 };
   }
-  if (d.state === 'cancelling' && stack.status === 'UPDATE_ROLLBACK_COMPLETE') {
-    return cancelDeployment(ctx, d, `\`${s.stackName}\` rolled back to its previous state (${stack.status})`, () =>
-      ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: now }),
-    );
-  }
-  if (outcome === 'succeeded') {
-    ctx.db
-      .transaction(() => {
-        ctx.stacks.update(d.id, s.position, 'updating', { status: 'succeeded', finishedAt: now });
-        ctx.phases.end(d.id, 'stack_update', 'succeeded', now);
-      })
-      .immediate();
-    return 'stack_done' as const;
-  }
-  const rc = stackRootCause(ctx, d, s.stackName);
-  // A rollback an alarm started (RollbackConfiguration): the alarm is the cause, not the resources it cancelled.
-  const alarm = alarmFailure(ctx, d, target, s.stackName, url);
-  const inTx = () => {
-    ctx.stacks.update(d.id, s.position, 'updating', { status: 'failed', finishedAt: now });
-    if (alarm) {
-      ctx.reporter.reviseReply(d, 'root-cause', alarmRootCauseReply(s.stackName, alarm.name, alarm.reason, url));
-    } else reportRootCause(ctx, d, s.stackName, url, rc);
-  };
-  return failDeployment(
-    ctx,
-    d,
-    alarm?.failure ??
-      stackFailure(rc, s.stackName, url, {
-        reason: stack.statusReason ?? `stack ended in ${stack.status}`,
-        status: stack.status,
-      }),
-    {
-      cascadeCount: rc.cascades.length,
-      stackUrl: url,
-      inTx,
-      ...(stack.status === 'ROLLBACK_COMPLETE' || stack.status === 'ROLLBACK_FAILED'
-        ? {
-            detail: `The first create of \`${s.stackName}\` failed and left it ${stack.status}: delete the stack before the next try.`,
-          }
-        : {}),
-    },
-  );
+  return { kind: 'ended', outcome, status, statusReason, url, now };
 }

@@ -10,6 +10,7 @@ import { FetchProbe, type HttpProbe } from '../adapters/http-probe.js';
 import { S3TemplateObjects } from '../adapters/s3-template-version.js';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
+import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import type { DeploymentCore } from '../deploys/core.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
@@ -19,8 +20,6 @@ import { observedTick, type TickObserver } from '../metrics/instrument.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
-import { EventsRepo } from '../store/events-repo.js';
-import { StacksRepo } from '../store/stacks-repo.js';
 import { preflightNote } from '../views/preflight-replies.js';
 import { rollbackReuseReply } from '../views/thread-replies.js';
 import { DeploymentRunner, type PollContext } from './deployment-runner.js';
@@ -86,8 +85,8 @@ export class DeployWorker {
       clock: deps.clock,
       logger: deps.logger,
       repo: this.repo,
-      stacks: new StacksRepo(deps.db),
-      events: new EventsRepo(deps.db),
+      stacks: deps.core.stacks,
+      events: deps.core.events,
       phases: deps.core.phases,
       reporter: this.reporter,
       lifecycle: deps.core.lifecycle,
@@ -165,7 +164,7 @@ export class DeployWorker {
       }
       busy = statuses.find((s): s is { name: string; status: string } => isInProgress(s.status));
     } catch (err) {
-      this.deps.logger.warn({ deploymentId: d.id, err: String(err) }, 'cannot check stack before starting; retrying');
+      logError(this.deps.logger, err, { deploymentId: d.id }, 'cannot check stack before starting; retrying', 'warn');
       return;
     }
     const now = this.deps.clock.now();
@@ -232,7 +231,7 @@ export class DeployWorker {
     const loop = () => {
       if (this.stopped) return;
       this.running = observedTick(this.deps.onTick, () => this.tick())
-        .catch((err) => this.deps.logger.error({ err: String(err) }, 'deploy worker tick failed'))
+        .catch((err) => logError(this.deps.logger, err, {}, 'deploy worker tick failed'))
         .finally(() => {
           this.running = undefined;
           if (!this.stopped) this.timer = setTimeout(loop, this.deps.intervalMs ?? 1000);

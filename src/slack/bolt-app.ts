@@ -6,8 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App as BoltApp, type Logger as BoltLogger, type CustomRoute, LogLevel, type Receiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Env } from '../app/env.js';
+import { errorInfo, logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
-import { errorInfo } from './commands/handle-command.js';
 
 export type App = BoltApp;
 
@@ -98,7 +98,7 @@ export function createApp(o: CreateAppOptions): App {
   app.error(async (error) => {
     const code = (error as { code?: unknown }).code;
     // Bolt's errors can carry the request; log only what says what went wrong.
-    logger.error({ err: errorInfo(error), code: typeof code === 'string' ? code : undefined }, 'unhandled Slack error');
+    logError(logger, error, { code: typeof code === 'string' ? code : undefined }, 'unhandled Slack error');
   });
   return app;
 }

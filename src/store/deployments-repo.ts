@@ -8,7 +8,6 @@ import {
   TERMINAL_STATES,
   WAITING_STATES,
 } from '../domain/deployment-state.js';
-import { recordTransition } from '../metrics/deployment-metrics.js';
 import type { Db } from './db.js';
 import { type Deployment, type DeploymentPatch, type DeploymentRow, fromRow, patchToSql } from './deployment-row.js';
 import { notifyTransition } from './transition-observers.js';
@@ -185,7 +184,7 @@ export class DeploymentsRepo {
         return moved;
       })
       .immediate();
-    if (next) recordTransition(this.db, next, from);
+    // Metrics of the change are the lifecycle's (deploys/lifecycle.ts), not the store's.
     return next;
   }
 

@@ -75,10 +75,14 @@ export class OutboxRepo {
   // Read on every /deploy-status and many thread writes: prepared once.
   private readonly hasStmt;
   private readonly deadStmt;
+  private readonly latestStmt;
+  private readonly postedStmt;
 
   constructor(private readonly db: Db) {
     this.hasStmt = db.prepare('SELECT 1 FROM slack_messages WHERE key = ?');
     this.deadStmt = db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state = 'dead'`);
+    this.latestStmt = db.prepare('SELECT payload FROM outbox WHERE message_key = ? ORDER BY id DESC LIMIT 1');
+    this.postedStmt = db.prepare('SELECT channel, ts FROM slack_messages WHERE key = ? AND ts IS NOT NULL');
   }
 
   /** Queues a new message. Returns false when a message with that key already exists (never posted twice). */
@@ -139,6 +143,17 @@ export class OutboxRepo {
       | { payload: string }
       | undefined;
     return r ? (JSON.parse(r.payload) as SlackMessage) : undefined;
+  }
+
+  /** The newest payload queued for a message, as stored (the progress reply compares it after a restart). */
+  latestPayload(key: string): string | undefined {
+    const r = this.latestStmt.get(key) as { payload: string } | undefined;
+    return r?.payload;
+  }
+
+  /** Where Slack put a posted message (channel and ts), or undefined while it is not posted yet. */
+  postedAt(key: string): { channel: string; ts: string } | undefined {
+    return this.postedStmt.get(key) as { channel: string; ts: string } | undefined;
   }
 
   has(key: string): boolean {

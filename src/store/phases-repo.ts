@@ -15,7 +15,19 @@ export interface PhaseRecord {
 
 /** Phase timings per deployment: the history estimates learn from. One row per (deployment, phase). */
 export class PhasesRepo {
-  constructor(private readonly db: Db) {}
+  // Read on every /deploy-status: prepared once.
+  private readonly openStmt;
+
+  constructor(private readonly db: Db) {
+    this.openStmt = db.prepare(
+      'SELECT phase FROM deployment_phases WHERE deployment_id = ? AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1',
+    );
+  }
+
+  /** The phase a deployment is in now (the newest one not ended), if any. */
+  openPhase(deploymentId: number): Phase | undefined {
+    return (this.openStmt.get(deploymentId) as { phase: Phase } | undefined)?.phase;
+  }
 
   /** Idempotent: a resumed runner keeps the original start time. */
   start(deploymentId: number, targetKey: string, phase: Phase, now: number): void {

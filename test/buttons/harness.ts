@@ -26,7 +26,7 @@ export function services(db: Db, config: Config, clock: FakeClock) {
   const githubWeb = 'https://github.com';
   const core = buildDeploymentCore({ db, config, clock, logger: silentLogger, githubWeb });
   const approvals = new ApprovalService({ db, config, clock, logger: silentLogger, githubWeb, core });
-  const locks = new LockService({ db, clock, logger: silentLogger });
+  const locks = new LockService({ db, clock, logger: silentLogger, repos: core });
   const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1 }), testBudget(clock));
   const rollbacks = new RollbackService({
     db,

@@ -38,7 +38,7 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
   const logger = silentLogger;
   const core = buildDeploymentCore({ db, config, clock, logger, githubWeb });
   const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, core });
-  const locks = new LockService({ db, clock, logger });
+  const locks = new LockService({ db, clock, logger, repos: core });
   const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' }), testBudget(clock));
   const rollbacks = new RollbackService({ db, config, clock, logger, approvals, locks, recovery, githubWeb, core });
   const noDigests: CommandDeps['digests'] = {
@@ -52,7 +52,7 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
   const deps: CommandDeps = {
     config,
     requests: new DeployRequests({ db, config, github, clock, githubWeb, approvals, locks, core, gate }),
-    status: new StatusReport({ db, config, clock, githubWeb, locks }),
+    status: new StatusReport({ config, clock, githubWeb, locks, repos: core }),
     digests: o.digests ?? noDigests,
     locks,
     rollbacks,

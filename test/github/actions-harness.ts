@@ -4,6 +4,7 @@ import { silentLogger } from '../../src/app/logger.js';
 import { targetOfDeployment } from '../../src/deploys/target-of.js';
 import { Estimator } from '../../src/estimates/estimator.js';
 import { ProgressHook } from '../../src/estimates/progress-hook.js';
+import { buildRepos } from '../../src/store/repos.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
@@ -58,6 +59,7 @@ export function actionsHarness() {
     logger: silentLogger,
     estimator,
     targetOf: targetOfDeployment(config),
+    repos: buildRepos(db),
   });
   const h = new Harness({
     db,

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/adapters/aws-clients.js';
 import type { SlackDelivery } from '../../src/adapters/slack-web.js';
 import { silentLogger } from '../../src/app/logger.js';
+import { buildDeploymentCore } from '../../src/deploys/core.js';
 import { countedSlack } from '../../src/metrics/counted-slack.js';
 import { metricsRoute, readiness, readyRoute } from '../../src/metrics/http-routes.js';
 import { observedTick, tickObserver } from '../../src/metrics/instrument.js';
@@ -14,13 +15,14 @@ import { createApp } from '../../src/slack/bolt-app.js';
 import type { Db } from '../../src/store/db.js';
 import { DeploymentsRepo, type NewDeployment } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
-import { PhasesRepo } from '../../src/store/phases-repo.js';
 import { cfnError, cfnResponse } from '../helpers/aws-nock.js';
 import { botIds, listen, testEnv } from '../helpers/bolt.js';
 import { FakeClock } from '../helpers/clock.js';
+import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { parseProm, series } from '../helpers/prom.js';
 
+const GH = 'https://github.com';
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 let db: Db;
 let clock: FakeClock;
@@ -53,19 +55,22 @@ afterEach(() => db.close());
 
 describe('/metrics', () => {
   it('counts finished deployments by outcome and target and observes phase and total durations', async () => {
-    const repo = new DeploymentsRepo(db);
-    const phases = new PhasesRepo(db);
+    // Through the lifecycle: the one place a transition and its metrics happen.
+    const core = buildDeploymentCore({ db, config: exampleConfig(), clock, logger: silentLogger, githubWeb: GH });
+    const { deployments: repo, phases, lifecycle } = core;
     const d = repo.enqueue(request('api', 'staging'), clock.now()).deployment;
     clock.advance(30_000);
-    repo.claim(d.id, 'building', 'w1', clock.now());
+    const claimed = lifecycle.claim(d, 'building', 'w1')!;
     phases.start(d.id, 'api/staging', 'build', clock.now());
     clock.advance(120_000);
     phases.end(d.id, 'build', 'succeeded', clock.now());
-    repo.transition(d.id, 'building', 'deploying', clock.now());
+    const deploying = lifecycle.startDeploying(claimed)!;
     phases.start(d.id, 'api/staging', 'stack_update', clock.now());
     clock.advance(60_000);
     phases.end(d.id, 'stack_update', 'failed', clock.now());
-    repo.transition(d.id, 'deploying', 'failed', clock.now());
+    expect(
+      lifecycle.fail(deploying, { phase: 'stack_update', reason: 'stack ended in UPDATE_ROLLBACK_COMPLETE' }),
+    ).toBe(true);
 
     const m = await scrape();
     expect(

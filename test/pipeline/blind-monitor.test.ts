@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StatusReport } from '../../src/deploys/status-report.js';
+import { buildRepos } from '../../src/store/repos.js';
 import { Harness, SHA } from './harness.js';
 
 // Error shapes as CloudFormation's Query API answers them (ErrorResponse/Error/Code): ExpiredToken and AccessDenied
@@ -57,7 +58,12 @@ describe('blind monitoring', () => {
     expect(rows.at(-1)!.blocks).toContain('stack `web-staging`');
     expect(rows.at(-1)!.blocks).toContain('Coxswain keeps retrying');
     expect(h.parent(d.id).text).toContain('monitoring paused');
-    const status = new StatusReport({ db: h.db, config: h.config, clock: h.clock } as never).build({
+    const status = new StatusReport({
+      config: h.config,
+      clock: h.clock,
+      githubWeb: 'https://github.com',
+      repos: buildRepos(h.db),
+    }).build({
       service: 'web',
       environment: 'staging',
     });

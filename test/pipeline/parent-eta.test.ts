@@ -3,6 +3,7 @@ import { silentLogger } from '../../src/app/logger.js';
 import { targetOfDeployment } from '../../src/deploys/target-of.js';
 import { Estimator } from '../../src/estimates/estimator.js';
 import { ProgressHook } from '../../src/estimates/progress-hook.js';
+import { buildRepos } from '../../src/store/repos.js';
 import { formatMinutes } from '../../src/views/format.js';
 import { Harness, SHA } from './harness.js';
 
@@ -21,6 +22,7 @@ function withEta(): { h: Harness; hook: ProgressHook } {
     logger: silentLogger,
     estimator: new Estimator({ db: harness.db, clock: harness.clock }),
     targetOf: targetOfDeployment(harness.config),
+    repos: buildRepos(harness.db),
   });
   harness.worker = harness.newWorker('worker-1', { parentEta: (d) => hook.parentEtaMs(d), onPoll: hook.onPoll });
   return { h: harness, hook };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PollContext } from '../../src/runner/deployment-runner.js';
+import type { PollContext } from '../../src/deploys/poll-context.js';
 import { Harness } from './harness.js';
 
 let h: Harness;

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/app/logger.js';
+import type { PollContext } from '../../src/deploys/poll-context.js';
 import { targetOfDeployment } from '../../src/deploys/target-of.js';
 import type { QueueEta, Remaining } from '../../src/domain/estimates.js';
 import type { ProgressFacts, StallCheck } from '../../src/estimates/estimator.js';
 import { ProgressHook } from '../../src/estimates/progress-hook.js';
-import type { PollContext } from '../../src/runner/deployment-runner.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
+import { buildRepos } from '../../src/store/repos.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
@@ -59,6 +60,7 @@ function setup() {
     logger: silentLogger,
     estimator,
     targetOf: targetOfDeployment(config),
+    repos: buildRepos(db),
   });
   const poll = (outcome: PollContext['outcome'] = 'waiting'): void =>
     hook.onPoll({ deployment: repo.get(d.id)!, stacks: [], now: clock.now(), outcome });

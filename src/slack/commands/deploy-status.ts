@@ -1,4 +1,5 @@
 import type { Config } from '../../app/config.js';
+import { logError } from '../../app/log-error.js';
 import type { Logger } from '../../app/logger.js';
 import type { StatusReport } from '../../deploys/status-report.js';
 import type { PostOutcome } from '../../digests/digests.js';
@@ -40,7 +41,7 @@ async function withVersions(
   filter: { service?: string; environment?: string },
 ): Promise<SlackMessage> {
   const block = await deps.versions?.build(filter).catch((err: unknown) => {
-    deps.logger.warn({ err: String(err) }, 'version lines unavailable');
+    logError(deps.logger, err, {}, 'version lines unavailable', 'warn');
     return undefined;
   });
   if (!block) return message;

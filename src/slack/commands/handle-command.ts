@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn, setTimeout as wait } from 'node:timers/promises';
 import type { SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import pLimit from 'p-limit';
+import { logError } from '../../app/log-error.js';
 import type { Logger } from '../../app/logger.js';
 import { internalErrorReply } from '../../views/request-replies.js';
 import type { SlackMessage } from '../../views/slack-message.js';
@@ -13,13 +14,7 @@ export interface CommandOutcome {
 }
 
 /** Only what the log line needs from an error: messages and codes, never request bodies or tokens. */
-export function errorInfo(err: unknown): { name: string; message: string; code?: string } {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return { name: err.name, message: err.message.slice(0, 500), ...(typeof code === 'string' ? { code } : {}) };
-  }
-  return { name: 'unknown', message: String(err).slice(0, 500) };
-}
+export { errorInfo } from '../../app/log-error.js';
 
 /** Runs the work that follows an ack; `arrived()` is called for every command before it is acked. */
 export interface WorkQueue {
@@ -93,7 +88,7 @@ async function work(
   try {
     result = await run(command);
   } catch (err) {
-    logger.error({ command: name, user: command.user_id, err: errorInfo(err) }, 'command failed');
+    logError(logger, err, { command: name, user: command.user_id }, 'command failed');
     result = { reply: internalErrorReply(), outcome: 'error' };
   }
   let replied = true;
@@ -101,7 +96,7 @@ async function work(
     await respond({ response_type: 'ephemeral', ...result.reply });
   } catch (err) {
     replied = false;
-    logger.warn({ command: name, user: command.user_id, err: errorInfo(err) }, 'could not reply to the command');
+    logError(logger, err, { command: name, user: command.user_id }, 'could not reply to the command', 'warn');
   }
   logger.info(
     {

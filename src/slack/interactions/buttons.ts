@@ -5,6 +5,7 @@
  */
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { logError } from '../../app/log-error.js';
 import type { Logger } from '../../app/logger.js';
 import type { ApprovalService } from '../../approvals/approval-service.js';
 import type { PromotionService } from '../../promotion/promotion-service.js';
@@ -81,7 +82,7 @@ function button(app: App, actionId: string, deps: ButtonDeps, handle: Handler, t
         log.info({ ok: result.ok }, 'button handled');
         if (result.message !== '' && (!result.ok || tellSuccess)) await tell(body, respond, client, result.message);
       } catch (err) {
-        log.error({ err: (err as Error).message }, 'button failed');
+        logError(log, err, {}, 'button failed');
         await tell(
           body,
           respond,

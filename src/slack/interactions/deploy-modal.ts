@@ -5,6 +5,7 @@
  */
 import type { App, BlockAction, SlackCommandMiddlewareArgs, StaticSelectAction } from '@slack/bolt';
 import type { SlackViews } from '../../adapters/slack-views.js';
+import { logError } from '../../app/log-error.js';
 import type { Logger } from '../../app/logger.js';
 import type { DeployFormService } from '../../deploys/deploy-form.js';
 import {
@@ -14,7 +15,6 @@ import {
   deployModal,
   type ViewStateValues,
 } from '../../views/deploy-modal.js';
-import { errorInfo } from '../commands/handle-command.js';
 
 export interface DeployModalDeps {
   form: Pick<DeployFormService, 'choices' | 'submit'>;
@@ -37,7 +37,7 @@ export function withDeployForm(typed: CommandListener, deps: DeployModalDeps): C
       await deps.views.openModal(command.trigger_id, deployModal({ services, channel: command.channel_id }));
       deps.logger.info({ command: '/deploy', user: command.user_id, outcome: 'form' }, 'command handled');
     } catch (err) {
-      deps.logger.warn({ user: command.user_id, err: errorInfo(err) }, 'could not open the deploy form');
+      logError(deps.logger, err, { user: command.user_id }, 'could not open the deploy form', 'warn');
       await args
         .respond({
           response_type: 'ephemeral',
@@ -61,7 +61,7 @@ export function registerDeployModal(app: App, deps: DeployModalDeps): void {
         channel: channelFromMetadata(body.view.private_metadata) ?? '',
       });
       await deps.views.updateModal(body.view.id, body.view.hash, view).catch((err: unknown) => {
-        deps.logger.warn({ user: body.user.id, err: errorInfo(err) }, 'could not redraw the deploy form');
+        logError(deps.logger, err, { user: body.user.id }, 'could not redraw the deploy form', 'warn');
       });
     },
   );
@@ -81,7 +81,7 @@ export function registerDeployModal(app: App, deps: DeployModalDeps): void {
       if (!channel) return;
       await client.chat
         .postEphemeral({ channel, user, text, ...(blocks ? { blocks: blocks as never } : {}) })
-        .catch((err: unknown) => deps.logger.warn({ user, err: errorInfo(err) }, 'could not reply to the form'));
+        .catch((err: unknown) => logError(deps.logger, err, { user }, 'could not reply to the form', 'warn'));
     };
     if (first === 'late') {
       await ack();
