@@ -1,9 +1,11 @@
 import { awsErrorCode, awsErrorMessage, classifyAwsError } from '../adapters/aws-errors.js';
 import { blindVerdict } from '../domain/blind-monitor.js';
+import { BLIND_WATCH_HOURS } from '../domain/blind-watch.js';
 import { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
 import { blindClearedReply, blindFailureReason, blindReply } from '../views/blind.js';
+import { blindWatchingReply } from '../views/blind-watch.js';
 import { threadKeys } from '../views/thread-keys.js';
 import { failDeployment, type RunContext } from './run-context.js';
 
@@ -43,7 +45,8 @@ export class BlindMonitor {
     if (verdict === 'quiet') return false;
     if (verdict === 'fail' && d.state !== 'cancelling') {
       const reason = blindFailureReason(ctx.config.timing.blindFailMinutes, awsErrorMessage(err));
-      failDeployment(ctx, d, { phase: 'monitoring', reason }, { inTx: () => this.repo.clear(d.id) });
+      const failMinutes = ctx.config.timing.blindFailMinutes;
+      failDeployment(ctx, d, { phase: 'monitoring', reason }, { inTx: () => this.stopped(d, failMinutes, code) });
       return true;
     }
     const first = b.postedAt === null;
@@ -77,6 +80,17 @@ export class BlindMonitor {
       if (fresh) ctx.reporter.parent(fresh);
     })();
     if (b.postedAt !== null) ctx.logger.info({ deploymentId: d.id, blindMs: now - b.since }, 'monitoring resumed');
+  }
+
+  /**
+   * In the failing transaction: the running updates stay watched for their real outcome (RecoveryWatcher, mark
+   * 'blind'), and the blind reply says the deployment is failed and what is still watched.
+   */
+  private stopped(d: Deployment, minutes: number, code: string): void {
+    this.repo.clear(d.id);
+    const watched = this.ctx.stacks.markBlindWatch(d.id).map((s) => s.stackName);
+    const message = blindWatchingReply({ deploymentId: d.id, minutes, code, watched, watchHours: BLIND_WATCH_HOURS });
+    this.ctx.reporter.upsertReply(d, BLIND_REPLY, message);
   }
 
   private what(d: Deployment): string {

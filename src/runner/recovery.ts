@@ -1,8 +1,13 @@
 import { awsErrorMessage } from '../adapters/aws-errors.js';
+import type { TailEvent } from '../adapters/cloudformation.js';
 import { classifyStack, isInProgress, rollbackProgress } from '../domain/cfn-status.js';
 import { causeLine, findRootCause } from '../domain/root-cause.js';
+import type { Target } from '../domain/targets.js';
+import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { recoveryResultReply, rollbackProgressReply } from '../views/thread-replies.js';
+import { blindWatchExpired, blindWatchPause, endBlindWatch, failedAt, reportBlindWatch } from './blind-watch.js';
+import { inUntokenedOperation } from './build-operation.js';
 import { nestedEvents, unreadNested } from './nested-stacks.js';
 import { stackIdFromEvents, tailOrGone } from './recovery-stack-ref.js';
 import { type RunContext, stackEventsUrl } from './run-context.js';
@@ -15,6 +20,8 @@ const LOOK_BACK_MS = 24 * 60 * 60_000;
  * Reports a recovery started on a FAILED deployment (ContinueUpdateRollback / RollbackStack, pressed through the
  * failure reply's Roll back button) in the deployment's thread. Resumable: the click is in deployment_actions, the
  * watch mark and the last event read are on the stack row; replies have stable keys. The deployment stays failed.
+ * The same read follows the update of a deployment failed because its stack could not be read (mark 'blind'; its
+ * pacing, bound and replies are in blind-watch.ts).
  */
 export class RecoveryWatcher {
   /** Pacing only (never progress): when each watched stack may be polled again. */
@@ -42,7 +49,7 @@ export class RecoveryWatcher {
     const { ctx } = this;
     const key = `${s.deploymentId}:${s.position}`;
     const now = ctx.clock.now();
-    if ((this.nextAt.get(key) ?? 0) > now) return;
+    if ((this.nextAt.get(key) ?? this.firstDue(s)) > now) return;
     const pollMs = ctx.config.timing.pollSeconds * 1000;
     this.nextAt.set(key, now + pollMs);
     const d = ctx.repo.get(s.deploymentId);
@@ -52,38 +59,24 @@ export class RecoveryWatcher {
       return;
     }
     const target = found.target;
+    const blind = s.recovery === 'blind';
+    if (blind && blindWatchExpired(d, s, now)) {
+      endBlindWatch(ctx, d, s, stackEventsUrl(ctx, target, this.stackIds.get(key) ?? s.stackName));
+      this.nextAt.delete(key);
+      return;
+    }
     const since = s.recoveryActionAt ?? now;
     try {
-      // By stack id: RollbackStack deletes a stack that never had a stable state, and a deleted stack is known to
-      // DescribeStacks / DescribeStackEvents only by its id (ARN); by name it "does not exist".
-      const ref = this.stackIds.get(key) ?? stackIdFromEvents(ctx.events.forDeployment(d.id, s.stackName), s.stackName);
-      const stack = await ctx.cfn.describeStack(target.region, ref ?? s.stackName);
-      if (stack?.stackId.startsWith('arn:')) this.stackIds.set(key, stack.stackId);
-      const tail = await tailOrGone(ctx, target.region, stack?.stackId ?? ref ?? s.stackName, s.recoveryEventId, since);
-      const tokens = operationTokens(d.token, s.opToken);
-      // Oldest first, as CloudFormation wrote them; nested stacks followed as in the update itself.
-      const mine = tail.events
-        .filter((e) => e.token !== null && tokens.has(e.token) && e.timestamp >= since - 1000)
-        .reverse();
-      const earlier = ctx.events.forDeployment(d.id, s.stackName).filter((e) => e.timestamp >= since - 1000);
-      const nested = await nestedEvents(
-        ctx,
-        target.region,
-        s.stackName,
-        [...unreadNested(earlier, s.stackName), ...mine],
-        since - TAIL_SLACK_MS,
-      );
-      mine.push(...nested.filter((e) => e.timestamp >= since - 1000));
-      const url = stackEventsUrl(ctx, target, stack?.stackId ?? ref ?? s.stackName);
+      const read = await this.read(d, target, s, key, since);
       const suffix = `${since}-${s.position}`;
       ctx.db
         .transaction(() => {
-          const stored = ctx.events.insert(
-            mine.map((e) => ({ ...e, deploymentId: d.id, stackName: s.stackName })),
-            ctx.clock.now(),
-          );
-          if (tail.newestId) ctx.stacks.updateRecovery(d.id, s.position, { recoveryEventId: tail.newestId });
-          const events = ctx.events.forDeployment(d.id, s.stackName).filter((e) => e.timestamp >= since - 1000);
+          const { stored, events } = this.store(d, s, read, since);
+          const { stack, url } = read;
+          if (blind) {
+            if (reportBlindWatch(ctx, d, s, { stack, url, events }) === 'done') this.nextAt.delete(key);
+            return;
+          }
           if (stack && stack.status !== 'DELETE_COMPLETE' && isInProgress(stack.status)) {
             if (stored.length > 0 || !ctx.reporter.hasReply(d, `recovery-${suffix}`)) {
               ctx.reporter.upsertReply(
@@ -121,8 +114,64 @@ export class RecoveryWatcher {
         })
         .immediate();
     } catch (err) {
-      this.nextAt.set(key, now + 3 * pollMs);
+      // A blind watch backs off over hours (its reads were denied for an hour already); a recovery retries soon.
+      this.nextAt.set(key, now + (blind ? blindWatchPause(d, s, now) : 3 * pollMs));
       ctx.logger.warn({ deploymentId: d.id, err: awsErrorMessage(err) }, 'recovery poll failed; retrying');
     }
+  }
+
+  /**
+   * The stack's status and our operation's events not stored yet, nested stacks followed as in the update itself.
+   * By stack id: RollbackStack deletes a stack that never had a stable state, and a deleted stack is known to
+   * DescribeStacks / DescribeStackEvents only by its id (ARN); by name it "does not exist".
+   */
+  private async read(d: Deployment, target: Target, s: DeploymentStack, key: string, since: number) {
+    const { ctx } = this;
+    const ref = this.stackIds.get(key) ?? stackIdFromEvents(ctx.events.forDeployment(d.id, s.stackName), s.stackName);
+    const stack = await ctx.cfn.describeStack(target.region, ref ?? s.stackName);
+    if (stack?.stackId.startsWith('arn:')) this.stackIds.set(key, stack.stackId);
+    const tail = await tailOrGone(ctx, target.region, stack?.stackId ?? ref ?? s.stackName, s.recoveryEventId, since);
+    const tokens = operationTokens(d.token, s.opToken);
+    // A blind watch follows the update itself, which in mode build may be the tool's untokened operation.
+    const ours = (e: TailEvent) =>
+      (e.token !== null && tokens.has(e.token)) ||
+      (s.recovery === 'blind' && inUntokenedOperation(s.opToken, s.startedAt, e));
+    // Oldest first, as CloudFormation wrote them.
+    const mine = tail.events.filter((e) => ours(e) && e.timestamp >= since - 1000).reverse();
+    const earlier = ctx.events.forDeployment(d.id, s.stackName).filter((e) => e.timestamp >= since - 1000);
+    const nested = await nestedEvents(
+      ctx,
+      target.region,
+      s.stackName,
+      [...unreadNested(earlier, s.stackName), ...mine],
+      since - TAIL_SLACK_MS,
+    );
+    mine.push(...nested.filter((e) => e.timestamp >= since - 1000));
+    const url = stackEventsUrl(ctx, target, stack?.stackId ?? ref ?? s.stackName);
+    return { stack, url, mine, newestId: tail.newestId };
+  }
+
+  /** Inside the report's transaction: stores the events read, advances the mark; all of ours since `since`. */
+  private store(
+    d: Deployment,
+    s: DeploymentStack,
+    read: { mine: TailEvent[]; newestId: string | null },
+    since: number,
+  ) {
+    const { ctx } = this;
+    const rows = read.mine.map((e) => ({ ...e, deploymentId: d.id, stackName: s.stackName }));
+    const stored = ctx.events.insert(rows, ctx.clock.now());
+    if (read.newestId) ctx.stacks.updateRecovery(d.id, s.position, { recoveryEventId: read.newestId });
+    return { stored, events: ctx.events.forDeployment(d.id, s.stackName).filter((e) => e.timestamp >= since - 1000) };
+  }
+
+  /**
+   * Before any poll in this process: a recovery at once; a blind watch one pause after the failure (its reads were
+   * just denied), so a restart resumes it where the pacing stood rather than hammering a denied API.
+   */
+  private firstDue(s: DeploymentStack): number {
+    if (s.recovery !== 'blind') return 0;
+    const d = this.ctx.repo.get(s.deploymentId);
+    return d ? failedAt(d, s) + blindWatchPause(d, s, failedAt(d, s)) : 0;
   }
 }

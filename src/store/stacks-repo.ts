@@ -26,14 +26,17 @@ export interface DeploymentStack {
   changeSetType: 'CREATE' | 'UPDATE' | null;
   /** Mode build: the ClientRequestToken of the tool's operation being followed. */
   opToken: string | null;
-  /** A recovery (ContinueUpdateRollback/RollbackStack) started after the deployment failed. */
+  /**
+   * A recovery (ContinueUpdateRollback/RollbackStack) started after the deployment failed; 'blind': the deployment
+   * was failed because the stack could not be read, and its update is still watched for the real outcome.
+   */
   recovery: RecoveryMark | null;
   recoveryEventId: string | null;
-  /** When the recovery being watched was clicked (deployment_actions.at). */
+  /** When the recovery being watched was clicked (deployment_actions.at); for a blind watch, the update's start. */
   recoveryActionAt: number | null;
 }
 
-export type RecoveryMark = 'watching' | 'done';
+export type RecoveryMark = 'watching' | 'blind' | 'done';
 
 interface Row {
   deployment_id: number;
@@ -175,7 +178,9 @@ export class StacksRepo {
   recovering(): DeploymentStack[] {
     return (
       this.db
-        .prepare(`SELECT * FROM deployment_stacks WHERE recovery = 'watching' ORDER BY deployment_id, position`)
+        .prepare(
+          `SELECT * FROM deployment_stacks WHERE recovery IN ('watching', 'blind') ORDER BY deployment_id, position`,
+        )
         .all() as Row[]
     ).map(fromRow);
   }
@@ -217,13 +222,28 @@ export class StacksRepo {
     );
   }
 
+  /**
+   * Keeps watching a running update after its deployment was failed for blindness: from the last event read, with
+   * the update's start as the floor for its events. Only rows whose update had started; a recovery click later
+   * takes the row over (markRecovering: the click is newer than the update's start).
+   */
+  markBlindWatch(deploymentId: number): DeploymentStack[] {
+    this.db
+      .prepare(
+        `UPDATE deployment_stacks SET recovery = 'blind', recovery_action_at = started_at, recovery_event_id = last_event_id
+         WHERE deployment_id = ? AND status = 'updating' AND started_at IS NOT NULL AND recovery IS NULL`,
+      )
+      .run(deploymentId);
+    return this.list(deploymentId).filter((s) => s.recovery === 'blind');
+  }
+
   /** Guarded on the recovery mark rather than the step status (the step stays failed). */
   updateRecovery(deploymentId: number, position: number, patch: { recovery?: RecoveryMark; recoveryEventId?: string }) {
     return (
       this.db
         .prepare(
           `UPDATE deployment_stacks SET recovery = COALESCE(?, recovery), recovery_event_id = COALESCE(?, recovery_event_id)
-           WHERE deployment_id = ? AND position = ? AND recovery = 'watching'`,
+           WHERE deployment_id = ? AND position = ? AND recovery IN ('watching', 'blind')`,
         )
         .run(patch.recovery ?? null, patch.recoveryEventId ?? null, deploymentId, position).changes === 1
     );
