@@ -16,6 +16,7 @@ import {
   needsApproval,
   tally,
 } from '../domain/approval-rules.js';
+import { type Refusal, refuse } from '../domain/refusal.js';
 import type { Target } from '../domain/targets.js';
 import type { ApprovalContext } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
@@ -45,7 +46,7 @@ export type Click = {
 
 export type ClickResult =
   | { ok: true; effect: 'approved' | 'rejected' | 'recorded'; deployment: Deployment; message: string }
-  | { ok: false; message: string };
+  | Refusal;
 
 const MAX_STORED_COMMITS = 10;
 
@@ -137,13 +138,14 @@ export class ApprovalService {
       .transaction((): ClickResult => {
         const d = this.deps.core.deployments.get(click.deploymentId);
         const req = this.deps.core.approvals.get(click.deploymentId);
-        if (!d || !req) return { ok: false, message: `Deployment #${click.deploymentId} has no approval request.` };
-        if (req.outcome !== 'pending') return { ok: false, message: settledMessage(d, req) };
+        if (!d || !req)
+          return refuse('no_approval_request', `Deployment #${click.deploymentId} has no approval request.`);
+        if (req.outcome !== 'pending') return refuse('already_settled', settledMessage(d, req));
         if (d.state !== 'pending_approval') {
-          return { ok: false, message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; there is nothing to decide.` };
+          return refuse('wrong_state', `Deploy #${d.id} is ${d.state.replace('_', ' ')}; there is nothing to decide.`);
         }
         const found = this.thread.targetOf(d);
-        if (!found.ok) return { ok: false, message: found.message };
+        if (!found.ok) return refuse(found.reason, found.message);
         const target = found.target;
         const policy = this.policyFor(target);
         const check =
@@ -155,11 +157,11 @@ export class ApprovalService {
                 clickedSha: click.clickedSha,
               })
             : checkReject(policy, { user: click.user, requestedBy: d.requestedBy });
-        if (!check.ok) return { ok: false, message: check.message };
+        if (!check.ok) return refuse(check.reason, check.message);
         if (
           !this.deps.core.approvals.record(d.id, { user: click.user, decision: click.decision, sha: req.sha, at: now })
         ) {
-          return { ok: false, message: `You already decided on deploy #${d.id}.` };
+          return refuse('already_decided', `You already decided on deploy #${d.id}.`);
         }
         const t = tally(policy, {
           requestedBy: d.requestedBy,

@@ -214,7 +214,7 @@ export class AutoDeployer {
       log.warn({ reason: result.reason }, 'auto-deploy gate unreadable; trying again next poll');
       return 'retry';
     }
-    this.reportHeld(target, branch, head.sha, result.reply.text);
+    this.reportHeld(target, branch, head.sha, result.message);
     log.warn({ reason: result.reason }, 'branch head not auto-deployed');
     return 'held';
   }

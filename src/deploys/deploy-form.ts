@@ -6,6 +6,7 @@ import type { RepoId } from '../adapters/github.js';
 import type { Config } from '../app/config.js';
 import { canDeploy } from '../domain/authorization.js';
 import { parseDeploy } from '../domain/command-parser.js';
+import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import { allTargets } from '../domain/targets.js';
 import {
   type DeployForm,
@@ -29,7 +30,7 @@ export interface DeployFormDeps {
 
 export type SubmitResult =
   | { ok: true; reply: SlackMessage; deploymentId: number }
-  | { ok: false; errors: Record<string, string>; reply: SlackMessage };
+  | (RefusalWith<SlackMessage> & { errors: Record<string, string> });
 
 /** Slack shows inline errors as plain text under the field. */
 const ERROR_CHARS = 300;
@@ -62,22 +63,28 @@ export class DeployFormService {
   /** A submission: the typed command's path; refusals become errors on the field they are about. */
   async submit(userId: string, values: ViewStateValues, requestId: string | undefined): Promise<SubmitResult> {
     const form = readDeployForm(values);
-    if (!form.service) return this.fieldError(form, 'service', { text: 'Pick a service.' });
-    if (!form.environment) return this.fieldError(form, 'environment', { text: 'Pick an environment.' });
+    if (!form.service) return this.fieldError(form, 'service', 'no_service', { text: 'Pick a service.' });
+    if (!form.environment)
+      return this.fieldError(form, 'environment', 'no_environment', { text: 'Pick an environment.' });
     const parsed = parseDeploy(formCommandText(form));
-    if (parsed.kind === 'usage') return this.fieldError(form, 'ref', usageMessage('deploy', parsed.problem));
-    if (parsed.kind === 'invalid') return this.fieldError(form, 'ref', { text: parsed.message });
+    if (parsed.kind === 'usage') return this.fieldError(form, 'ref', 'usage', usageMessage('deploy', parsed.problem));
+    if (parsed.kind === 'invalid') return this.fieldError(form, 'ref', 'invalid_ref', { text: parsed.message });
     if (parsed.kind !== 'deploy') {
       // "help"/"lock" words cannot come from the selects; a ref field reading like them is still a ref problem.
-      return this.fieldError(form, 'ref', { text: 'Give a branch, tag or commit.' });
+      return this.fieldError(form, 'ref', 'invalid_ref', { text: 'Give a branch, tag or commit.' });
     }
     const result = await this.deps.requests.request({ ...parsed.args, userId, requestId });
     if (result.ok) return { ok: true, reply: result.reply, deploymentId: result.deployment.id };
-    return this.fieldError(form, fieldOf(result), result.reply);
+    return this.fieldError(form, fieldOf(result), result.reason, result.reply);
   }
 
-  private fieldError(form: DeployForm, f: keyof DeployForm['blocks'], reply: SlackMessage): SubmitResult {
-    return { ok: false, errors: { [form.blocks[f]]: plain(reply) }, reply };
+  private fieldError(
+    form: DeployForm,
+    f: keyof DeployForm['blocks'],
+    reason: string,
+    reply: SlackMessage,
+  ): SubmitResult {
+    return { ...refuseWith(reason, reply), errors: { [form.blocks[f]]: plain(reply) } };
   }
 
   private async branchesOf(repo: RepoId): Promise<string[]> {
@@ -90,7 +97,7 @@ export class DeployFormService {
 function fieldOf(result: Extract<DeployRequestResult, { ok: false }>): keyof DeployForm['blocks'] {
   switch (result.reason) {
     case 'unknown_target':
-      return result.reply.text.startsWith('Unknown service') ? 'service' : 'environment';
+      return result.message.startsWith('Unknown service') ? 'service' : 'environment';
     case 'not_allowed':
       return 'environment';
     default:

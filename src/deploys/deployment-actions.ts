@@ -8,6 +8,7 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import { checkDeployer } from '../domain/approval-rules.js';
+import { type Result, refuse } from '../domain/refusal.js';
 import type { Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
 import type { Db } from '../store/db.js';
@@ -21,7 +22,7 @@ import type { DeploymentCore } from './core.js';
 /** Rollbacks go ahead of normal deploys queued for the same target. */
 export const ROLLBACK_PRIORITY = 100;
 
-export type ActionResult = { ok: true; message: string; deployment?: Deployment } | { ok: false; message: string };
+export type ActionResult = Result<{ message: string; deployment?: Deployment }>;
 
 export type Enqueued = { deployment: Deployment; merged: boolean };
 
@@ -47,14 +48,15 @@ export class DeploymentActions {
       .transaction((): ActionResult => {
         const d = this.deps.core.deployments.get(deploymentId)!;
         if (d.state !== 'building' && d.state !== 'deploying')
-          return { ok: false, message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; nothing is waiting.` };
+          return refuse('wrong_state', `Deploy #${d.id} is ${d.state.replace('_', ' ')}; nothing is waiting.`);
         if (d.stalledAt === null)
           return {
             ok: false,
+            reason: 'not_stalled',
             message: `Deploy #${d.id} is not stalled now${this.byWhom(d.id, 'keep_waiting', 'chose to keep waiting')}.`,
           };
         if (!this.deps.core.deployments.update(d.id, d.state, now, { stalledAt: null }))
-          return { ok: false, message: `Deploy #${d.id} just changed state; try again.` };
+          return refuse('moved_on', `Deploy #${d.id} just changed state; try again.`);
         this.record(d.id, 'keep_waiting', user, null, now);
         this.note(d, `keep-waiting-${now}`, actionNotes.keepWaiting(user, this.deps.config.timing.stallMinutes), now);
         return { ok: true, message: `OK, waiting on deploy #${d.id}.`, deployment: d };
@@ -70,11 +72,12 @@ export class DeploymentActions {
     if (!['failed', 'cancelled', 'expired'].includes(d.state)) {
       return {
         ok: false,
+        reason: 'wrong_state',
         message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; only a failed or cancelled deployment can be retried.`,
       };
     }
     const gate = this.deps.locks.gate(target, d.sha, { user, forced: false });
-    if (!gate.ok) return { ok: false, message: gate.reply.text };
+    if (!gate.ok) return refuse(gate.reason, gate.message);
     const context = this.deps.approvals.needsApproval(target)
       ? await this.deps.approvals.gatherContext(target, d.sha)
       : {};
@@ -149,15 +152,11 @@ export class DeploymentActions {
     return { deployment: r.deployment, merged: r.outcome !== 'created' };
   }
 
-  load(
-    id: number,
-    user: string,
-    what: string,
-  ): { ok: true; d: Deployment; target: Target } | { ok: false; message: string } {
+  load(id: number, user: string, what: string): Result<{ d: Deployment; target: Target }> {
     const d = this.deps.core.deployments.get(id);
-    if (!d) return { ok: false, message: `There is no deployment #${id}.` };
+    if (!d) return refuse('not_found', `There is no deployment #${id}.`);
     const found = this.deps.core.targetOf(d);
-    if (!found.ok) return { ok: false, message: found.message };
+    if (!found.ok) return refuse(found.reason, found.message);
     const allowed = checkDeployer(found.target.env, user, what);
     if (!allowed.ok) return allowed;
     return { ok: true, d, target: found.target };

@@ -12,6 +12,7 @@ import { canDeploy } from '../domain/authorization.js';
 import type { DeployArgs } from '../domain/command-parser.js';
 import type { QueueEta } from '../domain/estimates.js';
 import { checkRef } from '../domain/git-ref.js';
+import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import { findTarget, type Target } from '../domain/targets.js';
 import type { CommitGate } from '../gates/commit-gate.js';
 import { type ChecksDecision, checksDecision, recordChecksDecision } from '../gates/gate-decision.js';
@@ -56,7 +57,7 @@ export type DeployRequestResult =
       position: number | undefined;
       reply: SlackMessage;
     }
-  | { ok: false; reason: DeployRefusal; reply: SlackMessage };
+  | RefusalWith<SlackMessage, DeployRefusal>;
 
 export interface DeployRequestsDeps {
   db: Db;
@@ -86,7 +87,7 @@ export interface QueueOptions {
 }
 
 function refuse(reason: DeployRefusal, message: string | SlackMessage): DeployRequestResult {
-  return { ok: false, reason, reply: typeof message === 'string' ? { text: message } : message };
+  return refuseWith(reason, typeof message === 'string' ? { text: message } : message);
 }
 
 export class DeployRequests {

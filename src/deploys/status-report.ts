@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
+import { type Refusal, type Result, refuse } from '../domain/refusal.js';
 import { allTargets, findTarget, type Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
 import type { Repos } from '../store/repos.js';
@@ -21,7 +22,7 @@ export interface StatusReportDeps {
   locks?: Pick<LockService, 'statusLine'>;
 }
 
-export type StatusResult = { ok: true; message: SlackMessage } | { ok: false; message: string };
+export type StatusResult = { ok: true; message: SlackMessage } | Refusal;
 
 const TEAM_DOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -58,21 +59,18 @@ export class StatusReport {
     return this.deployments.lastSucceeded(target.key)?.sha;
   }
 
-  private select(filter: {
-    service?: string;
-    environment?: string;
-  }): { ok: true; targets: Target[] } | { ok: false; message: string } {
+  private select(filter: { service?: string; environment?: string }): Result<{ targets: Target[] }> {
     const { config } = this.deps;
     if (!filter.service) return { ok: true, targets: allTargets(config) };
     if (filter.environment) {
       const found = findTarget(config, filter.service, filter.environment);
-      return found.ok ? { ok: true, targets: [found.target] } : { ok: false, message: found.message };
+      return found.ok ? { ok: true, targets: [found.target] } : refuse(found.reason, found.message);
     }
     const svc = config.services[filter.service];
     if (!svc || !Object.hasOwn(config.services, filter.service)) {
       // Reuse findTarget's refusal: it suggests the closest service and lists them all.
       const found = findTarget(config, filter.service, '');
-      return { ok: false, message: found.ok ? 'Unknown service.' : found.message };
+      return found.ok ? refuse('unknown_service', 'Unknown service.') : refuse(found.reason, found.message);
     }
     return { ok: true, targets: allTargets(config).filter((t) => t.service === filter.service) };
   }

@@ -3,6 +3,7 @@
  * for checks, or let it through — past failed/pending checks only with --force where `gates.allowForce` is on.
  */
 import type { CheckItem } from '../domain/commit-checks.js';
+import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import type { Target } from '../domain/targets.js';
 import { DeploymentActionsRepo } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
@@ -28,7 +29,7 @@ export type ChecksDecision =
       /** Overridden with --force: what was overridden, for the audit and the thread. */
       forced?: { state: 'failed' | 'pending'; items: CheckItem[]; note: SlackMessage };
     }
-  | { ok: false; reason: 'checks_failed' | 'checks_error'; reply: SlackMessage };
+  | RefusalWith<SlackMessage, 'checks_failed' | 'checks_error'>;
 
 export function checksDecision(
   target: Target,
@@ -41,7 +42,7 @@ export function checksDecision(
     case 'passed':
       return { ok: true };
     case 'error':
-      return { ok: false, reason: 'checks_error', reply: checksErrorRefusal(result.message) };
+      return refuseWith('checks_error', checksErrorRefusal(result.message));
     case 'failed':
       if (forceable) {
         return {
@@ -53,11 +54,10 @@ export function checksDecision(
           },
         };
       }
-      return {
-        ok: false,
-        reason: 'checks_failed',
-        reply: checksFailedRefusal({ sha: req.sha, failed: result.failed, allowForce, triedForce: req.forced }),
-      };
+      return refuseWith(
+        'checks_failed',
+        checksFailedRefusal({ sha: req.sha, failed: result.failed, allowForce, triedForce: req.forced }),
+      );
     case 'pending':
       if (forceable) {
         return {

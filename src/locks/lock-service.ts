@@ -6,6 +6,7 @@
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
 import { checkDeployer } from '../domain/approval-rules.js';
+import { type Refusal, type RefusalWith, refuse, refuseWith } from '../domain/refusal.js';
 import type { Target } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
 import type { BadSha, Lock } from '../store/locks-repo.js';
@@ -30,24 +31,24 @@ export interface LockDeps {
   repos: Pick<Repos, 'locks' | 'deployments'>;
 }
 
-export type LockResult = { ok: true; lock: Lock; reply: SlackMessage } | { ok: false; reply: SlackMessage };
+export type LockResult = { ok: true; lock: Lock; reply: SlackMessage } | RefusalWith<SlackMessage>;
 
 /** What /deploy must do about locks before queueing: refuse a rolled-back SHA, or warn that it will wait. */
 export type DeployGate =
   | { ok: true; lock: Lock | undefined; forcedPast: BadSha | undefined }
-  | { ok: false; reason: 'bad_sha'; reply: SlackMessage };
+  | RefusalWith<SlackMessage, 'bad_sha'>;
 
 const MAX_REASON = 300;
 const LOCK_WAIT_PREFIX = 'locked by ';
 
-function cleanReason(raw: string): { ok: true; reason: string } | { ok: false; message: string } {
+function cleanReason(raw: string): { ok: true; reason: string } | Refusal {
   const reason = raw.replace(/\s+/g, ' ').trim();
   if (reason === '')
-    return { ok: false, message: 'Say why you lock it: `/deploy lock <service> <environment> <reason>`.' };
+    return refuse('no_reason', 'Say why you lock it: `/deploy lock <service> <environment> <reason>`.');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(reason)) return { ok: false, message: 'The reason contains control characters.' };
+  if (/[\u0000-\u001f\u007f]/.test(reason)) return refuse('bad_reason', 'The reason contains control characters.');
   if (reason.length > MAX_REASON)
-    return { ok: false, message: `The reason is too long (max ${MAX_REASON} characters).` };
+    return refuse('reason_too_long', `The reason is too long (max ${MAX_REASON} characters).`);
   return { ok: true, reason };
 }
 
@@ -73,9 +74,9 @@ export class LockService {
   /** `/deploy lock <service> <environment> <reason>`: deployers of the target only (omitted = anyone). */
   lock(target: Target, user: string, rawReason: string): LockResult {
     const allowed = checkDeployer(target.env, user, 'lock this target');
-    if (!allowed.ok) return { ok: false, reply: { text: allowed.message } };
+    if (!allowed.ok) return refuseWith(allowed.reason, { text: allowed.message });
     const reason = cleanReason(rawReason);
-    if (!reason.ok) return { ok: false, reply: { text: reason.message } };
+    if (!reason.ok) return refuseWith(reason.reason, { text: reason.message });
     return this.take(target, {
       reason: reason.reason,
       lockedBy: user,
@@ -88,12 +89,12 @@ export class LockService {
   /** `/deploy unlock <service> <environment>`: releases the hold; the worker picks the queue up on its next tick. */
   unlock(target: Target, user: string): LockResult {
     const allowed = checkDeployer(target.env, user, 'unlock this target');
-    if (!allowed.ok) return { ok: false, reply: { text: allowed.message } };
+    if (!allowed.ok) return refuseWith(allowed.reason, { text: allowed.message });
     const now = this.deps.clock.now();
     return this.deps.db
       .transaction((): LockResult => {
         const held = this.locks.unlock(target.key, user, now);
-        if (!held) return { ok: false, reply: notLocked(target) };
+        if (!held) return refuseWith('not_locked', notLocked(target));
         const waiting = this.deployments.queueOf(target.key);
         for (const d of waiting) {
           if (d.state === 'queued' && d.waitReason?.startsWith(LOCK_WAIT_PREFIX)) {
@@ -135,7 +136,7 @@ export class LockService {
   gate(target: Target, sha: string, c: { user: string; forced: boolean }): DeployGate {
     const bad = this.locks.badSha(target.key, sha);
     if (bad && !c.forced) {
-      return { ok: false, reason: 'bad_sha', reply: badShaRefusal(target, sha, bad.markedBy, bad.markedAt) };
+      return refuseWith('bad_sha', badShaRefusal(target, sha, bad.markedBy, bad.markedAt));
     }
     return { ok: true, lock: this.locks.get(target.key), forcedPast: bad };
   }
@@ -179,7 +180,7 @@ export class LockService {
     return this.deps.db
       .transaction((): LockResult => {
         const res = this.locks.lock({ ...l, targetKey: target.key, lockedAt: now });
-        if (!res.ok) return { ok: false, reply: alreadyLocked(target, res.held, now) };
+        if (!res.ok) return refuseWith('already_locked', alreadyLocked(target, res.held, now));
         for (const d of this.deployments.queueOf(target.key)) {
           if (d.state === 'queued' && !(l.kind === 'rollback' && d.kind === 'rollback')) {
             this.deployments.update(d.id, 'queued', now, {

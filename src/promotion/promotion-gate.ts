@@ -4,6 +4,7 @@
  * `soakMinutes` ago. Rollbacks do not come through here: they are exempt.
  */
 import type { Config } from '../app/config.js';
+import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import { findTarget, type Target } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
@@ -11,9 +12,7 @@ import { DeploymentsRepo } from '../store/deployments-repo.js';
 import { notPromotable } from '../views/promotion.js';
 import type { SlackMessage } from '../views/slack-message.js';
 
-export type PromotionCheck =
-  | { ok: true; proof?: Deployment }
-  | { ok: false; reason: 'not_promotable'; reply: SlackMessage };
+export type PromotionCheck = { ok: true; proof?: Deployment } | RefusalWith<SlackMessage, 'not_promotable'>;
 
 export class PromotionGate {
   private readonly repo: DeploymentsRepo;
@@ -60,10 +59,9 @@ export class PromotionGate {
     const proven = this.provenStmt.get(source.key, sha) as { id: number; finishedAt: number } | undefined;
     const runs = this.sourceRuns(source);
     if (proven && proven.finishedAt <= now - soakMs) return { ok: true, proof: this.repo.get(proven.id)! };
-    return {
-      ok: false,
-      reason: 'not_promotable',
-      reply: notPromotable({
+    return refuseWith(
+      'not_promotable',
+      notPromotable({
         target,
         source,
         sha,
@@ -72,6 +70,6 @@ export class PromotionGate {
         succeededAt: proven?.finishedAt,
         sourceRuns: runs ? { sha: runs.sha, finishedAt: runs.finishedAt ?? runs.updatedAt } : undefined,
       }),
-    };
+    );
   }
 }

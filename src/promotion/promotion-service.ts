@@ -8,6 +8,7 @@ import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import type { ActionResult } from '../deploys/deployment-actions.js';
 import type { DeployRequests } from '../deploys/requests.js';
+import { refuse } from '../domain/refusal.js';
 import { findTarget } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
 import { DeploymentsRepo } from '../store/deployments-repo.js';
@@ -41,7 +42,10 @@ export class PromotionService {
   }): Promise<ActionResult> {
     const d = this.deployments.get(c.deploymentId);
     if (d?.kind !== 'deploy' || d.state !== 'succeeded') {
-      return { ok: false, message: `Deployment #${c.deploymentId} did not succeed: there is nothing to promote.` };
+      return refuse(
+        'nothing_to_promote',
+        `Deployment #${c.deploymentId} did not succeed: there is nothing to promote.`,
+      );
     }
     const svc = this.deps.config.services[d.service];
     const wanted = environmentFromBlockId(c.blockId);
@@ -51,7 +55,7 @@ export class PromotionService {
     const to =
       wanted !== undefined ? downstream.find((e) => e === wanted) : downstream.length === 1 ? downstream[0] : undefined;
     if (!to || !findTarget(this.deps.config, d.service, to).ok) {
-      return { ok: false, message: `No environment of ${d.service} promotes from ${d.environment} any more.` };
+      return refuse('not_promotable', `No environment of ${d.service} promotes from ${d.environment} any more.`);
     }
     const result = await this.deps.requests.request({
       service: d.service,
@@ -65,7 +69,7 @@ export class PromotionService {
       { deploymentId: d.id, to, user: c.user, ok: result.ok, reason: result.ok ? undefined : result.reason },
       'promote click',
     );
-    if (!result.ok) return { ok: false, message: result.reply.text };
+    if (!result.ok) return refuse(result.reason, result.message);
     const now = this.deps.clock.now();
     this.outbox.update(
       threadKeys.reply(d.id, promoteReplyName(to)),

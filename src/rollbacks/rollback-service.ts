@@ -18,6 +18,7 @@ import {
   ROLLBACK_PRIORITY,
 } from '../deploys/deployment-actions.js';
 import { checkDeployer } from '../domain/approval-rules.js';
+import { refuse } from '../domain/refusal.js';
 import { chooseRollbackTarget, parseRollbackArg } from '../domain/rollback-target.js';
 import { findTarget, type Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
@@ -62,13 +63,13 @@ export class RollbackService {
     requestId?: string;
   }): Promise<ActionResult> {
     const found = findTarget(this.deps.config, c.service, c.environment);
-    if (!found.ok) return { ok: false, message: found.message };
+    if (!found.ok) return refuse(found.reason, found.message);
     const target = found.target;
     const allowed = checkDeployer(target.env, c.user, 'roll back this target');
     if (!allowed.ok) return allowed;
     const arg = parseRollbackArg(c.arg);
     if (arg.kind === 'invalid')
-      return { ok: false, message: 'Give a commit SHA (7–40 hex characters) or a deployment id such as `#17`.' };
+      return refuse('bad_argument', 'Give a commit SHA (7–40 hex characters) or a deployment id such as `#17`.');
     const active = this.deps.core.deployments.activeFor(target.key);
     if (active && arg.kind === 'none') return this.stopActive(active, target, c.user);
     return this.queueRollback(target, c.user, { arg, requestId: c.requestId });
@@ -90,6 +91,7 @@ export class RollbackService {
       case 'cancelling':
         return {
           ok: false,
+          reason: 'already_cancelling',
           message: `Deploy #${d.id} is already being rolled back${this.support.byWhom(d.id, 'cancel_update')}.`,
         };
       case 'failed': {
@@ -109,11 +111,13 @@ export class RollbackService {
         if (d.failure?.phase === 'preflight' && d.failure.stackName) return this.continuePreflight(d, target, user);
         return {
           ok: false,
+          reason: 'nothing_to_roll_back',
           message: `Deploy #${d.id} was rejected before it changed anything, so there is nothing to roll back.`,
         };
       default:
         return {
           ok: false,
+          reason: 'nothing_to_roll_back',
           message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}: it never changed the stack, so there is nothing to roll back.`,
         };
     }
@@ -125,9 +129,9 @@ export class RollbackService {
    */
   async autoRollback(deploymentId: number): Promise<ActionResult> {
     const d = this.deps.core.deployments.get(deploymentId);
-    if (!d) return { ok: false, message: `Deploy #${deploymentId} not found.` };
+    if (!d) return refuse('not_found', `Deploy #${deploymentId} not found.`);
     const found = this.deps.core.targetOf(d);
-    if (!found.ok) return { ok: false, message: found.message };
+    if (!found.ok) return refuse(found.reason, found.message);
     const res = await this.queueRollback(found.target, d.requestedBy, { from: d, requestId: `auto-rollback-${d.id}` });
     if (res.ok && res.deployment) {
       this.support.record(d.id, 'auto_rollback', 'coxswain', `#${res.deployment.id}`, this.deps.clock.now());
@@ -145,12 +149,13 @@ export class RollbackService {
     if (status !== 'UPDATE_ROLLBACK_FAILED') {
       return {
         ok: false,
+        reason: 'not_rollback_failed',
         message: `\`${stack.stackName}\` is ${status ?? 'gone'} now, not UPDATE_ROLLBACK_FAILED: nothing to continue; deploy again.`,
       };
     }
     const res = await this.deps.recovery.recover({ ...stack, token: d.token }, ['continue_rollback'], status);
     if (!res.ok)
-      return { ok: false, message: `Could not continue the rollback of \`${stack.stackName}\`: ${res.message}` };
+      return refuse('recovery_failed', `Could not continue the rollback of \`${stack.stackName}\`: ${res.message}`);
     const now = this.deps.clock.now();
     this.deps.db.transaction(() => {
       this.support.record(d.id, 'continue_rollback', user, res.status, now, stack.stackName);
@@ -184,12 +189,12 @@ export class RollbackService {
         note: actionNotes.buildCancelling(user),
         at: now,
       });
-      if (!moved) return { ok: false, message: `Deploy #${d.id} moved on before your click; look at its thread.` };
+      if (!moved) return refuse('moved_on', `Deploy #${d.id} moved on before your click; look at its thread.`);
       return { ok: true, message: `Cancelling deploy #${d.id}.`, deployment: moved };
     }
     const stack = this.updatingStack(d, target);
     const res = await this.deps.recovery.recover({ ...stack, token: d.token }, ['cancel_update']);
-    if (!res.ok) return { ok: false, message: `Could not cancel deploy #${d.id}: ${res.message}` };
+    if (!res.ok) return refuse('recovery_failed', `Could not cancel deploy #${d.id}: ${res.message}`);
     const moved = this.deps.core.lifecycle.beginCancel(d, d.state === 'baking' ? 'baking' : 'deploying', {
       user,
       detail: res.status,
@@ -199,6 +204,7 @@ export class RollbackService {
     if (!moved)
       return {
         ok: false,
+        reason: 'already_cancelling',
         message: `Deploy #${d.id} is already being rolled back${this.support.byWhom(d.id, 'cancel_update')}.`,
       };
     this.deps.logger.info({ deploymentId: d.id, user, stack: stack.stackName }, 'CancelUpdateStack requested');
@@ -218,7 +224,7 @@ export class RollbackService {
     status: string,
   ): Promise<ActionResult> {
     const res = await this.deps.recovery.recover({ ...stack, token: d.token }, [op], status);
-    if (!res.ok) return { ok: false, message: `Could not roll back \`${stack.stackName}\`: ${res.message}` };
+    if (!res.ok) return refuse('recovery_failed', `Could not roll back \`${stack.stackName}\`: ${res.message}`);
     const now = this.deps.clock.now();
     const action = op === 'continue_rollback' ? 'continue_rollback' : 'rollback_stack';
     this.deps.db.transaction(() => {
@@ -291,7 +297,7 @@ export class RollbackService {
         return d ? { ...d, failurePhase: d.failure?.phase ?? null } : undefined;
       },
     });
-    if (!choice.ok) return { ok: false, message: choice.message };
+    if (!choice.ok) return refuse(choice.reason, choice.message);
     const { to, from: bad } = choice;
     const needsApproval = this.deps.approvals.needsApproval(target);
     const context = needsApproval ? await this.deps.approvals.gatherContext(target, to.sha) : {};

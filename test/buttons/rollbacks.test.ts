@@ -241,6 +241,7 @@ describe('/rollback', () => {
     });
     expect(wrong).toEqual({
       ok: false,
+      reason: 'wrong_target',
       message: `Deployment #${other.id} belongs to \`web/staging\`, not \`api/staging\`.`,
     });
     const bySha = await deps.rollbacks.rollbackTarget({
@@ -263,6 +264,7 @@ describe('/rollback', () => {
     });
     expect(res).toEqual({
       ok: false,
+      reason: 'bad_argument',
       message: 'Give a commit SHA (7–40 hex characters) or a deployment id such as `#17`.',
     });
   });
