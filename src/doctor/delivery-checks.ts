@@ -1,11 +1,8 @@
+import { gitHubStatus } from '../adapters/github-errors.js';
 import { allTargets } from '../domain/targets.js';
 import { type CheckResult, type DoctorCheck, errorText, fail, ok, warn } from './check.js';
 
 const AREA = 'github';
-
-function status(err: unknown): number | undefined {
-  return err && typeof err === 'object' && 'status' in err ? Number((err as { status: unknown }).status) : undefined;
-}
 
 /**
  * What the delivery loop reads from GitHub, read-only: targets with `gates` need the token to read check runs
@@ -30,7 +27,7 @@ export const deliveryCheck: DoctorCheck = {
           await ctx.octokit.rest.repos.getCombinedStatusForRef({ ...repo, ref: t.defaultRef, per_page: 1 });
           out.push(ok(AREA, name, `check runs and commit statuses readable (gates of ${t.key})`));
         } catch (err) {
-          const s = status(err);
+          const s = gitHubStatus(err);
           if (s === 403 || s === 404) {
             out.push(
               fail(
@@ -51,7 +48,7 @@ export const deliveryCheck: DoctorCheck = {
           const b = await ctx.octokit.rest.repos.getBranch({ ...repo, branch });
           out.push(ok(AREA, name, `watches ${full}@${branch} (head ${b.data.commit.sha.slice(0, 7)})`));
         } catch (err) {
-          if (status(err) === 404) {
+          if (gitHubStatus(err) === 404) {
             out.push(
               fail(
                 AREA,

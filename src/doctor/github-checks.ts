@@ -1,10 +1,7 @@
+import { gitHubStatus } from '../adapters/github-errors.js';
 import { type CheckResult, type DoctorCheck, errorText, fail, ok, warn } from './check.js';
 
 const AREA = 'github';
-
-function status(err: unknown): number | undefined {
-  return err && typeof err === 'object' && 'status' in err ? Number((err as { status: unknown }).status) : undefined;
-}
 
 export const githubCheck: DoctorCheck = {
   area: AREA,
@@ -36,7 +33,7 @@ export const githubCheck: DoctorCheck = {
         out.push(ok(AREA, name, `readable; default branch ${branch} at ${b.data.commit.sha.slice(0, 7)}`));
         if (mirrored.has(full)) out.push(deploymentWrite(full, r.headers['x-oauth-scopes'], r.data.permissions?.push));
       } catch (err) {
-        const s = status(err);
+        const s = gitHubStatus(err);
         if (s === 401) {
           out.push(
             fail(

@@ -1,14 +1,11 @@
 import { parse as parseYaml } from 'yaml';
+import { gitHubStatus } from '../adapters/github-errors.js';
 import { allTargets } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
 import { githubPermissionProblems } from '../store/github-deployments-repo.js';
 import { type CheckResult, type DoctorCheck, errorText, fail, ok, warn } from './check.js';
 
 const AREA = 'github';
-
-function status(err: unknown): number | undefined {
-  return err && typeof err === 'object' && 'status' in err ? Number((err as { status: unknown }).status) : undefined;
-}
 
 /** Whether a workflow's `on:` (a string, a list or a map) includes the deployment event. */
 export function triggersOnDeployment(doc: unknown): boolean {
@@ -81,7 +78,7 @@ export const githubActionsCheck: DoctorCheck = {
           out.push(ok(AREA, name, 'active, on: deployment, run-name names the deployment'));
         }
       } catch (err) {
-        const s = status(err);
+        const s = gitHubStatus(err);
         if (s === 404) {
           out.push(
             fail(

@@ -3,8 +3,8 @@
  * turns it into a Home view (≤ 100 blocks; targets that do not fit are named, with a pointer to /deploy-status).
  */
 import type { HomeView, KnownBlock } from '@slack/types';
-import type { Deployment } from '../store/deployment-row.js';
-import { APPROVE_ACTION, approvalBlockId, clockTime, REJECT_ACTION } from './approval.js';
+import type { Deployment } from '../domain/deployment.js';
+import { approvalActions, clockTime } from './approval.js';
 import { formatMinutes } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
 import { clip, esc, LIMITS, link } from './slack-message.js';
@@ -98,27 +98,8 @@ function approvalBlocks(t: HomeTarget, d: Deployment, web: string): KnownBlock[]
     section(
       `:raised_hand: <@${d.requestedBy}> asks to ${kindLabel(d)} ${sha} (\`${esc(clip(d.ref, 60))}\`) to *${esc(t.service)} → ${esc(t.environment)}* (#${d.id})`,
     ),
-    {
-      type: 'actions',
-      // The same block id as in the thread: a click is bound to the SHA shown here.
-      block_id: approvalBlockId(d.id, d.sha),
-      elements: [
-        {
-          type: 'button',
-          action_id: APPROVE_ACTION,
-          style: 'primary',
-          text: { type: 'plain_text', text: 'Approve' },
-          value: String(d.id),
-        },
-        {
-          type: 'button',
-          action_id: REJECT_ACTION,
-          style: 'danger',
-          text: { type: 'plain_text', text: 'Reject' },
-          value: String(d.id),
-        },
-      ],
-    },
+    // The same buttons and block id as in the thread: a click is bound to the SHA shown here.
+    approvalActions(d),
   ];
 }
 

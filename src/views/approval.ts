@@ -37,6 +37,30 @@ export function clockTime(at: number): { mrkdwn: string; plain: string } {
 }
 
 /** The actions block id carries the SHA shown, so a click is bound to exactly what the approver saw. */
+/** Approve / Reject for one request; the block id binds a click to the SHA shown (thread and Home tab alike). */
+export function approvalActions(d: { id: number; sha: string }): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: approvalBlockId(d.id, d.sha),
+    elements: [
+      {
+        type: 'button',
+        action_id: APPROVE_ACTION,
+        style: 'primary',
+        text: { type: 'plain_text', text: 'Approve' },
+        value: String(d.id),
+      },
+      {
+        type: 'button',
+        action_id: REJECT_ACTION,
+        style: 'danger',
+        text: { type: 'plain_text', text: 'Reject' },
+        value: String(d.id),
+      },
+    ],
+  };
+}
+
 export function approvalBlockId(deploymentId: number, sha: string): string {
   return `approval:${deploymentId}:${sha}`;
 }
@@ -125,26 +149,7 @@ export function approvalRequest(v: ApprovalView): SlackMessage {
       ],
     });
   }
-  blocks.push({
-    type: 'actions',
-    block_id: approvalBlockId(d.id, d.sha),
-    elements: [
-      {
-        type: 'button',
-        action_id: APPROVE_ACTION,
-        style: 'primary',
-        text: { type: 'plain_text', text: 'Approve' },
-        value: String(d.id),
-      },
-      {
-        type: 'button',
-        action_id: REJECT_ACTION,
-        style: 'danger',
-        text: { type: 'plain_text', text: 'Reject' },
-        value: String(d.id),
-      },
-    ],
-  });
+  blocks.push(approvalActions(d));
   const risky = v.changes && statefulRisks(v.changes).length > 0 ? ' · WARNING: stateful resources at risk' : '';
   const text = `Approval needed: ${d.kind === 'rollback' ? 'rollback' : 'deploy'} #${d.id} ${d.service} → ${d.environment} · ${shortSha(d.sha)}${risky}`;
   return { text: clip(text, LIMITS.fallbackText), blocks };
