@@ -1,5 +1,5 @@
-import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../domain/deployment.js';
+import type { Target } from '../domain/targets.js';
 import { formatMinutes } from './format.js';
 import { shortSha } from './links.js';
 import { esc, type SlackMessage } from './slack-message.js';
