@@ -1,4 +1,4 @@
-import { type Config, parseConfig } from '../../src/app/config.js';
+import { type Config, ConfigError, parseConfig } from '../../src/app/config.js';
 
 /** The README's example configuration, as parsed at start. */
 export const exampleConfigRaw = {
@@ -70,4 +70,20 @@ export const deployModesRaw = {
 
 export function modesConfig(): Config {
   return exampleConfig((r) => ({ ...r, services: { ...r.services, ...structuredClone(deployModesRaw) } }));
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: tests mutate the raw YAML shape freely, including invalid keys
+export type RawConfig = Record<string, any>;
+
+/** The errors parseConfig reports for the example configuration after `mutate`; [] when it is valid. */
+export function configErrorsOf(mutate: (raw: RawConfig) => void): string[] {
+  const raw = structuredClone(exampleConfigRaw) as RawConfig;
+  mutate(raw);
+  try {
+    parseConfig(raw, 'test.yml');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues;
+    throw err;
+  }
+  return [];
 }

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/app/config.js';
+import { parseConfig } from '../../src/app/config.js';
 import { findTarget } from '../../src/domain/targets.js';
-import { exampleConfig, exampleConfigRaw, modesConfig } from '../helpers/config.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: tests mutate the raw YAML shape freely, including invalid keys
-type Raw = Record<string, any>;
-
-function errorsOf(mutate: (raw: Raw) => void): string[] {
-  const raw = structuredClone(exampleConfigRaw) as Raw;
-  mutate(raw);
-  try {
-    parseConfig(raw, 'test.yml');
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues;
-    throw err;
-  }
-  return [];
-}
+import {
+  configErrorsOf as errorsOf,
+  exampleConfig,
+  exampleConfigRaw,
+  modesConfig,
+  type RawConfig as Raw,
+} from '../helpers/config.js';
 
 describe('deploy mode config', () => {
   it('keeps existing configs valid: mode parameters, one stack', () => {

@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/app/config.js';
+import { parseConfig } from '../../src/app/config.js';
 import { findTarget } from '../../src/domain/targets.js';
-import { exampleConfigRaw } from '../helpers/config.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: tests mutate the raw YAML shape freely, including invalid keys
-type Raw = Record<string, any>;
-
-function errorsOf(mutate: (raw: Raw) => void): string[] {
-  const raw = structuredClone(exampleConfigRaw) as Raw;
-  mutate(raw);
-  try {
-    parseConfig(raw, 'test.yml');
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues;
-    throw err;
-  }
-  return [];
-}
+import { configErrorsOf as errorsOf, exampleConfigRaw, type RawConfig as Raw } from '../helpers/config.js';
 
 describe('GitHub config (issue 15)', () => {
   it('a workflow build, environment url/production/transient and the mirror default reach the target', () => {
