@@ -1,5 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { BuildConfig, Config, DeployMode, EnvironmentConfig } from '../app/config.js';
+import type { BuildConfig, Config, EnvironmentConfig } from '../app/config.js';
+import type { DeployMode } from '../app/config-blocks.js';
 
 /** One CloudFormation stack of a target, names already substituted. */
 export interface StackTarget {
