@@ -10,7 +10,7 @@ import type { Config } from '../app/config.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import { canDeploy } from '../domain/authorization.js';
 import type { DeployArgs } from '../domain/command-parser.js';
-import type { QueueEta } from '../domain/estimates.js';
+import type { QueueEta } from '../domain/eta.js';
 import { checkRef } from '../domain/git-ref.js';
 import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import { findTarget, type Target } from '../domain/targets.js';

@@ -6,15 +6,12 @@ import {
   estimatePhase,
   MIN_TARGET_SAMPLES,
   type Phase,
-  type QueueEta,
-  queueEta,
-  type Remaining,
   type ResourceChange,
   type ResourceTypeStats,
-  remainingTime,
   resourceKey,
   resourceP90,
 } from '../domain/estimates.js';
+import { type QueueEta, queueEta, type Remaining, remainingTime } from '../domain/eta.js';
 import { detectStall, mayPostStall, resourceStates, type StallResult, type WatchedResource } from '../domain/stall.js';
 import { summarize } from '../domain/stats.js';
 import type { Db } from '../store/db.js';

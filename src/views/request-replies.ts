@@ -1,5 +1,5 @@
 import type { Deployment } from '../domain/deployment.js';
-import type { QueueEta } from '../domain/estimates.js';
+import type { QueueEta } from '../domain/eta.js';
 import { formatMinutes } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
 import { requester } from './requester.js';
