@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import {
   ACTIVE_STATES,
   assertTransition,
-  type DeploymentKind,
   type DeploymentState,
   sqlList,
   TERMINAL_STATES,
@@ -12,15 +11,10 @@ import type { Db } from './db.js';
 import { type Deployment, type DeploymentPatch, type DeploymentRow, fromRow, patchToSql } from './deployment-row.js';
 import { notifyTransition } from './transition-observers.js';
 
-export interface NewDeployment {
-  kind: DeploymentKind;
-  service: string;
-  environment: string;
-  targetKey: string;
-  ref: string;
-  sha: string;
-  requestedBy: string;
-  channel: string;
+/** The domain's fields a requester decides; NewDeployment adds the queue's options. */
+type RequestedFields = 'kind' | 'service' | 'environment' | 'targetKey' | 'ref' | 'sha' | 'requestedBy' | 'channel';
+
+export interface NewDeployment extends Pick<Deployment, RequestedFields> {
   state: 'queued' | 'pending_approval' | 'waiting_checks';
   priority?: number;
   forced?: boolean;
