@@ -38,22 +38,15 @@ const option = (v: string): PlainTextOption => ({ text: { type: 'plain_text', te
 export function deployModal(input: DeployModalInput): ModalView {
   const meta = JSON.stringify({ channel: input.channel });
   if (input.services.length === 0) {
-    return {
-      type: 'modal',
-      callback_id: DEPLOY_MODAL_CALLBACK,
-      private_metadata: meta,
-      title: { type: 'plain_text', text: 'Deploy' },
-      close: { type: 'plain_text', text: 'Close' },
-      blocks: [
-        {
-          type: 'section',
-          text: {
-            type: 'mrkdwn',
-            text: 'You may not deploy any service: no environment lists you in its `deployers`. Ask the platform team.',
-          },
+    return modal(meta, { close: 'Close' }, [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: 'You may not deploy any service: no environment lists you in its `deployers`. Ask the platform team.',
         },
-      ],
-    };
+      },
+    ]);
   }
   const svc = input.services.find((s) => s.name === input.selected) ?? (input.services[0] as FormService);
   const blocks: KnownBlock[] = [
@@ -103,13 +96,18 @@ export function deployModal(input: DeployModalInput): ModalView {
     type: 'context',
     elements: [{ type: 'mrkdwn', text: 'Same as typing `/deploy <service> <environment> [ref]`.' }],
   });
+  return modal(meta, { submit: 'Deploy', close: 'Cancel' }, blocks);
+}
+
+/** The form's modal around its blocks: the button labels are the only difference between its two faces. */
+function modal(meta: string, buttons: { submit?: string; close: string }, blocks: KnownBlock[]): ModalView {
   return {
     type: 'modal',
     callback_id: DEPLOY_MODAL_CALLBACK,
     private_metadata: meta,
     title: { type: 'plain_text', text: 'Deploy' },
-    submit: { type: 'plain_text', text: 'Deploy' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    ...(buttons.submit ? { submit: { type: 'plain_text', text: buttons.submit } } : {}),
+    close: { type: 'plain_text', text: buttons.close },
     blocks,
   };
 }
