@@ -6,7 +6,7 @@ import type { PostOutcome } from '../../digests/digests.js';
 import { parseStatus } from '../../domain/command-parser.js';
 import type { VersionReport } from '../../promotion/version-report.js';
 import { helpMessage, USAGE } from '../../views/help.js';
-import { digestEmptyReply, digestPreview, digestQueuedReply, refusal } from '../../views/request-replies.js';
+import { digestEmptyReply, digestPreview, digestQueuedReply, refusal, replyOf } from '../../views/request-replies.js';
 import { LIMITS, type SlackMessage } from '../../views/slack-message.js';
 import { type CommandOutcome, commandHandler } from './handle-command.js';
 
@@ -61,7 +61,7 @@ export function deployStatusCommand(deps: StatusCommandDeps) {
       case 'target': {
         const filter = parsed.kind === 'target' ? { service: parsed.service, environment: parsed.environment } : {};
         const result = deps.status.build(filter, command.team_domain);
-        if (!result.ok) return { reply: refusal(result.message), outcome: 'unknown_target' };
+        if (!result.ok) return { reply: replyOf(result), outcome: 'unknown_target' };
         return { reply: await withVersions(deps, result.message, filter), outcome: 'status' };
       }
       case 'doctor': {

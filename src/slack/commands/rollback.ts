@@ -3,7 +3,7 @@ import type { Logger } from '../../app/logger.js';
 import { parseRollback } from '../../domain/command-parser.js';
 import type { RollbackService } from '../../rollbacks/rollback-service.js';
 import { helpMessage, usageMessage } from '../../views/help.js';
-import { actionReply, refusal } from '../../views/request-replies.js';
+import { refusal, replyOf } from '../../views/request-replies.js';
 import { type CommandOutcome, commandHandler } from './handle-command.js';
 
 export interface RollbackCommandDeps {
@@ -35,7 +35,7 @@ export function rollbackCommand(deps: RollbackCommandDeps) {
           ...(command.trigger_id ? { requestId: command.trigger_id } : {}),
         });
         return {
-          reply: actionReply(result.message),
+          reply: replyOf(result),
           outcome: result.ok ? 'rollback' : 'rollback_refused',
           ...(result.ok && result.deployment ? { deploymentId: result.deployment.id } : {}),
         };
