@@ -37,11 +37,10 @@ export async function stopActive(
     at: now,
   });
   if (!moved)
-    return {
-      ok: false,
-      reason: 'already_cancelling',
-      message: `Deploy #${d.id} is already being rolled back${ctx.support.byWhom(d.id, 'cancel_update')}.`,
-    };
+    return refuse(
+      'already_cancelling',
+      `Deploy #${d.id} is already being rolled back${ctx.support.byWhom(d.id, 'cancel_update')}.`,
+    );
   ctx.deps.logger.info({ deploymentId: d.id, user, stack: stack.stackName }, 'CancelUpdateStack requested');
   return {
     ok: true,

@@ -23,11 +23,10 @@ export async function continuePreflight(
   const stack = { stackName: d.failure!.stackName!, region: target.region };
   const status = await ctx.deps.recovery.status(stack);
   if (status !== 'UPDATE_ROLLBACK_FAILED') {
-    return {
-      ok: false,
-      reason: 'not_rollback_failed',
-      message: `\`${stack.stackName}\` is ${status ?? 'gone'} now, not UPDATE_ROLLBACK_FAILED: nothing to continue; deploy again.`,
-    };
+    return refuse(
+      'not_rollback_failed',
+      `\`${stack.stackName}\` is ${status ?? 'gone'} now, not UPDATE_ROLLBACK_FAILED: nothing to continue; deploy again.`,
+    );
   }
   const res = await ctx.deps.recovery.recover({ ...stack, token: d.token }, ['continue_rollback'], status);
   if (!res.ok)

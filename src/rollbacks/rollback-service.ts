@@ -61,11 +61,10 @@ export class RollbackService {
       case 'verifying':
         return queueRollback(this.ctx, target, user, { from: d, requestId });
       case 'cancelling':
-        return {
-          ok: false,
-          reason: 'already_cancelling',
-          message: `Deploy #${d.id} is already being rolled back${this.support.byWhom(d.id, 'cancel_update')}.`,
-        };
+        return refuse(
+          'already_cancelling',
+          `Deploy #${d.id} is already being rolled back${this.support.byWhom(d.id, 'cancel_update')}.`,
+        );
       case 'failed': {
         if (d.failure?.phase === 'stack_update') {
           for (const stack of failedStacks(this.ctx, d, target)) {
@@ -82,17 +81,15 @@ export class RollbackService {
       case 'rejected':
         if (d.failure?.phase === 'preflight' && d.failure.stackName)
           return continuePreflight(this.ctx, d, target, user);
-        return {
-          ok: false,
-          reason: 'nothing_to_roll_back',
-          message: `Deploy #${d.id} was rejected before it changed anything, so there is nothing to roll back.`,
-        };
+        return refuse(
+          'nothing_to_roll_back',
+          `Deploy #${d.id} was rejected before it changed anything, so there is nothing to roll back.`,
+        );
       default:
-        return {
-          ok: false,
-          reason: 'nothing_to_roll_back',
-          message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}: it never changed the stack, so there is nothing to roll back.`,
-        };
+        return refuse(
+          'nothing_to_roll_back',
+          `Deploy #${d.id} is ${d.state.replace('_', ' ')}: it never changed the stack, so there is nothing to roll back.`,
+        );
     }
   }
 
