@@ -38,37 +38,24 @@ export function checksDecision(
 ): ChecksDecision {
   const allowForce = target.env.gates?.allowForce ?? false;
   const forceable = req.forced && allowForce;
+  // --force past failed or pending checks: queued, with a note naming who forced it and what it skipped.
+  const forcedPast = (state: 'failed' | 'pending', items: CheckItem[]): ChecksDecision => ({
+    ok: true,
+    forced: { state, items, note: checksForcedNote(req.userId, items, state) },
+  });
   switch (result.state) {
     case 'passed':
       return { ok: true };
     case 'error':
       return refuseWith('checks_error', checksErrorRefusal(result.message));
     case 'failed':
-      if (forceable) {
-        return {
-          ok: true,
-          forced: {
-            state: 'failed',
-            items: result.failed,
-            note: checksForcedNote(req.userId, result.failed, 'failed'),
-          },
-        };
-      }
+      if (forceable) return forcedPast('failed', result.failed);
       return refuseWith(
         'checks_failed',
         checksFailedRefusal({ sha: req.sha, failed: result.failed, allowForce, triedForce: req.forced }),
       );
     case 'pending':
-      if (forceable) {
-        return {
-          ok: true,
-          forced: {
-            state: 'pending',
-            items: result.pending,
-            note: checksForcedNote(req.userId, result.pending, 'pending'),
-          },
-        };
-      }
+      if (forceable) return forcedPast('pending', result.pending);
       return {
         ok: true,
         waiting: waitingForChecksLine(result.pending),
