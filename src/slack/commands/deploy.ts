@@ -4,9 +4,8 @@ import type { DeployRequests } from '../../deploys/requests.js';
 import { parseDeploy } from '../../domain/command-parser.js';
 import { findTarget } from '../../domain/targets.js';
 import type { LockService } from '../../locks/lock-service.js';
-import { helpMessage, usageMessage } from '../../views/help.js';
-import { refusal, replyOf } from '../../views/request-replies.js';
-import { type CommandOutcome, commandHandler } from './handle-command.js';
+import { replyOf } from '../../views/request-replies.js';
+import { type CommandOutcome, commandHandler, parserAnswer } from './handle-command.js';
 
 export interface DeployCommandDeps {
   config: Config;
@@ -21,11 +20,9 @@ export function deployCommand(deps: DeployCommandDeps) {
     const parsed = parseDeploy(command.text);
     switch (parsed.kind) {
       case 'help':
-        return { reply: helpMessage(deps.config), outcome: 'help' };
       case 'usage':
-        return { reply: usageMessage('deploy', parsed.problem), outcome: 'usage' };
       case 'invalid':
-        return { reply: refusal(parsed.message), outcome: 'invalid' };
+        return parserAnswer(deps.config, 'deploy', parsed);
       case 'lock':
       case 'unlock': {
         const found = findTarget(deps.config, parsed.service, parsed.environment);
