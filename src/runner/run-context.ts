@@ -13,6 +13,7 @@ import type { FinishExtras, Lifecycle } from '../deploys/lifecycle.js';
 import type { StepOutcome } from '../deploys/poll-context.js';
 import type { TargetOf } from '../deploys/target-of.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
+import type { Result } from '../domain/refusal.js';
 import { causeReason, type RootCause } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
@@ -56,9 +57,8 @@ export interface RunContext {
   autoRollback?: AutoRollback;
 }
 
-export type AutoRollback = (
-  deploymentId: number,
-) => Promise<{ ok: true; message: string; deployment?: Deployment } | { ok: false; message: string }>;
+/** A rollback service's result (queued, or a refusal: domain/refusal.ts). */
+export type AutoRollback = (deploymentId: number) => Promise<Result<{ message: string; deployment?: Deployment }>>;
 
 /** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
 export type { StepOutcome };
