@@ -42,7 +42,6 @@ import { HistoryLearner } from '../estimates/history-learner.js';
 import { ProgressHook } from '../estimates/progress-hook.js';
 import { CommitGate } from '../gates/commit-gate.js';
 import { GateWatcher } from '../gates/gate-watcher.js';
-import { GitHubDeploymentMirror } from '../github/deployment-mirror.js';
 import { GitHubStatusWorker } from '../github/status-worker.js';
 import { HomeDashboard } from '../home/home-dashboard.js';
 import { HomeRefresher, type HomeRefreshOptions } from '../home/refresh-job.js';
@@ -74,7 +73,6 @@ import { DriftRepo } from '../store/drift-repo.js';
 import { HealthRepo } from '../store/health-repo.js';
 import { OutboxRepo } from '../store/outbox-repo.js';
 import { buildRepos } from '../store/repos.js';
-import { observeTransitions } from '../store/transition-observers.js';
 import { githubWebBase } from '../views/links.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
@@ -211,9 +209,6 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     ...(deps.githubRetries !== undefined ? { retries: deps.githubRetries } : {}),
   });
   const github = new OctokitGitHub(octokit, () => clock.now());
-  // Issue 15: every state change queues its GitHub deployment status (in the change's transaction).
-  const mirror = new GitHubDeploymentMirror({ db, config, clock, logger: logger.child({ job: 'github-mirror' }) });
-  observeTransitions(db, mirror.onTransition);
   const githubStatuses = new GitHubStatusWorker({
     db,
     config,

@@ -167,7 +167,7 @@ export class DeployRequests {
     const committedAt = o.committedAt;
     return db
       .transaction((): DeployRequestResult => {
-        const result = this.deps.core.deployments.enqueue(
+        const result = this.deps.core.lifecycle.enqueue(
           {
             kind: 'deploy',
             service: target.service,

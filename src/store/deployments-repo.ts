@@ -10,7 +10,6 @@ import {
 } from '../domain/deployment-state.js';
 import type { Db } from './db.js';
 import { type Deployment, type DeploymentPatch, type DeploymentRow, fromRow, patchToSql } from './deployment-row.js';
-import { notifyTransition } from './transition-observers.js';
 
 export interface NewDeployment {
   kind: DeploymentKind;
@@ -141,7 +140,6 @@ export class DeploymentsRepo {
               now,
             );
           result = { outcome: 'created', deployment: this.get(Number(info.lastInsertRowid))! };
-          notifyTransition(this.db, result.deployment, null, input.state);
         }
         if (input.requestId) {
           this.db
@@ -175,17 +173,8 @@ export class DeploymentsRepo {
           `UPDATE deployments SET state = ?, updated_at = ?${sets.map((s) => `, ${s}`).join('')} WHERE id = ? AND state = ?`,
         )
         .run(to, now, ...values, id, from);
-    const next = this.db
-      .transaction(() => {
-        if (run().changes !== 1) return undefined;
-        const moved = this.get(id);
-        // Observers (the GitHub mirror) write in this same transaction.
-        if (moved) notifyTransition(this.db, moved, from, to);
-        return moved;
-      })
-      .immediate();
-    // Metrics of the change are the lifecycle's (deploys/lifecycle.ts), not the store's.
-    return next;
+    // Metrics and the GitHub mirror of the change are the lifecycle's effects (deploys/lifecycle.ts), not the store's.
+    return this.db.transaction(() => (run().changes === 1 ? this.get(id) : undefined)).immediate();
   }
 
   /** Updates columns without changing state, guarded on the state the caller believes it is in. */
