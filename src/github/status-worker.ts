@@ -4,17 +4,19 @@ import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
+import { TickLoop } from '../app/tick-loop.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../domain/backoff.js';
 import { isTerminal } from '../domain/deployment-state.js';
 import { classifyGitHubError, clipDescription } from '../domain/github-deployment-status.js';
 import { findTarget } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { type DueStatus, type GitHubDeploymentRow, GitHubDeploymentsRepo } from '../store/github-deployments-repo.js';
+import type { DueStatus, GitHubDeploymentRow } from '../store/github-deployments-repo.js';
+import type { Repos } from '../store/repos.js';
 import { threadKeys } from '../views/thread-keys.js';
 
 export interface GitHubStatusWorkerDeps {
   db: Db;
+  repos: Pick<Repos, 'githubDeployments' | 'deployments'>;
   config: Config;
   clock: Clock;
   logger: Logger;
@@ -39,44 +41,33 @@ export const LINK_WAIT_MS = 30_000;
  * once per repo and flagged (githubPermissionProblems) until a write for that repo goes through again.
  */
 export class GitHubStatusWorker {
-  private readonly repo: GitHubDeploymentsRepo;
-  private readonly deployments: DeploymentsRepo;
+  private readonly repo: Repos['githubDeployments'];
+  private readonly deployments: Repos['deployments'];
   private readonly parentTs;
-  private current: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private readonly loop: TickLoop;
 
   constructor(private readonly deps: GitHubStatusWorkerDeps) {
-    this.repo = new GitHubDeploymentsRepo(deps.db);
-    this.deployments = new DeploymentsRepo(deps.db);
+    this.repo = deps.repos.githubDeployments;
+    this.deployments = deps.repos.deployments;
     this.parentTs = deps.db.prepare('SELECT channel, ts FROM slack_messages WHERE key = ?');
+    this.loop = new TickLoop({
+      run: () => this.runTick(),
+      intervalMs: () => deps.intervalMs ?? 1000,
+      logger: deps.logger,
+      failed: 'GitHub status tick failed',
+    });
   }
 
   tick(): Promise<void> {
-    this.current ??= this.runTick().finally(() => {
-      this.current = undefined;
-    });
-    return this.current;
+    return this.loop.tick();
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    const loop = async () => {
-      try {
-        await this.tick();
-      } catch (err) {
-        logError(this.deps.logger, err, {}, 'GitHub status tick failed');
-      }
-      if (this.running) this.timer = setTimeout(loop, this.deps.intervalMs ?? 1000);
-    };
-    this.timer = setTimeout(loop, 0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    await this.current;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async runTick(): Promise<void> {

@@ -8,7 +8,7 @@ import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import { findTarget, type Target } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { notPromotable } from '../views/promotion.js';
 import type { SlackMessage } from '../views/slack-message.js';
 
@@ -18,8 +18,8 @@ export class PromotionGate {
   private readonly repo: DeploymentsRepo;
   private readonly provenStmt;
 
-  constructor(private readonly deps: { db: Db; config: Config }) {
-    this.repo = new DeploymentsRepo(deps.db);
+  constructor(private readonly deps: { db: Db; config: Config; deployments: DeploymentsRepo }) {
+    this.repo = deps.deployments;
     this.provenStmt = deps.db.prepare(
       `SELECT id, finished_at AS finishedAt FROM deployments
        WHERE target_key = ? AND sha = ? AND state = 'succeeded' ORDER BY finished_at LIMIT 1`,

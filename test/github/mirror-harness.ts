@@ -53,6 +53,7 @@ export function mirrorHarness(db: Db, config: Config, clock = new FakeClock()) {
     });
   const worker = new GitHubStatusWorker({
     db,
+    repos: core,
     config,
     clock,
     logger,
