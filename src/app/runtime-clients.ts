@@ -9,6 +9,7 @@ import { createOctokit, type GitHub, OctokitGitHub } from '../adapters/github.js
 import { OctokitCommitChecks } from '../adapters/github-checks.js';
 import { createDeliveryWebClient } from '../adapters/slack-web.js';
 import { CommitGate } from '../gates/commit-gate.js';
+import type { Db } from '../store/db.js';
 import { githubWebBase } from '../views/links.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -27,6 +28,17 @@ export interface Clients {
   githubWeb: string;
   /** Slack's Web API without client retries (the outbox retries): deliveries and permalinks. */
   slackWeb: WebClient;
+}
+
+/** What every other part of the runtime is built from (runtime-services.ts, -slack.ts, -workers.ts). */
+export interface RuntimeBase {
+  env: Env;
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  clients: Clients;
+  deps: RuntimeDeps;
 }
 
 export function buildClients(env: Env, config: Config, logger: Logger, clock: Clock, deps: RuntimeDeps): Clients {

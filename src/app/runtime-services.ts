@@ -25,29 +25,13 @@ import { PromotionGate } from '../promotion/promotion-gate.js';
 import { PromotionService } from '../promotion/promotion-service.js';
 import { VersionReport } from '../promotion/version-report.js';
 import { RollbackService } from '../rollbacks/rollback-service.js';
-import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
 import { buildRepos } from '../store/repos.js';
-import type { Clock } from './clock.js';
-import type { Config } from './config.js';
-import type { Env } from './env.js';
-import type { Logger } from './logger.js';
-import type { RuntimeDeps } from './runtime.js';
-import type { Clients } from './runtime-clients.js';
-
-export interface ServicesInput {
-  env: Env;
-  config: Config;
-  db: Db;
-  logger: Logger;
-  clock: Clock;
-  clients: Clients;
-  deps: RuntimeDeps;
-}
+import type { RuntimeBase } from './runtime-clients.js';
 
 export type Services = ReturnType<typeof buildServices>;
 
-export function buildServices({ env, config, db, logger, clock, clients, deps }: ServicesInput) {
+export function buildServices({ env, config, db, logger, clock, clients, deps }: RuntimeBase) {
   const { aws, budget, github, githubWeb, octokit } = clients;
   // Estimates, progress and stalls.
   const repos = buildRepos(db);

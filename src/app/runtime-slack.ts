@@ -2,12 +2,10 @@
  * The Slack side of the runtime: the Bolt app (HTTP routes for /metrics, /readyz and the GitHub webhook), the
  * commands, the buttons, App Home and the /deploy form, each handed the services it calls.
  */
-import type { Receiver } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
 import { WebSlackViews } from '../adapters/slack-views.js';
 import { doctorContext } from '../doctor/runner.js';
 import { SlackDoctor } from '../doctor/slack-doctor.js';
-import { HomeRefresher, type HomeRefreshOptions } from '../home/refresh-job.js';
+import { HomeRefresher } from '../home/refresh-job.js';
 import { metricsRoute, type Readiness, readyRoute } from '../metrics/http-routes.js';
 import type { runtimeGauges } from '../metrics/runtime-gauges.js';
 import { type App, createApp } from '../slack/bolt-app.js';
@@ -15,40 +13,25 @@ import { register as registerCommands } from '../slack/commands/index.js';
 import { registerAppHome } from '../slack/interactions/app-home.js';
 import { registerDeployModal } from '../slack/interactions/deploy-modal.js';
 import { register as registerInteractions } from '../slack/interactions/index.js';
-import type { Db } from '../store/db.js';
-import type { Clock } from './clock.js';
-import type { Config } from './config.js';
-import type { Env } from './env.js';
-import type { Logger } from './logger.js';
-import type { Clients } from './runtime-clients.js';
+import type { RuntimeBase } from './runtime-clients.js';
 import type { Services } from './runtime-services.js';
 
-export interface SlackInput {
-  env: Env;
-  config: Config;
-  db: Db;
-  logger: Logger;
-  clock: Clock;
-  clients: Clients;
+export interface SlackInput extends RuntimeBase {
   services: Services;
   gauges: ReturnType<typeof runtimeGauges>;
   ready: () => Readiness;
-  receiver?: Receiver | undefined;
-  botIds?: { botId: string; botUserId: string } | undefined;
-  slackClientOptions?: WebClientOptions | undefined;
-  homeRefresh?: HomeRefreshOptions | undefined;
 }
 
 export function buildSlackApp(i: SlackInput): { app: App; homeRefresher: HomeRefresher } {
-  const { env, config, db, logger, clock, services: s } = i;
+  const { env, config, db, logger, clock, services: s, deps } = i;
   const app = createApp({
     env,
     logger,
     healthy: () => db.open,
     routes: [metricsRoute(i.gauges), readyRoute(i.ready), ...s.webhookRoutes],
-    ...(i.receiver ? { receiver: i.receiver } : {}),
-    ...(i.botIds ? { botIds: i.botIds } : {}),
-    ...(i.slackClientOptions ? { clientOptions: i.slackClientOptions } : {}),
+    ...(deps.receiver ? { receiver: deps.receiver } : {}),
+    ...(deps.botIds ? { botIds: deps.botIds } : {}),
+    ...(deps.slackClientOptions ? { clientOptions: deps.slackClientOptions } : {}),
   });
   const doctor = new SlackDoctor(config, () =>
     doctorContext({
@@ -70,7 +53,7 @@ export function buildSlackApp(i: SlackInput): { app: App; homeRefresher: HomeRef
     views,
     clock,
     logger: logger.child({ job: 'home' }),
-    ...(i.homeRefresh ? { options: i.homeRefresh } : {}),
+    ...(deps.homeRefresh ? { options: deps.homeRefresh } : {}),
   });
   const formDeps = { form: s.deployForm, views, logger };
   registerCommands(app, {

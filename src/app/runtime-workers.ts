@@ -22,12 +22,8 @@ import type { WorkerLiveness } from '../metrics/liveness.js';
 import { ChannelJoinJob } from '../outbox/channel-join.js';
 import { OutboxWorker } from '../outbox/worker.js';
 import { DeployWorker } from '../runner/worker.js';
-import type { Db } from '../store/db.js';
-import type { Clock } from './clock.js';
-import type { Config } from './config.js';
-import type { Logger } from './logger.js';
-import type { Job, RuntimeDeps } from './runtime.js';
-import type { Clients } from './runtime-clients.js';
+import type { Job } from './runtime.js';
+import type { RuntimeBase } from './runtime-clients.js';
 import type { Services } from './runtime-services.js';
 
 /** A worker loop that has not finished a tick for this long is stuck: /readyz goes red. */
@@ -72,16 +68,10 @@ const jobOf = (name: string, w: { start(): void | Promise<void>; stop(): void | 
   stop: () => w.stop(),
 });
 
-export interface WorkersInput {
-  config: Config;
-  db: Db;
-  logger: Logger;
-  clock: Clock;
-  clients: Clients;
+export interface WorkersInput extends RuntimeBase {
   services: Services;
   liveness: WorkerLiveness;
   homeRefresher: HomeRefresher;
-  deps: RuntimeDeps;
 }
 
 export type Workers = ReturnType<typeof buildWorkers>;

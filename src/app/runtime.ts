@@ -125,29 +125,16 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
   const { config, db, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const clients = buildClients(env, config, logger, clock, deps);
-  const services = buildServices({ env, config, db, logger, clock, clients, deps });
+  const base = { env, config, db, logger, clock, clients, deps };
+  const services = buildServices(base);
 
   enableProcessMetrics();
   const liveness = new WorkerLiveness(clock);
   const gauges = runtimeGauges({ db, clock, awsBudgetTokens: () => clients.budget.available() });
   // The workers are built below; readiness is only asked once the app serves requests.
   const ready = () => readiness(db, liveness, workers.outbox.slackAuth.broken());
-  const { app, homeRefresher } = buildSlackApp({
-    env,
-    config,
-    db,
-    logger,
-    clock,
-    clients,
-    services,
-    gauges,
-    ready,
-    receiver: deps.receiver,
-    botIds: deps.botIds,
-    slackClientOptions: deps.slackClientOptions,
-    homeRefresh: deps.homeRefresh,
-  });
-  const workers = buildWorkers({ config, db, logger, clock, clients, services, liveness, homeRefresher, deps });
+  const { app, homeRefresher } = buildSlackApp({ ...base, services, gauges, ready });
+  const workers = buildWorkers({ ...base, services, liveness, homeRefresher });
   const { jobs, ...running } = workers;
 
   const { requests, status, approvals, locks, rollbacks, digests, progress, home, deployForm, promotions } = services;

@@ -40,37 +40,19 @@ export const LINK_WAIT_MS = 30_000;
  * network errors with the outbox's backoff, dropping what GitHub refuses. A refused token (401/403/404) is logged
  * once per repo and flagged (githubPermissionProblems) until a write for that repo goes through again.
  */
-export class GitHubStatusWorker {
+export class GitHubStatusWorker extends TickLoop {
   private readonly repo: Repos['githubDeployments'];
   private readonly deployments: Repos['deployments'];
   private readonly parentTs;
-  private readonly loop: TickLoop;
 
   constructor(private readonly deps: GitHubStatusWorkerDeps) {
+    super({ intervalMs: deps.intervalMs ?? 1000, logger: deps.logger, failed: 'GitHub status tick failed' });
     this.repo = deps.repos.githubDeployments;
     this.deployments = deps.repos.deployments;
     this.parentTs = deps.db.prepare('SELECT channel, ts FROM slack_messages WHERE key = ?');
-    this.loop = new TickLoop({
-      run: () => this.runTick(),
-      intervalMs: () => deps.intervalMs ?? 1000,
-      logger: deps.logger,
-      failed: 'GitHub status tick failed',
-    });
   }
 
-  tick(): Promise<void> {
-    return this.loop.tick();
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  private async runTick(): Promise<void> {
+  protected async runTick(): Promise<void> {
     for (const s of this.repo.due(this.deps.clock.now())) {
       try {
         await this.send(s);

@@ -49,7 +49,7 @@ export interface OutboxWorkerDeps {
  * Delivers the Slack outbox: in order, paced per channel, with persisted backoff, exact Retry-After holds, a dead
  * letter, and a lookup before re-posting anything Slack may already have. One worker per database.
  */
-export class OutboxWorker {
+export class OutboxWorker extends TickLoop {
   private readonly repo: OutboxDeliveryRepo;
   private readonly send: SendContext;
   private readonly o: Required<Omit<OutboxWorkerOptions, 'backoff' | 'random' | 'authProbeMs'>>;
@@ -59,9 +59,15 @@ export class OutboxWorker {
   private readonly lastUpdate = new Map<string, number>();
   private lastWorkspaceUpdate = Number.NEGATIVE_INFINITY;
   private recovered = false;
-  private readonly loop: TickLoop;
 
   constructor(private readonly deps: OutboxWorkerDeps) {
+    // The production loop (start/stop, tick() for tests); ticks never overlap.
+    super({
+      intervalMs: deps.options?.pollIntervalMs ?? 250,
+      logger: deps.logger,
+      failed: 'outbox tick failed',
+      onTick: deps.onTick,
+    });
     const o = deps.options ?? {};
     this.repo = deps.outbox;
     this.slackAuth = new SlackAuthHealth(deps.logger, o.authProbeMs ?? 60_000);
@@ -84,31 +90,10 @@ export class OutboxWorker {
       lookupWindowMs: this.o.lookupWindowMs,
       slackAuth: this.slackAuth,
     };
-    this.loop = new TickLoop({
-      run: () => this.runTick(),
-      intervalMs: () => this.o.pollIntervalMs,
-      logger: deps.logger,
-      failed: 'outbox tick failed',
-      onTick: deps.onTick,
-    });
   }
 
   /** Delivers every entry that is due now (one step per thread and one paced write per channel). */
-  tick(): Promise<void> {
-    return this.loop.tick();
-  }
-
-  /** Production loop with real timers; ticks never overlap. */
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Stops the loop and waits for the tick in progress, so nothing is left half-recorded. */
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  private async runTick(): Promise<void> {
+  protected async runTick(): Promise<void> {
     const { logger, clock } = this.deps;
     const now = clock.now();
     if (!this.recovered) {
