@@ -80,9 +80,8 @@ export function buildWorkers({ config, db, logger, clock, clients, services: s, 
   const { deps } = i;
   const { aws, budget, octokit } = clients;
   const githubStatuses = new GitHubStatusWorker({
-    db,
     repos: s.repos,
-    config,
+    targetOf: s.core.targetOf,
     clock,
     logger: logger.child({ job: 'github-statuses' }),
     api: new OctokitDeployments(octokit),

@@ -1,23 +1,21 @@
 import type { GitHubDeploymentsApi, GitHubWriteResult } from '../adapters/github-deployments.js';
 import type { SlackPermalinks } from '../adapters/slack-permalink.js';
 import type { Clock } from '../app/clock.js';
-import type { Config } from '../app/config.js';
 import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import { TickLoop } from '../app/tick-loop.js';
+import type { TargetOf } from '../deploys/target-of.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../domain/backoff.js';
 import { isTerminal } from '../domain/deployment-state.js';
 import { classifyGitHubError, clipDescription } from '../domain/github-deployment-status.js';
-import { findTarget } from '../domain/targets.js';
-import type { Db } from '../store/db.js';
 import type { DueStatus, GitHubDeploymentRow } from '../store/github-deployments-repo.js';
 import type { Repos } from '../store/repos.js';
 import { threadKeys } from '../views/thread-keys.js';
 
 export interface GitHubStatusWorkerDeps {
-  db: Db;
-  repos: Pick<Repos, 'githubDeployments' | 'deployments'>;
-  config: Config;
+  repos: Pick<Repos, 'githubDeployments' | 'deployments' | 'outbox'>;
+  /** A deployment's target (deploys/target-of.ts): a removed one has no environment URL or workflow. */
+  targetOf: TargetOf;
   clock: Clock;
   logger: Logger;
   api: GitHubDeploymentsApi;
@@ -43,13 +41,11 @@ export const LINK_WAIT_MS = 30_000;
 export class GitHubStatusWorker extends TickLoop {
   private readonly repo: Repos['githubDeployments'];
   private readonly deployments: Repos['deployments'];
-  private readonly parentTs;
 
   constructor(private readonly deps: GitHubStatusWorkerDeps) {
     super({ intervalMs: deps.intervalMs ?? 1000, logger: deps.logger, failed: 'GitHub status tick failed' });
     this.repo = deps.repos.githubDeployments;
     this.deployments = deps.repos.deployments;
-    this.parentTs = deps.db.prepare('SELECT channel, ts FROM slack_messages WHERE key = ?');
   }
 
   protected async runTick(): Promise<void> {
@@ -72,7 +68,7 @@ export class GitHubStatusWorker extends TickLoop {
       return this.repo.markDead(s.id, 'not sent within 24 h');
     }
     if (g.deadReason) return this.repo.markDead(s.id, `GitHub deployment not created: ${g.deadReason}`);
-    const found = findTarget(this.deps.config, d.service, d.environment);
+    const found = this.deps.targetOf(d);
     const env = found.ok ? found.target.env : undefined;
     const [owner = '', name = ''] = g.repo.split('/');
     const repoId = { owner, name };
@@ -118,15 +114,15 @@ export class GitHubStatusWorker extends TickLoop {
 
   private parentPending(deploymentId: number): boolean {
     if (!this.deps.permalinks) return false;
-    const m = this.parentTs.get(threadKeys.parent(deploymentId)) as { ts: string | null } | undefined;
-    return m !== undefined && m.ts === null;
+    const key = threadKeys.parent(deploymentId);
+    return this.deps.repos.outbox.has(key) && !this.deps.repos.outbox.postedAt(key);
   }
 
   /** The Slack thread's permalink once its parent is posted; a Slack problem only costs the link. */
   private async permalink(deploymentId: number): Promise<string | undefined> {
     if (!this.deps.permalinks) return undefined;
-    const m = this.parentTs.get(threadKeys.parent(deploymentId)) as { channel: string; ts: string | null } | undefined;
-    if (!m?.ts) return undefined;
+    const m = this.deps.repos.outbox.postedAt(threadKeys.parent(deploymentId));
+    if (!m) return undefined;
     try {
       const url = await this.deps.permalinks.permalink(m.channel, m.ts);
       if (url) this.repo.setLogUrl(deploymentId, url);

@@ -52,9 +52,8 @@ export function mirrorHarness(db: Db, config: Config, clock = new FakeClock()) {
       ];
     });
   const worker = new GitHubStatusWorker({
-    db,
     repos: core,
-    config,
+    targetOf: core.targetOf,
     clock,
     logger,
     api: new OctokitDeployments(testOctokit()),
