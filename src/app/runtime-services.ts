@@ -106,7 +106,7 @@ export function buildServices({ env, config, db, logger, clock, clients, deps }:
     gate: clients.gate,
     eta: (d) => progress.queueEta(d),
     core,
-    promotion: new PromotionGate({ db, config, deployments: repos.deployments }),
+    promotion: new PromotionGate({ config, deployments: repos.deployments }),
   });
   const promotions = new PromotionService({ config, clock, logger, requests, repos });
   // Issue 16: the branch heads that deploy themselves; a signed push webhook only makes the read happen now.

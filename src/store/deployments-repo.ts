@@ -284,4 +284,14 @@ export class DeploymentsRepo {
       for (const id of ids) stmt.run(now, id, workerId);
     })();
   }
+
+  /** The first success of `sha` on a target (promotion's proof, promotion/promotion-gate.ts). */
+  firstSucceeded(targetKey: string, sha: string): Deployment | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM deployments WHERE target_key = ? AND sha = ? AND state = 'succeeded' ORDER BY finished_at LIMIT 1`,
+      )
+      .get(targetKey, sha) as DeploymentRow | undefined;
+    return row ? fromRow(row) : undefined;
+  }
 }
