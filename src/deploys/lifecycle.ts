@@ -5,7 +5,7 @@
  * so a message exists if and only if the change happened. A new state = one row in the domain's transition table +
  * one function here (or in lifecycle-waiting.ts / lifecycle-closed-loop.ts, which go through `guarded` / `move`).
  * The GitHub mirror is one of these effects (`mirror`), written by `guarded`, `claim` and the waiting module.
- * test/unit/lifecycle-only.test.ts fails if any other module calls `transition(` or `claim(`.
+ * test/unit/lifecycle-only.test.ts fails if any other module calls `transition(`, `claim(` or `deployments.enqueue(`.
  */
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
