@@ -121,7 +121,7 @@ export class DeploymentActions {
     now: number,
   ): Enqueued {
     const pending = this.deps.approvals.needsApproval(target);
-    const r = this.deps.core.deployments.enqueue(
+    const r = this.deps.core.lifecycle.enqueue(
       {
         kind: n.kind,
         service: target.service,

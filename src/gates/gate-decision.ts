@@ -5,10 +5,8 @@
 import type { CheckItem } from '../domain/commit-checks.js';
 import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import type { Target } from '../domain/targets.js';
-import { DeploymentActionsRepo } from '../store/approvals-repo.js';
-import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { Repos } from '../store/repos.js';
 import {
   checksErrorRefusal,
   checksFailedRefusal,
@@ -66,20 +64,20 @@ export function checksDecision(
 
 /** Inside the enqueue transaction: the waiting line on the new row, and a force in the actions audit. */
 export function recordChecksDecision(
-  db: Db,
+  repos: Pick<Repos, 'deployments' | 'actions'>,
   d: Deployment,
   decision: Extract<ChecksDecision, { ok: true }>,
   user: string,
   now: number,
 ): void {
   if (decision.waiting && d.state === 'waiting_checks') {
-    new DeploymentsRepo(db).update(d.id, 'waiting_checks', now, { waitReason: decision.waiting });
+    repos.deployments.update(d.id, 'waiting_checks', now, { waitReason: decision.waiting });
   }
   if (decision.forced) {
     const detail =
       decision.forced.state === 'failed'
         ? `failed: ${failedChecksText(decision.forced.items).replace(/ — <[^>]*>/g, '')}`
         : waitingForChecksLine(decision.forced.items);
-    new DeploymentActionsRepo(db).record({ deploymentId: d.id, action: 'force_checks', user, detail, at: now });
+    repos.actions.record({ deploymentId: d.id, action: 'force_checks', user, detail, at: now });
   }
 }
