@@ -1,4 +1,4 @@
-import type { Db } from '../store/db.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
 
 /**
  * The correlation token of a deployment (its CloudFormation ClientRequestToken, on every stack event of its
@@ -6,11 +6,11 @@ import type { Db } from '../store/db.js';
  * Tokens never change, so they are cached (bounded).
  */
 export class DeploymentCorrelation {
-  private stmt: { get(id: number): unknown } | undefined;
+  private deployments: Pick<DeploymentsRepo, 'get'> | undefined;
   private readonly cache = new Map<number, string>();
 
-  use(db: Db): void {
-    this.stmt = db.prepare('SELECT token FROM deployments WHERE id = ?');
+  use(deployments: Pick<DeploymentsRepo, 'get'>): void {
+    this.deployments = deployments;
     this.cache.clear();
   }
 
@@ -18,7 +18,7 @@ export class DeploymentCorrelation {
     const hit = this.cache.get(id);
     if (hit) return hit;
     try {
-      const row = this.stmt?.get(id) as { token: string } | undefined;
+      const row = this.deployments?.get(id);
       if (!row) return undefined;
       if (this.cache.size >= 1000) this.cache.clear();
       this.cache.set(id, row.token);

@@ -24,8 +24,8 @@ export async function main(): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL, undefined, (id) => correlation.tokenOf(id));
   const config = loadConfig(env.COXSWAIN_CONFIG);
   const db = openDb(env.COXSWAIN_DB);
-  correlation.use(db);
   const rt = buildRuntime(env, { config, db, logger });
+  correlation.use(rt.repos.deployments);
   const { app, aws } = rt;
   const running: Job[] = [];
   await app.start();
@@ -55,6 +55,7 @@ export async function main(): Promise<void> {
       jobs: running,
       flush: () => rt.workers.outbox.tick(),
       db,
+      outbox: rt.repos.outbox,
       destroyClients: () => aws.destroy(),
       logger,
       flushMs,

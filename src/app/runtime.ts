@@ -34,6 +34,7 @@ import type { RollbackService } from '../rollbacks/rollback-service.js';
 import type { DeployWorker } from '../runner/worker.js';
 import type { App } from '../slack/bolt-app.js';
 import type { Db } from '../store/db.js';
+import type { Repos } from '../store/repos.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Env } from './env.js';
@@ -86,6 +87,8 @@ export interface Runtime {
   logger: Logger;
   clock: Clock;
   db: Db;
+  /** The repositories, built once (store/repos.ts): main.ts's shutdown and log correlation read through them. */
+  repos: Repos;
   aws: AwsClients;
   github: GitHub;
   githubWeb: string;
@@ -130,7 +133,11 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
 
   enableProcessMetrics();
   const liveness = new WorkerLiveness(clock);
-  const gauges = runtimeGauges({ db, clock, awsBudgetTokens: () => clients.budget.available() });
+  const gauges = runtimeGauges({
+    gauges: services.core.gauges,
+    clock,
+    awsBudgetTokens: () => clients.budget.available(),
+  });
   // The workers are built below; readiness is only asked once the app serves requests.
   const ready = () => readiness(db, liveness, workers.outbox.slackAuth.broken());
   const { app, homeRefresher } = buildSlackApp({ ...base, services, gauges, ready });
@@ -144,6 +151,7 @@ export function buildRuntime(env: Env, deps: RuntimeDeps): Runtime {
     logger,
     clock,
     db,
+    repos: services.core,
     aws: clients.aws,
     github: clients.github,
     githubWeb: clients.githubWeb,

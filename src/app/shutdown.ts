@@ -5,6 +5,7 @@
  */
 import type { App } from '../slack/bolt-app.js';
 import type { Db } from '../store/db.js';
+import type { OutboxRepo } from '../store/outbox-repo.js';
 import { logError } from './log-error.js';
 import type { Logger } from './logger.js';
 
@@ -14,7 +15,9 @@ export interface ShutdownDeps {
   jobs: { name: string; stop(): void | Promise<void> }[];
   /** One outbox delivery pass (OutboxWorker.tick). */
   flush: () => Promise<void>;
+  /** Closed last. */
   db: Db;
+  outbox: Pick<OutboxRepo, 'undeliveredCount'>;
   destroyClients: () => void;
   logger: Logger;
   flushMs: number;
@@ -24,11 +27,6 @@ export interface ShutdownDeps {
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function undelivered(db: Db): number {
-  return (db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending')`).get() as { n: number })
-    .n;
-}
 
 export async function shutdown(d: ShutdownDeps): Promise<{ undelivered: number }> {
   const now = d.now ?? Date.now;
@@ -48,14 +46,14 @@ export async function shutdown(d: ShutdownDeps): Promise<{ undelivered: number }
   }
   // What the last ticks queued (a final state, a thread reply) is delivered now rather than after the restart.
   const deadline = now() + d.flushMs;
-  let left = undelivered(d.db);
+  let left = d.outbox.undeliveredCount();
   while (left > 0 && now() < deadline) {
     try {
       await d.flush();
     } catch (err) {
       logError(d.logger, err, {}, 'outbox flush failed');
     }
-    left = undelivered(d.db);
+    left = d.outbox.undeliveredCount();
     if (left > 0) await sleep(Math.min(250, Math.max(0, deadline - now())));
   }
   if (left > 0) d.logger.warn({ undelivered: left }, 'outbox not empty at shutdown; the next start delivers the rest');

@@ -104,7 +104,7 @@ export class Lifecycle {
       .transaction(() => {
         const claimed = this.repo.claim(d.id, to, workerId, now);
         if (!claimed) return undefined;
-        recordTransition(this.deps.db, claimed, 'queued');
+        recordTransition(this.deps.phases, claimed, 'queued');
         this.deps.mirror.record(claimed, to);
         this.deps.reporter.stateChanged(claimed);
         inTx?.(claimed);
@@ -246,7 +246,7 @@ export class Lifecycle {
   private guarded(id: number, from: DeploymentState, to: DeploymentState, now: number, patch?: DeploymentPatch) {
     const next = this.repo.transition(id, from, to, now, patch);
     if (next) {
-      recordTransition(this.deps.db, next, from);
+      recordTransition(this.deps.phases, next, from);
       this.deps.mirror.record(next, to);
     }
     return next;

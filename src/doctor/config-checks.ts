@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { type Config, ConfigError, loadConfig } from '../app/config.js';
 import { allTargets, findTarget } from '../domain/targets.js';
+import { appliedMigrations, type Db, openReadOnly } from '../store/db.js';
 import { migrations } from '../store/migrations/index.js';
 import { type CheckResult, fail, ok, warn } from './check.js';
 import { githubFlagResults } from './github-deployment-checks.js';
@@ -68,17 +68,10 @@ export function checkDatabase(file: string): CheckResult[] {
       ),
     ];
   }
-  let db: Database.Database | undefined;
+  let db: Db | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    const hasTable = db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-      .get();
-    const applied = new Set(
-      hasTable
-        ? (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version)
-        : [],
-    );
+    db = openReadOnly(file);
+    const applied = new Set(appliedMigrations(db));
     const pending = migrations.filter((m) => !applied.has(m.version));
     const known = new Set(migrations.map((m) => m.version));
     const newer = [...applied].filter((v) => !known.has(v));

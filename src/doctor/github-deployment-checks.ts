@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { gitHubStatus } from '../adapters/github-errors.js';
 import { allTargets } from '../domain/targets.js';
-import type { Db } from '../store/db.js';
+import { type Db, hasTable } from '../store/db.js';
 import { githubPermissionProblems } from '../store/github-deployments-repo.js';
 import { type CheckResult, type DoctorCheck, errorText, fail, ok, warn } from './check.js';
 
@@ -108,10 +108,7 @@ export const githubActionsCheck: DoctorCheck = {
 
 /** What the running bot remembered (ADR 0009-i15): repos whose token GitHub refused for deployments. */
 export function githubFlagResults(db: Db): CheckResult[] {
-  const table = db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'github_permission_problems'")
-    .get();
-  if (!table) return [];
+  if (!hasTable(db, 'github_permission_problems')) return [];
   return githubPermissionProblems(db).map((p) =>
     fail(
       AREA,

@@ -1,8 +1,7 @@
 /** `coxswain history [--since 30d] [--target api/production] [--format csv|json]`: the audit trail, read-only. */
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import type { AuditRepo } from '../store/audit-repo.js';
-import type { Db } from '../store/db.js';
+import { type Db, openReadOnly } from '../store/db.js';
 import { toCsv, toJson } from './format.js';
 
 export const HISTORY_USAGE = `Usage: coxswain history [--since 30d] [--target api/production] [--format csv|json]
@@ -75,7 +74,7 @@ export function historyCommand(
     return 1;
   }
   // Read-only: an export never migrates or writes the bot's database.
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = openReadOnly(file);
   try {
     const rows = auditOf(db).list({
       ...(parsed.since !== undefined ? { since: parsed.since } : {}),

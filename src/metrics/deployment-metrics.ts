@@ -3,11 +3,11 @@
  * module (src/deploys/lifecycle.ts), right after the guarded UPDATE.
  */
 import { isTerminal } from '../domain/deployment-state.js';
-import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
+import type { PhasesRepo } from '../store/phases-repo.js';
 import { deploymentSeconds, deploymentsTotal, phaseSeconds, queueWaitSeconds, transitionsTotal } from './registry.js';
 
-export function recordTransition(db: Db, d: Deployment, from: string): void {
+export function recordTransition(phases: Pick<PhasesRepo, 'forDeployment'>, d: Deployment, from: string): void {
   const target = d.targetKey;
   transitionsTotal.inc({ from, to: d.state });
   if (from === 'queued' && d.startedAt !== null) {
@@ -20,11 +20,10 @@ export function recordTransition(db: Db, d: Deployment, from: string): void {
     deploymentSeconds.observe({ target, outcome }, Math.max(0, (d.finishedAt - d.startedAt) / 1000));
   }
   // Phases end just before the final transition; open ones (cut short) count until the finish.
-  const phases = db
-    .prepare('SELECT phase, started_at AS s, ended_at AS e FROM deployment_phases WHERE deployment_id = ?')
-    .all(d.id) as { phase: string; s: number; e: number | null }[];
-  for (const p of phases) {
-    const end = p.e ?? d.finishedAt;
-    if (end !== null) phaseSeconds.observe({ phase: p.phase, target, outcome }, Math.max(0, (end - p.s) / 1000));
+  for (const p of phases.forDeployment(d.id)) {
+    const end = p.endedAt ?? d.finishedAt;
+    if (end !== null) {
+      phaseSeconds.observe({ phase: p.phase, target, outcome }, Math.max(0, (end - p.startedAt) / 1000));
+    }
   }
 }

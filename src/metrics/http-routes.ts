@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { Registry } from 'prom-client';
-import type { Db } from '../store/db.js';
+import { type Db, databaseWritable } from '../store/db.js';
 import type { WorkerLiveness } from './liveness.js';
 import { CONTENT_TYPE } from './registry.js';
 import { metricsText } from './runtime-gauges.js';
@@ -35,19 +35,6 @@ export interface Readiness {
   workers: { worker: string; agoMs: number; stale: boolean }[];
   /** Present while Slack rejects the bot token (invalid_auth, account_inactive…): messages are kept, not sent. */
   slack?: { ok: false; error: string; sinceMs: number };
-}
-
-/** Writable = a write transaction can be opened (and is rolled back at once: readiness changes nothing). */
-export function databaseWritable(db: Db): { ok: boolean; error?: string } {
-  if (!db.open) return { ok: false, error: 'database closed' };
-  if (db.readonly) return { ok: false, error: 'database opened read-only' };
-  try {
-    db.exec('BEGIN IMMEDIATE');
-    db.exec('ROLLBACK');
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
 }
 
 export function readiness(db: Db, liveness: WorkerLiveness, slackAuth?: { code: string; since: number }): Readiness {

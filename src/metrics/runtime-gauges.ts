@@ -5,40 +5,19 @@
  */
 import { Gauge, Registry } from 'prom-client';
 import type { Clock } from '../app/clock.js';
-import { ACTIVE_STATES, sqlList, WAITING_STATES } from '../domain/deployment-state.js';
-import type { Db } from '../store/db.js';
+import type { GaugesRepo } from '../store/gauges-repo.js';
 import { registry } from './registry.js';
 
 export interface GaugeSources {
-  db: Db;
+  gauges: GaugesRepo;
   clock: Clock;
   /** Tokens left in the shared AWS budget (AwsBudget.available). */
   awsBudgetTokens?: () => number;
 }
 
-interface TargetRow {
-  target: string;
-  state: string;
-  n: number;
-  oldest: number;
-}
-
 export function runtimeGauges(src: GaugeSources): Registry {
   const reg = new Registry();
-  const { db, clock } = src;
-  const waiting = db.prepare(
-    `SELECT target_key AS target, state, COUNT(*) AS n, MIN(created_at) AS oldest FROM deployments
-     WHERE state IN (${sqlList(WAITING_STATES)}) GROUP BY target_key, state`,
-  );
-  const active = db.prepare(
-    `SELECT target_key AS target, COUNT(*) AS n FROM deployments WHERE state IN (${sqlList(ACTIVE_STATES)}) GROUP BY target_key`,
-  );
-  const outbox = db.prepare(
-    `SELECT COUNT(*) FILTER (WHERE state IN ('pending', 'sending')) AS depth,
-            MIN(created_at) FILTER (WHERE state IN ('pending', 'sending')) AS oldest,
-            COUNT(*) FILTER (WHERE state = 'dead') AS dead
-     FROM outbox`,
-  );
+  const { gauges, clock } = src;
 
   new Gauge({
     name: 'coxswain_queue_depth',
@@ -47,7 +26,7 @@ export function runtimeGauges(src: GaugeSources): Registry {
     registers: [reg],
     collect() {
       this.reset();
-      for (const r of waiting.all() as TargetRow[]) this.set({ target: r.target, state: r.state }, r.n);
+      for (const r of gauges.waiting()) this.set({ target: r.target, state: r.state }, r.n);
     },
   });
   new Gauge({
@@ -58,7 +37,7 @@ export function runtimeGauges(src: GaugeSources): Registry {
     collect() {
       this.reset();
       const now = clock.now();
-      for (const r of waiting.all() as TargetRow[]) {
+      for (const r of gauges.waiting()) {
         this.set({ target: r.target, state: r.state }, Math.max(0, (now - r.oldest) / 1000));
       }
     },
@@ -70,10 +49,10 @@ export function runtimeGauges(src: GaugeSources): Registry {
     registers: [reg],
     collect() {
       this.reset();
-      for (const r of active.all() as { target: string; n: number }[]) this.set({ target: r.target }, r.n);
+      for (const r of gauges.active()) this.set({ target: r.target }, r.n);
     },
   });
-  const outboxRow = () => outbox.get() as { depth: number; oldest: number | null; dead: number };
+  const outboxRow = () => gauges.outbox();
   new Gauge({
     name: 'coxswain_outbox_depth',
     help: 'Slack messages waiting to be delivered',

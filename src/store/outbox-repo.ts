@@ -160,6 +160,13 @@ export class OutboxRepo {
     return this.hasStmt.get(key) !== undefined;
   }
 
+  /** Messages not delivered yet (pending or being sent): what a shutdown waits for. */
+  undeliveredCount(): number {
+    return (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending')`).get() as { n: number }
+    ).n;
+  }
+
   deadCount(): number {
     return (this.deadStmt.get() as { n: number }).n;
   }

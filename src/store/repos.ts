@@ -15,6 +15,7 @@ import { DeploymentsRepo } from './deployments-repo.js';
 import { DigestRunsRepo } from './digest-runs-repo.js';
 import { DriftRepo } from './drift-repo.js';
 import { EventsRepo } from './events-repo.js';
+import { GaugesRepo } from './gauges-repo.js';
 import { GitHubDeploymentsRepo } from './github-deployments-repo.js';
 import { HealthRepo } from './health-repo.js';
 import { HistoryRepo } from './history-repo.js';
@@ -51,6 +52,8 @@ export interface Repos {
   health: HealthRepo;
   history: HistoryRepo;
   learnedHistory: LearnedHistoryRepo;
+  /** The aggregate reads behind /metrics. */
+  gauges: GaugesRepo;
 }
 
 export function buildRepos(db: Db): Repos {
@@ -78,5 +81,6 @@ export function buildRepos(db: Db): Repos {
     health: new HealthRepo(db),
     history: new HistoryRepo(db),
     learnedHistory: new LearnedHistoryRepo(db),
+    gauges: new GaugesRepo(db),
   };
 }

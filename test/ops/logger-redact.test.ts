@@ -67,7 +67,7 @@ describe('log redaction (pino redact)', () => {
       0,
     ).deployment;
     const correlation = new DeploymentCorrelation();
-    correlation.use(db);
+    correlation.use(new DeploymentsRepo(db));
     const lines: string[] = [];
     const logger = createLogger('info', { write: (l: string) => lines.push(l) }, (id) => correlation.tokenOf(id));
     logger.child({ job: 'deploy' }).warn({ deploymentId: d.id, stack: 'api-staging' }, 'deployment failed');

@@ -14,6 +14,7 @@ import { metricsText, runtimeGauges } from '../../src/metrics/runtime-gauges.js'
 import { createApp } from '../../src/slack/bolt-app.js';
 import type { Db } from '../../src/store/db.js';
 import { DeploymentsRepo, type NewDeployment } from '../../src/store/deployments-repo.js';
+import { GaugesRepo } from '../../src/store/gauges-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { cfnError, cfnResponse } from '../helpers/aws-nock.js';
 import { botIds, listen, testEnv } from '../helpers/bolt.js';
@@ -43,7 +44,7 @@ function request(service: string, env: string, over: Partial<NewDeployment> = {}
 }
 
 async function scrape(): Promise<Map<string, number>> {
-  return parseProm(await metricsText(runtimeGauges({ db, clock, awsBudgetTokens: () => 7 })));
+  return parseProm(await metricsText(runtimeGauges({ gauges: new GaugesRepo(db), clock, awsBudgetTokens: () => 7 })));
 }
 
 beforeEach(() => {
@@ -181,7 +182,10 @@ describe('/readyz and /metrics over HTTP', () => {
       env: testEnv,
       logger: silentLogger,
       botIds,
-      routes: [metricsRoute(runtimeGauges({ db, clock })), readyRoute(() => readiness(db, liveness))],
+      routes: [
+        metricsRoute(runtimeGauges({ gauges: new GaugesRepo(db), clock })),
+        readyRoute(() => readiness(db, liveness)),
+      ],
     });
     try {
       const port = await listen(app);

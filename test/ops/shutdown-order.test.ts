@@ -8,7 +8,8 @@ import { testDb } from '../helpers/db.js';
 describe('shutdown()', () => {
   it('stops Slack first, then jobs newest first, flushes for at most flushMs, then closes the database', async () => {
     const db = testDb();
-    new OutboxRepo(db).post({ key: 'd1:parent', channel: 'C0DEPLOYS', message: { text: 'x' } }, 0);
+    const outbox = new OutboxRepo(db);
+    outbox.post({ key: 'd1:parent', channel: 'C0DEPLOYS', message: { text: 'x' } }, 0);
     const clock = new FakeClock();
     const order: string[] = [];
     const job = (name: string) => ({ name, stop: async () => void order.push(`stop ${name}`) });
@@ -18,6 +19,7 @@ describe('shutdown()', () => {
       // Slack never takes it: the flush keeps trying until the deadline, then gives up.
       flush: async () => void order.push('flush'),
       db,
+      outbox,
       destroyClients: () => order.push('destroy clients'),
       logger: silentLogger,
       flushMs: 1_000,

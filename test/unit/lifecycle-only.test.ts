@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { outside, sourceFiles, sourceLinesMatching } from '../helpers/source-scan.js';
 
-const SRC = new URL('../../src/', import.meta.url).pathname;
 /** The lifecycle applies state changes; the store implements them. Nothing else may. */
 const ALLOWED = [/^deploys\/lifecycle(-[a-z-]+)?\.ts$/, /^store\//];
 /**
@@ -11,26 +9,10 @@ const ALLOWED = [/^deploys\/lifecycle(-[a-z-]+)?\.ts$/, /^store\//];
  */
 const DIRECT = /(?<!lifecycle)\.(transition|claim)\(|deployments\.enqueue\(/;
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
-
 describe('every deployment state change goes through the lifecycle', () => {
   it('no module but deploys/lifecycle*.ts (and the store) calls transition(, the repository claim( or enqueue(', () => {
-    const files = sources(SRC).map((f) => relative(SRC, f));
-    expect(files).toContain('deploys/lifecycle.ts');
-    const offenders = files
-      .filter((f) => !ALLOWED.some((re) => re.test(f)))
-      .flatMap((f) =>
-        readFileSync(join(SRC, f), 'utf8')
-          .split('\n')
-          .map((line, i) => ({ f, i: i + 1, line }))
-          .filter(({ line }) => DIRECT.test(line)),
-      )
-      .map(({ f, i, line }) => `${f}:${i}: ${line.trim()}`);
-    expect(offenders).toEqual([]);
+    expect(sourceFiles()).toContain('deploys/lifecycle.ts');
+    expect(outside(sourceLinesMatching(DIRECT), ALLOWED)).toEqual([]);
   });
 
   it('would catch a direct call (the check itself can fail)', () => {
