@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/app/logger.js';
 import { GitHubWebhook, githubWebhookRoute, signatureValid } from '../../src/autodeploy/github-webhook.js';
 import { type App, createApp } from '../../src/slack/bolt-app.js';
 import { AutoDeployRepo } from '../../src/store/auto-deploy-repo.js';
-import { botIds, listen, testEnv } from '../helpers/bolt.js';
+import { botIds, listen, testEnv } from '../helpers/slack-kit.js';
 import { Integration } from '../integration/harness.js';
 import { branchHead, cdConfig, compare, SHA_A, SHA_B, seedSucceeded } from './helpers.js';
 

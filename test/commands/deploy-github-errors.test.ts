@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
 import { describeReset, retryRateLimit } from '../../src/adapters/github-limits.js';
 import { silentLogger } from '../../src/app/logger.js';
-import { captureReplies } from '../helpers/bolt.js';
+import { captureReplies } from '../helpers/slack-kit.js';
 import { commandFixture, GITHUB_API } from './fixture.js';
 
 // Response shapes from docs.github.com: rest/commits/commits#get-a-commit (404 for a repository the token cannot

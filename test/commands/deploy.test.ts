@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { captureReplies, replyText, slashBody } from '../helpers/bolt.js';
+import { captureReplies, replyText, slashBody } from '../helpers/slack-kit.js';
 import { commandFixture, GITHUB_API, githubCommit, githubSpy, SHA, SHA2 } from './fixture.js';
 
 describe('/deploy', () => {

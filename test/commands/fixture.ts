@@ -16,10 +16,10 @@ import { type CommandDeps, register } from '../../src/slack/commands/index.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { testBudget } from '../helpers/aws-budget.js';
-import { testApp } from '../helpers/bolt.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { testApp } from '../helpers/slack-kit.js';
 
 export const GITHUB_API = 'https://api.github.test';
 export const SHA = 'abc1234def5678abc1234def5678abc1234def56';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureReplies } from '../helpers/bolt.js';
+import { captureReplies } from '../helpers/slack-kit.js';
 import { commandFixture, githubSpy, SHA, SHA2 } from './fixture.js';
 
 type Fixture = ReturnType<typeof commandFixture>;

@@ -6,7 +6,7 @@ import { DeliveryRepo } from '../../src/store/delivery-repo.js';
 import { VerificationsRepo } from '../../src/store/verifications-repo.js';
 import { healthDigest } from '../../src/views/health-digest.js';
 import { commandFixture, GITHUB_API, SHA } from '../commands/fixture.js';
-import { captureReplies } from '../helpers/bolt.js';
+import { captureReplies } from '../helpers/slack-kit.js';
 
 const M = 60_000;
 const H = 60 * M;

@@ -12,7 +12,7 @@ import { testBudget } from '../helpers/aws-budget.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
-import { mockDescribeStack } from './cfn-nock.js';
+import { mockDescribeStack } from './drift-nock.js';
 import { expectWithinLimits, modified, ScriptedDetector } from './fakes.js';
 
 /** The example, with api split into two stacks (the app, then its worker): five stacks in all. */

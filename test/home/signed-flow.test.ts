@@ -10,6 +10,9 @@ import { parseEnv } from '../../src/app/env.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
+import { FakeClock } from '../helpers/clock.js';
+import { exampleConfig } from '../helpers/config.js';
+import { testDb } from '../helpers/db.js';
 import {
   botIds,
   captureReplies,
@@ -18,10 +21,7 @@ import {
   SIGNING_SECRET,
   slackSignature,
   slashBody,
-} from '../helpers/bolt.js';
-import { FakeClock } from '../helpers/clock.js';
-import { exampleConfig } from '../helpers/config.js';
-import { testDb } from '../helpers/db.js';
+} from '../helpers/slack-kit.js';
 import { FakeSlack, SLACK_API_URL } from '../outbox/fake-slack.js';
 
 const GITHUB_API = 'https://api.github.test';

@@ -6,11 +6,12 @@ import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
 import type { Db } from '../../src/store/db.js';
 import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
-import { FakeCloudFormation, FakeCodeBuild } from '../helpers/aws-nock.js';
-import { botIds, captureReplies, NoopReceiver, RESPONSE_HOST, type Reply, slashBody } from '../helpers/bolt.js';
+import { FakeCloudFormation } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
+import { FakeCodeBuild } from '../helpers/codebuild-nock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { botIds, captureReplies, NoopReceiver, RESPONSE_HOST, type Reply, slashBody } from '../helpers/slack-kit.js';
 import { FakeSlack, SLACK_API_URL, type StoredMessage } from '../outbox/fake-slack.js';
 
 export const GITHUB_API = 'https://api.github.test';

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cfnResponse } from '../helpers/aws-nock.js';
-import { replyText } from '../helpers/bolt.js';
+import { queryResponse } from '../helpers/cfn-nock.js';
+import { replyText } from '../helpers/slack-kit.js';
 import type { StoredMessage } from '../outbox/fake-slack.js';
 import { GITHUB_API, Integration } from './harness.js';
 
@@ -180,7 +180,7 @@ describe('integration: approvals, locks and stall buttons through the real compo
       if (params.get('Action') !== 'CancelUpdateStack') return handle(params);
       h.cfn.calls.push({ action: 'CancelUpdateStack', params });
       h.cfn.stackStatus.set('web-staging', 'UPDATE_ROLLBACK_IN_PROGRESS');
-      return [200, cfnResponse('CancelUpdateStack', {}), { 'content-type': 'text/xml' }];
+      return [200, queryResponse('CancelUpdateStack', {}), { 'content-type': 'text/xml' }];
     };
     const rolled = await h.click('deploy_rollback', 'U08', '1');
     expect(rolled?.text).toContain('web-staging');

@@ -4,9 +4,9 @@ import { parseEnv } from '../../src/app/env.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
 import { APPROVE_ACTION } from '../../src/views/approval.js';
-import { slashBody } from '../helpers/bolt.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { slashBody } from '../helpers/slack-kit.js';
 import { SocketModeSlack } from '../helpers/socket-mode-slack.js';
 
 // Socket Mode, the manifest's default, end to end: the real composition (buildRuntime, as main.ts) with an xapp-

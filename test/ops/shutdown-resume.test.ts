@@ -9,14 +9,14 @@ import { openDb } from '../../src/store/db.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { PhasesRepo } from '../../src/store/phases-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
-import { cfnError, cfnResponse } from '../helpers/aws-nock.js';
+import { queryError, queryResponse } from '../helpers/cfn-nock.js';
 
 /**
  * SIGTERM in the middle of a stack update, then a second real `node src/app/main.ts` on the same database.
  * Both processes talk to loopback fakes: the Slack Web API (JSON answers as in shutdown.test.ts) and CloudFormation
  * through the SDK's standard AWS_ENDPOINT_URL_CLOUDFORMATION, answering with the awsQuery XML shapes of the
  * CloudFormation API reference (DescribeStackEvents, DescribeStacks; errors as <ErrorResponse>, see
- * test/helpers/aws-nock.ts, the same renderer).
+ * src/sandbox/query-xml.ts, the writer the fakes share).
  */
 const SHA = 'a'.repeat(40);
 const STACK = 'web-staging';
@@ -134,17 +134,17 @@ describe('SIGTERM during a stack update', () => {
         res.end(xml);
       };
       if (params.get('StackName') !== STACK && action !== '')
-        return send(400, cfnError('ValidationError', `Stack with id ${params.get('StackName')} does not exist`));
+        return send(400, queryError('ValidationError', `Stack with id ${params.get('StackName')} does not exist`));
       if (action === 'DescribeStackEvents') {
         const events = complete
           ? [event('e2', 'UPDATE_COMPLETE', completeAt), event('e1', 'UPDATE_IN_PROGRESS', inProgressAt)]
           : [event('e1', 'UPDATE_IN_PROGRESS', inProgressAt)];
-        return send(200, cfnResponse(action, { StackEvents: events }));
+        return send(200, queryResponse(action, { StackEvents: events }));
       }
       if (action === 'DescribeStacks') {
         return send(
           200,
-          cfnResponse(action, {
+          queryResponse(action, {
             Stacks: [
               {
                 StackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${STACK}/1`,
@@ -157,7 +157,7 @@ describe('SIGTERM during a stack update', () => {
           }),
         );
       }
-      return send(400, cfnError('InvalidAction', `the test's CloudFormation does not answer ${action}`));
+      return send(400, queryError('InvalidAction', `the test's CloudFormation does not answer ${action}`));
     });
     const cfnPort = await listen(cfn);
 
