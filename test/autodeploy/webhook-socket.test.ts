@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/app/env.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
 import { testDb } from '../helpers/db.js';
+import { freePort } from '../helpers/loopback.js';
 import { SocketModeSlack } from '../helpers/socket-mode-slack.js';
 import { cdConfig } from './helpers.js';
 
@@ -12,14 +12,6 @@ import { cdConfig } from './helpers.js';
 // HTTP server as /healthz, next to the Socket Mode connection (a local Slack speaking the protocol).
 
 const SECRET = 'webhook-secret-0123456789';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 let slack: SocketModeSlack | undefined;
 let rt: Runtime | undefined;

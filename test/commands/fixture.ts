@@ -19,6 +19,7 @@ import { testBudget } from '../helpers/aws-budget.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { outboxEntries } from '../helpers/outbox-rows.js';
 import { testApp } from '../helpers/slack-kit.js';
 
 export const GITHUB_API = 'https://api.github.test';
@@ -75,12 +76,7 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
     deployments: new DeploymentsRepo(db),
     outbox: new OutboxRepo(db),
     deploymentCount: () => (db.prepare('SELECT COUNT(*) AS n FROM deployments').get() as { n: number }).n,
-    outboxRows: () =>
-      db
-        .prepare(
-          'SELECT o.message_key AS key, o.payload, m.channel, m.thread_key AS threadKey FROM outbox o JOIN slack_messages m ON m.key = o.message_key ORDER BY o.id',
-        )
-        .all() as { key: string; payload: string; channel: string; threadKey: string | null }[],
+    outboxRows: () => outboxEntries(db),
   };
 }
 

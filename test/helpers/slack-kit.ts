@@ -6,7 +6,7 @@
  * and docs.slack.dev/authentication/verifying-requests-from-slack (v0 signature).
  */
 import { createHmac } from 'node:crypto';
-import { type AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Receiver } from '@slack/bolt';
 import nock from 'nock';
 import { silentLogger } from '../../src/app/logger.js';
@@ -276,15 +276,6 @@ export function postEvent(port: number, event: Record<string, unknown>, secret =
 export async function listen(app: App): Promise<number> {
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as { address(): AddressInfo };
   return server.address().port;
-}
-
-/** A loopback port nobody listens on (for a server the test starts later). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 /** auth.test's answer for the bot (docs.slack.dev/reference/methods/auth.test). */

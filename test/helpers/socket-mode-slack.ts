@@ -1,6 +1,8 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { readBody } from './loopback.js';
+import { AUTH_TEST_OK } from './slack-kit.js';
 
 /**
  * A local Slack for Socket Mode on 127.0.0.1, speaking the protocol of docs.slack.dev/apis/events-api/using-socket-mode:
@@ -140,28 +142,9 @@ export class SocketModeSlack {
         // docs.slack.dev/reference/methods/apps.connections.open: { ok: true, url: "wss://wss-primary.slack.com/link/?ticket=…&app_id=…" }
         return { ok: true, url: `ws://127.0.0.1:${this.port}/link/?ticket=t${this.connectionOpens()}&app_id=A0APP` };
       case 'auth.test':
-        return {
-          ok: true,
-          url: 'https://acme.slack.com/',
-          team: 'Acme',
-          user: 'coxswain',
-          team_id: 'T0TEAM',
-          user_id: 'U0BOT',
-          bot_id: 'B0BOT',
-          is_enterprise_install: false,
-        };
+        return AUTH_TEST_OK;
       default:
         return { ok: false, error: 'unknown_method' };
     }
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString('utf8');
-    });
-    req.on('end', () => resolve(body));
-  });
 }

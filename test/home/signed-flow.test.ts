@@ -16,11 +16,14 @@ import { testDb } from '../helpers/db.js';
 import {
   botIds,
   captureReplies,
+  clickBody,
   listen,
+  postEvent,
+  postPayload,
   postSigned,
   SIGNING_SECRET,
-  slackSignature,
   slashBody,
+  viewSubmissionBody,
 } from '../helpers/slack-kit.js';
 import { FakeSlack, SLACK_API_URL } from '../outbox/fake-slack.js';
 
@@ -82,31 +85,6 @@ async function setup(): Promise<Setup> {
   return s;
 }
 
-/** Events API and interactivity bodies, signed as Slack signs them (JSON body; form body with `payload`). */
-async function postEvent(port: number, event: Record<string, unknown>): Promise<Response> {
-  const raw = JSON.stringify({
-    type: 'event_callback',
-    team_id: 'T0TEAM',
-    api_app_id: 'A0APP',
-    event,
-    event_id: 'Ev1',
-  });
-  const ts = Math.floor(Date.now() / 1000);
-  return fetch(`http://127.0.0.1:${port}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-slack-request-timestamp': String(ts),
-      'x-slack-signature': slackSignature(SIGNING_SECRET, ts, raw),
-    },
-    body: raw,
-  });
-}
-
-function postPayload(port: number, payload: Record<string, unknown>, secret = SIGNING_SECRET): Promise<Response> {
-  return postSigned(port, { payload: JSON.stringify(payload) }, secret);
-}
-
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (check()) return;
@@ -126,22 +104,7 @@ type View = { type: string; blocks: { type: string; block_id?: string; elements?
 const viewOf = (body: Record<string, unknown>) => JSON.parse(String(body.view)) as View;
 
 function submission(user: string, values: Record<string, Record<string, unknown>>): Record<string, unknown> {
-  return {
-    type: 'view_submission',
-    team: { id: 'T0TEAM', domain: 'acme' },
-    user: { id: user, name: user, team_id: 'T0TEAM' },
-    api_app_id: 'A0APP',
-    token: 'legacy',
-    trigger_id: 'submit-trigger',
-    view: {
-      id: 'V0VIEW',
-      hash: 'h1',
-      type: 'modal',
-      callback_id: 'deploy_modal',
-      private_metadata: JSON.stringify({ channel: 'C0WHERE' }),
-      state: { values },
-    },
-  };
+  return viewSubmissionBody(user, 'deploy_modal', values, JSON.stringify({ channel: 'C0WHERE' }));
 }
 
 const sel = (v: string) => ({ value: { type: 'static_select', selected_option: { value: v } } });
@@ -187,19 +150,17 @@ describe('App Home through signed Events API requests', () => {
     const repo = new DeploymentsRepo(s.rt.db);
     await until(() => repo.get(1)?.state === 'pending_approval', 'pending approval');
     const click = (user: string) =>
-      postPayload(s.port, {
-        type: 'block_actions',
-        user: { id: user, name: user, team_id: 'T0TEAM' },
-        api_app_id: 'A0APP',
-        token: 'legacy',
-        trigger_id: `t-${user}`,
-        team: { id: 'T0TEAM', domain: 'acme' },
-        container: { type: 'view', view_id: 'V0VIEW' },
-        view: { id: 'V0VIEW', type: 'home', hash: 'h' },
-        actions: [
-          { type: 'button', action_id: 'deploy_approve', block_id: `approval:1:${SHA}`, value: '1', action_ts: '1' },
-        ],
-      });
+      postPayload(
+        s.port,
+        clickBody({
+          actionId: 'deploy_approve',
+          user,
+          value: '1',
+          blockId: `approval:1:${SHA}`,
+          triggerId: `t-${user}`,
+          channel: undefined,
+        }),
+      );
 
     expect((await click('U02')).status).toBe(200);
     await until(() => s.slack.callsTo('chat.postMessage').some((c) => c.body.channel === 'U02'), 'the DM to U02');

@@ -11,7 +11,16 @@ import { FakeClock } from '../helpers/clock.js';
 import { FakeCodeBuild } from '../helpers/codebuild-nock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
-import { botIds, captureReplies, NoopReceiver, RESPONSE_HOST, type Reply, slashBody } from '../helpers/slack-kit.js';
+import { undelivered } from '../helpers/outbox-rows.js';
+import {
+  botIds,
+  captureReplies,
+  clickBody,
+  dispatch,
+  NoopReceiver,
+  type Reply,
+  slashBody,
+} from '../helpers/slack-kit.js';
 import { FakeSlack, SLACK_API_URL, type StoredMessage } from '../outbox/fake-slack.js';
 
 export const GITHUB_API = 'https://api.github.test';
@@ -32,7 +41,6 @@ export class Integration {
   readonly cbEu = new FakeCodeBuild('eu-west-1');
   readonly replies: Reply[] = captureReplies();
   readonly rt: Runtime;
-  private clicks = 0;
 
   /** `config` replaces the README example; `env` adds variables (e.g. GITHUB_WEBHOOK_SECRET). */
   constructor(o: { config?: Config; env?: Record<string, string> } = {}) {
@@ -72,13 +80,7 @@ export class Integration {
   /** One slash command through Bolt (ack, then the handler's reply to response_url). */
   async send(command: string, text: string, user = 'U05'): Promise<Reply> {
     const before = this.replies.length;
-    let acked = false;
-    await this.rt.app.processEvent({
-      body: slashBody(command, text, { user }),
-      ack: async () => {
-        acked = true;
-      },
-    });
+    const { acked } = await dispatch(this.rt.app, slashBody(command, text, { user }));
     if (!acked) throw new Error(`${command} was not acked`);
     const reply = this.replies[before];
     if (!reply) throw new Error(`${command} ${text}: no reply`);
@@ -87,48 +89,15 @@ export class Integration {
 
   /** A button click as Slack sends it; returns the ephemeral answer, if any. */
   async click(actionId: string, user: string, value: string, blockId = 'b1'): Promise<Reply | undefined> {
-    this.clicks += 1;
     const before = this.replies.length;
-    const body = {
-      type: 'block_actions',
-      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0TEAM' },
-      api_app_id: 'A0APP',
-      token: 'legacy',
-      container: { type: 'message', message_ts: '1.1', channel_id: 'C0DEPLOYS', is_ephemeral: false },
-      trigger_id: `click-trigger-${this.clicks}`,
-      team: { id: 'T0TEAM', domain: 'acme' },
-      enterprise: null,
-      is_enterprise_install: false,
-      channel: { id: 'C0DEPLOYS', name: 'deploys' },
-      message: { type: 'message', ts: '1.1', text: 'x' },
-      response_url: `${RESPONSE_HOST}/commands/T0TEAM/click-${this.clicks}`,
-      actions: [
-        {
-          type: 'button',
-          action_id: actionId,
-          block_id: blockId,
-          value,
-          action_ts: '1',
-          text: { type: 'plain_text', text: 'x' },
-        },
-      ],
-    };
-    let acked = false;
-    await this.rt.app.processEvent({
-      body,
-      ack: async () => {
-        acked = true;
-      },
-    });
+    const { acked } = await dispatch(this.rt.app, clickBody({ actionId, user, value, blockId }));
     if (!acked) throw new Error(`${actionId} was not acked`);
     return this.replies[before];
   }
 
   /** Outbox entries not yet delivered (or given up on). */
   undelivered(): number {
-    return (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending')`).get() as { n: number }
-    ).n;
+    return undelivered(this.db);
   }
 
   /** Runs the outbox worker until everything is delivered, a paced second of fake time between ticks; bounded. */

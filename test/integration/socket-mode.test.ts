@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseEnv } from '../../src/app/env.js';
 import { silentLogger } from '../../src/app/logger.js';
@@ -6,21 +5,14 @@ import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
 import { APPROVE_ACTION } from '../../src/views/approval.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
-import { slashBody } from '../helpers/slack-kit.js';
+import { freePort } from '../helpers/loopback.js';
+import { clickBody, slashBody } from '../helpers/slack-kit.js';
 import { SocketModeSlack } from '../helpers/socket-mode-slack.js';
 
 // Socket Mode, the manifest's default, end to end: the real composition (buildRuntime, as main.ts) with an xapp-
 // token and SLACK_API_URL pointing at a local Slack that speaks the Socket Mode protocol over a real WebSocket.
 
 const ACK_DEADLINE_MS = 3_000; // Slack: acknowledge every envelope within 3 seconds
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 let slack: SocketModeSlack | undefined;
 let rt: Runtime | undefined;
@@ -94,27 +86,20 @@ describe('Socket Mode end to end (issue 11 item 5)', () => {
 
     // An interactive envelope (a button click): acked within 3 s, answered to the clicker.
     t = Date.now();
-    const click = s.send('interactive', {
-      type: 'block_actions',
-      user: { id: 'U05', username: 'someone', name: 'someone', team_id: 'T0TEAM' },
-      api_app_id: 'A0APP',
-      token: 'legacy-verification-token',
-      container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0DEPLOYS', is_ephemeral: false },
-      trigger_id: 'trigger-click-1',
-      team: { id: 'T0TEAM', domain: 'acme' },
-      channel: { id: 'C0DEPLOYS', name: 'deploys' },
-      response_url: `${s.responseBase}/click-1`,
-      actions: [
-        {
-          action_id: APPROVE_ACTION,
-          block_id: 'approval',
-          value: '999',
-          type: 'button',
-          action_ts: '1700000001.000200',
-          text: { type: 'plain_text', text: 'Approve' },
-        },
-      ],
-    });
+    const click = s.send(
+      'interactive',
+      clickBody({
+        actionId: APPROVE_ACTION,
+        user: 'U05',
+        value: '999',
+        blockId: 'approval',
+        triggerId: 'trigger-click-1',
+        responseUrl: `${s.responseBase}/click-1`,
+        messageTs: '1700000000.000100',
+        actionTs: '1700000001.000200',
+        buttonText: 'Approve',
+      }),
+    );
     await acked(s, click, t);
     await vi.waitFor(() => expect(s.responses.some((r) => r.path === '/commands/click-1')).toBe(true), {
       timeout: 3_000,

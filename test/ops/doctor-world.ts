@@ -19,6 +19,7 @@ import nock from 'nock';
 import { stringify } from 'yaml';
 import { queryError, queryResponse, stackArn, XML } from '../helpers/cfn-nock.js';
 import { exampleConfigRaw } from '../helpers/config.js';
+import { AUTH_TEST_OK } from '../helpers/slack-kit.js';
 
 export const SLACK_URL = 'https://slack.doctor.test/api/';
 export const GITHUB_URL = 'https://api.github.doctor.test';
@@ -171,20 +172,7 @@ export class DoctorWorld {
       if (this.authError) return [200, JSON.stringify({ ok: false, error: this.authError }), json];
       const headers: Record<string, string> = { ...json };
       if (this.scopes !== null) headers['x-oauth-scopes'] = this.scopes;
-      return [
-        200,
-        JSON.stringify({
-          ok: true,
-          url: 'https://acme.slack.com/',
-          team: 'Acme',
-          user: 'coxswain',
-          team_id: 'T0TEAM',
-          user_id: 'U0BOT',
-          bot_id: 'B0BOT',
-          is_enterprise_install: false,
-        }),
-        headers,
-      ];
+      return [200, JSON.stringify(AUTH_TEST_OK), headers];
     }
     if (method === 'conversations.history') {
       const err = this.channelErrors.get(body.get('channel') ?? '');

@@ -15,6 +15,7 @@ import { FakeClock } from '../helpers/clock.js';
 import { FakeCodeBuild } from '../helpers/codebuild-nock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { outboxEntries } from '../helpers/outbox-rows.js';
 import { FakeS3 } from '../helpers/s3-nock.js';
 
 export const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -136,17 +137,13 @@ export class Harness {
   }
 
   outbox(id: number): OutboxRow[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT o.message_key AS key, o.op, m.thread_key AS thread, o.payload FROM outbox o
-           JOIN slack_messages m ON m.key = o.message_key WHERE m.deployment_id = ? ORDER BY o.id`,
-        )
-        .all(id) as { key: string; op: 'post' | 'update'; thread: string | null; payload: string }[]
-    ).map((r) => {
-      const p = JSON.parse(r.payload) as { text: string; blocks?: unknown[] };
-      return { key: r.key, op: r.op, thread: r.thread, text: p.text, blocks: JSON.stringify(p.blocks ?? []) };
-    });
+    return outboxEntries(this.db, { deploymentId: id }).map((e) => ({
+      key: e.key,
+      op: e.op,
+      thread: e.threadKey,
+      text: e.message.text,
+      blocks: JSON.stringify(e.message.blocks ?? []),
+    }));
   }
 
   reply(id: number, name: string): OutboxRow | undefined {
