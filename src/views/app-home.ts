@@ -7,7 +7,7 @@ import type { Deployment } from '../domain/deployment.js';
 import { approvalActions, clockTime } from './approval.js';
 import { formatMinutes } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
-import { clip, esc, LIMITS, link } from './slack-message.js';
+import { clip, esc, escKeepMentions, LIMITS, link } from './slack-message.js';
 
 export const HOME_MAX_BLOCKS = 100;
 
@@ -71,9 +71,7 @@ function targetText(t: HomeTarget, web: string): string {
   );
   if (t.lock) {
     const reason = clip(t.lock.reason, 200);
-    lines.push(
-      `:lock: Locked by <@${t.lock.by}> since ${clockTime(t.lock.since).mrkdwn}: ${t.lock.kind === 'rollback' ? reason : esc(reason)}`,
-    );
+    lines.push(`:lock: Locked by <@${t.lock.by}> since ${clockTime(t.lock.since).mrkdwn}: ${escKeepMentions(reason)}`);
   }
   if (t.active) {
     const d = t.active.deployment;

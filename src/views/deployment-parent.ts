@@ -3,7 +3,7 @@ import type { DeploymentState } from '../domain/deployment-state.js';
 import { formatDuration, formatMinutes } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
 import { requester } from './requester.js';
-import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';
+import { clip, esc, escKeepMentions, LIMITS, link, type SlackMessage } from './slack-message.js';
 
 export const STATE_EMOJI: Record<DeploymentState, string> = {
   waiting_checks: ':vertical_traffic_light:',
@@ -40,14 +40,14 @@ function stateLine(c: ParentContext): string {
   const eta = c.etaMs !== undefined ? ` · ETA ~${formatMinutes(c.etaMs)}` : '';
   switch (d.state) {
     case 'waiting_checks':
-      return esc(d.waitReason ?? 'waiting for checks');
+      return escKeepMentions(d.waitReason ?? 'waiting for checks');
     case 'pending_approval':
       return 'waiting for approval';
     case 'baking':
     case 'verifying':
-      return `${d.waitReason ? esc(d.waitReason) : d.state}${d.startedAt ? ` · ${formatDuration(c.now - d.startedAt)} elapsed` : ''}`;
+      return `${d.waitReason ? escKeepMentions(d.waitReason) : d.state}${d.startedAt ? ` · ${formatDuration(c.now - d.startedAt)} elapsed` : ''}`;
     case 'queued':
-      return `queued${c.position ? ` · position ${c.position}` : ''}${d.waitReason ? ` · ${esc(d.waitReason)}` : ''}${eta}`;
+      return `queued${c.position ? ` · position ${c.position}` : ''}${d.waitReason ? ` · ${escKeepMentions(d.waitReason)}` : ''}${eta}`;
     case 'building':
     case 'deploying':
     case 'cancelling': {

@@ -2,7 +2,7 @@ import type { Lock } from '../domain/lock.js';
 import { clockTime } from './approval.js';
 import { formatDuration } from './format.js';
 import { shortSha } from './links.js';
-import { clip, esc, LIMITS, type SlackMessage } from './slack-message.js';
+import { clip, esc, escKeepMentions, LIMITS, type SlackMessage } from './slack-message.js';
 
 export interface TargetName {
   service: string;
@@ -36,7 +36,7 @@ function message(text: string): SlackMessage {
 
 /** One line for /deploy-status and wait reasons: who, since when, why. */
 export function lockStatusLine(lock: Lock, now: number): string {
-  return `:lock: locked by <@${lock.lockedBy}> since ${since(lock, now)}: ${esc(lock.reason)}`;
+  return `:lock: locked by <@${lock.lockedBy}> since ${since(lock, now)}: ${escKeepMentions(lock.reason)}`;
 }
 
 /**
@@ -49,26 +49,26 @@ export function lockRefusal(t: TargetName, lock: Lock, now: number, queuedId?: n
       ? `Deploy #${queuedId} is queued and will start when the target is unlocked.`
       : 'Nothing will run there until it is unlocked.';
   return message(
-    `:lock: ${where(t)} is locked by <@${lock.lockedBy}> since ${since(lock, now)}.\n*Reason:* ${esc(lock.reason)}\n${queued} To unlock (after talking to <@${lock.lockedBy}>): ${unlockHint(t)}`,
+    `:lock: ${where(t)} is locked by <@${lock.lockedBy}> since ${since(lock, now)}.\n*Reason:* ${escKeepMentions(lock.reason)}\n${queued} To unlock (after talking to <@${lock.lockedBy}>): ${unlockHint(t)}`,
   );
 }
 
 export function lockConfirmation(t: TargetName, lock: Lock): SlackMessage {
   return message(
-    `:lock: <@${lock.lockedBy}> locked ${where(t)}: ${esc(lock.reason)}\nRequests still queue, but nothing runs until ${unlockHint(t)}.`,
+    `:lock: <@${lock.lockedBy}> locked ${where(t)}: ${escKeepMentions(lock.reason)}\nRequests still queue, but nothing runs until ${unlockHint(t)}.`,
   );
 }
 
 export function alreadyLocked(t: TargetName, lock: Lock, now: number): SlackMessage {
   return message(
-    `${where(t)} is already locked by <@${lock.lockedBy}> since ${since(lock, now)}: ${esc(lock.reason)}\nTo replace the lock, unlock it first with ${unlockHint(t)}.`,
+    `${where(t)} is already locked by <@${lock.lockedBy}> since ${since(lock, now)}: ${escKeepMentions(lock.reason)}\nTo replace the lock, unlock it first with ${unlockHint(t)}.`,
   );
 }
 
 export function unlockConfirmation(t: TargetName, lock: Lock, by: string, waiting: number): SlackMessage {
   const queue = waiting > 0 ? ` ${waiting} queued deployment${waiting === 1 ? '' : 's'} can start now.` : '';
   return message(
-    `:unlock: <@${by}> unlocked ${where(t)} (locked by <@${lock.lockedBy}>: ${esc(lock.reason)}).${queue}`,
+    `:unlock: <@${by}> unlocked ${where(t)} (locked by <@${lock.lockedBy}>: ${escKeepMentions(lock.reason)}).${queue}`,
   );
 }
 

@@ -32,6 +32,14 @@ export function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Escapes text for mrkdwn but keeps user mentions (`<@U…>`): lock and wait reasons carry the mention of who
+ * locked or rolled back, and a mention a user typed in a reason is harmless (no `<!channel>` or links survive).
+ */
+export function escKeepMentions(text: string): string {
+  return esc(text).replace(/&lt;@([UW][A-Z0-9]{2,})&gt;/g, '<@$1>');
+}
+
 /** A mrkdwn link; the label is escaped and the URL must already be safe (built by us, not typed by users). */
 export function link(url: string, label: string): string {
   return `<${url}|${esc(label).replace(/\|/g, '¦')}>`;

@@ -4,7 +4,7 @@ import { STATE_EMOJI } from './deployment-parent.js';
 import { formatDuration } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
 import { requester } from './requester.js';
-import { clip, esc, LIMITS, link, type SlackMessage } from './slack-message.js';
+import { clip, esc, escKeepMentions, LIMITS, link, type SlackMessage } from './slack-message.js';
 import { phaseWords } from './thread-replies.js';
 
 export interface TargetStatus {
@@ -65,7 +65,7 @@ function queueLines(t: TargetStatus, web: string): string[] {
   if (t.queue.length === 0) return ['*Queue:* empty'];
   const lines = t.queue.slice(0, QUEUE_SHOWN).map(({ deployment: d, position, threadUrl }) => {
     const wait = d.waitReason
-      ? ` · ${d.waitReason.startsWith('waiting') ? '' : 'waiting: '}${esc(d.waitReason)}`
+      ? ` · ${d.waitReason.startsWith('waiting') ? '' : 'waiting: '}${escKeepMentions(d.waitReason)}`
       : d.state === 'pending_approval'
         ? ' · waiting for approval'
         : '';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { Lock } from '../../src/domain/lock.js';
 import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { deploymentParent } from '../../src/views/deployment-parent.js';
+import { lockStatusLine, rollbackLockReason } from '../../src/views/lock.js';
 import { FakeClock } from '../helpers/clock.js';
 import { testDb } from '../helpers/db.js';
 
@@ -68,5 +70,42 @@ describe('deployment parent', () => {
     expect(done.text).toContain('succeeded in');
     expect(done.text).not.toContain('ETA');
     expect(JSON.stringify(done.blocks)).not.toContain('ETA');
+  });
+});
+
+describe('mentions in lock and wait reasons', () => {
+  const lock: Lock = {
+    targetKey: 'api/production',
+    reason: rollbackLockReason('bbbbbbb0000000000000000000000000000000bb', 'U01'),
+    lockedBy: 'U01',
+    lockedAt: 0,
+    kind: 'rollback',
+    badSha: 'bbbbbbb0000000000000000000000000000000bb',
+    deploymentId: 3,
+  };
+
+  it('shows who rolled back as a mention, not a literal <@U…> (/deploy-status lock line)', () => {
+    const line = lockStatusLine(lock, 60_000);
+    expect(line).toContain('rolled back from bbbbbbb by <@U01>');
+    expect(line).not.toContain('&lt;');
+  });
+
+  it('keeps the mention in a queued parent waiting on a lock, and still escapes anything else typed', () => {
+    const d = queued('locked by <@U01>: <!channel> migrating <https://evil.example|click>');
+    const m = deploymentParent({
+      deployment: d,
+      repo: { owner: 'acme', name: 'api' },
+      githubWeb: 'https://github.com',
+      now: 0,
+      position: 1,
+    });
+    const blocks = JSON.stringify(m.blocks);
+    expect(blocks).toContain('locked by <@U01>: &lt;!channel&gt; migrating &lt;https://evil.example|click&gt;');
+    expect(blocks).not.toContain('<!channel>');
+  });
+
+  it('escapes a manual lock reason but keeps a typed user mention', () => {
+    const line = lockStatusLine({ ...lock, kind: 'manual', reason: 'ask <@U02> first <!here>' }, 60_000);
+    expect(line).toContain(': ask <@U02> first &lt;!here&gt;');
   });
 });
