@@ -31,7 +31,7 @@ function rateLimitedReply(scope: nock.Interceptor) {
   );
 }
 
-describe('/deploy: what GitHub errors mean (issue 11 items 10 and 11)', () => {
+describe('/deploy: what GitHub errors mean', () => {
   it('a 404 says the repository is missing or the token cannot read it, and queues nothing', async () => {
     const f = commandFixture();
     const replies = captureReplies();
@@ -90,7 +90,7 @@ describe('/deploy: what GitHub errors mean (issue 11 items 10 and 11)', () => {
   });
 });
 
-describe('compare: the newest commits, not the oldest (issue 11 item 17)', () => {
+describe('compare: the newest commits, not the oldest', () => {
   // GET /repos/{o}/{r}/compare/{base}...{head}: `commits` are chronological and paginated from the oldest
   // (docs.github.com rest/commits/commits#compare-two-commits), so page 1 holds the oldest 100.
   const commit = (i: number) => ({

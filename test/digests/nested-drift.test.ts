@@ -48,7 +48,7 @@ function detector() {
   });
 }
 
-describe('drift detection looks into nested stacks (issue 11 item 15)', () => {
+describe('drift detection looks into nested stacks', () => {
   it('reports a drifted resource of a nested stack although the parent is IN_SYNC', async () => {
     const list = listWithNested();
     mockDetection(REGION, PARENT, { detection: 'DETECTION_COMPLETE', drift: 'IN_SYNC' });

@@ -65,7 +65,7 @@ async function reconnected(s: SocketModeSlack, opens: number): Promise<void> {
   expect(s.current()?.n).toBe(opens);
 }
 
-describe('Socket Mode end to end (issue 11 item 5)', () => {
+describe('Socket Mode end to end', () => {
   it('connects through SLACK_API_URL with the app token, acks commands and clicks, and survives refresh and drops', async () => {
     vi.useFakeTimers({
       shouldAdvanceTime: true,

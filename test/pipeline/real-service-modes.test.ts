@@ -26,7 +26,7 @@ function modes(): Harness {
   return harness;
 }
 
-describe('mode parameters: the configured templateUrl only creates the stack (issue 11 item 3)', () => {
+describe('mode parameters: the configured templateUrl only creates the stack', () => {
   it('updates an existing stack on its previous template, keeping the parameters the config does not set', async () => {
     h = modes();
     // The stack exists (created earlier from templateUrl) with a parameter the config does not set.
@@ -50,7 +50,7 @@ describe('mode parameters: the configured templateUrl only creates the stack (is
   });
 });
 
-describe('mode build without a ClientRequestToken (sam deploy, aws cloudformation deploy) (issue 11 item 4)', () => {
+describe('mode build without a ClientRequestToken (sam deploy, aws cloudformation deploy)', () => {
   it('follows the operation that began after the build started and reports its root cause', async () => {
     h = modes();
     const d = h.enqueue('cdk', 'staging');
@@ -124,7 +124,7 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
   });
 });
 
-describe('recovery of a stack RollbackStack deletes (issue 11 item 7)', () => {
+describe('recovery of a stack RollbackStack deletes', () => {
   it('follows the stack by its id after deletion and reports the result instead of retrying forever', async () => {
     h = new Harness({ config: modesConfig() });
     const A = 'cdk-a-staging';
@@ -184,7 +184,7 @@ describe('recovery of a stack RollbackStack deletes (issue 11 item 7)', () => {
   });
 });
 
-describe('UsePreviousTemplate with AWS::LanguageExtensions (issue 11 item 13)', () => {
+describe('UsePreviousTemplate with AWS::LanguageExtensions', () => {
   it('refuses to update in place, says why and what to do, and creates no change set', async () => {
     h = new Harness();
     // GetTemplateSummary lists the template's transforms in DeclaredTransforms (API_GetTemplateSummary).

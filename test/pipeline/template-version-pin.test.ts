@@ -61,7 +61,7 @@ function changeSetReady(d: { id: number }, position: number): void {
   };
 }
 
-describe('mode template: TemplateURL pinned to the object version the build wrote (issue 11 item 2)', () => {
+describe('mode template: TemplateURL pinned to the object version the build wrote', () => {
   it('pins a versioned bucket, and a rollback reuses the pinned URL after the key was overwritten', async () => {
     modes();
     const d = h.enqueue('infra', 'staging');
