@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { resourceChange } from '../helpers/cfn-nock.js';
 import { Integration } from '../integration/harness.js';
 import type { StoredMessage } from '../outbox/fake-slack.js';
 import { cdConfig, commit, SHA_A, SHA_B, SHA_C, seedSucceeded } from './helpers.js';
@@ -101,30 +102,8 @@ describe('promotion: production takes only what staging proved', () => {
     commit('acme/api', 'main', SHA_B);
     await i.send('/deploy', 'api staging', 'U05');
     await i.work(() => i.cfn.changeSets.has('coxswain-1-1'));
-    i.cfn.changeSets.set('coxswain-1-1', {
-      Status: 'CREATE_COMPLETE',
-      ExecutionStatus: 'AVAILABLE',
-      Changes: [
-        {
-          Type: 'Resource',
-          ResourceChange: { Action: 'Modify', LogicalResourceId: 'Svc', ResourceType: 'AWS::ECS::Service' },
-        },
-      ],
-    });
-    const token = i.get(1).token;
-    i.cfn.onExecute = (stack) => {
-      i.cfn.event(
-        stack,
-        {
-          LogicalResourceId: stack,
-          ResourceType: 'AWS::CloudFormation::Stack',
-          ResourceStatus: 'UPDATE_COMPLETE',
-          ClientRequestToken: token,
-        },
-        i.clock.now(),
-      );
-      i.cfn.stackStatus.set(stack, 'UPDATE_COMPLETE');
-    };
+    i.cfn.readyChangeSet('coxswain-1-1', [resourceChange('Svc', 'AWS::ECS::Service')]);
+    i.cfn.completesOnExecute(() => i.clock.now());
     await i.work(() => i.get(1).state === 'succeeded');
     await i.deliver();
 

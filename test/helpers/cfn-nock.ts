@@ -69,6 +69,30 @@ export function cfnScripted(region: string, status: string, then: { op: string; 
   return { scope, seen };
 }
 
+/** A ResourceChange entry of DescribeChangeSet's Changes (API_ResourceChange.html). */
+export function resourceChange(logicalId: string, type: string, o: { action?: string; replacement?: string } = {}) {
+  return {
+    Type: 'Resource',
+    ResourceChange: {
+      Action: o.action ?? 'Modify',
+      LogicalResourceId: logicalId,
+      ResourceType: type,
+      ...(o.replacement ? { Replacement: o.replacement } : {}),
+    },
+  };
+}
+
+/** A stack event's own fields (the fake adds EventId and Timestamp): one resource's status under a request token. */
+export function resourceEvent(logical: string, type: string, status: string, token: string, reason?: string) {
+  return {
+    LogicalResourceId: logical,
+    ResourceType: type,
+    ResourceStatus: status,
+    ClientRequestToken: token,
+    ...(reason ? { ResourceStatusReason: reason } : {}),
+  };
+}
+
 export interface FakeEvent {
   EventId: string;
   LogicalResourceId: string;
@@ -138,6 +162,28 @@ export class FakeCloudFormation {
     } as FakeEvent;
     this.events.get(stackName)?.unshift(full);
     return full;
+  }
+
+  /** CloudFormation finished creating change set `name`: ready to execute, with these changes. */
+  readyChangeSet(name: string, changes: unknown[] = []): void {
+    this.changeSets.set(name, { Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', Changes: changes });
+  }
+
+  /** The stack's update under `token` completes: its UPDATE_COMPLETE event arrives and DescribeStacks says so. */
+  completeUpdate(stackName: string, token: string, at: number): void {
+    this.event(stackName, resourceEvent(stackName, 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE', token), at);
+    this.stackStatus.set(stackName, 'UPDATE_COMPLETE');
+  }
+
+  /** Executing a change set completes the update at once. */
+  completesOnExecute(now: () => number): void {
+    this.onExecute = (stack, token) => this.completeUpdate(stack, token, now());
+  }
+
+  /** Executing a change set starts the update: one resource reports UPDATE_IN_PROGRESS, and no more comes. */
+  startsOnExecute(logicalId: string, type: string, now: () => number): void {
+    this.onExecute = (stack, token) =>
+      void this.event(stack, resourceEvent(logicalId, type, 'UPDATE_IN_PROGRESS', token), now());
   }
 
   failNext(action: string, code: string, message: string, status = 400): void {

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { queryResponse } from '../helpers/cfn-nock.js';
+import { queryResponse, resourceChange } from '../helpers/cfn-nock.js';
 import { replyText } from '../helpers/slack-kit.js';
 import type { StoredMessage } from '../outbox/fake-slack.js';
 import { GITHUB_API, Integration } from './harness.js';
@@ -117,28 +117,8 @@ describe('integration: approvals, locks and stall buttons through the real compo
     githubCommit('acme/web', 'main', SHA);
     await h.send('/deploy', 'web staging');
     await h.work(() => h.cfn.changeSets.has('coxswain-1-1'));
-    h.cfn.changeSets.set('coxswain-1-1', {
-      Status: 'CREATE_COMPLETE',
-      ExecutionStatus: 'AVAILABLE',
-      Changes: [
-        {
-          Type: 'Resource',
-          ResourceChange: { Action: 'Modify', LogicalResourceId: 'TaskDef', ResourceType: 'AWS::ECS::TaskDefinition' },
-        },
-      ],
-    });
-    const token = h.get(1).token;
-    h.cfn.onExecute = (stack) =>
-      h.cfn.event(
-        stack,
-        {
-          LogicalResourceId: 'TaskDef',
-          ResourceType: 'AWS::ECS::TaskDefinition',
-          ResourceStatus: 'UPDATE_IN_PROGRESS',
-          ClientRequestToken: token,
-        },
-        h.clock.now(),
-      );
+    h.cfn.readyChangeSet('coxswain-1-1', [resourceChange('TaskDef', 'AWS::ECS::TaskDefinition')]);
+    h.cfn.startsOnExecute('TaskDef', 'AWS::ECS::TaskDefinition', () => h.clock.now());
     await h.work(() => h.cfn.count('ExecuteChangeSet') === 1);
 
     const stallKeys = () =>

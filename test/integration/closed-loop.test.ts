@@ -41,20 +41,8 @@ describe('integration: gates and verification through the real composition', () 
     expect(t.get(1).state).toBe('queued');
 
     await t.work(() => t!.cfn.changeSets.has('coxswain-1-1'));
-    t.cfn.changeSets.set('coxswain-1-1', { Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', Changes: [] });
-    t.cfn.onExecute = (stack, token) => {
-      t!.cfn.event(
-        stack,
-        {
-          LogicalResourceId: stack,
-          ResourceType: 'AWS::CloudFormation::Stack',
-          ResourceStatus: 'UPDATE_COMPLETE',
-          ClientRequestToken: token,
-        },
-        t!.clock.now(),
-      );
-      t!.cfn.stackStatus.set(stack, 'UPDATE_COMPLETE');
-    };
+    t.cfn.readyChangeSet('coxswain-1-1', []);
+    t.cfn.completesOnExecute(() => t!.clock.now());
     nock(SITE).get('/version').times(10).reply(200, `{"sha":"${SHA}"}`);
     await t.work(() => t!.get(1).state === 'succeeded');
     expect(t.get(1).summary).toBe(`serving a1b2c3d at ${SITE}/version`);

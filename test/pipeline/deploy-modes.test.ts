@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
+import { resourceChange } from '../helpers/cfn-nock.js';
 import { modesConfig } from '../helpers/config.js';
 import { Harness, SHA } from './harness.js';
 
@@ -46,11 +47,7 @@ async function finishBuild(d: { id: number }, extra: Record<string, unknown> = {
 }
 
 function changeSetReady(d: { id: number }, position: number, changes: unknown[] = []): void {
-  h.cfn.changeSets.set(`coxswain-${d.id}-${position}`, {
-    Status: 'CREATE_COMPLETE',
-    ExecutionStatus: 'AVAILABLE',
-    Changes: changes,
-  });
+  h.cfn.readyChangeSet(`coxswain-${d.id}-${position}`, changes);
 }
 
 function stackEnds(stack: string, status: string, token: string): void {
@@ -72,19 +69,8 @@ describe('mode template: change sets from the template the build produced', () =
     expect(first.get('UsePreviousTemplate')).toBeNull();
     expect(first.get('ChangeSetType')).toBe('UPDATE');
     changeSetReady(d, 1, [
-      {
-        Type: 'Resource',
-        ResourceChange: { Action: 'Add', LogicalResourceId: 'Subnet', ResourceType: 'AWS::EC2::Subnet' },
-      },
-      {
-        Type: 'Resource',
-        ResourceChange: {
-          Action: 'Modify',
-          LogicalResourceId: 'Db',
-          ResourceType: 'AWS::RDS::DBInstance',
-          Replacement: 'True',
-        },
-      },
+      resourceChange('Subnet', 'AWS::EC2::Subnet', { action: 'Add' }),
+      resourceChange('Db', 'AWS::RDS::DBInstance', { replacement: 'True' }),
     ]);
     await h.tickUntil(() => h.cfn.count('ExecuteChangeSet') === 1);
     const summary = h.reply(d.id, 'changeset-1')!;

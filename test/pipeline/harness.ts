@@ -160,12 +160,15 @@ export class Harness {
   /** Drives a deployment (of a target without a build) until its change set has been executed. */
   async toUpdating(d: Deployment, changes: unknown[] = []): Promise<void> {
     await this.tickUntil(() => this.cfn.changeSets.has(`coxswain-${d.id}-1`));
-    this.cfn.changeSets.set(`coxswain-${d.id}-1`, {
-      Status: 'CREATE_COMPLETE',
-      ExecutionStatus: 'AVAILABLE',
-      Changes: changes,
-    });
+    this.cfn.readyChangeSet(`coxswain-${d.id}-1`, changes);
     await this.tickUntil(() => this.cfn.count('ExecuteChangeSet') > 0);
+  }
+
+  /** Drives a web/staging deployment through its change set to a completed update and `succeeded`. */
+  async finishWeb(id: number): Promise<void> {
+    await this.toUpdating(this.get(id));
+    this.cfn.completeUpdate('web-staging', this.get(id).token, this.clock.now());
+    await this.tickUntil(() => this.get(id).state === 'succeeded');
   }
 
   close(): void {

@@ -45,20 +45,8 @@ const templateUrls = () =>
 
 /** The change set at `position` is ready; executing it completes the stack (the fake's ExecuteChangeSet hook). */
 function changeSetReady(d: { id: number }, position: number): void {
-  h.cfn.changeSets.set(`coxswain-${d.id}-${position}`, {
-    Status: 'CREATE_COMPLETE',
-    ExecutionStatus: 'AVAILABLE',
-    Changes: [],
-  });
-  h.cfn.onExecute = (name, token) => {
-    const done = {
-      LogicalResourceId: name,
-      ResourceType: 'AWS::CloudFormation::Stack',
-      ResourceStatus: 'UPDATE_COMPLETE',
-    };
-    h.cfn.event(name, { ...done, ClientRequestToken: token }, h.clock.now());
-    h.cfn.stackStatus.set(name, 'UPDATE_COMPLETE');
-  };
+  h.cfn.readyChangeSet(`coxswain-${d.id}-${position}`, []);
+  h.cfn.completesOnExecute(() => h.clock.now());
 }
 
 describe('mode template: TemplateURL pinned to the object version the build wrote', () => {
