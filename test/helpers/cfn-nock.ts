@@ -82,14 +82,26 @@ export function resourceChange(logicalId: string, type: string, o: { action?: st
   };
 }
 
-/** A stack event's own fields (the fake adds EventId and Timestamp): one resource's status under a request token. */
-export function resourceEvent(logical: string, type: string, status: string, token: string, reason?: string) {
+/**
+ * A stack event's own fields (the fake adds EventId and Timestamp): one resource's status. No ClientRequestToken
+ * member when `token` is undefined: DescribeStackEvents omits it for operations started without one, which is what
+ * `sam deploy` and `aws cloudformation deploy` do (aws/aws-cli#2907).
+ */
+export function resourceEvent(
+  logical: string,
+  type: string,
+  status: string,
+  token?: string,
+  reason?: string,
+  physical?: string,
+) {
   return {
     LogicalResourceId: logical,
     ResourceType: type,
     ResourceStatus: status,
-    ClientRequestToken: token,
+    ...(token ? { ClientRequestToken: token } : {}),
     ...(reason ? { ResourceStatusReason: reason } : {}),
+    ...(physical ? { PhysicalResourceId: physical } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
-import { resourceChange } from '../helpers/cfn-nock.js';
+import { resourceChange, resourceEvent } from '../helpers/cfn-nock.js';
 import { modesConfig } from '../helpers/config.js';
 import { Harness, SHA } from './harness.js';
 
@@ -9,24 +9,6 @@ afterEach(() => h?.close());
 
 const NET = 'infra-network-staging';
 const APP = 'infra-app-staging';
-
-function ev(
-  logical: string,
-  type: string,
-  status: string,
-  token: string | undefined,
-  reason?: string,
-  physical?: string,
-) {
-  return {
-    LogicalResourceId: logical,
-    ResourceType: type,
-    ResourceStatus: status,
-    ...(token ? { ClientRequestToken: token } : {}),
-    ...(reason ? { ResourceStatusReason: reason } : {}),
-    ...(physical ? { PhysicalResourceId: physical } : {}),
-  };
-}
 
 function modes(): Harness {
   const harness = new Harness({ config: modesConfig() });
@@ -51,7 +33,7 @@ function changeSetReady(d: { id: number }, position: number, changes: unknown[] 
 }
 
 function stackEnds(stack: string, status: string, token: string): void {
-  h.cfn.event(stack, ev(stack, 'AWS::CloudFormation::Stack', status, token), h.clock.now());
+  h.cfn.event(stack, resourceEvent(stack, 'AWS::CloudFormation::Stack', status, token), h.clock.now());
   h.cfn.stackStatus.set(stack, status);
 }
 
@@ -88,7 +70,7 @@ describe('mode template: change sets from the template the build produced', () =
     const t = h.clock.now();
     h.cfn.event(
       APP,
-      ev('Fn', 'AWS::Lambda::Function', 'UPDATE_FAILED', d.token, 'Runtime nodejs8.10 is not supported'),
+      resourceEvent('Fn', 'AWS::Lambda::Function', 'UPDATE_FAILED', d.token, 'Runtime nodejs8.10 is not supported'),
       t,
     );
     stackEnds(APP, 'UPDATE_ROLLBACK_COMPLETE', d.token);
@@ -125,15 +107,19 @@ describe('first deploy: CREATE', () => {
     await h.tickUntil(() => h.cfn.count('ExecuteChangeSet') === 1);
     expect(h.cfn.stackStatus.get('fresh-staging')).toBe('CREATE_IN_PROGRESS');
     const t = h.clock.now();
-    h.cfn.event('fresh-staging', ev('fresh-staging', 'AWS::CloudFormation::Stack', 'CREATE_IN_PROGRESS', d.token), t);
     h.cfn.event(
       'fresh-staging',
-      ev('Bucket', 'AWS::S3::Bucket', 'CREATE_FAILED', d.token, 'acme-logs already exists'),
+      resourceEvent('fresh-staging', 'AWS::CloudFormation::Stack', 'CREATE_IN_PROGRESS', d.token),
+      t,
+    );
+    h.cfn.event(
+      'fresh-staging',
+      resourceEvent('Bucket', 'AWS::S3::Bucket', 'CREATE_FAILED', d.token, 'acme-logs already exists'),
       t + 1000,
     );
     h.cfn.event(
       'fresh-staging',
-      ev('Role', 'AWS::IAM::Role', 'CREATE_FAILED', d.token, 'Resource creation cancelled'),
+      resourceEvent('Role', 'AWS::IAM::Role', 'CREATE_FAILED', d.token, 'Resource creation cancelled'),
       t + 2000,
     );
     h.clock.advance(3000);
@@ -164,12 +150,18 @@ describe('nested stacks', () => {
     const t = h.clock.now();
     h.cfn.event(
       nested,
-      ev('Instance', 'AWS::RDS::DBInstance', 'UPDATE_FAILED', undefined, 'Storage size 10 is below the minimum'),
+      resourceEvent(
+        'Instance',
+        'AWS::RDS::DBInstance',
+        'UPDATE_FAILED',
+        undefined,
+        'Storage size 10 is below the minimum',
+      ),
       t + 1000,
     );
     h.cfn.event(
       'web-staging',
-      ev(
+      resourceEvent(
         'DbStack',
         'AWS::CloudFormation::Stack',
         'UPDATE_FAILED',
@@ -200,19 +192,19 @@ describe('mode build: the build deploys, Coxswain follows', () => {
     // An older operation (before the build) is not ours.
     h.cfn.event(
       'cdk-a-staging',
-      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'old-op'),
+      resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'old-op'),
       start - 60_000,
     );
     h.clock.advance(5000);
     const tok = 'exec-cdk-1234';
     h.cfn.event(
       'cdk-a-staging',
-      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', tok),
+      resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', tok),
       h.clock.now(),
     );
     h.cfn.event(
       'cdk-a-staging',
-      ev('Topic', 'AWS::SNS::Topic', 'UPDATE_FAILED', tok, 'Invalid parameter: KmsMasterKeyId'),
+      resourceEvent('Topic', 'AWS::SNS::Topic', 'UPDATE_FAILED', tok, 'Invalid parameter: KmsMasterKeyId'),
       h.clock.now() + 1000,
     );
     h.cfn.stackStatus.set('cdk-a-staging', 'UPDATE_ROLLBACK_IN_PROGRESS');
@@ -244,7 +236,7 @@ describe('mode build: the build deploys, Coxswain follows', () => {
     h.clock.advance(5000);
     h.cfn.event(
       'cdk-b-staging',
-      ev('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'exec-b'),
+      resourceEvent('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'exec-b'),
       h.clock.now(),
     );
     h.cfn.stackStatus.set('cdk-b-staging', 'UPDATE_IN_PROGRESS');

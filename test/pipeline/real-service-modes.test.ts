@@ -2,22 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UNTOKENED_OPERATION } from '../../src/runner/build-operation.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
+import { resourceEvent } from '../helpers/cfn-nock.js';
 import { modesConfig } from '../helpers/config.js';
 import { Harness, SHA } from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.close());
-
-function ev(logical: string, type: string, status: string, reason?: string) {
-  // No ClientRequestToken member at all: DescribeStackEvents omits it for operations started without one, which is
-  // what `sam deploy` and `aws cloudformation deploy` do (aws/aws-cli#2907).
-  return {
-    LogicalResourceId: logical,
-    ResourceType: type,
-    ResourceStatus: status,
-    ...(reason ? { ResourceStatusReason: reason } : {}),
-  };
-}
 
 function modes(): Harness {
   const harness = new Harness({ config: modesConfig() });
@@ -61,24 +51,29 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
     // An untokened operation before the build is not ours.
     h.cfn.event(
       'cdk-a-staging',
-      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'),
+      resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'),
       start - 60_000,
     );
-    h.cfn.event('cdk-a-staging', ev('Old', 'AWS::SNS::Topic', 'UPDATE_FAILED', 'an old failure'), start - 59_000);
-    h.clock.advance(5000);
-    const t = h.clock.now();
-    h.cfn.event('cdk-a-staging', ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
     h.cfn.event(
       'cdk-a-staging',
-      ev('Queue', 'AWS::SQS::Queue', 'UPDATE_FAILED', 'Invalid value for VisibilityTimeout'),
+      resourceEvent('Old', 'AWS::SNS::Topic', 'UPDATE_FAILED', undefined, 'an old failure'),
+      start - 59_000,
+    );
+    h.clock.advance(5000);
+    const t = h.clock.now();
+    h.cfn.event('cdk-a-staging', resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
+    h.cfn.event(
+      'cdk-a-staging',
+      resourceEvent('Queue', 'AWS::SQS::Queue', 'UPDATE_FAILED', undefined, 'Invalid value for VisibilityTimeout'),
       t + 1000,
     );
     h.cfn.event(
       'cdk-a-staging',
-      ev(
+      resourceEvent(
         'cdk-a-staging',
         'AWS::CloudFormation::Stack',
         'UPDATE_ROLLBACK_IN_PROGRESS',
+        undefined,
         'The following resource(s) failed to update: [Queue].',
       ),
       t + 2000,
@@ -92,7 +87,7 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
 
     h.cfn.event(
       'cdk-a-staging',
-      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'),
+      resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'),
       t + 9000,
     );
     h.cfn.stackStatus.set('cdk-a-staging', 'UPDATE_ROLLBACK_COMPLETE');
@@ -113,8 +108,12 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
     build.startTime = h.clock.now();
     h.clock.advance(5000);
     const t = h.clock.now();
-    h.cfn.event('cdk-b-staging', ev('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
-    h.cfn.event('cdk-b-staging', ev('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE'), t + 3000);
+    h.cfn.event('cdk-b-staging', resourceEvent('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
+    h.cfn.event(
+      'cdk-b-staging',
+      resourceEvent('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE'),
+      t + 3000,
+    );
     h.cfn.stackStatus.set('cdk-b-staging', 'UPDATE_COMPLETE');
     Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: t + 4000 });
     await h.tickUntil(() => h.get(d.id).state === 'succeeded');
@@ -140,14 +139,17 @@ describe('recovery of a stack RollbackStack deletes', () => {
     // `cdk deploy --no-rollback` creating the stack: it fails and stays CREATE_FAILED (no stable state to go back to).
     // A stack's own events carry its id as PhysicalResourceId (DescribeStackEvents).
     const own = (status: string, token: string) => ({
-      ...ev(A, 'AWS::CloudFormation::Stack', status),
+      ...resourceEvent(A, 'AWS::CloudFormation::Stack', status),
       ClientRequestToken: token,
       PhysicalResourceId: arn,
     });
     h.cfn.event(A, own('CREATE_IN_PROGRESS', 'exec-a'), t);
     h.cfn.event(
       A,
-      { ...ev('Topic', 'AWS::SNS::Topic', 'CREATE_FAILED', 'Invalid parameter'), ClientRequestToken: 'exec-a' },
+      {
+        ...resourceEvent('Topic', 'AWS::SNS::Topic', 'CREATE_FAILED', undefined, 'Invalid parameter'),
+        ClientRequestToken: 'exec-a',
+      },
       t + 1000,
     );
     h.cfn.event(A, own('CREATE_FAILED', 'exec-a'), t + 2000);
