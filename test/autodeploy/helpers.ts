@@ -4,7 +4,7 @@ import type { Db } from '../../src/store/db.js';
 import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { exampleConfig, type exampleConfigRaw } from '../helpers/config.js';
-import { GITHUB_API } from '../integration/harness.js';
+import { GITHUB_API } from '../helpers/github-nock.js';
 
 export const SHA_A = 'a'.repeat(40);
 export const SHA_B = 'b'.repeat(40);
@@ -104,14 +104,6 @@ export function compare(repo: string, base: string, head: string, messages: stri
         author: { login: 'octocat' },
       })),
     });
-}
-
-/** GET /repos/{owner}/{repo}/commits/{ref} as /deploy resolves a ref (docs.github.com/en/rest/commits/commits#get-a-commit). */
-export function commit(repo: string, ref: string, sha: string) {
-  return nock(GITHUB_API)
-    .get(`/repos/${repo}/commits/${encodeURIComponent(ref)}`)
-    .query(true)
-    .reply(200, { sha, commit: { message: 'Ship it' } });
 }
 
 /** History: a deployment of `sha` that succeeded on `targetKey` at `finishedAt` (real store, guarded transitions). */

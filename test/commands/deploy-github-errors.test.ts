@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
 import { describeReset, retryRateLimit } from '../../src/adapters/github-limits.js';
 import { silentLogger } from '../../src/app/logger.js';
+import { GITHUB_API } from '../helpers/github-nock.js';
 import { captureReplies } from '../helpers/slack-kit.js';
-import { commandFixture, GITHUB_API } from './fixture.js';
+import { commandFixture } from './fixture.js';
 
 // Response shapes from docs.github.com: rest/commits/commits#get-a-commit (404 for a repository the token cannot
 // see — private repositories answer 404, not 403 — and 422 "No commit found for SHA" for an unknown ref) and

@@ -19,10 +19,10 @@ import { testBudget } from '../helpers/aws-budget.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { githubCommit as commitNock, GITHUB_API } from '../helpers/github-nock.js';
 import { outboxEntries } from '../helpers/outbox-rows.js';
 import { testApp } from '../helpers/slack-kit.js';
 
-export const GITHUB_API = 'https://api.github.test';
 export const SHA = 'abc1234def5678abc1234def5678abc1234def56';
 export const SHA2 = '9999999aaaaaaabbbbbbbcccccccdddddddeeeee';
 
@@ -82,14 +82,7 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
 
 /** GitHub answers getCommit for `ref` with `sha`; records each call in `events` as "github". */
 export function githubCommit(events: string[], repo: string, ref: string, sha: string, times = 1) {
-  return nock(GITHUB_API)
-    .get(`/repos/${repo}/commits/${encodeURIComponent(ref)}`)
-    .query(true)
-    .times(times)
-    .reply(200, () => {
-      events.push('github');
-      return { sha, commit: { message: 'Ship it\n\nbody' } };
-    });
+  return commitNock(repo, ref, sha, { events, times, message: 'Ship it\n\nbody' });
 }
 
 /** Counts any GitHub request at all: for "no GitHub call" assertions. */

@@ -289,3 +289,23 @@ export const AUTH_TEST_OK = {
   bot_id: botIds.botId,
   is_enterprise_install: false,
 };
+
+export interface Button {
+  action_id: string;
+  value: string;
+  block_id: string;
+}
+
+/** The buttons a message shows, with the block each sits in (what a click would send back). */
+export function buttonsOf(m: { blocks?: unknown } | undefined): Button[] {
+  const blocks = (m?.blocks ?? []) as { type: string; block_id?: string; elements?: Record<string, unknown>[] }[];
+  return blocks
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) =>
+      (b.elements ?? []).map((e) => ({
+        action_id: String(e.action_id),
+        value: String(e.value),
+        block_id: String(b.block_id),
+      })),
+    );
+}

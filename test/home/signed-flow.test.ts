@@ -13,6 +13,7 @@ import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { GITHUB_API, githubCommit } from '../helpers/github-nock.js';
 import {
   botIds,
   captureReplies,
@@ -27,7 +28,6 @@ import {
 } from '../helpers/slack-kit.js';
 import { FakeSlack, SLACK_API_URL } from '../outbox/fake-slack.js';
 
-const GITHUB_API = 'https://api.github.test';
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
 interface Setup {
@@ -93,13 +93,6 @@ async function until(check: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function commitOk(repo: string, ref: string) {
-  nock(GITHUB_API)
-    .get(`/repos/${repo}/commits/${ref}`)
-    .query(true)
-    .reply(200, { sha: SHA, commit: { message: 'Ship' } });
-}
-
 type View = { type: string; blocks: { type: string; block_id?: string; elements?: unknown[]; text?: unknown }[] };
 const viewOf = (body: Record<string, unknown>) => JSON.parse(String(body.view)) as View;
 
@@ -114,7 +107,7 @@ describe('App Home through signed Events API requests', () => {
   it('app_home_opened publishes the user’s Home with the approvals they may act on, within 100 blocks', async () => {
     const s = await setup();
     captureReplies();
-    commitOk('acme/api', 'main');
+    githubCommit('acme/api', 'main', SHA, { message: 'Ship' });
     expect((await postSigned(s.port, slashBody('/deploy', 'api production', { user: 'U01' }))).status).toBe(200);
     const repo = new DeploymentsRepo(s.rt.db);
     await until(() => repo.get(1)?.state === 'pending_approval', 'the deploy to wait for approval');
@@ -145,7 +138,7 @@ describe('App Home through signed Events API requests', () => {
   it('Approve on the Home tab goes through the thread’s rules: a non-approver is told why by DM, an approver queues it', async () => {
     const s = await setup();
     captureReplies();
-    commitOk('acme/api', 'main');
+    githubCommit('acme/api', 'main', SHA, { message: 'Ship' });
     await postSigned(s.port, slashBody('/deploy', 'api production', { user: 'U01' }));
     const repo = new DeploymentsRepo(s.rt.db);
     await until(() => repo.get(1)?.state === 'pending_approval', 'pending approval');
@@ -179,7 +172,7 @@ describe('App Home through signed Events API requests', () => {
     await until(() => s.slack.callsTo('views.publish').length === 1, 'views.publish');
     s.clock.advance(10_000);
     expect(await s.rt.workers.home.tick()).toBe(0);
-    commitOk('acme/api', 'main');
+    githubCommit('acme/api', 'main', SHA, { message: 'Ship' });
     await postSigned(s.port, slashBody('/deploy', 'api staging', { user: 'U05' }));
     await until(() => new DeploymentsRepo(s.rt.db).get(1) !== undefined, 'the deploy');
     s.clock.advance(10_000);
@@ -261,7 +254,7 @@ describe('/deploy with no arguments: the form', () => {
 
   it('a good submission closes the form, queues the deploy and replies like the typed command', async () => {
     const s = await setup();
-    commitOk('acme/api', 'feature-x');
+    githubCommit('acme/api', 'feature-x', SHA, { message: 'Ship' });
     const res = await postPayload(
       s.port,
       submission('U05', {

@@ -11,6 +11,7 @@ import { FakeClock } from '../helpers/clock.js';
 import { FakeCodeBuild } from '../helpers/codebuild-nock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { GITHUB_API } from '../helpers/github-nock.js';
 import { undelivered } from '../helpers/outbox-rows.js';
 import {
   botIds,
@@ -22,8 +23,6 @@ import {
   slashBody,
 } from '../helpers/slack-kit.js';
 import { FakeSlack, SLACK_API_URL, type StoredMessage } from '../outbox/fake-slack.js';
-
-export const GITHUB_API = 'https://api.github.test';
 
 /**
  * The real composition (buildRuntime, the factory main.ts uses) over a real SQLite, a FakeClock and nock'd edges:
