@@ -82,6 +82,16 @@ export function deployment(
   return repo.transition(d.id, running, o.state, clock.now(), o.failure ? { failure: o.failure } : {})!;
 }
 
+/** A good deploy of aaaa… and then a failed one of bbbb… (its stack update failed): what a rollback acts on. */
+export function failedAfterGood(db: Db, clock: FakeClock, t: Target): Deployment {
+  deployment(db, clock, t, { sha: sha('a'), state: 'succeeded' });
+  return deployment(db, clock, t, {
+    sha: sha('b'),
+    state: 'failed',
+    failure: { phase: 'stack_update', reason: 'boom' },
+  });
+}
+
 /** The real button handlers on the kit's Bolt app. */
 export function testApp(deps: ReturnType<typeof services>): App {
   return kitApp((app) =>

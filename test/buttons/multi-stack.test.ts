@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { type StackStepStatus, StacksRepo } from '../../src/store/stacks-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
-import { cfnScripted } from '../helpers/cfn-nock.js';
+import { cfnScripted, stackArn } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { lastPayload, threadPayloads } from '../helpers/outbox-rows.js';
-import { captureResponses, click, deployment, services, sha, target, testApp } from './harness.js';
+import { captureResponses, click, deployment, failedAfterGood, services, sha, target, testApp } from './harness.js';
 
 /** api with two stacks: the app, then its worker. */
 function setup() {
@@ -114,18 +114,13 @@ describe('deploy_rollback on a multi-stack target', () => {
 
   it('with several failed stacks, recovers the first one that can be recovered in place (RollbackStack)', async () => {
     const { db, clock, app, prod } = setup();
-    deployment(db, clock, prod, { sha: sha('a'), state: 'succeeded' });
-    const d = deployment(db, clock, prod, {
-      sha: sha('b'),
-      state: 'failed',
-      failure: { phase: 'stack_update', reason: 'boom' },
-    });
+    const d = failedAfterGood(db, clock, prod);
     rows(db, d.id, ['failed', 'failed']);
     const first = cfnScripted('eu-west-1', 'UPDATE_ROLLBACK_COMPLETE');
     const second = cfnScripted('eu-west-1', 'UPDATE_FAILED', [
       {
         op: 'RollbackStack',
-        body: '<RollbackStackResponse><RollbackStackResult><StackId>arn:x</StackId></RollbackStackResult></RollbackStackResponse>',
+        result: { StackId: stackArn('eu-west-1', 'api-production') },
       },
     ]);
     captureResponses();

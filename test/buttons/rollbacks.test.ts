@@ -3,12 +3,12 @@ import { approvalKey } from '../../src/approvals/approval-service.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { LocksRepo } from '../../src/store/locks-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
-import { cfnScripted } from '../helpers/cfn-nock.js';
+import { cfnScripted, stackArn } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { lastPayload, threadPayloads } from '../helpers/outbox-rows.js';
-import { captureResponses, click, deployment, services, sha, target, testApp } from './harness.js';
+import { captureResponses, click, deployment, failedAfterGood, services, sha, target, testApp } from './harness.js';
 
 function setup() {
   const db = testDb();
@@ -103,12 +103,7 @@ describe('deploy_keep_waiting', () => {
 describe('deploy_rollback on a failed deployment', () => {
   it('UPDATE_ROLLBACK_FAILED → ContinueUpdateRollback, and the target is locked with the bad SHA', async () => {
     const { db, clock, app, prod, deps } = setup();
-    deployment(db, clock, prod, { sha: sha('a'), state: 'succeeded' });
-    const d = deployment(db, clock, prod, {
-      sha: sha('b'),
-      state: 'failed',
-      failure: { phase: 'stack_update', reason: 'boom' },
-    });
+    const d = failedAfterGood(db, clock, prod);
     const aws = cfnScripted('eu-west-1', 'UPDATE_ROLLBACK_FAILED', [{ op: 'ContinueUpdateRollback' }]);
     const replies = captureResponses();
     await click(app, 'deploy_rollback', 'U01', String(d.id));
@@ -126,16 +121,11 @@ describe('deploy_rollback on a failed deployment', () => {
 
   it('UPDATE_FAILED after a disabled rollback → RollbackStack', async () => {
     const { db, clock, app, prod } = setup();
-    deployment(db, clock, prod, { sha: sha('a'), state: 'succeeded' });
-    const d = deployment(db, clock, prod, {
-      sha: sha('b'),
-      state: 'failed',
-      failure: { phase: 'stack_update', reason: 'boom' },
-    });
+    const d = failedAfterGood(db, clock, prod);
     const aws = cfnScripted('eu-west-1', 'UPDATE_FAILED', [
       {
         op: 'RollbackStack',
-        body: '<RollbackStackResponse><RollbackStackResult><StackId>arn:x</StackId></RollbackStackResult></RollbackStackResponse>',
+        result: { StackId: stackArn('eu-west-1', 'api-production') },
       },
     ]);
     captureResponses();

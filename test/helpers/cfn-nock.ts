@@ -42,10 +42,10 @@ export function matchAction(name: string, fields: Record<string, string> = {}) {
 }
 
 /**
- * One-shot: DescribeStacks reports `status` for api-production, then each of `then` answers once (an empty Result
- * unless a body is given). Records the form fields of every call it answered, in order.
+ * One-shot: DescribeStacks reports `status` for api-production, then each of `then` answers once with its Result
+ * (empty unless given). Records the form fields of every call it answered, in order.
  */
-export function cfnScripted(region: string, status: string, then: { op: string; body?: string }[] = []) {
+export function cfnScripted(region: string, status: string, then: { op: string; result?: unknown }[] = []) {
   const seen: Record<string, string>[] = [];
   const scope = cfnScope(region);
   const matches = (b: unknown, op: string) => {
@@ -65,7 +65,7 @@ export function cfnScripted(region: string, status: string, then: { op: string; 
       }),
       XML,
     );
-  for (const t of then) scope.post('/', (b) => matches(b, t.op)).reply(200, t.body ?? queryResponse(t.op, {}), XML);
+  for (const t of then) scope.post('/', (b) => matches(b, t.op)).reply(200, queryResponse(t.op, t.result ?? {}), XML);
   return { scope, seen };
 }
 
