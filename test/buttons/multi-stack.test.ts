@@ -4,7 +4,7 @@ import { type StackStepStatus, StacksRepo } from '../../src/store/stacks-repo.js
 import { threadKeys } from '../../src/views/thread-keys.js';
 import { cfnScripted, stackArn } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
-import { exampleConfig } from '../helpers/config.js';
+import { twoStackConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { lastPayload, threadPayloads } from '../helpers/outbox-rows.js';
 import { captureResponses, click, deployment, failedAfterGood, services, sha, target, testApp } from './harness.js';
@@ -13,16 +13,7 @@ import { captureResponses, click, deployment, failedAfterGood, services, sha, ta
 function setup() {
   const db = testDb();
   const clock = new FakeClock();
-  const config = exampleConfig((r) => {
-    const { stack, ...api } = r.services.api;
-    return {
-      ...r,
-      services: {
-        ...r.services,
-        api: { ...api, stacks: [stack, { name: 'api-worker-{env}', parameters: { ImageTag: '{sha}' } }] },
-      },
-    };
-  });
+  const config = twoStackConfig();
   const deps = services(db, config, clock);
   const prod = target(config);
   expect(prod.stacks.map((s) => s.name)).toEqual(['api-production', 'api-worker-production']);
