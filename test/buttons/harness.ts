@@ -1,12 +1,6 @@
-import { AwsClients } from '../../src/adapters/aws-clients.js';
-import { StackRecovery } from '../../src/adapters/cloudformation-recovery.js';
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
-import { ApprovalService } from '../../src/approvals/approval-service.js';
-import { buildDeploymentCore } from '../../src/deploys/core.js';
 import { findTarget, type Target } from '../../src/domain/targets.js';
-import { LockService } from '../../src/locks/lock-service.js';
-import { RollbackService } from '../../src/rollbacks/rollback-service.js';
 import type { App } from '../../src/slack/bolt-app.js';
 import { registerButtons } from '../../src/slack/interactions/buttons.js';
 import type { Db } from '../../src/store/db.js';
@@ -14,31 +8,13 @@ import type { Deployment, Failure } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
-import { testBudget } from '../helpers/aws-budget.js';
 import type { FakeClock } from '../helpers/clock.js';
+import { services } from '../helpers/services.js';
 import { captureReplies, clickBody, dispatch, testApp as kitApp } from '../helpers/slack-kit.js';
 
 export const sha = (c: string) => c.repeat(40).slice(0, 40);
 
-export function services(db: Db, config: Config, clock: FakeClock) {
-  const githubWeb = 'https://github.com';
-  const core = buildDeploymentCore({ db, config, clock, logger: silentLogger, githubWeb });
-  const approvals = new ApprovalService({ db, config, clock, logger: silentLogger, githubWeb, core });
-  const locks = new LockService({ db, clock, logger: silentLogger, repos: core });
-  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1 }), testBudget(clock));
-  const rollbacks = new RollbackService({
-    db,
-    config,
-    clock,
-    logger: silentLogger,
-    approvals,
-    locks,
-    recovery,
-    githubWeb,
-    core,
-  });
-  return { approvals, locks, rollbacks, recovery, deployments: new DeploymentsRepo(db), outbox: new OutboxRepo(db) };
-}
+export { services };
 
 export function target(config: Config, service = 'api', environment = 'production'): Target {
   const f = findTarget(config, service, environment);

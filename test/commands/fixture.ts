@@ -1,26 +1,18 @@
 import nock from 'nock';
-import { AwsClients } from '../../src/adapters/aws-clients.js';
-import { StackRecovery } from '../../src/adapters/cloudformation-recovery.js';
 import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
 import { OctokitCommitChecks } from '../../src/adapters/github-checks.js';
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
-import { ApprovalService } from '../../src/approvals/approval-service.js';
-import { buildDeploymentCore } from '../../src/deploys/core.js';
 import { DeployRequests } from '../../src/deploys/requests.js';
 import { StatusReport } from '../../src/deploys/status-report.js';
 import { CommitGate } from '../../src/gates/commit-gate.js';
-import { LockService } from '../../src/locks/lock-service.js';
-import { RollbackService } from '../../src/rollbacks/rollback-service.js';
 import { type CommandDeps, register } from '../../src/slack/commands/index.js';
-import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
-import { OutboxRepo } from '../../src/store/outbox-repo.js';
-import { testBudget } from '../helpers/aws-budget.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { githubCommit as commitNock, GITHUB_API } from '../helpers/github-nock.js';
 import { outboxEntries } from '../helpers/outbox-rows.js';
+import { GITHUB_WEB, services } from '../helpers/services.js';
 import { testApp } from '../helpers/slack-kit.js';
 
 export const SHA = 'abc1234def5678abc1234def5678abc1234def56';
@@ -34,14 +26,10 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
   const octokit = createOctokit({ baseUrl: GITHUB_API, logger: silentLogger, retries: false });
   const github = new OctokitGitHub(octokit);
   const gate = new CommitGate(new OctokitCommitChecks(octokit));
-  const githubWeb = 'https://github.com';
+  const githubWeb = GITHUB_WEB;
   const events: string[] = [];
   const logger = silentLogger;
-  const core = buildDeploymentCore({ db, config, clock, logger, githubWeb });
-  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, core });
-  const locks = new LockService({ db, clock, logger, repos: core });
-  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' }), testBudget(clock));
-  const rollbacks = new RollbackService({ db, config, clock, logger, approvals, locks, recovery, githubWeb, core });
+  const { core, approvals, locks, rollbacks, deployments, outbox } = services(db, config, clock, { github });
   const noDigests: CommandDeps['digests'] = {
     preview: async () => {
       throw new Error('digests not expected in this test');
@@ -73,8 +61,8 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
     core,
     github,
     digests: deps.digests,
-    deployments: new DeploymentsRepo(db),
-    outbox: new OutboxRepo(db),
+    deployments,
+    outbox,
     deploymentCount: () => (db.prepare('SELECT COUNT(*) AS n FROM deployments').get() as { n: number }).n,
     outboxRows: () => outboxEntries(db),
   };
