@@ -5,28 +5,21 @@
  */
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../../src/adapters/aws-clients.js';
-import { parseEnv } from '../../src/app/env.js';
-import { silentLogger } from '../../src/app/logger.js';
-import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
+import type { Runtime } from '../../src/app/runtime.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
-import { FakeClock } from '../helpers/clock.js';
-import { exampleConfig } from '../helpers/config.js';
-import { testDb } from '../helpers/db.js';
+import type { FakeClock } from '../helpers/clock.js';
 import { GITHUB_API, githubCommit } from '../helpers/github-nock.js';
 import {
-  botIds,
   captureReplies,
   clickBody,
-  listen,
   postEvent,
   postPayload,
   postSigned,
-  SIGNING_SECRET,
   slashBody,
   viewSubmissionBody,
 } from '../helpers/slack-kit.js';
-import { FakeSlack, SLACK_API_URL } from '../outbox/fake-slack.js';
+import { Integration } from '../integration/harness.js';
+import type { FakeSlack } from '../outbox/fake-slack.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
@@ -44,43 +37,13 @@ afterEach(async () => {
 });
 
 async function setup(): Promise<Setup> {
-  const clock = new FakeClock();
-  const db = testDb();
-  const slack = new FakeSlack(() => clock.now()).install();
+  const t = new Integration({ http: true });
   const ok = { status: 200, body: { ok: true, view: { id: 'V0VIEW' } } };
-  slack.on('views.publish', ...Array.from({ length: 20 }, () => ok));
-  slack.on('views.open', ...Array.from({ length: 5 }, () => ok));
-  slack.on('chat.postEphemeral', ...Array.from({ length: 5 }, () => ({ status: 200, body: { ok: true } })));
-  const env = parseEnv({
-    SLACK_BOT_TOKEN: 'xoxb-home',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL,
-    GITHUB_TOKEN: 'ghp_test',
-    GITHUB_API_URL: GITHUB_API,
-    AWS_REGION: 'us-east-1',
-  });
-  const rt = buildRuntime(env, {
-    config: exampleConfig(),
-    db,
-    logger: silentLogger,
-    clock,
-    botIds,
-    slackClientOptions: { retryConfig: { retries: 0 } },
-    aws: new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' }),
-    githubRetries: false,
-  });
-  const port = await listen(rt.app);
-  const s: Setup = {
-    rt,
-    port,
-    slack,
-    clock,
-    close: async () => {
-      await rt.app.stop();
-      rt.aws.destroy();
-      db.close();
-    },
-  };
+  t.slack.on('views.publish', ...Array.from({ length: 20 }, () => ok));
+  t.slack.on('views.open', ...Array.from({ length: 5 }, () => ok));
+  t.slack.on('chat.postEphemeral', ...Array.from({ length: 5 }, () => ({ status: 200, body: { ok: true } })));
+  const port = await t.listen();
+  const s: Setup = { rt: t.rt, port, slack: t.slack, clock: t.clock, close: () => t.stop() };
   current = s;
   return s;
 }

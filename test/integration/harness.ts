@@ -18,8 +18,10 @@ import {
   captureReplies,
   clickBody,
   dispatch,
+  listen,
   NoopReceiver,
   type Reply,
+  SIGNING_SECRET,
   slashBody,
 } from '../helpers/slack-kit.js';
 import { FakeSlack, SLACK_API_URL, type StoredMessage } from '../outbox/fake-slack.js';
@@ -40,9 +42,13 @@ export class Integration {
   readonly cbEu = new FakeCodeBuild('eu-west-1');
   readonly replies: Reply[] = captureReplies();
   readonly rt: Runtime;
+  private listening = false;
 
-  /** `config` replaces the README example; `env` adds variables (e.g. GITHUB_WEBHOOK_SECRET). */
-  constructor(o: { config?: Config; env?: Record<string, string> } = {}) {
+  /**
+   * `config` replaces the README example; `env` adds variables (e.g. GITHUB_WEBHOOK_SECRET); `http` keeps Bolt's
+   * own HTTP receiver (signatures verified) for tests that post signed requests after `listen()`.
+   */
+  constructor(o: { config?: Config; env?: Record<string, string>; http?: boolean } = {}) {
     this.config = o.config ?? exampleConfig();
     for (const f of [this.cfn, this.cfnEu, this.cb, this.cbEu]) f.install();
     this.cfn.addStack('web-staging', 'UPDATE_COMPLETE', { Version: 'v1' });
@@ -50,7 +56,7 @@ export class Integration {
     this.cfnEu.addStack('api-production', 'UPDATE_COMPLETE', { ImageTag: 'old' });
     const env = parseEnv({
       SLACK_BOT_TOKEN: 'xoxb-integration',
-      SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL,
       GITHUB_TOKEN: 'ghp_test',
       GITHUB_API_URL: GITHUB_API,
@@ -62,7 +68,7 @@ export class Integration {
       db: this.db,
       logger: silentLogger,
       clock: this.clock,
-      receiver: new NoopReceiver(),
+      ...(o.http ? {} : { receiver: new NoopReceiver() }),
       botIds,
       slackClientOptions: { retryConfig: { retries: 0 } },
       outboxOptions: { random: () => 0 },
@@ -136,8 +142,20 @@ export class Integration {
     return m ? `${m.text}\n${JSON.stringify(m.blocks ?? [])}` : '';
   }
 
+  /** Starts Bolt's HTTP receiver on an ephemeral loopback port (with `http: true`); returns the port. */
+  async listen(): Promise<number> {
+    this.listening = true;
+    return listen(this.rt.app);
+  }
+
   close(): void {
     this.rt.aws.destroy();
     this.db.close();
+  }
+
+  /** close(), after stopping the HTTP receiver if it listens. */
+  async stop(): Promise<void> {
+    if (this.listening) await this.rt.app.stop();
+    this.close();
   }
 }
