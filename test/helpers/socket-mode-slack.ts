@@ -1,7 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { readBody } from './loopback.js';
+import type { Config } from '../../src/app/config.js';
+import { parseEnv } from '../../src/app/env.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
+import { testDb } from './db.js';
+import { freePort, readBody } from './loopback.js';
 import { AUTH_TEST_OK } from './slack-kit.js';
 
 /**
@@ -147,4 +152,38 @@ export class SocketModeSlack {
         return { ok: false, error: 'unknown_method' };
     }
   }
+}
+
+export interface SocketModeApp {
+  slack: SocketModeSlack;
+  rt: Runtime;
+  /** The /healthz (and webhook) server's port. */
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The real composition (buildRuntime, as main.ts) in Socket Mode against a started local Slack. */
+export async function socketModeApp(config: Config, env: Record<string, string> = {}): Promise<SocketModeApp> {
+  const slack = await new SocketModeSlack().start();
+  const port = await freePort();
+  const parsed = parseEnv({
+    SLACK_BOT_TOKEN: 'xoxb-socket-test',
+    SLACK_APP_TOKEN: 'xapp-1-A0APP-socket-test',
+    SLACK_API_URL: slack.apiUrl,
+    PORT: String(port),
+    AWS_REGION: 'us-east-1',
+    ...env,
+  });
+  const rt = buildRuntime(parsed, { config, db: testDb(), logger: silentLogger });
+  await rt.app.start();
+  return {
+    slack,
+    rt,
+    port,
+    stop: async () => {
+      await rt.app.stop().catch(() => {});
+      rt.db.close();
+      await slack.close();
+    },
+  };
 }

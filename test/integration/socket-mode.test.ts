@@ -1,43 +1,25 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseEnv } from '../../src/app/env.js';
-import { silentLogger } from '../../src/app/logger.js';
-import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
 import { APPROVE_ACTION } from '../../src/views/approval.js';
 import { exampleConfig } from '../helpers/config.js';
-import { testDb } from '../helpers/db.js';
-import { freePort } from '../helpers/loopback.js';
 import { clickBody, slashBody } from '../helpers/slack-kit.js';
-import { SocketModeSlack } from '../helpers/socket-mode-slack.js';
+import { type SocketModeApp, type SocketModeSlack, socketModeApp } from '../helpers/socket-mode-slack.js';
 
 // Socket Mode, the manifest's default, end to end: the real composition (buildRuntime, as main.ts) with an xapp-
 // token and SLACK_API_URL pointing at a local Slack that speaks the Socket Mode protocol over a real WebSocket.
 
 const ACK_DEADLINE_MS = 3_000; // Slack: acknowledge every envelope within 3 seconds
 
-let slack: SocketModeSlack | undefined;
-let rt: Runtime | undefined;
+let app: SocketModeApp | undefined;
 
 afterEach(async () => {
   vi.useRealTimers();
-  await rt?.app.stop().catch(() => {});
-  rt?.db.close();
-  await slack?.close();
-  rt = undefined;
-  slack = undefined;
+  await app?.stop();
+  app = undefined;
 });
 
-async function socketApp(): Promise<{ slack: SocketModeSlack; rt: Runtime }> {
-  slack = await new SocketModeSlack().start();
-  const env = parseEnv({
-    SLACK_BOT_TOKEN: 'xoxb-socket-test',
-    SLACK_APP_TOKEN: 'xapp-1-A0APP-socket-test',
-    SLACK_API_URL: slack.apiUrl,
-    PORT: String(await freePort()),
-    AWS_REGION: 'us-east-1',
-  });
-  rt = buildRuntime(env, { config: exampleConfig(), db: testDb(), logger: silentLogger });
-  await rt.app.start();
-  return { slack, rt };
+async function socketApp(): Promise<SocketModeApp> {
+  app = await socketModeApp(exampleConfig());
+  return app;
 }
 
 function command(s: SocketModeSlack, text: string): string {
