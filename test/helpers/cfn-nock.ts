@@ -181,10 +181,15 @@ export class FakeCloudFormation {
     this.changeSets.set(name, { Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', Changes: changes });
   }
 
+  /** The stack itself reports `status` under `token` (its own event), and DescribeStacks says so from now on. */
+  stackReports(stackName: string, status: string, token: string | undefined, at: number, reason?: string): void {
+    this.event(stackName, resourceEvent(stackName, 'AWS::CloudFormation::Stack', status, token, reason), at);
+    this.stackStatus.set(stackName, status);
+  }
+
   /** The stack's update under `token` completes: its UPDATE_COMPLETE event arrives and DescribeStacks says so. */
   completeUpdate(stackName: string, token: string, at: number): void {
-    this.event(stackName, resourceEvent(stackName, 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE', token), at);
-    this.stackStatus.set(stackName, 'UPDATE_COMPLETE');
+    this.stackReports(stackName, 'UPDATE_COMPLETE', token, at);
   }
 
   /** Executing a change set completes the update at once. */

@@ -52,12 +52,7 @@ describe('cancelling a running deployment', () => {
     expect(h.reply(d.id, 'root-cause')).toBeUndefined();
 
     h.cfn.event(STACK, resourceEvent('Service', 'AWS::ECS::Service', 'UPDATE_COMPLETE', cancel), t + 90_000);
-    h.cfn.event(
-      STACK,
-      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE', cancel),
-      t + 91_000,
-    );
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', cancel, t + 91_000);
     await h.tickUntil(() => h.get(d.id).state === 'cancelled');
 
     const updates = h.outbox(d.id).filter((r) => r.key === `d${d.id}:rollback-progress-1`);
@@ -94,8 +89,7 @@ describe('cancelling a running deployment', () => {
       ),
       t + 2000,
     );
-    h.cfn.event(STACK, resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_FAILED', cancel), t + 3000);
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_FAILED');
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_FAILED', cancel, t + 3000);
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.get(d.id).failure).toMatchObject({ logicalId: 'Table', phase: 'stack_update' });
     expect(h.reply(d.id, 'root-cause')!.text).toContain('Table (AWS::DynamoDB::Table) UPDATE_FAILED');
@@ -127,12 +121,7 @@ describe('cancelling a running deployment', () => {
     await h.toUpdating(d);
     const t = h.clock.now();
     h.cfn.event(STACK, resourceEvent('Q', 'AWS::SQS::Queue', 'UPDATE_FAILED', d.token, 'Bad attribute'), t + 1000);
-    h.cfn.event(
-      STACK,
-      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE', d.token),
-      t + 2000,
-    );
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', d.token, t + 2000);
     // The cancel lands between the runner reading the deployment and acting on it.
     const real = DeploymentsRepo.prototype.transition;
     let raced = false;
@@ -183,12 +172,7 @@ describe('failure replies and rollback deployments', () => {
       resolvedSourceVersion: OLD_SHA,
     });
     await h.toUpdating(good);
-    h.cfn.event(
-      'api-staging',
-      resourceEvent('api-staging', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE', good.token),
-      h.clock.now(),
-    );
-    h.cfn.stackStatus.set('api-staging', 'UPDATE_COMPLETE');
+    h.cfn.stackReports('api-staging', 'UPDATE_COMPLETE', good.token, h.clock.now());
     await h.tickUntil(() => h.get(good.id).state === 'succeeded');
     // The config changed since: a rollback must not re-substitute, it reuses what was really deployed.
     h.config.services.api!.stack!.parameters = { ImageTag: 'NEW-{sha}' };
@@ -230,8 +214,7 @@ describe('recovery after a failure', () => {
     await h.toUpdating(d);
     const t = h.clock.now();
     h.cfn.event(STACK, resourceEvent('Db', 'AWS::RDS::DBInstance', 'UPDATE_FAILED', d.token, 'Storage full'), t + 1000);
-    h.cfn.event(STACK, resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_FAILED', d.token), t + 2000);
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_FAILED');
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_FAILED', d.token, t + 2000);
     await h.tickUntil(() => h.get(d.id).state === 'failed');
 
     // The button (src/rollbacks.ts) calls ContinueUpdateRollback and records the click.
@@ -261,12 +244,7 @@ describe('recovery after a failure', () => {
     // A restart does not lose the watch: a new worker picks it up from the stack row.
     const revived = h.newWorker('worker-2');
     h.cfn.event(STACK, resourceEvent('Db', 'AWS::RDS::DBInstance', 'UPDATE_COMPLETE', cont), at + 30_000);
-    h.cfn.event(
-      STACK,
-      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE', cont),
-      at + 31_000,
-    );
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', cont, at + 31_000);
     await h.tickUntil(() => h.reply(d.id, `recovery-result-${at}-1`) !== undefined, { worker: revived });
     expect(h.reply(d.id, `recovery-result-${at}-1`)!.text).toContain(
       'web-staging recovered (UPDATE_ROLLBACK_COMPLETE)',

@@ -234,12 +234,7 @@ describe('mode build: the build deploys, Coxswain follows', () => {
     const build = h.cb.builds.get(h.get(d.id).buildId!)!;
     build.startTime = h.clock.now();
     h.clock.advance(5000);
-    h.cfn.event(
-      'cdk-b-staging',
-      resourceEvent('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'exec-b'),
-      h.clock.now(),
-    );
-    h.cfn.stackStatus.set('cdk-b-staging', 'UPDATE_IN_PROGRESS');
+    h.cfn.stackReports('cdk-b-staging', 'UPDATE_IN_PROGRESS', 'exec-b', h.clock.now());
     await h.worker.tick();
     // The build ends while the stack is still finishing: wait for it.
     Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });

@@ -85,12 +85,7 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
     expect(row.startedAt).toBe(t);
     expect(h.reply(d.id, 'root-cause')!.text).toContain('Queue (AWS::SQS::Queue) UPDATE_FAILED');
 
-    h.cfn.event(
-      'cdk-a-staging',
-      resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'),
-      t + 9000,
-    );
-    h.cfn.stackStatus.set('cdk-a-staging', 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.stackReports('cdk-a-staging', 'UPDATE_ROLLBACK_COMPLETE', undefined, t + 9000);
     Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: t + 10_000 });
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.get(d.id).failure).toMatchObject({ stackName: 'cdk-a-staging', logicalId: 'Queue' });
@@ -109,12 +104,7 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
     h.clock.advance(5000);
     const t = h.clock.now();
     h.cfn.event('cdk-b-staging', resourceEvent('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
-    h.cfn.event(
-      'cdk-b-staging',
-      resourceEvent('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE'),
-      t + 3000,
-    );
-    h.cfn.stackStatus.set('cdk-b-staging', 'UPDATE_COMPLETE');
+    h.cfn.stackReports('cdk-b-staging', 'UPDATE_COMPLETE', undefined, t + 3000);
     Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: t + 4000 });
     await h.tickUntil(() => h.get(d.id).state === 'succeeded');
     expect(new StacksRepo(h.db).list(d.id).map((s) => s.status)).toEqual(['noop', 'succeeded']);

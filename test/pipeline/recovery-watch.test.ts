@@ -28,8 +28,7 @@ async function twoFailedStacks() {
     const t = h.clock.now();
     h.cfn.event(stack, resourceEvent(stack, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', tok), t);
     h.cfn.event(stack, resourceEvent(res, 'AWS::SNS::Topic', 'UPDATE_FAILED', tok, 'Invalid parameter'), t + 1000);
-    h.cfn.event(stack, resourceEvent(stack, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_FAILED', tok), t + 2000);
-    h.cfn.stackStatus.set(stack, 'UPDATE_ROLLBACK_FAILED');
+    h.cfn.stackReports(stack, 'UPDATE_ROLLBACK_FAILED', tok, t + 2000);
   }
   await h.worker.tick();
   Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
@@ -61,8 +60,7 @@ describe('recovery watch with several failed stacks', () => {
     const d = await twoFailedStacks();
     const at = click(d.id, B);
     const cont = `${d.token}-continue`;
-    h.cfn.event(B, resourceEvent(B, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cont), at + 1000);
-    h.cfn.stackStatus.set(B, 'UPDATE_ROLLBACK_IN_PROGRESS');
+    h.cfn.stackReports(B, 'UPDATE_ROLLBACK_IN_PROGRESS', cont, at + 1000);
     h.clock.advance(5000);
     await h.worker.tick();
 
@@ -74,8 +72,7 @@ describe('recovery watch with several failed stacks', () => {
     expect(h.reply(d.id, `recovery-${at}-2`)!.blocks).toContain('Recovering');
     expect(h.reply(d.id, `recovery-${at}-1`)).toBeUndefined();
 
-    h.cfn.event(B, resourceEvent(B, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE', cont), at + 30_000);
-    h.cfn.stackStatus.set(B, 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.stackReports(B, 'UPDATE_ROLLBACK_COMPLETE', cont, at + 30_000);
     await h.tickUntil(() => h.reply(d.id, `recovery-result-${at}-2`) !== undefined);
     expect(h.reply(d.id, `recovery-result-${at}-2`)!.text).toContain(`${B} recovered (UPDATE_ROLLBACK_COMPLETE)`);
     for (let i = 0; i < 3; i++) {

@@ -104,12 +104,7 @@ describe('root cause in the thread', () => {
     expect(revised[1]!.blocks).not.toContain('could not be read');
     delivered();
 
-    h.cfn.event(
-      STACK,
-      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE', d.token),
-      h.clock.now(),
-    );
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', d.token, h.clock.now());
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.get(d.id).failure).toMatchObject({
       logicalId: 'Instance',
@@ -139,12 +134,7 @@ describe('root cause in the thread', () => {
       resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', d.token, reason),
       t + 2000,
     );
-    h.cfn.event(
-      STACK,
-      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE', d.token),
-      t + 9000,
-    );
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', d.token, t + 9000);
     h.clock.advance(10_000);
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(rootCauses(d.id)).toHaveLength(1);
@@ -174,8 +164,7 @@ describe('root cause in the thread', () => {
       resourceEvent('Topic', 'AWS::SNS::Topic', 'UPDATE_FAILED', 'exec-a', 'Invalid parameter: KmsMasterKeyId'),
       t + 1000,
     );
-    h.cfn.event(A, resourceEvent(A, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_FAILED', 'exec-a'), t + 2000);
-    h.cfn.stackStatus.set(A, 'UPDATE_ROLLBACK_FAILED');
+    h.cfn.stackReports(A, 'UPDATE_ROLLBACK_FAILED', 'exec-a', t + 2000);
     await h.worker.tick();
     Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
     await h.tickUntil(() => h.get(d.id).state === 'failed');
