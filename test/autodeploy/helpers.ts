@@ -5,6 +5,7 @@ import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { exampleConfig, type exampleConfigRaw } from '../helpers/config.js';
 import { GITHUB_API } from '../helpers/github-nock.js';
+import { newDeployment } from '../helpers/rows.js';
 
 export const SHA_A = 'a'.repeat(40);
 export const SHA_B = 'b'.repeat(40);
@@ -115,11 +116,7 @@ export function seedSucceeded(
   channel = 'C0DEPLOYS',
 ): Deployment {
   const repo = new DeploymentsRepo(db);
-  const [service, environment] = targetKey.split('/') as [string, string];
-  const { deployment } = repo.enqueue(
-    { kind: 'deploy', service, environment, targetKey, ref: sha, sha, requestedBy: 'U05', channel, state: 'queued' },
-    finishedAt - 120_000,
-  );
+  const { deployment } = repo.enqueue(newDeployment(targetKey, { ref: sha, sha, channel }), finishedAt - 120_000);
   repo.transition(deployment.id, 'queued', 'deploying', finishedAt - 60_000, { startedAt: finishedAt - 60_000 });
   return repo.transition(deployment.id, 'deploying', 'succeeded', finishedAt)!;
 }

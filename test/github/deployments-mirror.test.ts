@@ -5,6 +5,7 @@ import { githubPermissionProblems } from '../../src/store/github-deployments-rep
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { newDeployment } from '../helpers/rows.js';
 import { mirrorHarness } from './mirror-harness.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -25,17 +26,14 @@ function setup(o: { mirror?: boolean } = {}) {
   const repo = new DeploymentsRepo(db);
   const enqueue = (service = 'api', environment = 'production', state: 'queued' | 'pending_approval' = 'queued') =>
     repo.enqueue(
-      {
-        kind: 'deploy',
+      newDeployment(`${service}/${environment}`, {
         service,
         environment,
-        targetKey: `${service}/${environment}`,
-        ref: 'main',
         sha: SHA,
         requestedBy: 'U0DEV',
         channel: 'C0PROD',
         state,
-      },
+      }),
       clock.now(),
     ).deployment;
   return { ...h, repo, enqueue };

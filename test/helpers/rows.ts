@@ -1,4 +1,5 @@
 import type { Deployment } from '../../src/store/deployment-row.js';
+import type { NewDeployment } from '../../src/store/deployments-repo.js';
 
 /** A finished deploy as the store returns it, for pure view tests; `over` sets what the test is about. */
 export function deploymentRow(over: Partial<Deployment> = {}): Deployment {
@@ -30,6 +31,26 @@ export function deploymentRow(over: Partial<Deployment> = {}): Deployment {
     startedAt: 0,
     finishedAt: 60_000,
     updatedAt: 60_000,
+    ...over,
+  };
+}
+
+/**
+ * What /deploy hands the store for `targetKey` ("service/environment"): a queued deploy of main by U05 into
+ * #C0DEPLOYS unless `over` says otherwise.
+ */
+export function newDeployment(targetKey: string, over: Partial<NewDeployment> = {}): NewDeployment {
+  const [service = '', environment = ''] = targetKey.split('/');
+  return {
+    kind: 'deploy',
+    service,
+    environment,
+    targetKey,
+    ref: 'main',
+    sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    requestedBy: 'U05',
+    channel: 'C0DEPLOYS',
+    state: 'queued',
     ...over,
   };
 }

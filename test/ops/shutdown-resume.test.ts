@@ -11,6 +11,7 @@ import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { queryError, queryResponse, stackArn } from '../helpers/cfn-nock.js';
 import { freePort, listenLoopback, readBody } from '../helpers/loopback.js';
 import { loopbackSlack, startMain } from '../helpers/main-process.js';
+import { newDeployment } from '../helpers/rows.js';
 
 /**
  * SIGTERM in the middle of a stack update, then a second real `node src/app/main.ts` on the same database.
@@ -63,20 +64,7 @@ describe('SIGTERM during a stack update', () => {
     const started = Date.now() - 60_000;
     const seed = openDb(dbFile);
     const repo = new DeploymentsRepo(seed);
-    const queued = repo.enqueue(
-      {
-        kind: 'deploy',
-        service: 'web',
-        environment: 'staging',
-        targetKey: 'web/staging',
-        ref: 'main',
-        sha: SHA,
-        requestedBy: 'U0DEV',
-        channel: 'C0DEPLOYS',
-        state: 'queued',
-      },
-      started,
-    ).deployment;
+    const queued = repo.enqueue(newDeployment('web/staging', { sha: SHA, requestedBy: 'U0DEV' }), started).deployment;
     const d = repo.claim(queued.id, 'deploying', 'worker-gone', started)!;
     const stacks = new StacksRepo(seed);
     stacks.ensure(d.id, [{ stackName: STACK, region: 'us-east-1', parameters: {} }]);

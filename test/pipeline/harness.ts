@@ -16,6 +16,7 @@ import { FakeCodeBuild } from '../helpers/codebuild-nock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { outboxEntries } from '../helpers/outbox-rows.js';
+import { newDeployment } from '../helpers/rows.js';
 import { FakeS3 } from '../helpers/s3-nock.js';
 
 export const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -93,17 +94,7 @@ export class Harness {
   /** What /deploy does: enqueue and post the thread parent. */
   enqueue(service = 'api', environment = 'staging', sha = SHA, ref = 'main'): Deployment {
     const r = this.repo.enqueue(
-      {
-        kind: 'deploy',
-        service,
-        environment,
-        targetKey: `${service}/${environment}`,
-        ref,
-        sha,
-        requestedBy: 'U0DEV',
-        channel: 'C0DEPLOYS',
-        state: 'queued',
-      },
+      newDeployment(`${service}/${environment}`, { ref, sha, requestedBy: 'U0DEV' }),
       this.clock.now(),
     );
     new OutboxRepo(this.db).post(
