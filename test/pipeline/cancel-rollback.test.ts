@@ -167,7 +167,7 @@ describe('failure replies and rollback deployments', () => {
     h = new Harness();
     const good = h.enqueue('api', 'staging', OLD_SHA);
     await h.worker.tick();
-    Object.assign(h.cb.builds.get(h.get(good.id).buildId!)!, {
+    Object.assign(h.build(good.id), {
       buildStatus: 'SUCCEEDED',
       resolvedSourceVersion: OLD_SHA,
     });

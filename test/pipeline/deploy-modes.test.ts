@@ -1,27 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { resourceChange, resourceEvent } from '../helpers/cfn-nock.js';
-import { modesConfig } from '../helpers/config.js';
-import { Harness, SHA } from './harness.js';
+import { APP, type Harness, modesHarness, NET, SHA } from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.close());
 
-const NET = 'infra-network-staging';
-const APP = 'infra-app-staging';
-
-function modes(): Harness {
-  const harness = new Harness({ config: modesConfig() });
-  harness.cfn.addStack(NET, 'UPDATE_COMPLETE', {});
-  harness.cfn.addStack(APP, 'UPDATE_COMPLETE', { Version: 'old' });
-  harness.cfn.addStack('cdk-a-staging', 'UPDATE_COMPLETE', {});
-  harness.cfn.addStack('cdk-b-staging', 'UPDATE_COMPLETE', {});
-  return harness;
-}
-
 async function finishBuild(d: { id: number }, extra: Record<string, unknown> = {}): Promise<void> {
   await h.worker.tick();
-  Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, {
+  Object.assign(h.build(d.id), {
     buildStatus: 'SUCCEEDED',
     resolvedSourceVersion: SHA,
     ...extra,
@@ -39,7 +26,7 @@ function stackEnds(stack: string, status: string, token: string): void {
 
 describe('mode template: change sets from the template the build produced', () => {
   it('uses the artifact URL, shows the summary with stateful replacements, deploys stacks in order and stops at a failure in the second', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('infra', 'staging');
     await finishBuild(d, { artifacts: { location: 'arn:aws:s3:::artifacts-bucket/infra/build-1' } });
     await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-1`));
@@ -85,7 +72,7 @@ describe('mode template: change sets from the template the build produced', () =
   });
 
   it('refuses artifacts not stored under the build id (another build could overwrite them)', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('infra', 'staging');
     await finishBuild(d, { artifacts: { location: 'arn:aws:s3:::artifacts-bucket/infra/out.zip' } });
     await h.tickUntil(() => h.get(d.id).state === 'failed');
@@ -96,7 +83,7 @@ describe('mode template: change sets from the template the build produced', () =
 
 describe('first deploy: CREATE', () => {
   it('creates the stack from its template; a failed create is reported with its root cause and the stack to delete', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('fresh', 'staging');
     await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-1`));
     const create = h.cfn.calls.find((c) => c.action === 'CreateChangeSet')!.params;
@@ -142,7 +129,7 @@ describe('first deploy: CREATE', () => {
 
 describe('nested stacks', () => {
   it('names the failure inside the nested stack, not the parent\'s "embedded stack" message', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('web', 'staging');
     await h.toUpdating(d);
     const nested = 'arn:aws:cloudformation:us-east-1:123456789012:stack/web-staging-DbStack-ABC/guid-1';
@@ -183,10 +170,10 @@ describe('nested stacks', () => {
 
 describe('mode build: the build deploys, Coxswain follows', () => {
   it('follows the operation the build started and counts a green build with a rolled-back stack as a failure', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('cdk', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     const start = h.clock.now();
     build.startTime = start;
     // An older operation (before the build) is not ours.
@@ -228,10 +215,10 @@ describe('mode build: the build deploys, Coxswain follows', () => {
   });
 
   it('succeeds when the build succeeds and every followed stack completed; untouched stacks are no-ops', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('cdk', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     build.startTime = h.clock.now();
     h.clock.advance(5000);
     h.cfn.stackReports('cdk-b-staging', 'UPDATE_IN_PROGRESS', 'exec-b', h.clock.now());

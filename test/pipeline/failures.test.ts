@@ -11,7 +11,7 @@ describe('deploy pipeline: failures', () => {
     h = new Harness();
     const d = h.enqueue('api', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     Object.assign(build, {
       buildStatus: 'FAILED',
       phases: [
@@ -231,7 +231,7 @@ describe('deploy pipeline: failures', () => {
     h = new Harness();
     const d = h.enqueue('api', 'staging');
     await h.worker.tick();
-    Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, {
+    Object.assign(h.build(d.id), {
       buildStatus: 'SUCCEEDED',
       resolvedSourceVersion: 'ffffffffffffffffffffffffffffffffffffffff',
     });

@@ -34,7 +34,7 @@ describe('deploy pipeline: happy path', () => {
     // The build runs a while, then succeeds having built exactly our SHA.
     await h.worker.tick();
     expect(h.get(d.id).state).toBe('building');
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     Object.assign(build, {
       buildStatus: 'SUCCEEDED',
       resolvedSourceVersion: SHA,

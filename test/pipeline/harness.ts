@@ -12,14 +12,17 @@ import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
 import { FakeCloudFormation } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
-import { FakeCodeBuild } from '../helpers/codebuild-nock.js';
-import { exampleConfig } from '../helpers/config.js';
+import { type FakeBuild, FakeCodeBuild } from '../helpers/codebuild-nock.js';
+import { exampleConfig, modesConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { outboxEntries } from '../helpers/outbox-rows.js';
 import { newDeployment } from '../helpers/rows.js';
 import { FakeS3 } from '../helpers/s3-nock.js';
 
 export const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+/** The template-mode stacks of modesConfig() (network, then app). */
+export const NET = 'infra-network-staging';
+export const APP = 'infra-app-staging';
 
 export interface OutboxRow {
   key: string;
@@ -27,6 +30,16 @@ export interface OutboxRow {
   thread: string | null;
   text: string;
   blocks: string;
+}
+
+/** A harness over modesConfig() with the stacks of its template and build modes in place. */
+export function modesHarness(): Harness {
+  const h = new Harness({ config: modesConfig() });
+  h.cfn.addStack(NET, 'UPDATE_COMPLETE', {});
+  h.cfn.addStack(APP, 'UPDATE_COMPLETE', { Version: 'old' });
+  h.cfn.addStack('cdk-a-staging', 'UPDATE_COMPLETE', {});
+  h.cfn.addStack('cdk-b-staging', 'UPDATE_COMPLETE', {});
+  return h;
 }
 
 /** A worker wired to nock-backed fake AWS, a real SQLite database and a FakeClock. */
@@ -107,6 +120,11 @@ export class Harness {
       this.clock.now(),
     );
     return r.deployment;
+  }
+
+  /** The CodeBuild build a deployment started. */
+  build(id: number): FakeBuild {
+    return this.cb.builds.get(this.get(id).buildId!)!;
   }
 
   get(id: number): Deployment {

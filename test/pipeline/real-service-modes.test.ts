@@ -4,21 +4,14 @@ import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { resourceEvent } from '../helpers/cfn-nock.js';
 import { modesConfig } from '../helpers/config.js';
-import { Harness, SHA } from './harness.js';
+import { Harness, modesHarness, SHA } from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.close());
 
-function modes(): Harness {
-  const harness = new Harness({ config: modesConfig() });
-  harness.cfn.addStack('cdk-a-staging', 'UPDATE_COMPLETE', {});
-  harness.cfn.addStack('cdk-b-staging', 'UPDATE_COMPLETE', {});
-  return harness;
-}
-
 describe('mode parameters: the configured templateUrl only creates the stack', () => {
   it('updates an existing stack on its previous template, keeping the parameters the config does not set', async () => {
-    h = modes();
+    h = modesHarness();
     // The stack exists (created earlier from templateUrl) with a parameter the config does not set.
     h.cfn.addStack('fresh-staging', 'UPDATE_COMPLETE', { Version: 'old', Retention: '30' });
     const d = h.enqueue('fresh', 'staging');
@@ -42,10 +35,10 @@ describe('mode parameters: the configured templateUrl only creates the stack', (
 
 describe('mode build without a ClientRequestToken (sam deploy, aws cloudformation deploy)', () => {
   it('follows the operation that began after the build started and reports its root cause', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('cdk', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     const start = h.clock.now();
     build.startTime = start;
     // An untokened operation before the build is not ours.
@@ -96,10 +89,10 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
   });
 
   it('a green untokened deploy is reported as deployed, not as "no changes"', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('cdk', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     build.startTime = h.clock.now();
     h.clock.advance(5000);
     const t = h.clock.now();
@@ -121,7 +114,7 @@ describe('recovery of a stack RollbackStack deletes', () => {
     const arn = h.cfn.stackArn(A);
     const d = h.enqueue('cdk', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     build.startTime = h.clock.now();
     h.clock.advance(5000);
     h.cfn.addStack(A, 'CREATE_IN_PROGRESS', {});
@@ -184,7 +177,7 @@ describe('UsePreviousTemplate with AWS::LanguageExtensions', () => {
     const d = h.enqueue('api', 'staging');
     // api builds an image first; let the build succeed.
     await h.worker.tick();
-    Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA });
+    Object.assign(h.build(d.id), { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA });
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.get(d.id).failure!.reason).toContain('uses the AWS::LanguageExtensions transform');
     expect(h.get(d.id).failure!.reason).toContain('mode template');

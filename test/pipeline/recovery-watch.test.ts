@@ -18,7 +18,7 @@ async function twoFailedStacks() {
   h.cfn.addStack(B, 'UPDATE_COMPLETE', {});
   const d = h.enqueue('cdk', 'staging');
   await h.worker.tick();
-  const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+  const build = h.build(d.id);
   build.startTime = h.clock.now();
   h.clock.advance(5000);
   for (const [stack, tok, res] of [

@@ -76,8 +76,7 @@ describe('resume after a crash', () => {
       h.clock.advance(STALE_MS);
     };
     const script: Array<() => void> = [
-      () =>
-        Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA }),
+      () => Object.assign(h.build(d.id), { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA }),
       () => {},
       () =>
         h.cfn.readyChangeSet(`coxswain-${d.id}-1`, [

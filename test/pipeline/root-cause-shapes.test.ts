@@ -154,7 +154,7 @@ describe('root cause in the thread', () => {
     h.cfn.addNested(child);
     const d = h.enqueue('cdk', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     build.startTime = h.clock.now();
     h.clock.advance(5000);
     let t = h.clock.now();

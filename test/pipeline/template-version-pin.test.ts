@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/logger.js';
 import { modesConfig } from '../helpers/config.js';
-import { Harness, SHA } from './harness.js';
+import { APP, Harness, NET, SHA } from './harness.js';
 
 // S3 HeadObject as S3 answers it (test/helpers/s3-nock.ts; docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html):
 // `x-amz-version-id` only in a versioned bucket; errors are a bare 403/404 status (a HEAD answer has no body).
 // The version id below is the one in the HeadObject reference's example; its `+` must be URL-encoded.
 const V1 = '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo';
 const V1_URL = encodeURIComponent(V1);
-const NET = 'infra-network-staging';
-const APP = 'infra-app-staging';
 const BASE = 'https://artifacts-bucket.s3.us-east-1.amazonaws.com/infra';
 const netKey = (build: string) => `infra/${build}/cdk.out/Network.template.json`;
 const appKey = (build: string) => `infra/${build}/cdk.out/App.template.json`;

@@ -71,7 +71,7 @@ describe('stack-state preflight before the build', () => {
     await h.worker.tick();
     expect(h.get(d.id).state).toBe('building');
     h.cfn.stackStatus.set('api-staging', 'UPDATE_ROLLBACK_FAILED');
-    Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA });
+    Object.assign(h.build(d.id), { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA });
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.get(d.id).failure).toMatchObject({ phase: 'changeset' });
     expect(h.get(d.id).failure!.reason).toContain('UPDATE_ROLLBACK_FAILED');
