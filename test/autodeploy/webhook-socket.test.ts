@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { githubSignature } from '../helpers/github-nock.js';
 import { type SocketModeApp, socketModeApp } from '../helpers/socket-mode-slack.js';
 import { cdConfig } from './helpers.js';
 
@@ -28,7 +28,7 @@ describe('GitHub webhook in Socket Mode', () => {
       headers: {
         'x-github-event': 'ping',
         'x-github-delivery': 'd0c5e7a0-0000-0000-0000-000000000001',
-        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(ping).digest('hex')}`,
+        'x-hub-signature-256': githubSignature(SECRET, ping),
       },
     });
     expect(signed.status).toBe(200);

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import nock from 'nock';
 
 /** The GitHub API base the tests configure (GITHUB_API_URL); nock answers it. */
@@ -21,4 +22,9 @@ export function githubCommit(
       o.events?.push('github');
       return { sha, commit: { message: o.message ?? 'Ship it' } };
     });
+}
+
+/** X-Hub-Signature-256 as GitHub signs a webhook delivery (docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries). */
+export function githubSignature(secret: string, body: string | Buffer): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
