@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { queryError, queryResponse } from '../../src/sandbox/query-xml.js';
+import { resourceEvent } from './cfn-shapes.js';
 
 /**
  * The tests' CloudFormation on nock. It speaks the awsQuery protocol (form body with Action=…, XML answers written by
@@ -14,6 +15,7 @@ import { queryError, queryResponse } from '../../src/sandbox/query-xml.js';
  */
 
 export { queryError, queryResponse, toXml } from '../../src/sandbox/query-xml.js';
+export { resourceChange, resourceEvent } from './cfn-shapes.js';
 
 export const ACCOUNT = '123456789012';
 export const XML = { 'content-type': 'text/xml' };
@@ -67,42 +69,6 @@ export function cfnScripted(region: string, status: string, then: { op: string; 
     );
   for (const t of then) scope.post('/', (b) => matches(b, t.op)).reply(200, queryResponse(t.op, t.result ?? {}), XML);
   return { scope, seen };
-}
-
-/** A ResourceChange entry of DescribeChangeSet's Changes (API_ResourceChange.html). */
-export function resourceChange(logicalId: string, type: string, o: { action?: string; replacement?: string } = {}) {
-  return {
-    Type: 'Resource',
-    ResourceChange: {
-      Action: o.action ?? 'Modify',
-      LogicalResourceId: logicalId,
-      ResourceType: type,
-      ...(o.replacement ? { Replacement: o.replacement } : {}),
-    },
-  };
-}
-
-/**
- * A stack event's own fields (the fake adds EventId and Timestamp): one resource's status. No ClientRequestToken
- * member when `token` is undefined: DescribeStackEvents omits it for operations started without one, which is what
- * `sam deploy` and `aws cloudformation deploy` do (aws/aws-cli#2907).
- */
-export function resourceEvent(
-  logical: string,
-  type: string,
-  status: string,
-  token?: string,
-  reason?: string,
-  physical?: string,
-) {
-  return {
-    LogicalResourceId: logical,
-    ResourceType: type,
-    ResourceStatus: status,
-    ...(token ? { ClientRequestToken: token } : {}),
-    ...(reason ? { ResourceStatusReason: reason } : {}),
-    ...(physical ? { PhysicalResourceId: physical } : {}),
-  };
 }
 
 export interface FakeEvent {
