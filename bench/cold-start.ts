@@ -9,6 +9,7 @@ import { type EstimateBasis, phasesFor } from '../src/domain/estimates.js';
 import { Estimator } from '../src/estimates/estimator.js';
 import { openDb } from '../src/store/db.js';
 import { LearnedHistoryRepo } from '../src/store/learned-history-repo.js';
+import { buildRepos } from '../src/store/repos.js';
 import type { GeneratedDeployment } from './history-generator.js';
 
 const DAY = 24 * 3_600_000;
@@ -81,7 +82,7 @@ export function coldStart(history: readonly GeneratedDeployment[]): ColdScore[] 
           : [];
       });
       learned.record(targetKey, 'codebuild-builds', learnFromBuilds(builds), 0);
-      const estimator = new Estimator({ db, clock: new FixedClock(first.startedAt), cacheMs: 0 });
+      const estimator = new Estimator({ repos: buildRepos(db), clock: new FixedClock(first.startedAt), cacheMs: 0 });
       const { total: est } = estimator.deployment(targetKey, phasesFor(first.hasBuild));
       const actual = first.finishedAt - first.startedAt;
       scores.push({

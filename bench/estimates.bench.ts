@@ -8,6 +8,7 @@ import { type EstimateBasis, phasesFor } from '../src/domain/estimates.js';
 import { median, quantile } from '../src/domain/stats.js';
 import { Estimator } from '../src/estimates/estimator.js';
 import { openDb } from '../src/store/db.js';
+import { buildRepos } from '../src/store/repos.js';
 import { type ColdScore, coldStart } from './cold-start.js';
 import { type GeneratedDeployment, generateHistory, insertDeployment } from './history-generator.js';
 
@@ -36,7 +37,7 @@ export function replay(history: readonly GeneratedDeployment[]): { scores: Score
   const db = openDb(':memory:');
   const clock = new ReplayClock();
   // No cache: every estimate sees exactly the history finished before it.
-  const estimator = new Estimator({ db, clock, cacheMs: 0 });
+  const estimator = new Estimator({ repos: buildRepos(db), clock, cacheMs: 0 });
   const byFinish = [...history].sort((a, b) => a.finishedAt - b.finishedAt);
   const lastOk = new Map<string, number>();
   const scores: Score[] = [];

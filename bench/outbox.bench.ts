@@ -6,6 +6,7 @@ import { createDeliveryWebClient, SlackWebDelivery } from '../src/adapters/slack
 import { silentLogger } from '../src/app/logger.js';
 import { OutboxWorker } from '../src/outbox/worker.js';
 import { openDb } from '../src/store/db.js';
+import { OutboxDeliveryRepo } from '../src/store/outbox-delivery-repo.js';
 import { OutboxRepo } from '../src/store/outbox-repo.js';
 import { threadKeys } from '../src/views/thread-keys.js';
 
@@ -154,7 +155,12 @@ export default async function (): Promise<void> {
     slackApiUrl: `http://127.0.0.1:${port}/api/`,
     timeoutMs: 5_000,
   });
-  const worker = new OutboxWorker({ db, clock, logger: silentLogger, slack: new SlackWebDelivery(client) });
+  const worker = new OutboxWorker({
+    outbox: new OutboxDeliveryRepo(db),
+    clock,
+    logger: silentLogger,
+    slack: new SlackWebDelivery(client),
+  });
 
   const writes = schedule();
   const lastWrite = new Map<string, { text: string; at: number }>();

@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import type { RepoId } from './github.js';
+import { gitHubStatus } from './github-errors.js';
 
 /** The head of one branch, as GitHub answers a conditional `GET /repos/{owner}/{repo}/branches/{branch}`. */
 export type BranchRead =
@@ -21,12 +22,6 @@ export type BranchRead =
 
 export interface BranchHeads {
   read(repo: RepoId, branch: string, etag?: string | null): Promise<BranchRead>;
-}
-
-function httpStatus(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null && 'status' in err
-    ? Number((err as { status: unknown }).status)
-    : undefined;
 }
 
 export class OctokitBranchHeads implements BranchHeads {
@@ -51,7 +46,7 @@ export class OctokitBranchHeads implements BranchHeads {
         committedAt: c.commit.committer?.date ?? c.commit.author?.date ?? null,
       };
     } catch (err) {
-      const s = httpStatus(err);
+      const s = gitHubStatus(err);
       // Octokit raises a RequestError for 304 (docs.github.com/en/rest/using-the-rest-api/best-practices…#use-conditional-requests-if-appropriate).
       if (s === 304) return { state: 'unchanged' };
       if (s === 404) return { state: 'missing', message: `${repo.owner}/${repo.name} has no branch \`${branch}\`` };

@@ -1,6 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import type { CheckRun, CommitStatus } from '../domain/commit-checks.js';
 import type { RepoId } from './github.js';
+import { gitHubStatus } from './github-errors.js';
 
 export type CommitChecksResult =
   | { ok: true; runs: CheckRun[]; statuses: CommitStatus[] }
@@ -9,12 +10,6 @@ export type CommitChecksResult =
 /** Reads the checks GitHub holds for one commit (needs `checks:read` and `statuses:read`). */
 export interface CommitChecksReader {
   read(repo: RepoId, sha: string): Promise<CommitChecksResult>;
-}
-
-function httpStatus(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null && 'status' in err
-    ? Number((err as { status: unknown }).status)
-    : undefined;
 }
 
 export class OctokitCommitChecks implements CommitChecksReader {
@@ -52,7 +47,7 @@ export class OctokitCommitChecks implements CommitChecksReader {
         })),
       };
     } catch (err) {
-      const s = httpStatus(err);
+      const s = gitHubStatus(err);
       const hint = s === 403 || s === 404 ? ' (the token needs `checks:read` and `statuses:read`)' : '';
       return {
         ok: false,

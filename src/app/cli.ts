@@ -5,8 +5,10 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DOCTOR_USAGE, doctorCommand } from '../doctor/command.js';
 import { HISTORY_USAGE, historyCommand } from '../history/command.js';
+import { AuditRepo } from '../store/audit-repo.js';
 import { openDb } from '../store/db.js';
-import { type DeadLetter, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
+import type { DeadLetter, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
+import { buildRepos } from '../store/repos.js';
 
 export const USAGE = `Usage: coxswain outbox <command>
 
@@ -100,14 +102,15 @@ export function main(
     return group === undefined ? 2 : 0;
   }
   if (group === 'doctor') return doctorCommand(args, env, io);
-  if (group === 'history') return historyCommand(args, env, io);
+  // Read-only over the file: only the audit repository is built (the others prepare writes).
+  if (group === 'history') return historyCommand(args, env, io, (db) => new AuditRepo(db));
   if (group !== 'outbox') {
     io.err(`Unknown command "${oneLine(group, 40)}".\n\n${USAGE}`);
     return 2;
   }
   const db = openDb(env.COXSWAIN_DB ?? './data/coxswain.db');
   try {
-    return runOutboxCommand(new OutboxDeliveryRepo(db), args, io);
+    return runOutboxCommand(buildRepos(db).outboxDelivery, args, io);
   } finally {
     db.close();
   }

@@ -16,8 +16,7 @@ import type { DeploymentCore } from '../deploys/core.js';
 import type { DeployRequests } from '../deploys/requests.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
 import { allTargets, type Target } from '../domain/targets.js';
-import { ApprovalsRepo } from '../store/approvals-repo.js';
-import { AutoDeployRepo } from '../store/auto-deploy-repo.js';
+import type { AutoDeployRepo } from '../store/auto-deploy-repo.js';
 import type { Db } from '../store/db.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
@@ -71,7 +70,7 @@ export class AutoDeployer {
 
   constructor(private readonly deps: AutoDeployerDeps) {
     const { core } = deps;
-    this.autoDeploys = new AutoDeployRepo(deps.db);
+    this.autoDeploys = core.autoDeploys;
     this.deployments = core.deployments;
     this.outbox = core.outbox;
     this.reporter = core.reporter;
@@ -80,7 +79,7 @@ export class AutoDeployer {
       logger: deps.logger,
       lifecycle: core.lifecycle,
       autoDeploys: this.autoDeploys,
-      approvals: new ApprovalsRepo(deps.db),
+      approvals: core.approvals,
       approvalThread: new ApprovalThread({ db: deps.db, config: deps.config, githubWeb: deps.githubWeb, core }),
     };
   }

@@ -6,6 +6,7 @@
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
+import { GitHubDeploymentMirror } from '../github/deployment-mirror.js';
 import { promoteOffers } from '../promotion/promote-offer.js';
 import type { Db } from '../store/db.js';
 import { buildRepos, type Repos } from '../store/repos.js';
@@ -48,6 +49,14 @@ export function buildDeploymentCore(deps: DeploymentCoreDeps): DeploymentCore {
     clock,
     offers: (d) => promoteOffers(deps.config, d),
   });
-  const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, verifications, reporter });
+  // Every state change queues its GitHub deployment status, in the change's transaction (issue 15).
+  const mirror = new GitHubDeploymentMirror({
+    db,
+    targetOf,
+    clock,
+    logger: logger.child({ job: 'github-mirror' }),
+    githubDeployments: repos.githubDeployments,
+  });
+  const lifecycle = new Lifecycle({ db, clock, logger, deployments, phases, actions, verifications, reporter, mirror });
   return { ...repos, parents, reporter, lifecycle, targetOf };
 }

@@ -50,11 +50,10 @@ export class DeploymentActions {
         if (d.state !== 'building' && d.state !== 'deploying')
           return refuse('wrong_state', `Deploy #${d.id} is ${d.state.replace('_', ' ')}; nothing is waiting.`);
         if (d.stalledAt === null)
-          return {
-            ok: false,
-            reason: 'not_stalled',
-            message: `Deploy #${d.id} is not stalled now${this.byWhom(d.id, 'keep_waiting', 'chose to keep waiting')}.`,
-          };
+          return refuse(
+            'not_stalled',
+            `Deploy #${d.id} is not stalled now${this.byWhom(d.id, 'keep_waiting', 'chose to keep waiting')}.`,
+          );
         if (!this.deps.core.deployments.update(d.id, d.state, now, { stalledAt: null }))
           return refuse('moved_on', `Deploy #${d.id} just changed state; try again.`);
         this.record(d.id, 'keep_waiting', user, null, now);
@@ -70,11 +69,10 @@ export class DeploymentActions {
     if (!loaded.ok) return loaded;
     const { d, target } = loaded;
     if (!['failed', 'cancelled', 'expired'].includes(d.state)) {
-      return {
-        ok: false,
-        reason: 'wrong_state',
-        message: `Deploy #${d.id} is ${d.state.replace('_', ' ')}; only a failed or cancelled deployment can be retried.`,
-      };
+      return refuse(
+        'wrong_state',
+        `Deploy #${d.id} is ${d.state.replace('_', ' ')}; only a failed or cancelled deployment can be retried.`,
+      );
     }
     const gate = this.deps.locks.gate(target, d.sha, { user, forced: false });
     if (!gate.ok) return refuse(gate.reason, gate.message);
@@ -123,7 +121,7 @@ export class DeploymentActions {
     now: number,
   ): Enqueued {
     const pending = this.deps.approvals.needsApproval(target);
-    const r = this.deps.core.deployments.enqueue(
+    const r = this.deps.core.lifecycle.enqueue(
       {
         kind: n.kind,
         service: target.service,

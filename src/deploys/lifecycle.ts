@@ -3,8 +3,9 @@
  * `transition`, legal moves per domain/deployment-state.ts) AND all of its effects — phase bookkeeping, the thread
  * parent redrawn, the target's queue refreshed, the result reply, the action record — in one IMMEDIATE transaction,
  * so a message exists if and only if the change happened. A new state = one row in the domain's transition table +
- * one function here (the closed loop's in lifecycle-closed-loop.ts, which goes through `move`).
- * test/unit/lifecycle-only.test.ts fails if any other module calls `transition(` or `claim(`.
+ * one function here (or in lifecycle-waiting.ts / lifecycle-closed-loop.ts, which go through `guarded` / `move`).
+ * The GitHub mirror is one of these effects (`mirror`), written by `guarded`, `claim` and the waiting module.
+ * test/unit/lifecycle-only.test.ts fails if any other module calls `transition(`, `claim(` or `deployments.enqueue(`.
  */
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
@@ -20,6 +21,7 @@ import { failureActions } from '../views/failure-actions.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { resultReply } from '../views/thread-replies.js';
 import { ClosedLoopLifecycle } from './lifecycle-closed-loop.js';
+import { WaitingLifecycle } from './lifecycle-waiting.js';
 import type { ThreadReporter } from './thread-reporter.js';
 
 export interface LifecycleDeps {
@@ -32,6 +34,13 @@ export interface LifecycleDeps {
   /** Bake window and verification records (issue 14): ended with the deployment. */
   verifications: VerificationsRepo;
   reporter: ThreadReporter;
+  /** The GitHub Deployments mirror (github/deployment-mirror.ts): it queues a status for every state change. */
+  mirror: StateMirror;
+}
+
+/** An effect of every state change that only writes to the same database, so it exists iff the change does. */
+export interface StateMirror {
+  record(d: Deployment, to: DeploymentState): void;
 }
 
 export interface FinishExtras {
@@ -55,10 +64,20 @@ export interface CancelRequest {
 
 export class Lifecycle {
   private readonly loop: ClosedLoopLifecycle;
+  private readonly waiting: WaitingLifecycle;
 
   constructor(private readonly deps: LifecycleDeps) {
     this.loop = new ClosedLoopLifecycle(deps, (d, from, to, patch, effects) => this.move(d, from, to, patch, effects));
+    this.waiting = new WaitingLifecycle(deps, (id, from, to, now, patch) => this.guarded(id, from, to, now, patch));
   }
+
+  // Before the run (lifecycle-waiting.ts): created, approved, rejected, expired, abandoned.
+  enqueue: WaitingLifecycle['enqueue'] = (...a) => this.waiting.enqueue(...a);
+  approve: WaitingLifecycle['approve'] = (...a) => this.waiting.approve(...a);
+  reject: WaitingLifecycle['reject'] = (...a) => this.waiting.reject(...a);
+  expire: WaitingLifecycle['expire'] = (...a) => this.waiting.expire(...a);
+  abandon: WaitingLifecycle['abandon'] = (...a) => this.waiting.abandon(...a);
+  supersede: WaitingLifecycle['supersede'] = (...a) => this.waiting.supersede(...a);
 
   // The closed loop (issue 14): commit checks, preflight, baking, verifying (lifecycle-closed-loop.ts).
   checksPassed: ClosedLoopLifecycle['checksPassed'] = (...a) => this.loop.checksPassed(...a);
@@ -86,6 +105,7 @@ export class Lifecycle {
         const claimed = this.repo.claim(d.id, to, workerId, now);
         if (!claimed) return undefined;
         recordTransition(this.deps.db, claimed, 'queued');
+        this.deps.mirror.record(claimed, to);
         this.deps.reporter.stateChanged(claimed);
         inTx?.(claimed);
         return claimed;
@@ -220,78 +240,15 @@ export class Lifecycle {
   }
 
   /**
-   * queued → cancelled because its target left the config (target-of.ts): it could never run, so it must not hold
-   * its queue. One result reply says why.
+   * The guarded transition, its metrics (metrics/deployment-metrics.ts) and its GitHub status: the one place all
+   * three happen, always inside the caller's transaction.
    */
-  abandon(d: Deployment, reason: string): void {
-    const now = this.deps.clock.now();
-    this.deps.db
-      .transaction(() => {
-        const next = this.guarded(d.id, 'queued', 'cancelled', now, { summary: 'target removed from config' });
-        if (!next) return;
-        this.deps.reporter.reply(
-          next,
-          'result',
-          resultReply({ outcome: 'cancelled', durationMs: null, detail: reason }),
-        );
-        this.deps.reporter.stateChanged(next);
-      })
-      .immediate();
-    this.deps.logger.warn(
-      { deploymentId: d.id, target: d.targetKey },
-      'queued deployment of a removed target cancelled',
-    );
-  }
-
-  /**
-   * pending_approval → queued. Runs inside the approval click's transaction; the caller settles the approval
-   * request and its message (ApprovalThread.settle), which also redraws the parent.
-   */
-  approve(d: Deployment): Deployment | undefined {
-    return this.decide(d, 'queued', {});
-  }
-
-  /** pending_approval → rejected, inside the approval click's transaction (see approve). */
-  reject(d: Deployment, user: string): Deployment | undefined {
-    return this.decide(d, 'rejected', { summary: `rejected by <@${user}>` });
-  }
-
-  /** pending_approval → expired, inside the expiry's transaction (see approve). */
-  expire(d: Deployment): Deployment | undefined {
-    return this.decide(d, 'expired', { summary: 'approval expired' });
-  }
-
-  /**
-   * waiting_checks | pending_approval | queued → superseded (issue 16): a newer head of the branch replaced this
-   * auto-deploy candidate before it started. Runs inside the newer candidate's enqueue transaction; `inTx` closes
-   * its approval request. False when it started meanwhile (a lost race).
-   */
-  supersede(d: Deployment, by: Deployment, note: SlackMessage, inTx?: (next: Deployment) => void): boolean {
-    const now = this.deps.clock.now();
-    const from = d.state as 'waiting_checks' | 'pending_approval' | 'queued';
-    return this.deps.db
-      .transaction(() => {
-        const next = this.repo.transition(d.id, from, 'superseded', now, {
-          summary: `superseded by #${by.id}`,
-          waitReason: null,
-        });
-        if (!next) return false;
-        inTx?.(next);
-        this.deps.reporter.reply(next, 'superseded', note);
-        this.deps.reporter.stateChanged(next);
-        return true;
-      })
-      .immediate();
-  }
-
-  private decide(d: Deployment, to: 'queued' | 'rejected' | 'expired', patch: DeploymentPatch) {
-    return this.guarded(d.id, 'pending_approval', to, this.deps.clock.now(), patch);
-  }
-
-  /** The guarded transition, and its metrics: the one place both happen (metrics/deployment-metrics.ts). */
   private guarded(id: number, from: DeploymentState, to: DeploymentState, now: number, patch?: DeploymentPatch) {
     const next = this.repo.transition(id, from, to, now, patch);
-    if (next) recordTransition(this.deps.db, next, from);
+    if (next) {
+      recordTransition(this.deps.db, next, from);
+      this.deps.mirror.record(next, to);
+    }
     return next;
   }
 

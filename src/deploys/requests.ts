@@ -10,7 +10,7 @@ import type { Config } from '../app/config.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import { canDeploy } from '../domain/authorization.js';
 import type { DeployArgs } from '../domain/command-parser.js';
-import type { QueueEta } from '../domain/estimates.js';
+import type { QueueEta } from '../domain/eta.js';
 import { checkRef } from '../domain/git-ref.js';
 import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import { findTarget, type Target } from '../domain/targets.js';
@@ -20,7 +20,6 @@ import type { DeployGate, LockService } from '../locks/lock-service.js';
 import type { PromotionGate } from '../promotion/promotion-gate.js';
 import type { ApprovalContext } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
-import { DeliveryRepo } from '../store/delivery-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
 import type { EnqueueResult } from '../store/deployments-repo.js';
 import { nothingToPromote } from '../views/promotion.js';
@@ -167,7 +166,7 @@ export class DeployRequests {
     const committedAt = o.committedAt;
     return db
       .transaction((): DeployRequestResult => {
-        const result = this.deps.core.deployments.enqueue(
+        const result = this.deps.core.lifecycle.enqueue(
           {
             kind: 'deploy',
             service: target.service,
@@ -187,8 +186,8 @@ export class DeployRequests {
         // On a locked target the deployment waits: the notice marks why (shown in the parent and the reply).
         const lockNotice = locks.queuedNotice(target, result.deployment.id);
         if (result.outcome === 'created') {
-          recordChecksDecision(db, result.deployment, o.checks, req.userId, now);
-          new DeliveryRepo(db).recordCommitTime(result.deployment.id, committedAt);
+          recordChecksDecision(this.deps.core, result.deployment, o.checks, req.userId, now);
+          this.deps.core.delivery.recordCommitTime(result.deployment.id, committedAt);
         }
         const d = this.deps.core.deployments.get(result.deployment.id) ?? result.deployment;
         const position = d.state === 'queued' ? this.deps.core.deployments.position(d) : undefined;

@@ -5,10 +5,11 @@
  * are refused with this message, a recovery watch on it ends, and views draw it from what its row knows.
  */
 import type { Config } from '../app/config.js';
+import { type Refusal, refuse } from '../domain/refusal.js';
 import { findTarget, type Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
 
-export type DeploymentTarget = { ok: true; target: Target } | { ok: false; reason: 'target_removed'; message: string };
+export type DeploymentTarget = { ok: true; target: Target } | Refusal<'target_removed'>;
 
 export type TargetOf = (d: Pick<Deployment, 'id' | 'service' | 'environment'>) => DeploymentTarget;
 
@@ -16,10 +17,9 @@ export function targetOfDeployment(config: Config): TargetOf {
   return (d) => {
     const found = findTarget(config, d.service, d.environment);
     if (found.ok) return found;
-    return {
-      ok: false,
-      reason: 'target_removed',
-      message: `\`${d.service}\` → \`${d.environment}\` is no longer in the configuration, so deploy #${d.id} cannot run or be acted on.`,
-    };
+    return refuse(
+      'target_removed',
+      `\`${d.service}\` → \`${d.environment}\` is no longer in the configuration, so deploy #${d.id} cannot run or be acted on.`,
+    );
   };
 }

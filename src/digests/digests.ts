@@ -45,7 +45,7 @@ export class Digests {
   /** Builds the digest without posting it; the run is stored but is not the baseline for the next digest. */
   async preview(kind: DigestKind): Promise<SlackMessage[]> {
     const r = await this.deps.jobs[kind].run({ preview: true });
-    return r.ok ? r.messages : [r.message];
+    return r.ok ? r.messages : [r.reply];
   }
 
   /** Builds the digest and queues it to the digest channel: parent plus thread replies, in one transaction. */
@@ -63,7 +63,7 @@ export class Digests {
     digestRunsTotal.inc({ kind, result: r.ok ? 'posted' : 'busy' });
     if (!r.ok) {
       logger.info({ kind }, 'digest not posted: another run is in progress');
-      return { posted: false, message: r.message };
+      return { posted: false, message: r.reply };
     }
     const channel = config.digests?.[kind]?.channel ?? config.channel;
     const parentKey = digestKeys.parent(kind, r.runId);

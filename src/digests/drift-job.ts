@@ -5,6 +5,7 @@ import type { Config } from '../app/config.js';
 import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import { compareDrift, type StackDriftResult, stackKey } from '../domain/drift-diff.js';
+import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import { allTargets, type StackTarget, type Target } from '../domain/targets.js';
 import type { DigestRunsRepo } from '../store/digest-runs-repo.js';
 import type { DriftRepo } from '../store/drift-repo.js';
@@ -12,9 +13,7 @@ import { driftDigest } from '../views/drift-digest.js';
 import type { SlackMessage } from '../views/slack-message.js';
 
 /** A digest run: its messages (parent first), or a refusal to show instead. */
-export type DigestRunResult =
-  | { ok: true; runId: number; messages: SlackMessage[] }
-  | { ok: false; reason: 'busy'; message: SlackMessage };
+export type DigestRunResult = { ok: true; runId: number; messages: SlackMessage[] } | RefusalWith<SlackMessage, 'busy'>;
 
 export function busyMessage(kind: string, since: number, now: number): SlackMessage {
   const mins = Math.max(1, Math.round((now - since) / 60_000));
@@ -55,8 +54,7 @@ export class DriftDigestJob {
   async run(options: { preview?: boolean } = {}): Promise<DigestRunResult> {
     const { runs, clock } = this.deps;
     const started = runs.start('drift', clock.now());
-    if (!started.ok)
-      return { ok: false, reason: 'busy', message: busyMessage('drift', started.runningSince, clock.now()) };
+    if (!started.ok) return refuseWith('busy', busyMessage('drift', started.runningSince, clock.now()));
     try {
       return await this.build(started.runId, options);
     } catch (err) {

@@ -6,6 +6,7 @@ import type { Config } from '../app/config.js';
 import type { Logger } from '../app/logger.js';
 import { deliveryFigures } from '../domain/delivery-metrics.js';
 import { healthByTarget, healthFigures, median, stackAttention } from '../domain/health-metrics.js';
+import { refuseWith } from '../domain/refusal.js';
 import { allTargets, type StackTarget, type Target } from '../domain/targets.js';
 import type { DeliveryRepo } from '../store/delivery-repo.js';
 import type { DigestRunsRepo } from '../store/digest-runs-repo.js';
@@ -48,7 +49,7 @@ export class HealthDigestJob {
     const { runs, clock } = this.deps;
     const now = clock.now();
     const started = runs.start('health', now);
-    if (!started.ok) return { ok: false, reason: 'busy', message: busyMessage('health', started.runningSince, now) };
+    if (!started.ok) return refuseWith('busy', busyMessage('health', started.runningSince, now));
     try {
       return await this.build(started.runId, now, options);
     } catch (err) {

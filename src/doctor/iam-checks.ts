@@ -1,5 +1,5 @@
 import { type EvaluationResult, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
-import type { DeployMode } from '../app/config.js';
+import type { DeployMode } from '../app/config-blocks.js';
 import { allTargets } from '../domain/targets.js';
 import { type CheckResult, type DoctorCheck, errorName, errorText, fail, ok, warn } from './check.js';
 

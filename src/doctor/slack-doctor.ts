@@ -1,5 +1,6 @@
 import type { Config } from '../app/config.js';
 import { canDeploy } from '../domain/authorization.js';
+import { refuse } from '../domain/refusal.js';
 import { allTargets } from '../domain/targets.js';
 import type { Doctor } from '../slack/commands/deploy-status.js';
 import type { DoctorContext } from './check.js';
@@ -16,14 +17,12 @@ export class SlackDoctor implements Doctor {
     private readonly context: () => DoctorContext,
   ) {}
 
-  async run(userId: string) {
+  async run(userId: string): ReturnType<Doctor['run']> {
     if (!allTargets(this.config).some((t) => canDeploy(t, userId).ok)) {
-      return {
-        ok: false,
-        message: {
-          text: 'Only deployers may run the doctor: you are not in the `deployers` of any target. Ask the platform team, or run `coxswain doctor`.',
-        },
-      };
+      return refuse(
+        'not_deployer',
+        'Only deployers may run the doctor: you are not in the `deployers` of any target. Ask the platform team, or run `coxswain doctor`.',
+      );
     }
     const r = report(await runChecks(this.context()));
     return { ok: true, message: renderSlack(r) };

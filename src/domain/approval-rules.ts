@@ -1,4 +1,5 @@
 import type { EnvironmentConfig } from '../app/config.js';
+import { type Refusal, refuse } from './refusal.js';
 
 /** Who must approve deployments to one environment, read once from its config. */
 export interface ApprovalPolicy {
@@ -14,7 +15,7 @@ export interface Decision {
   at: number;
 }
 
-export type Check = { ok: true } | { ok: false; reason: RefusalReason; message: string };
+export type Check = { ok: true } | Refusal<RefusalReason>;
 export type RefusalReason = 'not_approver' | 'self_approval' | 'sha_mismatch' | 'not_deployer';
 
 export function approvalPolicy(env: Pick<EnvironmentConfig, 'approvers' | 'requiredApprovals' | 'allowSelfApproval'>) {
@@ -44,17 +45,16 @@ export function checkApprove(
 ): Check {
   const who = `approvers: ${mention(eligibleApprovers(policy, c.requestedBy))}`;
   if (!policy.approvers.includes(c.user)) {
-    return { ok: false, reason: 'not_approver', message: `You are not an approver for this environment; ${who}.` };
+    return refuse('not_approver', `You are not an approver for this environment; ${who}.`);
   }
   if (c.user === c.requestedBy && !policy.allowSelfApproval) {
-    return { ok: false, reason: 'self_approval', message: `You can't approve your own deploy; ${who}.` };
+    return refuse('self_approval', `You can't approve your own deploy; ${who}.`);
   }
   if (c.clickedSha !== undefined && c.clickedSha !== c.deploymentSha) {
-    return {
-      ok: false,
-      reason: 'sha_mismatch',
-      message: `This approval request was for ${c.clickedSha.slice(0, 7)}, but the deployment is now ${c.deploymentSha.slice(0, 7)}; nothing was approved.`,
-    };
+    return refuse(
+      'sha_mismatch',
+      `This approval request was for ${c.clickedSha.slice(0, 7)}, but the deployment is now ${c.deploymentSha.slice(0, 7)}; nothing was approved.`,
+    );
   }
   return { ok: true };
 }
@@ -62,11 +62,10 @@ export function checkApprove(
 /** Any listed approver may reject, and so may the requester (withdrawing their own request). */
 export function checkReject(policy: ApprovalPolicy, c: { user: string; requestedBy: string }): Check {
   if (policy.approvers.includes(c.user) || c.user === c.requestedBy) return { ok: true };
-  return {
-    ok: false,
-    reason: 'not_approver',
-    message: `Only an approver or the requester can reject; approvers: ${mention(policy.approvers)}.`,
-  };
+  return refuse(
+    'not_approver',
+    `Only an approver or the requester can reject; approvers: ${mention(policy.approvers)}.`,
+  );
 }
 
 /**
@@ -88,9 +87,5 @@ export function tally(
 /** Deploy-level permission (environment `deployers`, omitted = anyone): needed for /rollback and action buttons. */
 export function checkDeployer(env: Pick<EnvironmentConfig, 'deployers'>, user: string, what: string): Check {
   if (!env.deployers || env.deployers.includes(user)) return { ok: true };
-  return {
-    ok: false,
-    reason: 'not_deployer',
-    message: `You are not allowed to ${what} here; deployers: ${mention(env.deployers)}.`,
-  };
+  return refuse('not_deployer', `You are not allowed to ${what} here; deployers: ${mention(env.deployers)}.`);
 }

@@ -92,6 +92,21 @@ function checkTarget(serviceToken: string, environmentToken: string): Target {
   return { ok: true, service: service.name, environment: environment.name };
 }
 
+/** `<service> <environment> [one more word]`, what /deploy and /rollback both take: the names checked, the word as is. */
+function targetWithArg(
+  tokens: readonly string[],
+):
+  | { kind: 'usage'; problem?: string }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'target'; service: string; environment: string; arg: string | undefined } {
+  if (tokens.length === 0) return { kind: 'usage' };
+  if (tokens.length === 1) return { kind: 'usage', problem: 'Which environment?' };
+  if (tokens.length > 3) return { kind: 'usage', problem: 'Too many arguments.' };
+  const target = checkTarget(tokens[0]!, tokens[1]!);
+  if (!target.ok) return { kind: 'invalid', message: target.message };
+  return { kind: 'target', service: target.service, environment: target.environment, arg: tokens[2] };
+}
+
 /** `/deploy lock <service> <environment> <reason…>`, `/deploy unlock <service> <environment>` */
 function parseLock(word: 'lock' | 'unlock', rest: string[]): ParsedDeploy {
   if (rest.length < 2) return { kind: 'usage', problem: `Which service and environment to ${word}?` };
@@ -117,14 +132,11 @@ export function parseDeploy(text: string | undefined): ParsedDeploy {
   if ((first === 'lock' || first === 'unlock') && all.length >= 2) return parseLock(first, all.slice(1));
   const forced = all.some((w) => w.toLowerCase() === FORCE);
   const tokens = all.filter((w) => w.toLowerCase() !== FORCE);
-  if (tokens.length === 0) return { kind: 'usage' };
-  if (tokens.length === 1) return { kind: 'usage', problem: 'Which environment?' };
-  if (tokens.length > 3) return { kind: 'usage', problem: 'Too many arguments.' };
-  const target = checkTarget(tokens[0]!, tokens[1]!);
-  if (!target.ok) return { kind: 'invalid', message: target.message };
+  const target = targetWithArg(tokens);
+  if (target.kind !== 'target') return target;
   let ref: string | undefined;
-  if (tokens[2] !== undefined) {
-    const checked = checkRef(tokens[2]);
+  if (target.arg !== undefined) {
+    const checked = checkRef(target.arg);
     if (!checked.ok) return { kind: 'invalid', message: checked.message };
     ref = checked.ref;
   }
@@ -161,11 +173,9 @@ export function parseRollback(text: string | undefined): ParsedRollback {
   const { tokens } = t;
   if (tokens.length === 0) return { kind: 'usage' };
   if (isHelp(tokens)) return { kind: 'help' };
-  if (tokens.length === 1) return { kind: 'usage', problem: 'Which environment?' };
-  if (tokens.length > 3) return { kind: 'usage', problem: 'Too many arguments.' };
-  const target = checkTarget(tokens[0]!, tokens[1]!);
-  if (!target.ok) return { kind: 'invalid', message: target.message };
-  const arg = tokens[2];
+  const target = targetWithArg(tokens);
+  if (target.kind !== 'target') return target;
+  const { arg } = target;
   if (arg === undefined) return { kind: 'target', service: target.service, environment: target.environment };
   if (!ARG_CHARS.test(arg)) {
     return { kind: 'invalid', message: 'Give a commit SHA (7–40 hex characters) or a deployment id such as `#17`.' };

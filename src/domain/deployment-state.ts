@@ -48,14 +48,8 @@ const TRANSITIONS: Record<DeploymentState, readonly DeploymentState[]> = {
 export const ACTIVE_STATES: readonly DeploymentState[] = ['building', 'deploying', 'baking', 'verifying', 'cancelling'];
 /** States waiting for their turn. */
 export const WAITING_STATES: readonly DeploymentState[] = ['waiting_checks', 'pending_approval', 'queued'];
-export const TERMINAL_STATES: readonly DeploymentState[] = [
-  'succeeded',
-  'failed',
-  'cancelled',
-  'rejected',
-  'expired',
-  'superseded',
-];
+/** States with no way out of them in the table: the deployment is over. */
+export const TERMINAL_STATES: readonly DeploymentState[] = STATES.filter((s) => TRANSITIONS[s].length === 0);
 
 export function canTransition(from: DeploymentState, to: DeploymentState): boolean {
   return TRANSITIONS[from].includes(to);

@@ -4,6 +4,7 @@
  * parameters are known.
  */
 import type { DeploymentState } from './deployment-state.js';
+import { type Refusal, refuse } from './refusal.js';
 
 export interface HistoryItem {
   id: number;
@@ -18,11 +19,7 @@ export type RollbackArg = { kind: 'none' } | { kind: 'id'; id: number } | { kind
 
 export type RollbackChoice<T extends HistoryItem> =
   | { ok: true; to: T; from: T }
-  | {
-      ok: false;
-      reason: 'bad_argument' | 'not_found' | 'wrong_target' | 'not_succeeded' | 'nothing_to_return_to';
-      message: string;
-    };
+  | Refusal<'bad_argument' | 'not_found' | 'wrong_target' | 'not_succeeded' | 'nothing_to_return_to'>;
 
 /** `#17` or `17` is a deployment id; 7–40 hex characters are a SHA prefix. Anything else is refused. */
 export function parseRollbackArg(raw: string | undefined): RollbackArg | { kind: 'invalid' } {
@@ -52,7 +49,7 @@ export function chooseRollbackTarget<T extends HistoryItem>(c: {
 }): RollbackChoice<T> {
   const from = c.from ?? currentDeployment(c.history);
   if (!from) {
-    return { ok: false, reason: 'nothing_to_return_to', message: `\`${c.targetKey}\` has no deployment to roll back.` };
+    return refuse('nothing_to_return_to', `\`${c.targetKey}\` has no deployment to roll back.`);
   }
   const arg = c.arg ?? { kind: 'none' };
   if (arg.kind === 'none') {
@@ -60,60 +57,47 @@ export function chooseRollbackTarget<T extends HistoryItem>(c: {
     const older = fromIndex >= 0 ? c.history.slice(fromIndex + 1) : c.history.filter((d) => d.id < from.id);
     const to = older.find((d) => d.state === 'succeeded' && d.sha !== from.sha);
     if (!to) {
-      return {
-        ok: false,
-        reason: 'nothing_to_return_to',
-        message: `No successful deployment of \`${c.targetKey}\` before #${from.id} with another commit; nothing to roll back to.`,
-      };
+      return refuse(
+        'nothing_to_return_to',
+        `No successful deployment of \`${c.targetKey}\` before #${from.id} with another commit; nothing to roll back to.`,
+      );
     }
     return { ok: true, to, from };
   }
   let to: T | undefined;
   if (arg.kind === 'id') {
     to = c.history.find((d) => d.id === arg.id) ?? c.lookup?.(arg.id);
-    if (!to) return { ok: false, reason: 'not_found', message: `There is no deployment #${arg.id}.` };
+    if (!to) return refuse('not_found', `There is no deployment #${arg.id}.`);
     if (to.targetKey !== c.targetKey) {
-      return {
-        ok: false,
-        reason: 'wrong_target',
-        message: `Deployment #${arg.id} belongs to \`${to.targetKey}\`, not \`${c.targetKey}\`.`,
-      };
+      return refuse('wrong_target', `Deployment #${arg.id} belongs to \`${to.targetKey}\`, not \`${c.targetKey}\`.`);
     }
     if (to.state !== 'succeeded') {
-      return {
-        ok: false,
-        reason: 'not_succeeded',
-        message: `Deployment #${arg.id} ${to.state.replace('_', ' ')}; only a deployment that succeeded can be returned to.`,
-      };
+      return refuse(
+        'not_succeeded',
+        `Deployment #${arg.id} ${to.state.replace('_', ' ')}; only a deployment that succeeded can be returned to.`,
+      );
     }
   } else {
     const matches = c.history.filter((d) => d.sha.startsWith(arg.prefix));
     const good = matches.filter((d) => d.state === 'succeeded');
     if (good.length === 0) {
-      return {
-        ok: false,
-        reason: matches.length > 0 ? 'not_succeeded' : 'not_found',
-        message:
-          matches.length > 0
-            ? `\`${arg.prefix}\` never deployed successfully to \`${c.targetKey}\`; pick a commit that did.`
-            : `\`${arg.prefix}\` was never deployed to \`${c.targetKey}\`.`,
-      };
+      return matches.length > 0
+        ? refuse(
+            'not_succeeded',
+            `\`${arg.prefix}\` never deployed successfully to \`${c.targetKey}\`; pick a commit that did.`,
+          )
+        : refuse('not_found', `\`${arg.prefix}\` was never deployed to \`${c.targetKey}\`.`);
     }
     if (new Set(good.map((d) => d.sha)).size > 1) {
-      return {
-        ok: false,
-        reason: 'bad_argument',
-        message: `\`${arg.prefix}\` matches several commits; give more of the SHA.`,
-      };
+      return refuse('bad_argument', `\`${arg.prefix}\` matches several commits; give more of the SHA.`);
     }
     to = good[0]!;
   }
   if (to.sha === from.sha) {
-    return {
-      ok: false,
-      reason: 'nothing_to_return_to',
-      message: `${to.sha.slice(0, 7)} is what #${from.id} deployed; pick an earlier deployment.`,
-    };
+    return refuse(
+      'nothing_to_return_to',
+      `${to.sha.slice(0, 7)} is what #${from.id} deployed; pick an earlier deployment.`,
+    );
   }
   return { ok: true, to, from };
 }

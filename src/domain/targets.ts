@@ -1,5 +1,7 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { BuildConfig, Config, DeployMode, EnvironmentConfig } from '../app/config.js';
+import type { BuildConfig, Config, EnvironmentConfig } from '../app/config.js';
+import type { DeployMode } from '../app/config-blocks.js';
+import { type Refusal, refuse } from './refusal.js';
 
 /** One CloudFormation stack of a target, names already substituted. */
 export interface StackTarget {
@@ -34,9 +36,7 @@ export interface Target {
   env: EnvironmentConfig;
 }
 
-export type TargetLookup =
-  | { ok: true; target: Target }
-  | { ok: false; reason: 'unknown_service' | 'unknown_environment'; message: string };
+export type TargetLookup = { ok: true; target: Target } | Refusal<'unknown_service' | 'unknown_environment'>;
 
 export function targetKey(service: string, environment: string): string {
   return `${service}/${environment}`;
@@ -48,6 +48,8 @@ function suggestion(input: string, candidates: string[]): string {
   return distance(input, best) <= Math.max(2, Math.floor(best.length / 3)) ? ` Did you mean \`${best}\`?` : '';
 }
 
+const codeList = (names: string[]) => names.map((n) => `\`${n}\``).join(', ');
+
 export function substitute(template: string, vars: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => vars[key] ?? whole);
 }
@@ -56,20 +58,18 @@ export function findTarget(config: Config, service: string, environment: string)
   const services = Object.keys(config.services);
   const svc = config.services[service];
   if (!svc || !Object.hasOwn(config.services, service)) {
-    return {
-      ok: false,
-      reason: 'unknown_service',
-      message: `Unknown service \`${service}\`.${suggestion(service, services)} Services: ${services.map((s) => `\`${s}\``).join(', ')}.`,
-    };
+    return refuse(
+      'unknown_service',
+      `Unknown service \`${service}\`.${suggestion(service, services)} Services: ${codeList(services)}.`,
+    );
   }
   const envs = Object.keys(svc.environments);
   const env = svc.environments[environment];
   if (!env || !Object.hasOwn(svc.environments, environment)) {
-    return {
-      ok: false,
-      reason: 'unknown_environment',
-      message: `\`${service}\` has no environment \`${environment}\`.${suggestion(environment, envs)} Environments of \`${service}\`: ${envs.map((e) => `\`${e}\``).join(', ')}.`,
-    };
+    return refuse(
+      'unknown_environment',
+      `\`${service}\` has no environment \`${environment}\`.${suggestion(environment, envs)} Environments of \`${service}\`: ${codeList(envs)}.`,
+    );
   }
   const [owner, name] = svc.repo.split('/') as [string, string];
   const vars = { env: environment, service };

@@ -6,23 +6,21 @@ import {
   estimatePhase,
   MIN_TARGET_SAMPLES,
   type Phase,
-  type QueueEta,
-  queueEta,
-  type Remaining,
   type ResourceChange,
   type ResourceTypeStats,
-  remainingTime,
   resourceKey,
   resourceP90,
 } from '../domain/estimates.js';
+import { type QueueEta, queueEta, type Remaining, remainingTime } from '../domain/eta.js';
 import { detectStall, mayPostStall, resourceStates, type StallResult, type WatchedResource } from '../domain/stall.js';
 import { summarize } from '../domain/stats.js';
-import type { Db } from '../store/db.js';
-import { HistoryRepo } from '../store/history-repo.js';
-import { LearnedHistoryRepo } from '../store/learned-history-repo.js';
+import type { HistoryRepo } from '../store/history-repo.js';
+import type { LearnedHistoryRepo } from '../store/learned-history-repo.js';
+import type { Repos } from '../store/repos.js';
 
 export interface EstimatorDeps {
-  db: Db;
+  /** Coxswain's own history and what AWS taught (history-learner.ts). */
+  repos: Pick<Repos, 'history' | 'learnedHistory'>;
   clock: Clock;
   /** How long query results are reused: about one poll tick, so 200 deployments share one query per tick. */
   cacheMs?: number;
@@ -71,8 +69,8 @@ export class Estimator {
   private cacheAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: EstimatorDeps) {
-    this.history = new HistoryRepo(deps.db);
-    this.learned = new LearnedHistoryRepo(deps.db);
+    this.history = deps.repos.history;
+    this.learned = deps.repos.learnedHistory;
     this.cacheMs = deps.cacheMs ?? 5_000;
     this.historyLimit = deps.historyLimit ?? 20;
     this.resourceLimit = deps.resourceLimit ?? 50;

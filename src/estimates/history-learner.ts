@@ -7,8 +7,7 @@ import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import { learnFromBuilds, learnFromStackEvents } from '../domain/aws-history.js';
 import { allTargets, type Target } from '../domain/targets.js';
-import type { Db } from '../store/db.js';
-import { LearnedHistoryRepo } from '../store/learned-history-repo.js';
+import type { LearnedHistoryRepo } from '../store/learned-history-repo.js';
 
 const DAY = 24 * 3_600_000;
 /** DescribeStackEvents keeps 90 days of events. */
@@ -16,7 +15,7 @@ const STACK_HISTORY_MS = 90 * DAY;
 const CHECK_EVERY_MS = 3_600_000;
 
 export interface HistoryLearnerDeps {
-  db: Db;
+  learnedHistory: LearnedHistoryRepo;
   config: Config;
   clock: Clock;
   logger: Logger;
@@ -35,7 +34,7 @@ export class HistoryLearner {
   private current: Promise<void> | undefined;
 
   constructor(private readonly deps: HistoryLearnerDeps) {
-    this.repo = new LearnedHistoryRepo(deps.db);
+    this.repo = deps.learnedHistory;
   }
 
   /** Learns every target not learned in the last day. */

@@ -5,10 +5,8 @@
 import type { CheckItem } from '../domain/commit-checks.js';
 import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import type { Target } from '../domain/targets.js';
-import { DeploymentActionsRepo } from '../store/approvals-repo.js';
-import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { Repos } from '../store/repos.js';
 import {
   checksErrorRefusal,
   checksFailedRefusal,
@@ -38,37 +36,24 @@ export function checksDecision(
 ): ChecksDecision {
   const allowForce = target.env.gates?.allowForce ?? false;
   const forceable = req.forced && allowForce;
+  // --force past failed or pending checks: queued, with a note naming who forced it and what it skipped.
+  const forcedPast = (state: 'failed' | 'pending', items: CheckItem[]): ChecksDecision => ({
+    ok: true,
+    forced: { state, items, note: checksForcedNote(req.userId, items, state) },
+  });
   switch (result.state) {
     case 'passed':
       return { ok: true };
     case 'error':
       return refuseWith('checks_error', checksErrorRefusal(result.message));
     case 'failed':
-      if (forceable) {
-        return {
-          ok: true,
-          forced: {
-            state: 'failed',
-            items: result.failed,
-            note: checksForcedNote(req.userId, result.failed, 'failed'),
-          },
-        };
-      }
+      if (forceable) return forcedPast('failed', result.failed);
       return refuseWith(
         'checks_failed',
         checksFailedRefusal({ sha: req.sha, failed: result.failed, allowForce, triedForce: req.forced }),
       );
     case 'pending':
-      if (forceable) {
-        return {
-          ok: true,
-          forced: {
-            state: 'pending',
-            items: result.pending,
-            note: checksForcedNote(req.userId, result.pending, 'pending'),
-          },
-        };
-      }
+      if (forceable) return forcedPast('pending', result.pending);
       return {
         ok: true,
         waiting: waitingForChecksLine(result.pending),
@@ -79,20 +64,20 @@ export function checksDecision(
 
 /** Inside the enqueue transaction: the waiting line on the new row, and a force in the actions audit. */
 export function recordChecksDecision(
-  db: Db,
+  repos: Pick<Repos, 'deployments' | 'actions'>,
   d: Deployment,
   decision: Extract<ChecksDecision, { ok: true }>,
   user: string,
   now: number,
 ): void {
   if (decision.waiting && d.state === 'waiting_checks') {
-    new DeploymentsRepo(db).update(d.id, 'waiting_checks', now, { waitReason: decision.waiting });
+    repos.deployments.update(d.id, 'waiting_checks', now, { waitReason: decision.waiting });
   }
   if (decision.forced) {
     const detail =
       decision.forced.state === 'failed'
         ? `failed: ${failedChecksText(decision.forced.items).replace(/ — <[^>]*>/g, '')}`
         : waitingForChecksLine(decision.forced.items);
-    new DeploymentActionsRepo(db).record({ deploymentId: d.id, action: 'force_checks', user, detail, at: now });
+    repos.actions.record({ deploymentId: d.id, action: 'force_checks', user, detail, at: now });
   }
 }

@@ -1,19 +1,19 @@
 import type { Clock } from '../app/clock.js';
-import type { Config } from '../app/config.js';
 import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
+import type { TargetOf } from '../deploys/target-of.js';
 import type { DeploymentState } from '../domain/deployment-state.js';
 import { clipDescription, type GitHubStatusState, mirroredStatus } from '../domain/github-deployment-status.js';
-import { findTarget } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { GitHubDeploymentsRepo } from '../store/github-deployments-repo.js';
+import type { GitHubDeploymentsRepo } from '../store/github-deployments-repo.js';
 
 export interface GitHubDeploymentMirrorDeps {
   db: Db;
-  config: Config;
+  targetOf: TargetOf;
   clock: Clock;
   logger: Logger;
+  githubDeployments: GitHubDeploymentsRepo;
 }
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -37,28 +37,31 @@ function describe(d: Deployment, state: GitHubStatusState): string {
 }
 
 /**
- * Mirrors every Coxswain deployment in GitHub's Deployments API. `onTransition` is called inside the transaction
- * of each state change (registered with observeTransitions) and only queues a row; GitHubStatusWorker sends them.
- * GitHub being down or refusing never touches the deployment itself.
+ * Mirrors every Coxswain deployment in GitHub's Deployments API. `record` is one of the lifecycle's effects
+ * (deploys/lifecycle.ts): called inside the transaction of each state change and of a new deployment, it only
+ * queues a row; GitHubStatusWorker sends them. GitHub being down or refusing never touches the deployment itself.
  */
 export class GitHubDeploymentMirror {
   private readonly repo: GitHubDeploymentsRepo;
 
   constructor(private readonly deps: GitHubDeploymentMirrorDeps) {
-    this.repo = new GitHubDeploymentsRepo(deps.db);
+    this.repo = deps.githubDeployments;
   }
 
-  readonly onTransition = (d: Deployment, _from: DeploymentState | null, to: DeploymentState): void => {
+  /** `d` has just entered `to` (a new deployment: its first state), in the caller's transaction. */
+  record(d: Deployment, to: DeploymentState): void {
     try {
-      this.mirror(d, to);
+      // A savepoint: a half-queued status is undone with the error, the state change itself stays.
+      this.deps.db.transaction(() => this.mirror(d, to))();
     } catch (err) {
       // Reporting to GitHub is never a reason to fail a state change.
       logError(this.deps.logger, err, { deploymentId: d.id, state: to }, 'GitHub status not queued', 'warn');
     }
-  };
+  }
 
   private mirror(d: Deployment, to: DeploymentState): void {
-    const found = findTarget(this.deps.config, d.service, d.environment);
+    // A target that left the config (target-of.ts) is history: nothing more is mirrored for it.
+    const found = this.deps.targetOf(d);
     if (!found.ok || !found.target.githubDeployments) return;
     const t = found.target;
     const m = mirroredStatus({ state: to, workflowBuild: !!t.build?.workflow, failurePhase: d.failure?.phase });

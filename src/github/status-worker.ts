@@ -1,21 +1,21 @@
 import type { GitHubDeploymentsApi, GitHubWriteResult } from '../adapters/github-deployments.js';
 import type { SlackPermalinks } from '../adapters/slack-permalink.js';
 import type { Clock } from '../app/clock.js';
-import type { Config } from '../app/config.js';
 import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
+import { TickLoop } from '../app/tick-loop.js';
+import type { TargetOf } from '../deploys/target-of.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../domain/backoff.js';
 import { isTerminal } from '../domain/deployment-state.js';
 import { classifyGitHubError, clipDescription } from '../domain/github-deployment-status.js';
-import { findTarget } from '../domain/targets.js';
-import type { Db } from '../store/db.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { type DueStatus, type GitHubDeploymentRow, GitHubDeploymentsRepo } from '../store/github-deployments-repo.js';
+import type { DueStatus, GitHubDeploymentRow } from '../store/github-deployments-repo.js';
+import type { Repos } from '../store/repos.js';
 import { threadKeys } from '../views/thread-keys.js';
 
 export interface GitHubStatusWorkerDeps {
-  db: Db;
-  config: Config;
+  repos: Pick<Repos, 'githubDeployments' | 'deployments' | 'outbox'>;
+  /** A deployment's target (deploys/target-of.ts): a removed one has no environment URL or workflow. */
+  targetOf: TargetOf;
   clock: Clock;
   logger: Logger;
   api: GitHubDeploymentsApi;
@@ -38,48 +38,17 @@ export const LINK_WAIT_MS = 30_000;
  * network errors with the outbox's backoff, dropping what GitHub refuses. A refused token (401/403/404) is logged
  * once per repo and flagged (githubPermissionProblems) until a write for that repo goes through again.
  */
-export class GitHubStatusWorker {
-  private readonly repo: GitHubDeploymentsRepo;
-  private readonly deployments: DeploymentsRepo;
-  private readonly parentTs;
-  private current: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+export class GitHubStatusWorker extends TickLoop {
+  private readonly repo: Repos['githubDeployments'];
+  private readonly deployments: Repos['deployments'];
 
   constructor(private readonly deps: GitHubStatusWorkerDeps) {
-    this.repo = new GitHubDeploymentsRepo(deps.db);
-    this.deployments = new DeploymentsRepo(deps.db);
-    this.parentTs = deps.db.prepare('SELECT channel, ts FROM slack_messages WHERE key = ?');
+    super({ intervalMs: deps.intervalMs ?? 1000, logger: deps.logger, failed: 'GitHub status tick failed' });
+    this.repo = deps.repos.githubDeployments;
+    this.deployments = deps.repos.deployments;
   }
 
-  tick(): Promise<void> {
-    this.current ??= this.runTick().finally(() => {
-      this.current = undefined;
-    });
-    return this.current;
-  }
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    const loop = async () => {
-      try {
-        await this.tick();
-      } catch (err) {
-        logError(this.deps.logger, err, {}, 'GitHub status tick failed');
-      }
-      if (this.running) this.timer = setTimeout(loop, this.deps.intervalMs ?? 1000);
-    };
-    this.timer = setTimeout(loop, 0);
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    await this.current;
-  }
-
-  private async runTick(): Promise<void> {
+  protected async runTick(): Promise<void> {
     for (const s of this.repo.due(this.deps.clock.now())) {
       try {
         await this.send(s);
@@ -99,7 +68,7 @@ export class GitHubStatusWorker {
       return this.repo.markDead(s.id, 'not sent within 24 h');
     }
     if (g.deadReason) return this.repo.markDead(s.id, `GitHub deployment not created: ${g.deadReason}`);
-    const found = findTarget(this.deps.config, d.service, d.environment);
+    const found = this.deps.targetOf(d);
     const env = found.ok ? found.target.env : undefined;
     const [owner = '', name = ''] = g.repo.split('/');
     const repoId = { owner, name };
@@ -145,15 +114,15 @@ export class GitHubStatusWorker {
 
   private parentPending(deploymentId: number): boolean {
     if (!this.deps.permalinks) return false;
-    const m = this.parentTs.get(threadKeys.parent(deploymentId)) as { ts: string | null } | undefined;
-    return m !== undefined && m.ts === null;
+    const key = threadKeys.parent(deploymentId);
+    return this.deps.repos.outbox.has(key) && !this.deps.repos.outbox.postedAt(key);
   }
 
   /** The Slack thread's permalink once its parent is posted; a Slack problem only costs the link. */
   private async permalink(deploymentId: number): Promise<string | undefined> {
     if (!this.deps.permalinks) return undefined;
-    const m = this.parentTs.get(threadKeys.parent(deploymentId)) as { channel: string; ts: string | null } | undefined;
-    if (!m?.ts) return undefined;
+    const m = this.deps.repos.outbox.postedAt(threadKeys.parent(deploymentId));
+    if (!m) return undefined;
     try {
       const url = await this.deps.permalinks.permalink(m.channel, m.ts);
       if (url) this.repo.setLogUrl(deploymentId, url);

@@ -1,7 +1,8 @@
 /** `coxswain history [--since 30d] [--target api/production] [--format csv|json]`: the audit trail, read-only. */
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { AuditRepo } from '../store/audit-repo.js';
+import type { AuditRepo } from '../store/audit-repo.js';
+import type { Db } from '../store/db.js';
 import { toCsv, toJson } from './format.js';
 
 export const HISTORY_USAGE = `Usage: coxswain history [--since 30d] [--target api/production] [--format csv|json]
@@ -56,7 +57,13 @@ export function parseHistoryArgs(args: string[], now: number): Parsed {
   return out;
 }
 
-export function historyCommand(args: string[], env: Record<string, string | undefined>, io: HistoryIo): number {
+/** `auditOf`: the audit repository over the opened file (the CLI, a composition root, builds it). */
+export function historyCommand(
+  args: string[],
+  env: Record<string, string | undefined>,
+  io: HistoryIo,
+  auditOf: (db: Db) => AuditRepo,
+): number {
   const parsed = parseHistoryArgs(args, io.now());
   if ('error' in parsed) {
     io.err(`${parsed.error}\n\n${HISTORY_USAGE}`);
@@ -70,7 +77,7 @@ export function historyCommand(args: string[], env: Record<string, string | unde
   // Read-only: an export never migrates or writes the bot's database.
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const rows = new AuditRepo(db).list({
+    const rows = auditOf(db).list({
       ...(parsed.since !== undefined ? { since: parsed.since } : {}),
       ...(parsed.target ? { targetKey: parsed.target } : {}),
     });

@@ -9,14 +9,12 @@ import type { Config } from '../app/config.js';
 import { approvalPolicy, checkApprove } from '../domain/approval-rules.js';
 import { allTargets, type Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
-import { ApprovalsRepo } from '../store/approvals-repo.js';
-import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { Repos } from '../store/repos.js';
 import { appHome, type HomeTarget } from '../views/app-home.js';
 
 export interface HomeDashboardDeps {
-  db: Db;
+  repos: Pick<Repos, 'deployments' | 'approvals'>;
   config: Config;
   clock: Clock;
   githubWeb: string;
@@ -26,12 +24,10 @@ export interface HomeDashboardDeps {
 }
 
 export class HomeDashboard {
-  private readonly deployments: DeploymentsRepo;
-  private readonly approvals: ApprovalsRepo;
+  constructor(private readonly deps: HomeDashboardDeps) {}
 
-  constructor(private readonly deps: HomeDashboardDeps) {
-    this.deployments = new DeploymentsRepo(deps.db);
-    this.approvals = new ApprovalsRepo(deps.db);
+  private get deployments() {
+    return this.deps.repos.deployments;
   }
 
   /** The Home tab as `userId` sees it now. */
@@ -68,9 +64,9 @@ export class HomeDashboard {
   /** Whether `userId` could approve this deployment by clicking now (the click re-checks everything). */
   private canApprove(t: Target, d: Deployment, userId: string): boolean {
     if (d.state !== 'pending_approval') return false;
-    const req = this.approvals.get(d.id);
+    const req = this.deps.repos.approvals.get(d.id);
     if (req?.outcome !== 'pending') return false;
-    if (this.approvals.decisions(d.id).some((x) => x.user === userId)) return false;
+    if (this.deps.repos.approvals.decisions(d.id).some((x) => x.user === userId)) return false;
     return checkApprove(approvalPolicy(t.env), { user: userId, requestedBy: d.requestedBy, deploymentSha: req.sha }).ok;
   }
 }

@@ -3,10 +3,10 @@ import type { SlackDelivery } from '../adapters/slack-web.js';
 import type { Clock } from '../app/clock.js';
 import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
+import { TickLoop } from '../app/tick-loop.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../domain/backoff.js';
-import { observedTick, type TickObserver } from '../metrics/instrument.js';
-import type { Db } from '../store/db.js';
-import { type DueEntry, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
+import type { TickObserver } from '../metrics/instrument.js';
+import type { DueEntry, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
 import { logDead, methodsFor, type SendContext, sendEntry } from './send.js';
 import { SlackAuthHealth } from './slack-auth-health.js';
 import { DEFAULT_WORKSPACE_UPDATE_INTERVAL_MS, isHeld } from './slack-pacing.js';
@@ -35,7 +35,8 @@ export interface OutboxWorkerOptions {
 }
 
 export interface OutboxWorkerDeps {
-  db: Db;
+  /** The delivery side of the outbox (store/repos.ts `outboxDelivery`). */
+  outbox: OutboxDeliveryRepo;
   clock: Clock;
   logger: Logger;
   slack: SlackDelivery;
@@ -48,7 +49,7 @@ export interface OutboxWorkerDeps {
  * Delivers the Slack outbox: in order, paced per channel, with persisted backoff, exact Retry-After holds, a dead
  * letter, and a lookup before re-posting anything Slack may already have. One worker per database.
  */
-export class OutboxWorker {
+export class OutboxWorker extends TickLoop {
   private readonly repo: OutboxDeliveryRepo;
   private readonly send: SendContext;
   private readonly o: Required<Omit<OutboxWorkerOptions, 'backoff' | 'random' | 'authProbeMs'>>;
@@ -58,13 +59,17 @@ export class OutboxWorker {
   private readonly lastUpdate = new Map<string, number>();
   private lastWorkspaceUpdate = Number.NEGATIVE_INFINITY;
   private recovered = false;
-  private current: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
 
   constructor(private readonly deps: OutboxWorkerDeps) {
+    // The production loop (start/stop, tick() for tests); ticks never overlap.
+    super({
+      intervalMs: deps.options?.pollIntervalMs ?? 250,
+      logger: deps.logger,
+      failed: 'outbox tick failed',
+      onTick: deps.onTick,
+    });
     const o = deps.options ?? {};
-    this.repo = new OutboxDeliveryRepo(deps.db);
+    this.repo = deps.outbox;
     this.slackAuth = new SlackAuthHealth(deps.logger, o.authProbeMs ?? 60_000);
     this.o = {
       maxAgeMs: o.maxAgeMs ?? 24 * 3_600_000,
@@ -88,37 +93,7 @@ export class OutboxWorker {
   }
 
   /** Delivers every entry that is due now (one step per thread and one paced write per channel). */
-  tick(): Promise<void> {
-    this.current ??= this.runTick().finally(() => {
-      this.current = undefined;
-    });
-    return this.current;
-  }
-
-  /** Production loop with real timers; ticks never overlap. */
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    const loop = async (): Promise<void> => {
-      try {
-        await observedTick(this.deps.onTick, () => this.tick());
-      } catch (err) {
-        logError(this.deps.logger, err, {}, 'outbox tick failed');
-      }
-      if (this.running) this.timer = setTimeout(loop, this.o.pollIntervalMs);
-    };
-    this.timer = setTimeout(loop, 0);
-  }
-
-  /** Stops the loop and waits for the tick in progress, so nothing is left half-recorded. */
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.current;
-  }
-
-  private async runTick(): Promise<void> {
+  protected async runTick(): Promise<void> {
     const { logger, clock } = this.deps;
     const now = clock.now();
     if (!this.recovered) {

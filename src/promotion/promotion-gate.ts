@@ -6,9 +6,8 @@
 import type { Config } from '../app/config.js';
 import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import { findTarget, type Target } from '../domain/targets.js';
-import type { Db } from '../store/db.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { notPromotable } from '../views/promotion.js';
 import type { SlackMessage } from '../views/slack-message.js';
 
@@ -16,14 +15,9 @@ export type PromotionCheck = { ok: true; proof?: Deployment } | RefusalWith<Slac
 
 export class PromotionGate {
   private readonly repo: DeploymentsRepo;
-  private readonly provenStmt;
 
-  constructor(private readonly deps: { db: Db; config: Config }) {
-    this.repo = new DeploymentsRepo(deps.db);
-    this.provenStmt = deps.db.prepare(
-      `SELECT id, finished_at AS finishedAt FROM deployments
-       WHERE target_key = ? AND sha = ? AND state = 'succeeded' ORDER BY finished_at LIMIT 1`,
-    );
+  constructor(private readonly deps: { config: Config; deployments: DeploymentsRepo }) {
+    this.repo = deps.deployments;
   }
 
   /** The environment this target promotes from, if any. */
@@ -56,9 +50,9 @@ export class PromotionGate {
     const source = this.sourceOf(target);
     if (!source) return { ok: true };
     const soakMs = target.env.soakMinutes * 60_000;
-    const proven = this.provenStmt.get(source.key, sha) as { id: number; finishedAt: number } | undefined;
+    const proven = this.repo.firstSucceeded(source.key, sha);
     const runs = this.sourceRuns(source);
-    if (proven && proven.finishedAt <= now - soakMs) return { ok: true, proof: this.repo.get(proven.id)! };
+    if (proven && (proven.finishedAt ?? 0) <= now - soakMs) return { ok: true, proof: proven };
     return refuseWith(
       'not_promotable',
       notPromotable({
@@ -67,7 +61,7 @@ export class PromotionGate {
         sha,
         now,
         soakMinutes: target.env.soakMinutes,
-        succeededAt: proven?.finishedAt,
+        succeededAt: proven?.finishedAt ?? undefined,
         sourceRuns: runs ? { sha: runs.sha, finishedAt: runs.finishedAt ?? runs.updatedAt } : undefined,
       }),
     );

@@ -10,15 +10,13 @@ import type { ActionResult } from '../deploys/deployment-actions.js';
 import type { DeployRequests } from '../deploys/requests.js';
 import { refuse } from '../domain/refusal.js';
 import { findTarget } from '../domain/targets.js';
-import type { Db } from '../store/db.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
+import type { Repos } from '../store/repos.js';
 import { environmentFromBlockId, promotedNote } from '../views/promotion.js';
 import { threadKeys } from '../views/thread-keys.js';
 import { promoteReplyName } from './promote-offer.js';
 
 export interface PromotionServiceDeps {
-  db: Db;
+  repos: Pick<Repos, 'deployments' | 'outbox'>;
   config: Config;
   clock: Clock;
   logger: Logger;
@@ -26,13 +24,7 @@ export interface PromotionServiceDeps {
 }
 
 export class PromotionService {
-  private readonly deployments: DeploymentsRepo;
-  private readonly outbox: OutboxRepo;
-
-  constructor(private readonly deps: PromotionServiceDeps) {
-    this.deployments = new DeploymentsRepo(deps.db);
-    this.outbox = new OutboxRepo(deps.db);
-  }
+  constructor(private readonly deps: PromotionServiceDeps) {}
 
   async promote(c: {
     deploymentId: number;
@@ -40,7 +32,7 @@ export class PromotionService {
     blockId: string | undefined;
     requestId: string | undefined;
   }): Promise<ActionResult> {
-    const d = this.deployments.get(c.deploymentId);
+    const d = this.deps.repos.deployments.get(c.deploymentId);
     if (d?.kind !== 'deploy' || d.state !== 'succeeded') {
       return refuse(
         'nothing_to_promote',
@@ -71,7 +63,7 @@ export class PromotionService {
     );
     if (!result.ok) return refuse(result.reason, result.message);
     const now = this.deps.clock.now();
-    this.outbox.update(
+    this.deps.repos.outbox.update(
       threadKeys.reply(d.id, promoteReplyName(to)),
       promotedNote(d, to, c.user, result.deployment),
       now,

@@ -8,12 +8,11 @@ import type { Config } from '../app/config.js';
 import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import { allTargets, type Target } from '../domain/targets.js';
-import type { Db } from '../store/db.js';
-import { DeploymentsRepo } from '../store/deployments-repo.js';
+import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { type EnvVersion, versionsBlock } from '../views/versions.js';
 
 export interface VersionReportDeps {
-  db: Db;
+  deployments: DeploymentsRepo;
   config: Config;
   github: Pick<GitHub, 'compare'>;
   githubWeb: string;
@@ -24,7 +23,7 @@ export class VersionReport {
   private readonly deployments: DeploymentsRepo;
 
   constructor(private readonly deps: VersionReportDeps) {
-    this.deployments = new DeploymentsRepo(deps.db);
+    this.deployments = deps.deployments;
   }
 
   /** The block, or undefined when no chosen service has an environment that follows another or a branch. */

@@ -8,9 +8,8 @@ import { matchRun } from '../domain/actions-run-match.js';
 import { classifyGitHubError } from '../domain/github-deployment-status.js';
 import { median } from '../domain/stats.js';
 import { findTarget, substitute, type Target } from '../domain/targets.js';
-import { ActionsJobsRepo, type JobDuration } from '../store/actions-jobs-repo.js';
+import type { JobDuration } from '../store/actions-jobs-repo.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
-import { GitHubDeploymentsRepo } from '../store/github-deployments-repo.js';
 import {
   actionsFailureReply,
   actionsShaWarning,
@@ -64,7 +63,7 @@ const workflowPath = (workflow: string) => `.github/workflows/${workflow}`;
 const repoName = (t: Target) => `${t.repo.owner}/${t.repo.name}`;
 
 async function discover(ctx: RunContext, d: Deployment, target: Target, workflow: string): Promise<StepOutcome> {
-  const gh = new GitHubDeploymentsRepo(ctx.db);
+  const gh = ctx.githubDeployments;
   const row = gh.get(d.id);
   const now = ctx.clock.now();
   const timeoutMin = target.build?.startTimeoutMinutes ?? 5;
@@ -112,7 +111,7 @@ export async function lookForRun(
   workflow: string,
   gh: { githubId: number; created: string },
 ) {
-  const repo = new GitHubDeploymentsRepo(ctx.db);
+  const repo = ctx.githubDeployments;
   const runs = await ctx.actions.deploymentRuns(target.repo, d.sha);
   const others = repo.othersAwaitingRun(d.id, repoName(target), d.sha).filter((x) => {
     const t = findTarget(ctx.config, x.service, x.environment);
@@ -166,8 +165,8 @@ async function follow(
   runId: number,
   o: BuildStepOptions,
 ): Promise<StepOutcome> {
-  const gh = new GitHubDeploymentsRepo(ctx.db);
-  const learned = new ActionsJobsRepo(ctx.db);
+  const gh = ctx.githubDeployments;
+  const learned = ctx.actionsJobs;
   const [run, jobs] = await Promise.all([ctx.actions.getRun(target.repo, runId), ctx.actions.jobs(target.repo, runId)]);
   const progress = runProgress(jobs);
   if (progress.job) {

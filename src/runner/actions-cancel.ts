@@ -2,7 +2,6 @@ import type { WorkflowRun } from '../adapters/github-actions.js';
 import { logError } from '../app/log-error.js';
 import type { Target } from '../domain/targets.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { GitHubDeploymentsRepo } from '../store/github-deployments-repo.js';
 import { actionsCancelReply } from '../views/actions-replies.js';
 import { lookForRun } from './actions-build.js';
 import { type RunContext, updateActive } from './run-context.js';
@@ -19,7 +18,7 @@ export const CANCEL_RUN_GRACE_MS = 60_000;
  */
 export async function adoptRunToCancel(ctx: RunContext, d: Deployment, target: Target) {
   const workflow = target.build?.workflow;
-  const row = new GitHubDeploymentsRepo(ctx.db).get(d.id);
+  const row = ctx.githubDeployments.get(d.id);
   if (!workflow || !row || row.githubId === null || row.githubCreated === null) return 'none' as const;
   const { runs, m } = await lookForRun(ctx, d, target, workflow, {
     githubId: row.githubId,
@@ -30,7 +29,7 @@ export async function adoptRunToCancel(ctx: RunContext, d: Deployment, target: T
     const adopted = ctx.db
       .transaction(
         () =>
-          new GitHubDeploymentsRepo(ctx.db).claimRun(d.id, run.id) &&
+          ctx.githubDeployments.claimRun(d.id, run.id) &&
           updateActive(ctx, d, { buildId: String(run.id), buildLogUrl: run.htmlUrl }),
       )
       .immediate();

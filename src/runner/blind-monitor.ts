@@ -1,9 +1,9 @@
 import { awsErrorCode, awsErrorMessage, classifyAwsError } from '../adapters/aws-errors.js';
 import { blindVerdict } from '../domain/blind-monitor.js';
 import { BLIND_WATCH_HOURS } from '../domain/blind-watch.js';
-import { BlindnessRepo } from '../store/blindness-repo.js';
+import type { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Deployment } from '../store/deployment-row.js';
-import { OutboxRepo } from '../store/outbox-repo.js';
+import type { OutboxRepo } from '../store/outbox-repo.js';
 import { blindClearedReply, blindFailureReason, blindReply } from '../views/blind.js';
 import { blindWatchingReply } from '../views/blind-watch.js';
 import { threadKeys } from '../views/thread-keys.js';
@@ -22,8 +22,8 @@ export class BlindMonitor {
   private readonly outbox: OutboxRepo;
 
   constructor(private readonly ctx: RunContext) {
-    this.repo = new BlindnessRepo(ctx.db);
-    this.outbox = new OutboxRepo(ctx.db);
+    this.repo = ctx.blindness;
+    this.outbox = ctx.outbox;
   }
 
   /** A poll of `d` threw `err`. Returns true when the deployment was failed because of it. */

@@ -9,7 +9,7 @@ import { observeStack } from './stack-events.js';
 import { endUpdate, stillRunning } from './stack-update.js';
 
 /**
- * The cancelling state (set by the deploy_rollback button, src/rollbacks/rollback-service.ts). From a stack update:
+ * The cancelling state (set by the deploy_rollback button, src/rollbacks/cancel-update.ts). From a stack update:
  * CloudFormation is rolling back after CancelUpdateStack, so keep tailing (UPDATE_ROLLBACK_COMPLETE → cancelled,
  * UPDATE_ROLLBACK_FAILED → failed with the root cause). From a build: StopBuild, then cancelled once it stopped.
  */

@@ -13,12 +13,17 @@ import type { FinishExtras, Lifecycle } from '../deploys/lifecycle.js';
 import type { StepOutcome } from '../deploys/poll-context.js';
 import type { TargetOf } from '../deploys/target-of.js';
 import type { ThreadReporter } from '../deploys/thread-reporter.js';
+import type { Result } from '../domain/refusal.js';
 import { causeReason, type RootCause } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
+import type { ActionsJobsRepo } from '../store/actions-jobs-repo.js';
+import type { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Db } from '../store/db.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { EventsRepo } from '../store/events-repo.js';
+import type { GitHubDeploymentsRepo } from '../store/github-deployments-repo.js';
+import type { OutboxRepo } from '../store/outbox-repo.js';
 import type { PhasesRepo } from '../store/phases-repo.js';
 import type { StacksRepo } from '../store/stacks-repo.js';
 import type { VerificationsRepo } from '../store/verifications-repo.js';
@@ -36,6 +41,12 @@ export interface RunContext {
   stacks: StacksRepo;
   events: EventsRepo;
   phases: PhasesRepo;
+  /** AWS reads that keep failing (blind-monitor.ts), with the one reply about it. */
+  blindness: BlindnessRepo;
+  outbox: OutboxRepo;
+  /** The GitHub deployment behind a workflow build, and its jobs' learned durations (issue 15). */
+  githubDeployments: GitHubDeploymentsRepo;
+  actionsJobs: ActionsJobsRepo;
   reporter: ThreadReporter;
   lifecycle: Lifecycle;
   targetOf: TargetOf;
@@ -56,9 +67,8 @@ export interface RunContext {
   autoRollback?: AutoRollback;
 }
 
-export type AutoRollback = (
-  deploymentId: number,
-) => Promise<{ ok: true; message: string; deployment?: Deployment } | { ok: false; message: string }>;
+/** A rollback service's result (queued, or a refusal: domain/refusal.ts). */
+export type AutoRollback = (deploymentId: number) => Promise<Result<{ message: string; deployment?: Deployment }>>;
 
 /** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
 export type { StepOutcome };

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import {
   ACTIVE_STATES,
   assertTransition,
-  type DeploymentKind,
   type DeploymentState,
   sqlList,
   TERMINAL_STATES,
@@ -10,17 +9,11 @@ import {
 } from '../domain/deployment-state.js';
 import type { Db } from './db.js';
 import { type Deployment, type DeploymentPatch, type DeploymentRow, fromRow, patchToSql } from './deployment-row.js';
-import { notifyTransition } from './transition-observers.js';
 
-export interface NewDeployment {
-  kind: DeploymentKind;
-  service: string;
-  environment: string;
-  targetKey: string;
-  ref: string;
-  sha: string;
-  requestedBy: string;
-  channel: string;
+/** The domain's fields a requester decides; NewDeployment adds the queue's options. */
+type RequestedFields = 'kind' | 'service' | 'environment' | 'targetKey' | 'ref' | 'sha' | 'requestedBy' | 'channel';
+
+export interface NewDeployment extends Pick<Deployment, RequestedFields> {
   state: 'queued' | 'pending_approval' | 'waiting_checks';
   priority?: number;
   forced?: boolean;
@@ -141,7 +134,6 @@ export class DeploymentsRepo {
               now,
             );
           result = { outcome: 'created', deployment: this.get(Number(info.lastInsertRowid))! };
-          notifyTransition(this.db, result.deployment, null, input.state);
         }
         if (input.requestId) {
           this.db
@@ -175,17 +167,8 @@ export class DeploymentsRepo {
           `UPDATE deployments SET state = ?, updated_at = ?${sets.map((s) => `, ${s}`).join('')} WHERE id = ? AND state = ?`,
         )
         .run(to, now, ...values, id, from);
-    const next = this.db
-      .transaction(() => {
-        if (run().changes !== 1) return undefined;
-        const moved = this.get(id);
-        // Observers (the GitHub mirror) write in this same transaction.
-        if (moved) notifyTransition(this.db, moved, from, to);
-        return moved;
-      })
-      .immediate();
-    // Metrics of the change are the lifecycle's (deploys/lifecycle.ts), not the store's.
-    return next;
+    // Metrics and the GitHub mirror of the change are the lifecycle's effects (deploys/lifecycle.ts), not the store's.
+    return this.db.transaction(() => (run().changes === 1 ? this.get(id) : undefined)).immediate();
   }
 
   /** Updates columns without changing state, guarded on the state the caller believes it is in. */
@@ -294,5 +277,15 @@ export class DeploymentsRepo {
     this.db.transaction(() => {
       for (const id of ids) stmt.run(now, id, workerId);
     })();
+  }
+
+  /** The first success of `sha` on a target (promotion's proof, promotion/promotion-gate.ts). */
+  firstSucceeded(targetKey: string, sha: string): Deployment | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM deployments WHERE target_key = ? AND sha = ? AND state = 'succeeded' ORDER BY finished_at LIMIT 1`,
+      )
+      .get(targetKey, sha) as DeploymentRow | undefined;
+    return row ? fromRow(row) : undefined;
   }
 }

@@ -71,11 +71,11 @@ SELECT o.id, d.id AS cause, d.dead_reason AS cause_reason
 
 /** The read/claim/mark side of the Slack outbox. Every state change is a guarded UPDATE. */
 export class OutboxDeliveryRepo {
-  private readonly dead: DeadLetterRepo;
-
-  constructor(private readonly db: Db) {
-    this.dead = new DeadLetterRepo(db);
-  }
+  /** `dead`: the dead letter it moves entries to (store/repos.ts passes the shared one). */
+  constructor(
+    private readonly db: Db,
+    private readonly dead: DeadLetterRepo = new DeadLetterRepo(db),
+  ) {}
 
   due(now: number, limit = 500): DueEntry[] {
     return (this.db.prepare(DUE_SQL).all({ now, limit }) as DueRow[]).map((r) => ({

@@ -3,7 +3,7 @@
  * view goes out; `readDeployForm` turns a submission back into the text of a typed `/deploy`, so the submit takes the
  * same path (same parser, same validation, same replies) as the command.
  */
-import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { KnownBlock, ModalView, PlainTextOption, StaticSelect } from '@slack/types';
 import { clip } from './slack-message.js';
 
 export const DEPLOY_MODAL_CALLBACK = 'deploy_modal';
@@ -35,25 +35,28 @@ const VALUE = 'value';
 
 const option = (v: string): PlainTextOption => ({ text: { type: 'plain_text', text: clip(v, OPTION_TEXT) }, value: v });
 
+/** A static select of at most MAX_OPTIONS values (Slack's limit), optionally with one chosen. */
+function select(actionId: string, values: readonly string[], initial?: string): StaticSelect {
+  return {
+    type: 'static_select',
+    action_id: actionId,
+    options: values.slice(0, MAX_OPTIONS).map(option),
+    ...(initial !== undefined ? { initial_option: option(initial) } : {}),
+  };
+}
+
 export function deployModal(input: DeployModalInput): ModalView {
   const meta = JSON.stringify({ channel: input.channel });
   if (input.services.length === 0) {
-    return {
-      type: 'modal',
-      callback_id: DEPLOY_MODAL_CALLBACK,
-      private_metadata: meta,
-      title: { type: 'plain_text', text: 'Deploy' },
-      close: { type: 'plain_text', text: 'Close' },
-      blocks: [
-        {
-          type: 'section',
-          text: {
-            type: 'mrkdwn',
-            text: 'You may not deploy any service: no environment lists you in its `deployers`. Ask the platform team.',
-          },
+    return modal(meta, { close: 'Close' }, [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: 'You may not deploy any service: no environment lists you in its `deployers`. Ask the platform team.',
         },
-      ],
-    };
+      },
+    ]);
   }
   const svc = input.services.find((s) => s.name === input.selected) ?? (input.services[0] as FormService);
   const blocks: KnownBlock[] = [
@@ -62,24 +65,18 @@ export function deployModal(input: DeployModalInput): ModalView {
       block_id: BLOCK.service,
       label: { type: 'plain_text', text: 'Service' },
       dispatch_action: true,
-      element: {
-        type: 'static_select',
-        action_id: DEPLOY_MODAL_SERVICE_ACTION,
-        options: input.services.slice(0, MAX_OPTIONS).map((s) => option(s.name)),
-        initial_option: option(svc.name),
-      },
+      element: select(
+        DEPLOY_MODAL_SERVICE_ACTION,
+        input.services.map((s) => s.name),
+        svc.name,
+      ),
     },
     {
       type: 'input',
       // Keyed by service so a redraw for another service resets the fields (Slack keeps state per block id).
       block_id: `${BLOCK.environment}:${svc.name}`,
       label: { type: 'plain_text', text: 'Environment' },
-      element: {
-        type: 'static_select',
-        action_id: VALUE,
-        options: svc.environments.slice(0, MAX_OPTIONS).map(option),
-        ...(svc.environments.length === 1 ? { initial_option: option(svc.environments[0] as string) } : {}),
-      },
+      element: select(VALUE, svc.environments, svc.environments.length === 1 ? svc.environments[0] : undefined),
     },
     {
       type: 'input',
@@ -96,20 +93,25 @@ export function deployModal(input: DeployModalInput): ModalView {
       block_id: `${BLOCK.branch}:${svc.name}`,
       label: { type: 'plain_text', text: 'Or a recent branch' },
       optional: true,
-      element: { type: 'static_select', action_id: VALUE, options: svc.branches.slice(0, MAX_OPTIONS).map(option) },
+      element: select(VALUE, svc.branches),
     });
   }
   blocks.push({
     type: 'context',
     elements: [{ type: 'mrkdwn', text: 'Same as typing `/deploy <service> <environment> [ref]`.' }],
   });
+  return modal(meta, { submit: 'Deploy', close: 'Cancel' }, blocks);
+}
+
+/** The form's modal around its blocks: the button labels are the only difference between its two faces. */
+function modal(meta: string, buttons: { submit?: string; close: string }, blocks: KnownBlock[]): ModalView {
   return {
     type: 'modal',
     callback_id: DEPLOY_MODAL_CALLBACK,
     private_metadata: meta,
     title: { type: 'plain_text', text: 'Deploy' },
-    submit: { type: 'plain_text', text: 'Deploy' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    ...(buttons.submit ? { submit: { type: 'plain_text', text: buttons.submit } } : {}),
+    close: { type: 'plain_text', text: buttons.close },
     blocks,
   };
 }

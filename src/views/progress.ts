@@ -1,4 +1,5 @@
-import type { EstimateBasis, Phase, Remaining } from '../domain/estimates.js';
+import type { EstimateBasis, Phase } from '../domain/estimates.js';
+import type { Remaining } from '../domain/eta.js';
 import { formatDuration, formatMinutes } from './format.js';
 import { clip, esc, LIMITS, type SlackMessage } from './slack-message.js';
 

@@ -1,5 +1,5 @@
 import type { Deployment } from '../domain/deployment.js';
-import type { QueueEta } from '../domain/estimates.js';
+import type { QueueEta } from '../domain/eta.js';
 import { formatMinutes } from './format.js';
 import { commitUrl, type RepoRef, shortSha } from './links.js';
 import { requester } from './requester.js';
@@ -96,9 +96,15 @@ export function internalErrorReply(): SlackMessage {
   return text('Something went wrong on Coxswain’s side and nothing was queued. Try again in a moment.');
 }
 
-/** The answer to /rollback and /deploy lock|unlock: the service's message as is. */
-export function actionReply(message: string): SlackMessage {
-  return text(message);
+/** Any service result a handler answers with: one that carries its own reply (blocks), or only a message. */
+export type Replyable = { reply: SlackMessage } | { message: string };
+
+/**
+ * The one way a Slack handler turns a service's result — success or refusal (domain/refusal.ts) — into its reply:
+ * the result's own reply when it has one (refuseWith, a queued deploy), else its message as plain text.
+ */
+export function replyOf(result: Replyable): SlackMessage {
+  return 'reply' in result ? result.reply : text(result.message);
 }
 
 export function digestQueuedReply(kind: 'drift' | 'health', channel: string | undefined): SlackMessage {

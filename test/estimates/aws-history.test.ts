@@ -3,6 +3,7 @@ import { learnFromBuilds, learnFromStackEvents } from '../../src/domain/aws-hist
 import { estimateFromLearned, LEARNED_WEIGHT } from '../../src/domain/estimates.js';
 import { Estimator } from '../../src/estimates/estimator.js';
 import { LearnedHistoryRepo } from '../../src/store/learned-history-repo.js';
+import { buildRepos } from '../../src/store/repos.js';
 import { FakeClock } from '../helpers/clock.js';
 import { testDb } from '../helpers/db.js';
 
@@ -72,11 +73,11 @@ describe('learning from what AWS remembers', () => {
     expect(repo.record('web/prod', 'cloudformation-events', learnFromStackEvents(S, events), clock.now())).toBe(10);
     // Learning again the same history adds nothing.
     expect(repo.record('web/prod', 'cloudformation-events', learnFromStackEvents(S, events), clock.now())).toBe(0);
-    const e = new Estimator({ db, clock, cacheMs: 0 }).phase('web/prod', 'stack_update');
+    const e = new Estimator({ repos: buildRepos(db), clock, cacheMs: 0 }).phase('web/prod', 'stack_update');
     expect(e).toMatchObject({ basis: 'aws-history', samples: 5, expectedMs: 210 * SEC });
     expect(e.highMs / e.lowMs).toBeLessThan(3);
     // The stall rule's per-type p90 now knows the ECS service (default would be 30 s × 3).
-    const p90 = new Estimator({ db, clock, cacheMs: 0 }).typeStats().get('update:AWS::ECS::Service');
+    const p90 = new Estimator({ repos: buildRepos(db), clock, cacheMs: 0 }).typeStats().get('update:AWS::ECS::Service');
     expect(p90?.n).toBe(5);
     db.close();
   });

@@ -3,6 +3,7 @@ import { phasesFor } from '../../src/domain/estimates.js';
 import { Estimator } from '../../src/estimates/estimator.js';
 import type { Db } from '../../src/store/db.js';
 import { HistoryRepo } from '../../src/store/history-repo.js';
+import { buildRepos } from '../../src/store/repos.js';
 import { FakeClock } from '../helpers/clock.js';
 import { testDb } from '../helpers/db.js';
 import { addDeployment, addEvent, type SeedDeployment } from './seed.js';
@@ -20,7 +21,7 @@ describe('Estimator with history in SQLite', () => {
   beforeEach(() => {
     db = testDb();
     clock = new FakeClock();
-    estimator = new Estimator({ db, clock, cacheMs: 0 });
+    estimator = new Estimator({ repos: buildRepos(db), clock, cacheMs: 0 });
     t = clock.now() - 30 * DAY;
   });
 
@@ -264,7 +265,7 @@ describe('Estimator with history in SQLite', () => {
   });
 
   it('reuses query results within the cache window (one query per tick for many deployments)', () => {
-    const cached = new Estimator({ db, clock, cacheMs: 5_000 });
+    const cached = new Estimator({ repos: buildRepos(db), clock, cacheMs: 5_000 });
     for (let i = 0; i < 3; i++) past('api/staging', { stack_update: 100 });
     expect(cached.phase('api/staging', 'stack_update').samples).toBe(3);
     past('api/staging', { stack_update: 100 });

@@ -8,6 +8,7 @@ import { phasesFor } from '../../src/domain/estimates.js';
 import { Estimator } from '../../src/estimates/estimator.js';
 import { HistoryLearner } from '../../src/estimates/history-learner.js';
 import type { Db } from '../../src/store/db.js';
+import { buildRepos } from '../../src/store/repos.js';
 import { FakeCloudFormation } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
 import { FakeCodeBuild } from '../helpers/codebuild-nock.js';
@@ -35,7 +36,7 @@ function setup() {
   cb.install();
   const config = exampleConfig();
   const learner = new HistoryLearner({
-    db,
+    learnedHistory: buildRepos(db).learnedHistory,
     config,
     clock,
     logger: silentLogger,
@@ -91,10 +92,13 @@ describe('learning a new target from AWS history', () => {
     });
     cb.byProject.set('api-image', [...(cb.byProject.get('api-image') ?? []), 'api-image:failed']);
 
-    const before = new Estimator({ db, clock, cacheMs: 0 }).deployment('api/staging', phasesFor(true));
+    const before = new Estimator({ repos: buildRepos(db), clock, cacheMs: 0 }).deployment(
+      'api/staging',
+      phasesFor(true),
+    );
     expect(before.phases.stack_update?.basis).not.toBe('aws-history');
     await learner.learnDue();
-    const e = new Estimator({ db, clock, cacheMs: 0 }).deployment('api/staging', phasesFor(true));
+    const e = new Estimator({ repos: buildRepos(db), clock, cacheMs: 0 }).deployment('api/staging', phasesFor(true));
     expect(e.phases.stack_update).toMatchObject({ basis: 'aws-history', samples: 6 });
     expect(e.phases.stack_update!.expectedMs).toBeGreaterThanOrEqual(105 * SEC);
     expect(e.phases.stack_update!.expectedMs).toBeLessThanOrEqual(112 * SEC);

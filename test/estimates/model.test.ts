@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  combine,
-  DEFAULTS,
-  type Estimate,
-  estimatePhase,
-  queueEta,
-  remainingTime,
-  resourceP90,
-  widen,
-} from '../../src/domain/estimates.js';
+import { combine, DEFAULTS, type Estimate, estimatePhase, resourceP90, widen } from '../../src/domain/estimates.js';
+import { queueEta, remainingTime } from '../../src/domain/eta.js';
 import { summarize } from '../../src/domain/stats.js';
 
 const MIN = 60_000;

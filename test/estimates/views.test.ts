@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import type { Remaining } from '../../src/domain/estimates.js';
+import type { Remaining } from '../../src/domain/eta.js';
 import type { StalledResource } from '../../src/domain/stall.js';
 import {
   elapsedText,

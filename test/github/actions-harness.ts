@@ -51,7 +51,7 @@ export function actionsHarness() {
   const db = testDb();
   const config = actionsConfig();
   const m = mirrorHarness(db, config, clock);
-  const estimator = new Estimator({ db, clock });
+  const estimator = new Estimator({ repos: buildRepos(db), clock });
   const progress = new ProgressHook({
     db,
     config,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/store/db.js';
+import type { Deployment, Failure } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { githubPermissionProblems } from '../../src/store/github-deployments-repo.js';
 import { FakeClock } from '../helpers/clock.js';
@@ -24,11 +25,23 @@ function setup(o: { mirror?: boolean } = {}) {
   });
   const h = mirrorHarness(db, config, clock);
   const repo = new DeploymentsRepo(db);
+  const life = h.core.lifecycle;
+  const now = (d: Deployment) => repo.get(d.id)!;
+  // The lifecycle redraws the thread parent too; Slack takes it at once (the outbox worker's part).
+  const posted = <T>(d: Deployment, r: T): T => {
+    h.parentPosted(d.id, d.channel);
+    return r;
+  };
+  const move = {
+    claim: (d: Deployment, to: 'building' | 'deploying') => posted(d, life.claim(now(d), to, 'w1')),
+    deploying: (d: Deployment) => posted(d, life.startDeploying(now(d))),
+    succeed: (d: Deployment) => posted(d, life.succeed(now(d), false)),
+    fail: (d: Deployment, failure: Failure) => posted(d, life.fail(now(d), failure)),
+    cancel: (d: Deployment, detail: string) => posted(d, life.cancel(now(d), detail)),
+  };
   const enqueue = (service = 'api', environment = 'production', state: 'queued' | 'pending_approval' = 'queued') =>
-    repo.enqueue(
+    life.enqueue(
       newDeployment(`${service}/${environment}`, {
-        service,
-        environment,
         sha: SHA,
         requestedBy: 'U0DEV',
         channel: 'C0PROD',
@@ -36,7 +49,7 @@ function setup(o: { mirror?: boolean } = {}) {
       }),
       clock.now(),
     ).deployment;
-  return { ...h, repo, enqueue };
+  return { ...h, repo, enqueue, move, life };
 }
 
 describe('GitHub Deployments mirror', () => {
@@ -64,9 +77,12 @@ describe('GitHub Deployments mirror', () => {
 
     // The Slack parent is posted meanwhile: later statuses link to the thread.
     h.parentPosted(d.id, 'C0PROD');
-    h.repo.claim(d.id, 'building', 'w1', h.clock.advance(1000));
-    h.repo.transition(d.id, 'building', 'deploying', h.clock.advance(60_000));
-    h.repo.transition(d.id, 'deploying', 'succeeded', h.clock.advance(60_000));
+    h.clock.advance(1000);
+    h.move.claim(d, 'building');
+    h.clock.advance(60_000);
+    h.move.deploying(d);
+    h.clock.advance(60_000);
+    h.move.succeed(d);
     await h.worker.tick();
     await h.worker.tick();
     expect(h.gh.statuses.map((s) => s.body.state)).toEqual(['queued', 'in_progress', 'success']);
@@ -84,16 +100,10 @@ describe('GitHub Deployments mirror', () => {
     const h = setup();
     const a = h.enqueue('api', 'production');
     const b = h.enqueue('api', 'staging');
-    h.repo.claim(a.id, 'building', 'w1', h.clock.now());
-    h.repo.claim(b.id, 'building', 'w1', h.clock.now());
-    h.repo.transition(a.id, 'building', 'failed', h.clock.now(), {
-      failure: { phase: 'build', reason: 'x'.repeat(400) },
-      summary: `build failed: ${'x'.repeat(400)}`,
-    });
-    h.repo.transition(b.id, 'building', 'failed', h.clock.now(), {
-      failure: { phase: 'internal', reason: 'target no longer configured' },
-      summary: 'internal failed: target no longer configured',
-    });
+    h.move.claim(a, 'building');
+    h.move.claim(b, 'building');
+    h.move.fail(a, { phase: 'build', reason: 'x'.repeat(400) });
+    h.move.fail(b, { phase: 'internal', reason: 'target no longer configured' });
     for (let i = 0; i < 4; i++) await h.worker.tick();
     expect(h.gh.statesOf(a.id)).toEqual(['queued', 'in_progress', 'failure']);
     expect(h.gh.statesOf(b.id)).toEqual(['queued', 'in_progress', 'error']);
@@ -107,7 +117,7 @@ describe('GitHub Deployments mirror', () => {
     h.gh.failNext('deployments', 500, 'Server Error');
     h.gh.failNext('deployments', 502, 'Bad Gateway');
     const d = h.enqueue();
-    h.repo.claim(d.id, 'deploying', 'w1', h.clock.now());
+    h.move.claim(d, 'deploying');
     await h.worker.tick();
     expect(h.gh.count('deployments')).toBe(1);
     expect(h.gh.statuses).toHaveLength(0);
@@ -137,8 +147,8 @@ describe('GitHub Deployments mirror', () => {
     const a = h.enqueue('api', 'production');
     const b = h.enqueue('api', 'staging');
     await h.worker.tick();
-    h.repo.claim(a.id, 'deploying', 'w1', h.clock.now());
-    h.repo.transition(a.id, 'deploying', 'succeeded', h.clock.now());
+    h.move.claim(a, 'deploying');
+    h.move.succeed(a);
     for (let i = 0; i < 3; i++) await h.worker.tick();
     expect(h.repo.get(a.id)!.state).toBe('succeeded');
     expect(h.gh.count('deployments')).toBe(2);
@@ -181,13 +191,13 @@ describe('GitHub Deployments mirror', () => {
   it('nothing reaches GitHub while a deployment waits for approval (it would start on: deployment workflows)', async () => {
     const h = setup();
     const d = h.enqueue('api', 'production', 'pending_approval');
-    h.repo.transition(d.id, 'pending_approval', 'rejected', h.clock.now());
+    h.life.reject(d, 'U0LEAD');
     await h.worker.tick();
     expect(h.gh.calls).toEqual([]);
     // Approved then cancelled while queued: created, then inactive.
     const e = h.enqueue('api', 'production', 'pending_approval');
-    h.repo.transition(e.id, 'pending_approval', 'queued', h.clock.now());
-    h.repo.transition(e.id, 'queued', 'cancelled', h.clock.now(), { summary: 'cancelled by U0DEV' });
+    h.life.approve(e);
+    h.move.cancel(e, 'cancelled by U0DEV');
     await h.worker.tick();
     await h.worker.tick();
     expect(h.gh.statuses.map((s) => s.body.state)).toEqual(['queued', 'inactive']);
@@ -217,6 +227,42 @@ describe('GitHub Deployments mirror', () => {
     await h.worker.tick();
     const last = h.gh.statuses.at(-1)!;
     expect([last.body.state, last.body.log_url]).toEqual(['queued', undefined]);
+  });
+
+  it("a status is queued in the state change's transaction: none for a rolled-back or lost change", () => {
+    const h = setup();
+    const statuses = (id: number) => h.core.githubDeployments.statuses(id).map((s) => s.state);
+    // A new deployment whose request transaction rolls back leaves neither the deployment nor its mirror row.
+    expect(() =>
+      db.transaction(() => {
+        h.enqueue();
+        throw new Error('the request failed after enqueue');
+      })(),
+    ).toThrow('the request failed');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM github_deployments').get()).toEqual({ n: 0 });
+    const d = h.enqueue();
+    expect(statuses(d.id)).toEqual(['queued']);
+    h.move.claim(d, 'deploying');
+    expect(statuses(d.id)).toEqual(['queued', 'in_progress']);
+    // The failure's own write throws: the transition, its reply and its status are all undone.
+    expect(() =>
+      h.life.fail(
+        h.repo.get(d.id)!,
+        { phase: 'stack_update', reason: 'boom' },
+        {
+          inTx: () => {
+            throw new Error('stack row');
+          },
+        },
+      ),
+    ).toThrow('stack row');
+    expect(h.repo.get(d.id)!.state).toBe('deploying');
+    expect(statuses(d.id)).toEqual(['queued', 'in_progress']);
+    // A lost race (the deployment moved on meanwhile) queues nothing.
+    const stale = h.repo.get(d.id)!;
+    h.move.succeed(d);
+    expect(h.life.fail(stale, { phase: 'stack_update', reason: 'late' })).toBe(false);
+    expect(statuses(d.id)).toEqual(['queued', 'in_progress', 'success']);
   });
 
   it('a service with github.deployments false is not mirrored', async () => {

@@ -4,12 +4,11 @@ import { WebPermalinks } from '../../src/adapters/slack-permalink.js';
 import { createDeliveryWebClient } from '../../src/adapters/slack-web.js';
 import type { Config } from '../../src/app/config.js';
 import { createLogger } from '../../src/app/logger.js';
-import { GitHubDeploymentMirror } from '../../src/github/deployment-mirror.js';
+import { buildDeploymentCore } from '../../src/deploys/core.js';
 import { GitHubStatusWorker } from '../../src/github/status-worker.js';
 import type { Db } from '../../src/store/db.js';
 import { GitHubDeploymentsRepo } from '../../src/store/github-deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
-import { observeTransitions } from '../../src/store/transition-observers.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
 import { FakeClock } from '../helpers/clock.js';
 import { FakeGitHub, testOctokit } from './fake-github.js';
@@ -23,14 +22,16 @@ export function capturingLogger() {
   return { logger, lines };
 }
 
-/** The mirror as runtime.ts wires it: observer on the database + status worker with nock'd GitHub and Slack. */
+/**
+ * The mirror as runtime.ts wires it: the lifecycle of a DeploymentCore (the mirror is one of its effects) + the
+ * status worker with nock'd GitHub and Slack.
+ */
 export function mirrorHarness(db: Db, config: Config, clock = new FakeClock()) {
   const gh = new FakeGitHub();
   gh.now = () => clock.now();
   gh.install();
   const { logger, lines } = capturingLogger();
-  const mirror = new GitHubDeploymentMirror({ db, config, clock, logger });
-  const unobserve = observeTransitions(db, mirror.onTransition);
+  const core = buildDeploymentCore({ db, config, clock, logger, githubWeb: 'https://github.com' });
   const permalinks: string[] = [];
   // chat.getPermalink (docs.slack.dev/reference/methods/chat.getPermalink): {ok, channel, permalink}.
   nock('https://slack.test')
@@ -51,8 +52,8 @@ export function mirrorHarness(db: Db, config: Config, clock = new FakeClock()) {
       ];
     });
   const worker = new GitHubStatusWorker({
-    db,
-    config,
+    repos: core,
+    targetOf: core.targetOf,
     clock,
     logger,
     api: new OctokitDeployments(testOctokit()),
@@ -67,7 +68,7 @@ export function mirrorHarness(db: Db, config: Config, clock = new FakeClock()) {
     clock,
     lines,
     permalinks,
-    unobserve,
+    core,
     /** The thread parent as the outbox leaves it once Slack took it: with a ts. */
     parentPosted(deploymentId: number, channel: string, ts = '1763802000.000100') {
       const outbox = new OutboxRepo(db);

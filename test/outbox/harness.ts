@@ -2,6 +2,7 @@ import { createDeliveryWebClient, SlackWebDelivery } from '../../src/adapters/sl
 import { createLogger } from '../../src/app/logger.js';
 import { OutboxWorker, type OutboxWorkerOptions } from '../../src/outbox/worker.js';
 import type { Db } from '../../src/store/db.js';
+import { OutboxDeliveryRepo } from '../../src/store/outbox-delivery-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import type { SlackMessage } from '../../src/views/slack-message.js';
 import { FakeClock } from '../helpers/clock.js';
@@ -43,7 +44,13 @@ export function harness(options: OutboxWorkerOptions = {}, db: Db = testDb()): H
     createDeliveryWebClient({ token: 'xoxb-secret-test-token', slackApiUrl: SLACK_API_URL, timeoutMs: 2_000 }),
   );
   const newWorker = (o: OutboxWorkerOptions = options) =>
-    new OutboxWorker({ db, clock, logger, slack: delivery, options: { random: () => 0, ...o } });
+    new OutboxWorker({
+      outbox: new OutboxDeliveryRepo(db),
+      clock,
+      logger,
+      slack: delivery,
+      options: { random: () => 0, ...o },
+    });
   const worker = newWorker();
   return {
     db,

@@ -20,7 +20,7 @@ function withEta(): { h: Harness; hook: ProgressHook } {
     config: harness.config,
     clock: harness.clock,
     logger: silentLogger,
-    estimator: new Estimator({ db: harness.db, clock: harness.clock }),
+    estimator: new Estimator({ repos: buildRepos(harness.db), clock: harness.clock }),
     targetOf: targetOfDeployment(harness.config),
     repos: buildRepos(harness.db),
   });

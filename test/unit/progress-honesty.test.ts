@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Remaining } from '../../src/domain/estimates.js';
+import type { Remaining } from '../../src/domain/eta.js';
 import { honestPercent, progressReply } from '../../src/views/progress.js';
 
 const weak: Remaining = {

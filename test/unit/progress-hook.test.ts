@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/app/logger.js';
 import type { PollContext } from '../../src/deploys/poll-context.js';
 import { targetOfDeployment } from '../../src/deploys/target-of.js';
-import type { QueueEta, Remaining } from '../../src/domain/estimates.js';
+import type { QueueEta, Remaining } from '../../src/domain/eta.js';
 import type { ProgressFacts, StallCheck } from '../../src/estimates/estimator.js';
 import { ProgressHook } from '../../src/estimates/progress-hook.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';

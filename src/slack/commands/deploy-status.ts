@@ -4,9 +4,10 @@ import type { Logger } from '../../app/logger.js';
 import type { StatusReport } from '../../deploys/status-report.js';
 import type { PostOutcome } from '../../digests/digests.js';
 import { parseStatus } from '../../domain/command-parser.js';
+import type { Result } from '../../domain/refusal.js';
 import type { VersionReport } from '../../promotion/version-report.js';
 import { helpMessage, USAGE } from '../../views/help.js';
-import { digestEmptyReply, digestPreview, digestQueuedReply, refusal } from '../../views/request-replies.js';
+import { digestEmptyReply, digestPreview, digestQueuedReply, refusal, replyOf } from '../../views/request-replies.js';
 import { LIMITS, type SlackMessage } from '../../views/slack-message.js';
 import { type CommandOutcome, commandHandler } from './handle-command.js';
 
@@ -21,7 +22,7 @@ export interface Digests {
 
 /** `/deploy-status doctor` (src/doctor/slack-doctor.ts): the read-only checks, for deployers. */
 export interface Doctor {
-  run(userId: string): Promise<{ ok: boolean; message: SlackMessage }>;
+  run(userId: string): Promise<Result<{ message: SlackMessage }>>;
 }
 
 export interface StatusCommandDeps {
@@ -61,7 +62,7 @@ export function deployStatusCommand(deps: StatusCommandDeps) {
       case 'target': {
         const filter = parsed.kind === 'target' ? { service: parsed.service, environment: parsed.environment } : {};
         const result = deps.status.build(filter, command.team_domain);
-        if (!result.ok) return { reply: refusal(result.message), outcome: 'unknown_target' };
+        if (!result.ok) return { reply: replyOf(result), outcome: 'unknown_target' };
         return { reply: await withVersions(deps, result.message, filter), outcome: 'status' };
       }
       case 'doctor': {
@@ -71,9 +72,7 @@ export function deployStatusCommand(deps: StatusCommandDeps) {
             outcome: 'doctor_unavailable',
           };
         const r = await deps.doctor.run(command.user_id);
-        return r.ok
-          ? { reply: r.message, outcome: 'doctor' }
-          : { reply: refusal(r.message.text), outcome: 'doctor_refused' };
+        return r.ok ? { reply: r.message, outcome: 'doctor' } : { reply: replyOf(r), outcome: 'doctor_refused' };
       }
       case 'digest': {
         if (parsed.post) {

@@ -4,9 +4,8 @@ import type { DeployRequests } from '../../deploys/requests.js';
 import { parseDeploy } from '../../domain/command-parser.js';
 import { findTarget } from '../../domain/targets.js';
 import type { LockService } from '../../locks/lock-service.js';
-import { helpMessage, usageMessage } from '../../views/help.js';
-import { refusal } from '../../views/request-replies.js';
-import { type CommandOutcome, commandHandler } from './handle-command.js';
+import { replyOf } from '../../views/request-replies.js';
+import { type CommandOutcome, commandHandler, parserAnswer } from './handle-command.js';
 
 export interface DeployCommandDeps {
   config: Config;
@@ -21,20 +20,18 @@ export function deployCommand(deps: DeployCommandDeps) {
     const parsed = parseDeploy(command.text);
     switch (parsed.kind) {
       case 'help':
-        return { reply: helpMessage(deps.config), outcome: 'help' };
       case 'usage':
-        return { reply: usageMessage('deploy', parsed.problem), outcome: 'usage' };
       case 'invalid':
-        return { reply: refusal(parsed.message), outcome: 'invalid' };
+        return parserAnswer(deps.config, 'deploy', parsed);
       case 'lock':
       case 'unlock': {
         const found = findTarget(deps.config, parsed.service, parsed.environment);
-        if (!found.ok) return { reply: refusal(found.message), outcome: 'unknown_target' };
+        if (!found.ok) return { reply: replyOf(found), outcome: 'unknown_target' };
         const result =
           parsed.kind === 'lock'
             ? deps.locks.lock(found.target, command.user_id, parsed.reason)
             : deps.locks.unlock(found.target, command.user_id);
-        return { reply: result.reply, outcome: result.ok ? `${parsed.kind}ed` : `${parsed.kind}_refused` };
+        return { reply: replyOf(result), outcome: result.ok ? `${parsed.kind}ed` : `${parsed.kind}_refused` };
       }
       case 'deploy': {
         const result = await deps.requests.request({
@@ -43,8 +40,8 @@ export function deployCommand(deps: DeployCommandDeps) {
           requestId: command.trigger_id || undefined,
         });
         return result.ok
-          ? { reply: result.reply, outcome: result.outcome, deploymentId: result.deployment.id }
-          : { reply: result.reply, outcome: result.reason };
+          ? { reply: replyOf(result), outcome: result.outcome, deploymentId: result.deployment.id }
+          : { reply: replyOf(result), outcome: result.reason };
       }
     }
   });

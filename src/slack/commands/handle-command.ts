@@ -1,9 +1,11 @@
 import { setImmediate as nextTurn, setTimeout as wait } from 'node:timers/promises';
 import type { SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import pLimit from 'p-limit';
+import type { Config } from '../../app/config.js';
 import { logError } from '../../app/log-error.js';
 import type { Logger } from '../../app/logger.js';
-import { internalErrorReply } from '../../views/request-replies.js';
+import { helpMessage, usageMessage } from '../../views/help.js';
+import { internalErrorReply, refusal } from '../../views/request-replies.js';
 import type { SlackMessage } from '../../views/slack-message.js';
 
 export interface CommandOutcome {
@@ -11,6 +13,24 @@ export interface CommandOutcome {
   /** Short word for the log line: "queued", "not_allowed", "usage", … */
   outcome: string;
   deploymentId?: number;
+}
+
+/** What a command's parser may answer on its own, before any service is asked. */
+export type ParserAnswer =
+  | { kind: 'help' }
+  | { kind: 'usage'; problem?: string }
+  | { kind: 'invalid'; message: string };
+
+/** /deploy and /rollback answer help, a usage problem and a refused argument the same way. */
+export function parserAnswer(config: Config, command: 'deploy' | 'rollback', parsed: ParserAnswer): CommandOutcome {
+  switch (parsed.kind) {
+    case 'help':
+      return { reply: helpMessage(config), outcome: 'help' };
+    case 'usage':
+      return { reply: usageMessage(command, parsed.problem), outcome: 'usage' };
+    case 'invalid':
+      return { reply: refusal(parsed.message), outcome: 'invalid' };
+  }
 }
 
 /** Only what the log line needs from an error: messages and codes, never request bodies or tokens. */

@@ -2,9 +2,8 @@ import type { Config } from '../../app/config.js';
 import type { Logger } from '../../app/logger.js';
 import { parseRollback } from '../../domain/command-parser.js';
 import type { RollbackService } from '../../rollbacks/rollback-service.js';
-import { helpMessage, usageMessage } from '../../views/help.js';
-import { actionReply, refusal } from '../../views/request-replies.js';
-import { type CommandOutcome, commandHandler } from './handle-command.js';
+import { replyOf } from '../../views/request-replies.js';
+import { type CommandOutcome, commandHandler, parserAnswer } from './handle-command.js';
 
 export interface RollbackCommandDeps {
   config: Config;
@@ -21,11 +20,9 @@ export function rollbackCommand(deps: RollbackCommandDeps) {
     const parsed = parseRollback(command.text);
     switch (parsed.kind) {
       case 'help':
-        return { reply: helpMessage(deps.config), outcome: 'help' };
       case 'usage':
-        return { reply: usageMessage('rollback', parsed.problem), outcome: 'usage' };
       case 'invalid':
-        return { reply: refusal(parsed.message), outcome: 'invalid' };
+        return parserAnswer(deps.config, 'rollback', parsed);
       case 'target': {
         const result = await deps.rollbacks.rollbackTarget({
           service: parsed.service,
@@ -35,7 +32,7 @@ export function rollbackCommand(deps: RollbackCommandDeps) {
           ...(command.trigger_id ? { requestId: command.trigger_id } : {}),
         });
         return {
-          reply: actionReply(result.message),
+          reply: replyOf(result),
           outcome: result.ok ? 'rollback' : 'rollback_refused',
           ...(result.ok && result.deployment ? { deploymentId: result.deployment.id } : {}),
         };

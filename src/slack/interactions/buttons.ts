@@ -13,6 +13,8 @@ import type { ActionResult, RollbackService } from '../../rollbacks/rollback-ser
 import { APPROVE_ACTION, REJECT_ACTION, shaFromBlockId } from '../../views/approval.js';
 import { KEEP_WAITING_ACTION, RETRY_ACTION, ROLLBACK_ACTION } from '../../views/failure-actions.js';
 import { PROMOTE_ACTION } from '../../views/promotion.js';
+import { replyOf } from '../../views/request-replies.js';
+import type { SlackMessage } from '../../views/slack-message.js';
 
 export interface ButtonDeps {
   approvals: Pick<ApprovalService, 'decide'>;
@@ -53,15 +55,15 @@ function parseClick(body: BlockAction, action: ButtonAction): Click {
 }
 
 /** Ephemeral to the clicker: through response_url when there is one, else chat.postEphemeral. */
-async function tell(body: BlockAction, respond: RespondFn, client: WebClient, text: string): Promise<void> {
+async function tell(body: BlockAction, respond: RespondFn, client: WebClient, reply: SlackMessage): Promise<void> {
   if (body.response_url) {
-    await respond({ response_type: 'ephemeral', replace_original: false, text });
+    await respond({ response_type: 'ephemeral', replace_original: false, ...reply });
     return;
   }
   const channel = body.channel?.id ?? body.container?.channel_id;
-  if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+  if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, ...reply });
   // A click on the Home tab has no channel: the answer goes to the app's DM with the clicker.
-  else await client.chat.postMessage({ channel: body.user.id, text });
+  else await client.chat.postMessage({ channel: body.user.id, ...reply });
 }
 
 type Handler = (click: Click & { deploymentId: number }) => Promise<ActionResult> | ActionResult;
@@ -75,20 +77,19 @@ function button(app: App, actionId: string, deps: ButtonDeps, handle: Handler, t
       const log = deps.logger.child({ action: actionId, user: click.user, deploymentId: click.deploymentId });
       try {
         if (click.deploymentId === undefined) {
-          await tell(body, respond, client, 'This button does not name a deployment; it may come from an old message.');
+          await tell(body, respond, client, {
+            text: 'This button does not name a deployment; it may come from an old message.',
+          });
           return;
         }
         const result = await handle({ ...click, deploymentId: click.deploymentId });
         log.info({ ok: result.ok }, 'button handled');
-        if (result.message !== '' && (!result.ok || tellSuccess)) await tell(body, respond, client, result.message);
+        if (result.message !== '' && (!result.ok || tellSuccess)) await tell(body, respond, client, replyOf(result));
       } catch (err) {
         logError(log, err, {}, 'button failed');
-        await tell(
-          body,
-          respond,
-          client,
-          'Something went wrong handling that click; nothing was changed. Try again.',
-        ).catch(() => {});
+        await tell(body, respond, client, {
+          text: 'Something went wrong handling that click; nothing was changed. Try again.',
+        }).catch(() => {});
       }
     },
   );

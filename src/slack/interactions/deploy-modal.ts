@@ -15,6 +15,8 @@ import {
   deployModal,
   type ViewStateValues,
 } from '../../views/deploy-modal.js';
+import { replyOf } from '../../views/request-replies.js';
+import type { SlackMessage } from '../../views/slack-message.js';
 
 export interface DeployModalDeps {
   form: Pick<DeployFormService, 'choices' | 'submit'>;
@@ -77,16 +79,16 @@ export function registerDeployModal(app: App, deps: DeployModalDeps): void {
     });
     const first = await Promise.race([submitted, late]);
     clearTimeout(timer);
-    const tell = async (text: string, blocks?: unknown[]) => {
+    const tell = async (reply: SlackMessage) => {
       if (!channel) return;
       await client.chat
-        .postEphemeral({ channel, user, text, ...(blocks ? { blocks: blocks as never } : {}) })
+        .postEphemeral({ channel, user, text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) })
         .catch((err: unknown) => logError(deps.logger, err, { user }, 'could not reply to the form', 'warn'));
     };
     if (first === 'late') {
       await ack();
       const result = await submitted;
-      await tell(result.reply.text, result.reply.blocks);
+      await tell(replyOf(result));
       deps.logger.info(
         { command: '/deploy', user, outcome: result.ok ? 'form_queued' : 'form_refused' },
         'form handled late',
@@ -99,7 +101,7 @@ export function registerDeployModal(app: App, deps: DeployModalDeps): void {
       return;
     }
     await ack();
-    await tell(first.reply.text, first.reply.blocks);
+    await tell(replyOf(first));
     deps.logger.info(
       { command: '/deploy', user, outcome: 'form_queued', deploymentId: first.deploymentId },
       'form handled',
