@@ -11,7 +11,7 @@ import { buildDeploymentCore } from '../src/deploys/core.js';
 import { DeployWorker } from '../src/runner/worker.js';
 import { openDb } from '../src/store/db.js';
 import { DeploymentsRepo } from '../src/store/deployments-repo.js';
-import { FakeCloudFormation } from '../test/helpers/aws-nock.js';
+import { FakeCloudFormation } from '../test/helpers/cfn-nock.js';
 import { FakeClock } from '../test/helpers/clock.js';
 
 const SHA = 'c'.repeat(40);

@@ -4,40 +4,24 @@
  * time has passed, and on what the deployed commit does (world.ts): succeed, fail with an RDS quota, or stall.
  */
 import { randomUUID } from 'node:crypto';
-import { type Behaviour, behaviourOf } from './world.js';
+import { queryError, queryResponse } from './query-xml.js';
+import { cancelTimeline, PACE, STACK, type Step, timeline } from './sim-stack-timeline.js';
+import { behaviourOf } from './world.js';
 
-const NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const ACCOUNT = '123456789012';
 
 export type Reply = { status: number; body: string; type: string };
 
-function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function toXml(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return value.map((v) => `<member>${toXml(v)}</member>`).join('');
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined && v !== null)
-      .map(([k, v]) => `<${k}>${toXml(v)}</${k}>`)
-      .join('');
-  }
-  return xmlEscape(String(value));
-}
-
 const ok = (action: string, result: unknown): Reply => ({
   status: 200,
   type: 'text/xml',
-  body: `<${action}Response xmlns="${NS}"><${action}Result>${toXml(result)}</${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`,
+  body: queryResponse(action, result, { requestId: randomUUID() }),
 });
 
 const error = (code: string, message: string, status = 400): Reply => ({
   status,
   type: 'text/xml',
-  body: `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+  body: queryError(code, message, { requestId: randomUUID() }),
 });
 
 interface StackEvent {
@@ -49,16 +33,6 @@ interface StackEvent {
   ResourceStatusReason?: string;
   ClientRequestToken?: string;
   Timestamp: Date;
-}
-
-interface Step {
-  afterMs: number;
-  logicalId: string;
-  type: string;
-  status: string;
-  reason?: string;
-  /** The stack's status from this step on. */
-  stackStatus?: string;
 }
 
 interface SimStack {
@@ -77,81 +51,6 @@ interface ChangeSet {
   params: Record<string, string>;
   readyAt: number;
   executed: boolean;
-}
-
-const STACK = 'AWS::CloudFormation::Stack';
-/** Stretches the timelines below: slow enough to watch the progress reply move, quick enough not to bore. */
-const PACE = 2;
-const RDS_QUOTA =
-  'Resource handler returned message: "DB instance quota exceeded (Service: Rds, Status Code: 400, Request ID: 5f1c0a7e-3b2d-4c8e-9f10-2a6b7d8e9c01)" (RequestToken: 8e2f6a10-4c1d-4b7e-a9f3-0d5c6b7a8e91, HandlerErrorCode: ServiceLimitExceeded)';
-
-function timeline(behaviour: Behaviour, stack: string): Step[] {
-  const begin: Step = {
-    afterMs: 0,
-    logicalId: stack,
-    type: STACK,
-    status: 'UPDATE_IN_PROGRESS',
-    reason: 'User Initiated',
-  };
-  const task: Step[] = [
-    { afterMs: 600, logicalId: 'TaskDefinition', type: 'AWS::ECS::TaskDefinition', status: 'UPDATE_IN_PROGRESS' },
-    { afterMs: 1500, logicalId: 'TaskDefinition', type: 'AWS::ECS::TaskDefinition', status: 'UPDATE_COMPLETE' },
-  ];
-  if (behaviour === 'stall') {
-    // An ECS service whose new tasks never pass their health check: CloudFormation waits, no events arrive.
-    return [
-      begin,
-      ...task,
-      { afterMs: 1700, logicalId: 'Service', type: 'AWS::ECS::Service', status: 'UPDATE_IN_PROGRESS' },
-    ];
-  }
-  if (behaviour === 'fail-rds-quota') {
-    return [
-      begin,
-      ...task,
-      { afterMs: 1800, logicalId: 'InvoiceReplica', type: 'AWS::RDS::DBInstance', status: 'CREATE_IN_PROGRESS' },
-      {
-        afterMs: 2600,
-        logicalId: 'InvoiceReplica',
-        type: 'AWS::RDS::DBInstance',
-        status: 'CREATE_FAILED',
-        reason: RDS_QUOTA,
-      },
-      {
-        afterMs: 2700,
-        logicalId: 'Service',
-        type: 'AWS::ECS::Service',
-        status: 'UPDATE_FAILED',
-        reason: 'Resource update cancelled',
-      },
-      {
-        afterMs: 2900,
-        logicalId: stack,
-        type: STACK,
-        status: 'UPDATE_ROLLBACK_IN_PROGRESS',
-        reason:
-          'The following resource(s) failed to create: [InvoiceReplica]. The following resource(s) failed to update: [Service].',
-        stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS',
-      },
-      { afterMs: 3800, logicalId: 'TaskDefinition', type: 'AWS::ECS::TaskDefinition', status: 'UPDATE_COMPLETE' },
-      { afterMs: 4400, logicalId: 'InvoiceReplica', type: 'AWS::RDS::DBInstance', status: 'DELETE_COMPLETE' },
-      {
-        afterMs: 4600,
-        logicalId: stack,
-        type: STACK,
-        status: 'UPDATE_ROLLBACK_COMPLETE',
-        stackStatus: 'UPDATE_ROLLBACK_COMPLETE',
-      },
-    ];
-  }
-  return [
-    begin,
-    ...task,
-    { afterMs: 1700, logicalId: 'Service', type: 'AWS::ECS::Service', status: 'UPDATE_IN_PROGRESS' },
-    { afterMs: 3200, logicalId: 'Service', type: 'AWS::ECS::Service', status: 'UPDATE_COMPLETE' },
-    { afterMs: 3400, logicalId: stack, type: STACK, status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' },
-    { afterMs: 3700, logicalId: stack, type: STACK, status: 'UPDATE_COMPLETE', stackStatus: 'UPDATE_COMPLETE' },
-  ];
 }
 
 function formParams(p: URLSearchParams): Record<string, string> {
@@ -263,29 +162,7 @@ export class SimCloudFormation {
         }
         const token = stack.pending[0]?.token ?? stack.events[0]?.ClientRequestToken ?? '';
         stack.pending = [];
-        this.schedule(
-          stack,
-          [
-            {
-              afterMs: 0,
-              logicalId: stack.name,
-              type: STACK,
-              status: 'UPDATE_ROLLBACK_IN_PROGRESS',
-              reason: 'Stack update cancelled',
-              stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS',
-            },
-            { afterMs: 1500, logicalId: 'Service', type: 'AWS::ECS::Service', status: 'UPDATE_COMPLETE' },
-            { afterMs: 2000, logicalId: 'TaskDefinition', type: 'AWS::ECS::TaskDefinition', status: 'UPDATE_COMPLETE' },
-            {
-              afterMs: 2500,
-              logicalId: stack.name,
-              type: STACK,
-              status: 'UPDATE_ROLLBACK_COMPLETE',
-              stackStatus: 'UPDATE_ROLLBACK_COMPLETE',
-            },
-          ],
-          token,
-        );
+        this.schedule(stack, cancelTimeline(stack.name), token);
         return ok(action, {});
       }
       case 'GetTemplateSummary':

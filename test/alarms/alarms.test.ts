@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VerificationsRepo } from '../../src/store/verifications-repo.js';
+import { resourceChange } from '../helpers/cfn-nock.js';
 import { Harness, SHA } from '../pipeline/harness.js';
 import { webConfig } from '../verify/helpers.js';
 
@@ -8,12 +9,7 @@ const ARN = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:web-5xx';
 let h: Harness;
 afterEach(() => h?.close());
 
-const CHANGES = [
-  {
-    Type: 'Resource',
-    ResourceChange: { Action: 'Modify', LogicalResourceId: 'Service', ResourceType: 'AWS::ECS::Service' },
-  },
-];
+const CHANGES = [resourceChange('Service', 'AWS::ECS::Service')];
 
 function stackEvent(x: Harness, token: string, status: string, at: number, reason?: string) {
   x.cfn.event(

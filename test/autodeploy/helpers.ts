@@ -4,7 +4,8 @@ import type { Db } from '../../src/store/db.js';
 import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { exampleConfig, type exampleConfigRaw } from '../helpers/config.js';
-import { GITHUB_API } from '../integration/harness.js';
+import { GITHUB_API } from '../helpers/github-nock.js';
+import { newDeployment } from '../helpers/rows.js';
 
 export const SHA_A = 'a'.repeat(40);
 export const SHA_B = 'b'.repeat(40);
@@ -106,14 +107,6 @@ export function compare(repo: string, base: string, head: string, messages: stri
     });
 }
 
-/** GET /repos/{owner}/{repo}/commits/{ref} as /deploy resolves a ref (docs.github.com/en/rest/commits/commits#get-a-commit). */
-export function commit(repo: string, ref: string, sha: string) {
-  return nock(GITHUB_API)
-    .get(`/repos/${repo}/commits/${encodeURIComponent(ref)}`)
-    .query(true)
-    .reply(200, { sha, commit: { message: 'Ship it' } });
-}
-
 /** History: a deployment of `sha` that succeeded on `targetKey` at `finishedAt` (real store, guarded transitions). */
 export function seedSucceeded(
   db: Db,
@@ -123,11 +116,7 @@ export function seedSucceeded(
   channel = 'C0DEPLOYS',
 ): Deployment {
   const repo = new DeploymentsRepo(db);
-  const [service, environment] = targetKey.split('/') as [string, string];
-  const { deployment } = repo.enqueue(
-    { kind: 'deploy', service, environment, targetKey, ref: sha, sha, requestedBy: 'U05', channel, state: 'queued' },
-    finishedAt - 120_000,
-  );
+  const { deployment } = repo.enqueue(newDeployment(targetKey, { ref: sha, sha, channel }), finishedAt - 120_000);
   repo.transition(deployment.id, 'queued', 'deploying', finishedAt - 60_000, { startedAt: finishedAt - 60_000 });
   return repo.transition(deployment.id, 'deploying', 'succeeded', finishedAt)!;
 }

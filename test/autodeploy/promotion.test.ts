@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { resourceChange } from '../helpers/cfn-nock.js';
+import { githubCommit } from '../helpers/github-nock.js';
+import { buttonsOf } from '../helpers/slack-kit.js';
 import { Integration } from '../integration/harness.js';
-import type { StoredMessage } from '../outbox/fake-slack.js';
-import { cdConfig, commit, SHA_A, SHA_B, SHA_C, seedSucceeded } from './helpers.js';
+import { cdConfig, SHA_A, SHA_B, SHA_C, seedSucceeded } from './helpers.js';
 
 let t: Integration | undefined;
 afterEach(() => {
@@ -15,25 +17,12 @@ function count(i: Integration, where = '1 = 1'): number {
   return (i.db.prepare(`SELECT COUNT(*) AS n FROM deployments WHERE ${where}`).get() as { n: number }).n;
 }
 
-function buttons(m: StoredMessage | undefined) {
-  const blocks = (m?.blocks ?? []) as { type: string; block_id?: string; elements?: Record<string, unknown>[] }[];
-  return blocks
-    .filter((b) => b.type === 'actions')
-    .flatMap((b) =>
-      (b.elements ?? []).map((e) => ({
-        action_id: String(e.action_id),
-        value: String(e.value),
-        block_id: String(b.block_id),
-      })),
-    );
-}
-
 describe('promotion: production takes only what staging proved', () => {
   it('refuses a SHA that never succeeded in staging, saying why and what staging runs; nothing is queued', async () => {
     const i = new Integration({ config: cdConfig() });
     t = i;
     seedSucceeded(i.db, 'api/staging', SHA_A, i.clock.now() - 3 * 60 * MIN);
-    commit('acme/api', SHA_C, SHA_C);
+    githubCommit('acme/api', SHA_C, SHA_C);
     const reply = await i.send('/deploy', `api production ${SHA_C}`, 'U01');
     expect(reply.text).toContain('Not promotable to production');
     expect(reply.text).toContain('`ccccccc` has not succeeded in staging');
@@ -46,7 +35,7 @@ describe('promotion: production takes only what staging proved', () => {
     const i = new Integration({ config: cdConfig() });
     t = i;
     seedSucceeded(i.db, 'api/staging', SHA_B, i.clock.now() - 10 * MIN);
-    commit('acme/api', SHA_B, SHA_B);
+    githubCommit('acme/api', SHA_B, SHA_B);
     const early = await i.send('/deploy', `api production ${SHA_B}`, 'U01');
     expect(early.text).toContain('succeeded in staging only 10 min ago');
     expect(early.text).toContain('30-min soak');
@@ -54,7 +43,7 @@ describe('promotion: production takes only what staging proved', () => {
     expect(count(i, "environment = 'production'")).toBe(0);
 
     i.clock.advance(21 * MIN);
-    commit('acme/api', SHA_B, SHA_B);
+    githubCommit('acme/api', SHA_B, SHA_B);
     const later = await i.send('/deploy', `api production ${SHA_B}`, 'U01');
     expect(later.text).toContain('needs approval');
     const d = i.db.prepare("SELECT sha, state FROM deployments WHERE environment = 'production'").get();
@@ -66,7 +55,7 @@ describe('promotion: production takes only what staging proved', () => {
     t = i;
     seedSucceeded(i.db, 'api/staging', SHA_A, i.clock.now() - 5 * 60 * MIN);
     seedSucceeded(i.db, 'api/staging', SHA_B, i.clock.now() - 60 * MIN);
-    commit('acme/api', SHA_B, SHA_B);
+    githubCommit('acme/api', SHA_B, SHA_B);
     const reply = await i.send('/deploy', 'api production', 'U02');
     expect(reply.text).toContain('Requested #3 api → production');
     expect(i.db.prepare('SELECT sha, ref FROM deployments WHERE id = 3').get()).toEqual({ sha: SHA_B, ref: SHA_B });
@@ -98,56 +87,34 @@ describe('promotion: production takes only what staging proved', () => {
       }),
     });
     t = i;
-    commit('acme/api', 'main', SHA_B);
+    githubCommit('acme/api', 'main', SHA_B);
     await i.send('/deploy', 'api staging', 'U05');
     await i.work(() => i.cfn.changeSets.has('coxswain-1-1'));
-    i.cfn.changeSets.set('coxswain-1-1', {
-      Status: 'CREATE_COMPLETE',
-      ExecutionStatus: 'AVAILABLE',
-      Changes: [
-        {
-          Type: 'Resource',
-          ResourceChange: { Action: 'Modify', LogicalResourceId: 'Svc', ResourceType: 'AWS::ECS::Service' },
-        },
-      ],
-    });
-    const token = i.get(1).token;
-    i.cfn.onExecute = (stack) => {
-      i.cfn.event(
-        stack,
-        {
-          LogicalResourceId: stack,
-          ResourceType: 'AWS::CloudFormation::Stack',
-          ResourceStatus: 'UPDATE_COMPLETE',
-          ClientRequestToken: token,
-        },
-        i.clock.now(),
-      );
-      i.cfn.stackStatus.set(stack, 'UPDATE_COMPLETE');
-    };
+    i.cfn.readyChangeSet('coxswain-1-1', [resourceChange('Svc', 'AWS::ECS::Service')]);
+    i.cfn.completesOnExecute(() => i.clock.now());
     await i.work(() => i.get(1).state === 'succeeded');
     await i.deliver();
 
     const offer = i.posted('d1:promote-production');
     expect(offer?.threadTs).toBe(i.posted('d1:parent')?.ts);
     expect(i.shown(offer)).toContain('Promote `bbbbbbb` to production after the 30-min soak');
-    const button = buttons(offer).find((b) => b.action_id === 'deploy_promote')!;
+    const button = buttonsOf(offer).find((b) => b.action_id === 'deploy_promote')!;
     expect(button).toMatchObject({ value: '1', block_id: 'promote:production' });
 
     // Too early: refused to the clicker with the reason; nothing queued, the button stays.
-    commit('acme/api', SHA_B, SHA_B);
+    githubCommit('acme/api', SHA_B, SHA_B);
     const early = await i.click('deploy_promote', 'U01', button.value, button.block_id);
     expect(early?.text).toContain('Not promotable to production');
     expect(count(i, "environment = 'production'")).toBe(0);
 
     i.clock.advance(31 * MIN);
     // Someone who may not deploy to production: refused at click time.
-    commit('acme/api', SHA_B, SHA_B);
+    githubCommit('acme/api', SHA_B, SHA_B);
     const outsider = await i.click('deploy_promote', 'U09', button.value, button.block_id);
     expect(outsider?.text).toMatch(/not allowed|can't deploy|cannot deploy|may deploy/i);
     expect(count(i, "environment = 'production'")).toBe(0);
 
-    commit('acme/api', SHA_B, SHA_B);
+    githubCommit('acme/api', SHA_B, SHA_B);
     const ok = await i.click('deploy_promote', 'U01', button.value, button.block_id);
     expect(ok?.text).toContain('needs approval');
     const prod = i.db
@@ -157,7 +124,7 @@ describe('promotion: production takes only what staging proved', () => {
     await i.deliver();
     const replaced = i.slack.messages.find((m) => m.ts === offer!.ts)!;
     expect(i.shown(replaced)).toContain('promoted to production by <@U01>: deployment #2');
-    expect(buttons(replaced)).toEqual([]);
+    expect(buttonsOf(replaced)).toEqual([]);
     // Production's approval request is in production's own thread.
     expect(i.posted('d2:approval')?.channel).toBe('C0PROD');
   });

@@ -1,8 +1,9 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
-import { replyText } from '../helpers/bolt.js';
-import { GITHUB_API, Integration } from '../integration/harness.js';
+import { GITHUB_API } from '../helpers/github-nock.js';
+import { replyText } from '../helpers/slack-kit.js';
+import { Integration } from '../integration/harness.js';
 import { branchHead, cdConfig, compare, SHA_A, SHA_B, SHA_C, seedSucceeded } from './helpers.js';
 
 let t: Integration | undefined;

@@ -1,11 +1,6 @@
-import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseEnv } from '../../src/app/env.js';
-import { silentLogger } from '../../src/app/logger.js';
-import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
-import { testDb } from '../helpers/db.js';
-import { SocketModeSlack } from '../helpers/socket-mode-slack.js';
+import { githubSignature } from '../helpers/github-nock.js';
+import { type SocketModeApp, socketModeApp } from '../helpers/socket-mode-slack.js';
 import { cdConfig } from './helpers.js';
 
 // The webhook in Socket Mode: the real composition (buildRuntime) serves POST /github/webhook on the same small
@@ -13,38 +8,16 @@ import { cdConfig } from './helpers.js';
 
 const SECRET = 'webhook-secret-0123456789';
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-let slack: SocketModeSlack | undefined;
-let rt: Runtime | undefined;
+let app: SocketModeApp | undefined;
 afterEach(async () => {
-  await rt?.app.stop().catch(() => {});
-  rt?.db.close();
-  await slack?.close();
-  rt = undefined;
-  slack = undefined;
+  await app?.stop();
+  app = undefined;
 });
 
 describe('GitHub webhook in Socket Mode', () => {
   it('answers on the /healthz server: 401 unsigned, 200 to a signed ping', async () => {
-    slack = await new SocketModeSlack().start();
-    const port = await freePort();
-    const env = parseEnv({
-      SLACK_BOT_TOKEN: 'xoxb-socket-test',
-      SLACK_APP_TOKEN: 'xapp-1-A0APP-socket-test',
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      AWS_REGION: 'us-east-1',
-      GITHUB_WEBHOOK_SECRET: SECRET,
-    });
-    rt = buildRuntime(env, { config: cdConfig(), db: testDb(), logger: silentLogger });
-    await rt.app.start();
+    app = await socketModeApp(cdConfig(), { GITHUB_WEBHOOK_SECRET: SECRET });
+    const { port } = app;
     const url = `http://127.0.0.1:${port}/github/webhook`;
     const ping = JSON.stringify({ zen: 'Design for failure.', hook_id: 7 });
     const unsigned = await fetch(url, { method: 'POST', body: ping, headers: { 'x-github-event': 'ping' } });
@@ -55,7 +28,7 @@ describe('GitHub webhook in Socket Mode', () => {
       headers: {
         'x-github-event': 'ping',
         'x-github-delivery': 'd0c5e7a0-0000-0000-0000-000000000001',
-        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(ping).digest('hex')}`,
+        'x-hub-signature-256': githubSignature(SECRET, ping),
       },
     });
     expect(signed.status).toBe(200);

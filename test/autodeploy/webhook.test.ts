@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +5,8 @@ import { silentLogger } from '../../src/app/logger.js';
 import { GitHubWebhook, githubWebhookRoute, signatureValid } from '../../src/autodeploy/github-webhook.js';
 import { type App, createApp } from '../../src/slack/bolt-app.js';
 import { AutoDeployRepo } from '../../src/store/auto-deploy-repo.js';
-import { botIds, listen, testEnv } from '../helpers/bolt.js';
+import { githubSignature } from '../helpers/github-nock.js';
+import { botIds, listen, testEnv } from '../helpers/slack-kit.js';
 import { Integration } from '../integration/harness.js';
 import { branchHead, cdConfig, compare, SHA_A, SHA_B, seedSucceeded } from './helpers.js';
 
@@ -51,7 +51,7 @@ function pushPayload(o: { after?: string; timestamp: string; branch?: string }) 
 }
 
 function sign(body: string | Buffer, secret = SECRET): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  return githubSignature(secret, body);
 }
 
 function headers(body: string, o: { delivery?: string; signature?: string | null; event?: string } = {}) {

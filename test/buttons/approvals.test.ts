@@ -10,7 +10,8 @@ import { openDb } from '../../src/store/db.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
-import { captureResponses, click, deployment, lastPayload, services, sha, target, testApp } from './harness.js';
+import { lastPayload } from '../helpers/outbox-rows.js';
+import { captureResponses, click, deployment, services, sha, target, testApp } from './harness.js';
 
 const twoApprovers = () =>
   exampleConfig((r) => {

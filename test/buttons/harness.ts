@@ -1,46 +1,20 @@
-import { App, LogLevel } from '@slack/bolt';
-import nock from 'nock';
-import { AwsClients } from '../../src/adapters/aws-clients.js';
-import { StackRecovery } from '../../src/adapters/cloudformation-recovery.js';
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
-import { ApprovalService } from '../../src/approvals/approval-service.js';
-import { buildDeploymentCore } from '../../src/deploys/core.js';
 import { findTarget, type Target } from '../../src/domain/targets.js';
-import { LockService } from '../../src/locks/lock-service.js';
-import { RollbackService } from '../../src/rollbacks/rollback-service.js';
+import type { App } from '../../src/slack/bolt-app.js';
 import { registerButtons } from '../../src/slack/interactions/buttons.js';
 import type { Db } from '../../src/store/db.js';
 import type { Deployment, Failure } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
-import type { SlackMessage } from '../../src/views/slack-message.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
-import { testBudget } from '../helpers/aws-budget.js';
 import type { FakeClock } from '../helpers/clock.js';
+import { services } from '../helpers/services.js';
+import { captureReplies, clickBody, dispatch, testApp as kitApp } from '../helpers/slack-kit.js';
 
-export const RESPONSE_URL = 'https://hooks.slack.com/actions/T1/1/abc';
 export const sha = (c: string) => c.repeat(40).slice(0, 40);
 
-export function services(db: Db, config: Config, clock: FakeClock) {
-  const githubWeb = 'https://github.com';
-  const core = buildDeploymentCore({ db, config, clock, logger: silentLogger, githubWeb });
-  const approvals = new ApprovalService({ db, config, clock, logger: silentLogger, githubWeb, core });
-  const locks = new LockService({ db, clock, logger: silentLogger, repos: core });
-  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1 }), testBudget(clock));
-  const rollbacks = new RollbackService({
-    db,
-    config,
-    clock,
-    logger: silentLogger,
-    approvals,
-    locks,
-    recovery,
-    githubWeb,
-    core,
-  });
-  return { approvals, locks, rollbacks, recovery, deployments: new DeploymentsRepo(db), outbox: new OutboxRepo(db) };
-}
+export { services };
 
 export function target(config: Config, service = 'api', environment = 'production'): Target {
   const f = findTarget(config, service, environment);
@@ -84,112 +58,35 @@ export function deployment(
   return repo.transition(d.id, running, o.state, clock.now(), o.failure ? { failure: o.failure } : {})!;
 }
 
+/** A good deploy of aaaa… and then a failed one of bbbb… (its stack update failed): what a rollback acts on. */
+export function failedAfterGood(db: Db, clock: FakeClock, t: Target): Deployment {
+  deployment(db, clock, t, { sha: sha('a'), state: 'succeeded' });
+  return deployment(db, clock, t, {
+    sha: sha('b'),
+    state: 'failed',
+    failure: { phase: 'stack_update', reason: 'boom' },
+  });
+}
+
+/** The real button handlers on the kit's Bolt app. */
 export function testApp(deps: ReturnType<typeof services>): App {
-  const receiver = { init: () => {}, start: async () => {}, stop: async () => {} };
-  const app = new App({
-    token: 'xoxb-test',
-    receiver,
-    tokenVerificationEnabled: false,
-    botId: 'B1',
-    botUserId: 'UBOT',
-    logLevel: LogLevel.ERROR,
-    clientOptions: { slackApiUrl: 'https://slack.test/api/', retryConfig: { retries: 0 } },
-  });
-  registerButtons(app, { approvals: deps.approvals, rollbacks: deps.rollbacks, logger: silentLogger });
-  return app;
+  return kitApp((app) =>
+    registerButtons(app, { approvals: deps.approvals, rollbacks: deps.rollbacks, logger: silentLogger }),
+  ).app;
 }
 
-let trigger = 0;
-export function click(app: App, actionId: string, user: string, value: string, blockId = 'b1') {
-  trigger++;
-  const body = {
-    type: 'block_actions',
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T1' },
-    api_app_id: 'A1',
-    token: 'legacy',
-    container: { type: 'message', message_ts: '100.1', channel_id: 'C0PROD', is_ephemeral: false },
-    trigger_id: `trigger-${trigger}`,
-    team: { id: 'T1', domain: 'acme' },
-    enterprise: null,
-    is_enterprise_install: false,
-    channel: { id: 'C0PROD', name: 'prod' },
-    message: { type: 'message', ts: '100.1', text: 'x' },
-    response_url: RESPONSE_URL,
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: blockId,
-        value,
-        action_ts: '1',
-        text: { type: 'plain_text', text: 'x' },
-      },
-    ],
-  };
-  let acked = false;
-  const done = app.processEvent({
-    body,
-    ack: async () => {
-      acked = true;
+/** A button click as Slack sends it; resolves to whether Bolt acked it. */
+export function click(app: App, actionId: string, user: string, value: string, blockId = 'b1'): Promise<boolean> {
+  return dispatch(app, clickBody({ actionId, user, value, blockId, channel: 'C0PROD' })).then((r) => r.acked);
+}
+
+/** Every ephemeral answer posted to a click's response_url. */
+export function captureResponses(): { texts: string[]; bodies: Record<string, unknown>[] } {
+  const replies = captureReplies();
+  return {
+    get texts() {
+      return replies.map((r) => String(r.text));
     },
-  });
-  return done.then(() => acked);
-}
-
-/** Captures every ephemeral reply posted to the response_url. */
-export function captureResponses(times = 5): { texts: string[]; bodies: Record<string, unknown>[] } {
-  const out = { texts: [] as string[], bodies: [] as Record<string, unknown>[] };
-  nock('https://hooks.slack.com')
-    .post('/actions/T1/1/abc', (b: Record<string, unknown>) => {
-      out.bodies.push(b);
-      out.texts.push(String(b.text));
-      return true;
-    })
-    .times(times)
-    .reply(200, 'ok');
-  return out;
-}
-
-/** The newest payload queued in the outbox for one message key. */
-export function lastPayload(db: Db, key: string): { op: string; payload: SlackMessage } | undefined {
-  const row = db.prepare('SELECT op, payload FROM outbox WHERE message_key = ? ORDER BY id DESC LIMIT 1').get(key) as
-    | { op: string; payload: string }
-    | undefined;
-  return row ? { op: row.op, payload: JSON.parse(row.payload) as SlackMessage } : undefined;
-}
-
-const XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
-export function cfnAction(b: unknown): string | null {
-  return typeof b === 'string' ? new URLSearchParams(b).get('Action') : ((b as Record<string, string>).Action ?? null);
-}
-
-/** nock for CloudFormation's awsQuery protocol: form body in, XML out. Records the bodies it saw. */
-export function cfn(region: string, status: string, then: { op: string; body?: string }[] = []) {
-  const seen: Record<string, string>[] = [];
-  const scope = nock(`https://cloudformation.${region}.amazonaws.com`);
-  const matches = (b: unknown, op: string) => {
-    if (cfnAction(b) !== op) return false;
-    seen.push(typeof b === 'string' ? Object.fromEntries(new URLSearchParams(b)) : (b as Record<string, string>));
-    return true;
+    bodies: replies as unknown as Record<string, unknown>[],
   };
-  scope
-    .post('/', (b) => matches(b, 'DescribeStacks'))
-    .reply(
-      200,
-      `<DescribeStacksResponse xmlns="${XMLNS}"><DescribeStacksResult><Stacks><member><StackName>api-production</StackName><StackId>arn:aws:cloudformation:${region}:123456789012:stack/api-production/1</StackId><StackStatus>${status}</StackStatus><CreationTime>2026-11-01T00:00:00Z</CreationTime></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
-      { 'content-type': 'text/xml' },
-    );
-  for (const t of then) {
-    scope
-      .post('/', (b) => matches(b, t.op))
-      .reply(
-        200,
-        t.body ??
-          `<${t.op}Response xmlns="${XMLNS}"><${t.op}Result/><ResponseMetadata><RequestId>r2</RequestId></ResponseMetadata></${t.op}Response>`,
-        {
-          'content-type': 'text/xml',
-        },
-      );
-  }
-  return { scope, seen };
 }

@@ -2,25 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { type StackStepStatus, StacksRepo } from '../../src/store/stacks-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
+import { cfnScripted, stackArn } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
-import { exampleConfig } from '../helpers/config.js';
+import { twoStackConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
-import { captureResponses, cfn, click, deployment, lastPayload, services, sha, target, testApp } from './harness.js';
+import { lastPayload, threadPayloads } from '../helpers/outbox-rows.js';
+import { captureResponses, click, deployment, failedAfterGood, services, sha, target, testApp } from './harness.js';
 
 /** api with two stacks: the app, then its worker. */
 function setup() {
   const db = testDb();
   const clock = new FakeClock();
-  const config = exampleConfig((r) => {
-    const { stack, ...api } = r.services.api;
-    return {
-      ...r,
-      services: {
-        ...r.services,
-        api: { ...api, stacks: [stack, { name: 'api-worker-{env}', parameters: { ImageTag: '{sha}' } }] },
-      },
-    };
-  });
+  const config = twoStackConfig();
   const deps = services(db, config, clock);
   const prod = target(config);
   expect(prod.stacks.map((s) => s.name)).toEqual(['api-production', 'api-worker-production']);
@@ -46,10 +39,7 @@ function rows(db: ReturnType<typeof testDb>, deploymentId: number, statuses: Sta
 }
 
 function threadText(db: ReturnType<typeof testDb>, deploymentId: number): string {
-  const notes = db
-    .prepare(`SELECT payload FROM outbox o JOIN slack_messages m ON m.key = o.message_key WHERE m.thread_key = ?`)
-    .all(threadKeys.parent(deploymentId)) as { payload: string }[];
-  return notes.map((n) => n.payload).join();
+  return threadPayloads(db, threadKeys.parent(deploymentId));
 }
 
 describe('deploy_rollback on a multi-stack target', () => {
@@ -57,7 +47,7 @@ describe('deploy_rollback on a multi-stack target', () => {
     const { db, clock, deps, app, prod } = setup();
     const d = deployment(db, clock, prod, { sha: sha('b'), state: 'deploying' });
     rows(db, d.id, ['succeeded', 'updating']);
-    const aws = cfn('eu-west-1', 'UPDATE_IN_PROGRESS', [{ op: 'CancelUpdateStack' }]);
+    const aws = cfnScripted('eu-west-1', 'UPDATE_IN_PROGRESS', [{ op: 'CancelUpdateStack' }]);
     const replies = captureResponses();
     await click(app, 'deploy_rollback', 'U01', String(d.id));
     expect(aws.scope.isDone()).toBe(true);
@@ -75,7 +65,7 @@ describe('deploy_rollback on a multi-stack target', () => {
     const { db, clock, app, prod } = setup();
     const d = deployment(db, clock, prod, { sha: sha('b'), state: 'deploying' });
     rows(db, d.id, ['updating', 'pending'], 'us-west-2');
-    const aws = cfn('us-west-2', 'UPDATE_IN_PROGRESS', [{ op: 'CancelUpdateStack' }]);
+    const aws = cfnScripted('us-west-2', 'UPDATE_IN_PROGRESS', [{ op: 'CancelUpdateStack' }]);
     captureResponses();
     await click(app, 'deploy_rollback', 'U01', String(d.id));
     expect(aws.scope.isDone()).toBe(true);
@@ -91,7 +81,7 @@ describe('deploy_rollback on a multi-stack target', () => {
       failure: { phase: 'stack_update', reason: 'boom', stackName: 'api-worker-production' },
     });
     rows(db, d.id, ['succeeded', 'failed']);
-    const aws = cfn('eu-west-1', 'UPDATE_ROLLBACK_FAILED', [{ op: 'ContinueUpdateRollback' }]);
+    const aws = cfnScripted('eu-west-1', 'UPDATE_ROLLBACK_FAILED', [{ op: 'ContinueUpdateRollback' }]);
     const replies = captureResponses();
     await click(app, 'deploy_rollback', 'U01', String(d.id));
     expect(aws.scope.isDone()).toBe(true);
@@ -115,18 +105,13 @@ describe('deploy_rollback on a multi-stack target', () => {
 
   it('with several failed stacks, recovers the first one that can be recovered in place (RollbackStack)', async () => {
     const { db, clock, app, prod } = setup();
-    deployment(db, clock, prod, { sha: sha('a'), state: 'succeeded' });
-    const d = deployment(db, clock, prod, {
-      sha: sha('b'),
-      state: 'failed',
-      failure: { phase: 'stack_update', reason: 'boom' },
-    });
+    const d = failedAfterGood(db, clock, prod);
     rows(db, d.id, ['failed', 'failed']);
-    const first = cfn('eu-west-1', 'UPDATE_ROLLBACK_COMPLETE');
-    const second = cfn('eu-west-1', 'UPDATE_FAILED', [
+    const first = cfnScripted('eu-west-1', 'UPDATE_ROLLBACK_COMPLETE');
+    const second = cfnScripted('eu-west-1', 'UPDATE_FAILED', [
       {
         op: 'RollbackStack',
-        body: '<RollbackStackResponse><RollbackStackResult><StackId>arn:x</StackId></RollbackStackResult></RollbackStackResponse>',
+        result: { StackId: stackArn('eu-west-1', 'api-production') },
       },
     ]);
     captureResponses();

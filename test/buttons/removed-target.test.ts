@@ -4,7 +4,8 @@ import { threadKeys } from '../../src/views/thread-keys.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
-import { captureResponses, click, deployment, lastPayload, services, sha, target, testApp } from './harness.js';
+import { lastPayload } from '../helpers/outbox-rows.js';
+import { captureResponses, click, deployment, services, sha, target, testApp } from './harness.js';
 
 // ADR 0007-i10: clicks on a deployment whose target left the config are refused with one message; nothing changes.
 const withoutProduction = () =>

@@ -3,10 +3,12 @@ import { approvalKey } from '../../src/approvals/approval-service.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { LocksRepo } from '../../src/store/locks-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
+import { cfnScripted, stackArn } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
-import { captureResponses, cfn, click, deployment, lastPayload, services, sha, target, testApp } from './harness.js';
+import { lastPayload, threadPayloads } from '../helpers/outbox-rows.js';
+import { captureResponses, click, deployment, failedAfterGood, services, sha, target, testApp } from './harness.js';
 
 function setup() {
   const db = testDb();
@@ -29,7 +31,7 @@ describe('deploy_rollback on a running or stalled update', () => {
     const { db, clock, deps, app, prod } = setup();
     const d = deployment(db, clock, prod, { sha: sha('b'), state: 'deploying' });
     deps.deployments.update(d.id, 'deploying', clock.now(), { stalledAt: clock.now() });
-    const aws = cfn('eu-west-1', 'UPDATE_IN_PROGRESS', [{ op: 'CancelUpdateStack' }]);
+    const aws = cfnScripted('eu-west-1', 'UPDATE_IN_PROGRESS', [{ op: 'CancelUpdateStack' }]);
     const replies = captureResponses();
     await click(app, 'deploy_rollback', 'U01', String(d.id));
     expect(aws.scope.isDone()).toBe(true);
@@ -40,10 +42,7 @@ describe('deploy_rollback on a running or stalled update', () => {
     });
     expect(deps.deployments.get(d.id)).toMatchObject({ state: 'cancelling', stalledAt: null });
     expect(replies.texts[0]).toContain('Cancelling the update of `api-production`');
-    const notes = db
-      .prepare(`SELECT payload FROM outbox o JOIN slack_messages m ON m.key = o.message_key WHERE m.thread_key = ?`)
-      .all(threadKeys.parent(d.id)) as { payload: string }[];
-    expect(notes.map((n) => n.payload).join()).toContain(
+    expect(threadPayloads(db, threadKeys.parent(d.id))).toContain(
       '<@U01> cancelled the update of `api-production` (CancelUpdateStack)',
     );
     expect(new DeploymentActionsRepo(db).of(d.id)).toMatchObject([{ action: 'cancel_update', user: 'U01' }]);
@@ -53,7 +52,7 @@ describe('deploy_rollback on a running or stalled update', () => {
     const { db, clock, deps, app, prod } = setup();
     const d = deployment(db, clock, prod, { sha: sha('b'), state: 'deploying' });
     deps.deployments.update(d.id, 'deploying', clock.now(), { stalledAt: clock.now() });
-    cfn('eu-west-1', 'UPDATE_IN_PROGRESS', [{ op: 'CancelUpdateStack' }]);
+    cfnScripted('eu-west-1', 'UPDATE_IN_PROGRESS', [{ op: 'CancelUpdateStack' }]);
     captureResponses();
     await click(app, 'deploy_rollback', 'U01', String(d.id));
     const parent = lastPayload(db, threadKeys.parent(d.id));
@@ -77,7 +76,7 @@ describe('deploy_rollback on a running or stalled update', () => {
   it('reports a stack that is no longer updating instead of cancelling', async () => {
     const { db, clock, app, prod, deps } = setup();
     const d = deployment(db, clock, prod, { sha: sha('b'), state: 'deploying' });
-    cfn('eu-west-1', 'UPDATE_COMPLETE');
+    cfnScripted('eu-west-1', 'UPDATE_COMPLETE');
     const replies = captureResponses();
     await click(app, 'deploy_rollback', 'U01', String(d.id));
     expect(replies.texts[0]).toContain('is UPDATE_COMPLETE: there is no update to stop or undo');
@@ -104,13 +103,8 @@ describe('deploy_keep_waiting', () => {
 describe('deploy_rollback on a failed deployment', () => {
   it('UPDATE_ROLLBACK_FAILED → ContinueUpdateRollback, and the target is locked with the bad SHA', async () => {
     const { db, clock, app, prod, deps } = setup();
-    deployment(db, clock, prod, { sha: sha('a'), state: 'succeeded' });
-    const d = deployment(db, clock, prod, {
-      sha: sha('b'),
-      state: 'failed',
-      failure: { phase: 'stack_update', reason: 'boom' },
-    });
-    const aws = cfn('eu-west-1', 'UPDATE_ROLLBACK_FAILED', [{ op: 'ContinueUpdateRollback' }]);
+    const d = failedAfterGood(db, clock, prod);
+    const aws = cfnScripted('eu-west-1', 'UPDATE_ROLLBACK_FAILED', [{ op: 'ContinueUpdateRollback' }]);
     const replies = captureResponses();
     await click(app, 'deploy_rollback', 'U01', String(d.id));
     expect(aws.scope.isDone()).toBe(true);
@@ -127,16 +121,11 @@ describe('deploy_rollback on a failed deployment', () => {
 
   it('UPDATE_FAILED after a disabled rollback → RollbackStack', async () => {
     const { db, clock, app, prod } = setup();
-    deployment(db, clock, prod, { sha: sha('a'), state: 'succeeded' });
-    const d = deployment(db, clock, prod, {
-      sha: sha('b'),
-      state: 'failed',
-      failure: { phase: 'stack_update', reason: 'boom' },
-    });
-    const aws = cfn('eu-west-1', 'UPDATE_FAILED', [
+    const d = failedAfterGood(db, clock, prod);
+    const aws = cfnScripted('eu-west-1', 'UPDATE_FAILED', [
       {
         op: 'RollbackStack',
-        body: '<RollbackStackResponse><RollbackStackResult><StackId>arn:x</StackId></RollbackStackResult></RollbackStackResponse>',
+        result: { StackId: stackArn('eu-west-1', 'api-production') },
       },
     ]);
     captureResponses();
@@ -153,7 +142,7 @@ describe('deploy_rollback on a failed deployment', () => {
       failure: { phase: 'stack_update', reason: 'boom' },
     });
     const waiting = deployment(db, clock, prod, { sha: sha('c'), state: 'queued' });
-    cfn('eu-west-1', 'UPDATE_ROLLBACK_COMPLETE');
+    cfnScripted('eu-west-1', 'UPDATE_ROLLBACK_COMPLETE');
     const replies = captureResponses();
     await click(app, 'deploy_rollback', 'U01', String(d.id));
     const queue = deps.deployments.queueOf(prod.key);

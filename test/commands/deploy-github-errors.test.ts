@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
 import { describeReset, retryRateLimit } from '../../src/adapters/github-limits.js';
 import { silentLogger } from '../../src/app/logger.js';
-import { captureReplies } from '../helpers/bolt.js';
-import { commandFixture, GITHUB_API } from './fixture.js';
+import { GITHUB_API } from '../helpers/github-nock.js';
+import { captureReplies } from '../helpers/slack-kit.js';
+import { commandFixture } from './fixture.js';
 
 // Response shapes from docs.github.com: rest/commits/commits#get-a-commit (404 for a repository the token cannot
 // see — private repositories answer 404, not 403 — and 422 "No commit found for SHA" for an unknown ref) and
@@ -31,7 +32,7 @@ function rateLimitedReply(scope: nock.Interceptor) {
   );
 }
 
-describe('/deploy: what GitHub errors mean (issue 11 items 10 and 11)', () => {
+describe('/deploy: what GitHub errors mean', () => {
   it('a 404 says the repository is missing or the token cannot read it, and queues nothing', async () => {
     const f = commandFixture();
     const replies = captureReplies();
@@ -90,7 +91,7 @@ describe('/deploy: what GitHub errors mean (issue 11 items 10 and 11)', () => {
   });
 });
 
-describe('compare: the newest commits, not the oldest (issue 11 item 17)', () => {
+describe('compare: the newest commits, not the oldest', () => {
   // GET /repos/{o}/{r}/compare/{base}...{head}: `commits` are chronological and paginated from the oldest
   // (docs.github.com rest/commits/commits#compare-two-commits), so page 1 holds the oldest 100.
   const commit = (i: number) => ({

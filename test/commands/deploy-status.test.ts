@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { NewDeployment } from '../../src/store/deployments-repo.js';
-import { captureReplies, replyText } from '../helpers/bolt.js';
+import { captureReplies, replyText } from '../helpers/slack-kit.js';
 import { commandFixture, githubSpy, SHA, SHA2 } from './fixture.js';
 
 const MIN = 60_000;

@@ -1,7 +1,8 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { captureReplies, replyText, slashBody } from '../helpers/bolt.js';
-import { commandFixture, GITHUB_API, githubCommit, githubSpy, SHA, SHA2 } from './fixture.js';
+import { GITHUB_API } from '../helpers/github-nock.js';
+import { captureReplies, replyText, slashBody } from '../helpers/slack-kit.js';
+import { commandFixture, githubCommit, githubSpy, SHA, SHA2 } from './fixture.js';
 
 describe('/deploy', () => {
   it('acks first, pins the ref to a SHA and queues the deployment with its thread parent', async () => {

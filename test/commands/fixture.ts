@@ -1,27 +1,20 @@
 import nock from 'nock';
-import { AwsClients } from '../../src/adapters/aws-clients.js';
-import { StackRecovery } from '../../src/adapters/cloudformation-recovery.js';
 import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
 import { OctokitCommitChecks } from '../../src/adapters/github-checks.js';
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
-import { ApprovalService } from '../../src/approvals/approval-service.js';
-import { buildDeploymentCore } from '../../src/deploys/core.js';
 import { DeployRequests } from '../../src/deploys/requests.js';
 import { StatusReport } from '../../src/deploys/status-report.js';
 import { CommitGate } from '../../src/gates/commit-gate.js';
-import { LockService } from '../../src/locks/lock-service.js';
-import { RollbackService } from '../../src/rollbacks/rollback-service.js';
 import { type CommandDeps, register } from '../../src/slack/commands/index.js';
-import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
-import { OutboxRepo } from '../../src/store/outbox-repo.js';
-import { testBudget } from '../helpers/aws-budget.js';
-import { testApp } from '../helpers/bolt.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { githubCommit as commitNock, GITHUB_API } from '../helpers/github-nock.js';
+import { outboxEntries } from '../helpers/outbox-rows.js';
+import { GITHUB_WEB, services } from '../helpers/services.js';
+import { testApp } from '../helpers/slack-kit.js';
 
-export const GITHUB_API = 'https://api.github.test';
 export const SHA = 'abc1234def5678abc1234def5678abc1234def56';
 export const SHA2 = '9999999aaaaaaabbbbbbbcccccccdddddddeeeee';
 
@@ -33,14 +26,10 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
   const octokit = createOctokit({ baseUrl: GITHUB_API, logger: silentLogger, retries: false });
   const github = new OctokitGitHub(octokit);
   const gate = new CommitGate(new OctokitCommitChecks(octokit));
-  const githubWeb = 'https://github.com';
+  const githubWeb = GITHUB_WEB;
   const events: string[] = [];
   const logger = silentLogger;
-  const core = buildDeploymentCore({ db, config, clock, logger, githubWeb });
-  const approvals = new ApprovalService({ db, config, clock, logger, github, githubWeb, core });
-  const locks = new LockService({ db, clock, logger, repos: core });
-  const recovery = new StackRecovery(new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' }), testBudget(clock));
-  const rollbacks = new RollbackService({ db, config, clock, logger, approvals, locks, recovery, githubWeb, core });
+  const { core, approvals, locks, rollbacks, deployments, outbox } = services(db, config, clock, { github });
   const noDigests: CommandDeps['digests'] = {
     preview: async () => {
       throw new Error('digests not expected in this test');
@@ -72,28 +61,16 @@ export function commandFixture(o: { config?: Config; digests?: CommandDeps['dige
     core,
     github,
     digests: deps.digests,
-    deployments: new DeploymentsRepo(db),
-    outbox: new OutboxRepo(db),
+    deployments,
+    outbox,
     deploymentCount: () => (db.prepare('SELECT COUNT(*) AS n FROM deployments').get() as { n: number }).n,
-    outboxRows: () =>
-      db
-        .prepare(
-          'SELECT o.message_key AS key, o.payload, m.channel, m.thread_key AS threadKey FROM outbox o JOIN slack_messages m ON m.key = o.message_key ORDER BY o.id',
-        )
-        .all() as { key: string; payload: string; channel: string; threadKey: string | null }[],
+    outboxRows: () => outboxEntries(db),
   };
 }
 
 /** GitHub answers getCommit for `ref` with `sha`; records each call in `events` as "github". */
 export function githubCommit(events: string[], repo: string, ref: string, sha: string, times = 1) {
-  return nock(GITHUB_API)
-    .get(`/repos/${repo}/commits/${encodeURIComponent(ref)}`)
-    .query(true)
-    .times(times)
-    .reply(200, () => {
-      events.push('github');
-      return { sha, commit: { message: 'Ship it\n\nbody' } };
-    });
+  return commitNock(repo, ref, sha, { events, times, message: 'Ship it\n\nbody' });
 }
 
 /** Counts any GitHub request at all: for "no GitHub call" assertions. */

@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, silentLogger } from '../../src/app/logger.js';
 import { type App, createApp } from '../../src/slack/bolt-app.js';
 import { register } from '../../src/slack/commands/index.js';
-import { botIds, captureReplies, listen, postSigned, SIGNING_SECRET, slashBody, testEnv } from '../helpers/bolt.js';
+import {
+  botIds,
+  captureReplies,
+  listen,
+  postSigned,
+  SIGNING_SECRET,
+  slashBody,
+  testEnv,
+} from '../helpers/slack-kit.js';
 import { commandFixture } from './fixture.js';
 
 let app: App | undefined;

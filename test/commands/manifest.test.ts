@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMMANDS } from '../../src/slack/commands/index.js';
-import { captureReplies } from '../helpers/bolt.js';
+import { captureReplies } from '../helpers/slack-kit.js';
 import { commandFixture } from './fixture.js';
 
 interface Manifest {

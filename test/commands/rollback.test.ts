@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { captureReplies } from '../helpers/bolt.js';
+import { newDeployment } from '../helpers/rows.js';
+import { captureReplies } from '../helpers/slack-kit.js';
 import { commandFixture, githubSpy, SHA, SHA2 } from './fixture.js';
 
 type Fixture = ReturnType<typeof commandFixture>;
 
 /** A deployment of api/staging that ran through the real store and succeeded. */
 function succeeded(f: Fixture, sha: string): number {
-  const d = f.deployments.enqueue(
-    {
-      kind: 'deploy',
-      service: 'api',
-      environment: 'staging',
-      targetKey: 'api/staging',
-      ref: 'main',
-      sha,
-      requestedBy: 'U05',
-      channel: 'C0DEPLOYS',
-      state: 'queued',
-    },
-    f.clock.now(),
-  ).deployment;
+  const d = f.deployments.enqueue(newDeployment('api/staging', { sha }), f.clock.now()).deployment;
   f.deployments.claim(d.id, 'deploying', 'w', f.clock.now());
   f.clock.advance(60_000);
   f.deployments.transition(d.id, 'deploying', 'succeeded', f.clock.now());

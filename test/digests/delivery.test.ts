@@ -5,8 +5,9 @@ import { healthFigures } from '../../src/domain/health-metrics.js';
 import { DeliveryRepo } from '../../src/store/delivery-repo.js';
 import { VerificationsRepo } from '../../src/store/verifications-repo.js';
 import { healthDigest } from '../../src/views/health-digest.js';
-import { commandFixture, GITHUB_API, SHA } from '../commands/fixture.js';
-import { captureReplies } from '../helpers/bolt.js';
+import { commandFixture, SHA } from '../commands/fixture.js';
+import { GITHUB_API } from '../helpers/github-nock.js';
+import { captureReplies } from '../helpers/slack-kit.js';
 
 const M = 60_000;
 const H = 60 * M;

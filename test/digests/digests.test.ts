@@ -3,12 +3,12 @@ import type { StackDriftCheck } from '../../src/adapters/cloudformation-drift.js
 import { silentLogger } from '../../src/app/logger.js';
 import { type DigestJob, Digests } from '../../src/digests/digests.js';
 import { DriftDigestJob } from '../../src/digests/drift-job.js';
-import type { Db } from '../../src/store/db.js';
 import { DigestRunsRepo, DriftRepo } from '../../src/store/drift-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { outboxEntries } from '../helpers/outbox-rows.js';
 import { modified, ScriptedDetector } from './fakes.js';
 
 function setup(script: ConstructorParameters<typeof ScriptedDetector>[0] = {}) {
@@ -32,14 +32,6 @@ function setup(script: ConstructorParameters<typeof ScriptedDetector>[0] = {}) {
   return { db, clock, detector, runs, drift, digests };
 }
 
-function outbox(db: Db) {
-  return db
-    .prepare(
-      `SELECT m.key, m.channel, m.thread_key AS threadKey, o.payload FROM outbox o JOIN slack_messages m ON m.key = o.message_key ORDER BY o.id`,
-    )
-    .all() as { key: string; channel: string; threadKey: string | null; payload: string }[];
-}
-
 const drifted = (...resources: ReturnType<typeof modified>[]): StackDriftCheck => ({
   status: 'DRIFTED',
   stackId: null,
@@ -50,7 +42,7 @@ describe('Digests service', () => {
   it('posts the drift digest through the outbox to the digest channel and makes it the next baseline', async () => {
     const { db, digests, runs } = setup();
     await digests.post('drift');
-    const rows = outbox(db);
+    const rows = outboxEntries(db);
     expect(rows.map((r) => [r.key, r.channel, r.threadKey])).toEqual([['digest:drift:1', 'C0OPS', null]]);
     const payload = JSON.parse(rows[0]!.payload);
     expect(payload.text).toContain('3 stacks · 3 in sync');
@@ -63,7 +55,7 @@ describe('Digests service', () => {
     const preview = await digests.preview('drift');
     expect(preview[0]!.text).toMatch(/^\[preview\] CloudFormation drift: 3 stacks · 2 in sync · 1 drifted/);
     expect(JSON.stringify(preview[0]!.blocks)).toContain('`Fn` AWS::Lambda::Function — MemorySize: 512 → 1024');
-    expect(outbox(db)).toEqual([]);
+    expect(outboxEntries(db)).toEqual([]);
     expect(runs.lastPosted('drift')).toBeUndefined();
   });
 
@@ -78,7 +70,7 @@ describe('Digests service', () => {
       'api-production': drifted(modified('Queue', 'VisibilityTimeout', '30', '60')),
     };
     await digests.post('drift');
-    const second = JSON.parse(outbox(db).find((r) => r.key === 'digest:drift:2')!.payload);
+    const second = JSON.parse(outboxEntries(db).find((r) => r.key === 'digest:drift:2')!.payload);
     const text = JSON.stringify(second.blocks);
     expect(second.text).toContain('2 drifted (1 new, 1 changed)');
     expect(second.text).toContain('1 back in sync');
@@ -91,7 +83,7 @@ describe('Digests service', () => {
 
     // Third run: the same drift again → one line per stack, no resource detail.
     await digests.post('drift');
-    const third = JSON.parse(outbox(db).find((r) => r.key === 'digest:drift:3')!.payload);
+    const third = JSON.parse(outboxEntries(db).find((r) => r.key === 'digest:drift:3')!.payload);
     const t3 = JSON.stringify(third.blocks);
     expect(third.text).toContain('2 drifted (0 new, 0 changed)');
     expect(t3).toContain('Still drifted, unchanged (2)');
@@ -105,7 +97,7 @@ describe('Digests service', () => {
       },
     });
     await digests.post('drift');
-    const p = JSON.parse(outbox(db)[0]!.payload);
+    const p = JSON.parse(outboxEntries(db)[0]!.payload);
     expect(p.text).toContain('2 in sync · 0 drifted');
     expect(JSON.stringify(p.blocks)).toContain('(api/production) — socket hang up');
   });
@@ -148,7 +140,7 @@ describe('Digests service', () => {
       { text: expect.stringContaining('A drift digest is already being prepared (started 2 min ago)') },
     ]);
     await digests.post('drift');
-    expect(outbox(db)).toEqual([]);
+    expect(outboxEntries(db)).toEqual([]);
     const outcome = await digests.tryPost('drift');
     expect(outcome.posted).toBe(false);
   });

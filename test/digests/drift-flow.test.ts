@@ -6,10 +6,11 @@ import { silentLogger } from '../../src/app/logger.js';
 import { DriftDigestJob } from '../../src/digests/drift-job.js';
 import { DigestRunsRepo, DriftRepo } from '../../src/store/drift-repo.js';
 import { testBudget } from '../helpers/aws-budget.js';
+import { cfnScope, matchAction, queryError, XML } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
-import { cfn, mockDetection, mockResourceDrifts, mockStackMissing, resourceXml, xmlError } from './cfn-nock.js';
+import { mockDetection, mockResourceDrifts, mockStackMissing, resourceDrift } from './drift-nock.js';
 
 function setup() {
   const db = testDb();
@@ -48,7 +49,7 @@ describe('CloudFormation drift flow (nock, awsQuery)', () => {
       'eu-west-1',
       'api-production',
       [
-        resourceXml('api-production', 'eu-west-1', {
+        resourceDrift('api-production', 'eu-west-1', {
           logicalId: 'AssetsBucket',
           type: 'AWS::S3::Bucket',
           diffs: [
@@ -63,7 +64,7 @@ describe('CloudFormation drift flow (nock, awsQuery)', () => {
       'eu-west-1',
       'api-production',
       [
-        resourceXml('api-production', 'eu-west-1', {
+        resourceDrift('api-production', 'eu-west-1', {
           logicalId: 'OldQueue',
           type: 'AWS::SQS::Queue',
           status: 'DELETED',
@@ -132,14 +133,15 @@ describe('CloudFormation drift flow (nock, awsQuery)', () => {
 
   it('names access denied plainly', async () => {
     const { detector } = setup();
-    cfn('us-east-1')
-      .post('/', (b: Record<string, string>) => b.Action === 'DetectStackDrift' && b.StackName === 'api-staging')
+    cfnScope('us-east-1')
+      .post('/', matchAction('DetectStackDrift', { StackName: 'api-staging' }))
       .reply(
         403,
-        xmlError(
+        queryError(
           'AccessDenied',
           'User: arn:aws:iam::1:user/bot is not authorized to perform: cloudformation:DetectStackDrift',
         ),
+        XML,
       );
     const check = await detector.check({ name: 'api-staging', region: 'us-east-1' });
     expect(check.status === 'UNKNOWN' && check.reason).toMatch(/^access denied \(User: .* is not authorized/);

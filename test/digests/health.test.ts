@@ -14,7 +14,7 @@ import { testBudget } from '../helpers/aws-budget.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
-import { mockDescribeStack } from './cfn-nock.js';
+import { mockDescribeStack } from './drift-nock.js';
 
 const M = 60_000;
 const D = 86_400_000;

@@ -9,6 +9,7 @@ import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { healthDigest } from '../../src/views/health-digest.js';
 import { FakeClock } from '../helpers/clock.js';
 import { testDb } from '../helpers/db.js';
+import { outboxEntries } from '../helpers/outbox-rows.js';
 import { bigConfig, expectWithinLimits, modified, ScriptedDetector } from './fakes.js';
 
 describe('Block Kit limits with 200 stacks', () => {
@@ -51,11 +52,7 @@ describe('Block Kit limits with 200 stacks', () => {
     });
 
     await digests.post('drift');
-    const rows = db
-      .prepare(
-        'SELECT m.key, m.thread_key AS threadKey, o.payload FROM outbox o JOIN slack_messages m ON m.key = o.message_key ORDER BY o.id',
-      )
-      .all() as { key: string; threadKey: string | null; payload: string }[];
+    const rows = outboxEntries(db);
     const messages = rows.map((r) => JSON.parse(r.payload));
     expect(detector.calls).toHaveLength(200);
     expect(rows.length).toBeGreaterThan(3);

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/adapters/aws-clients.js';
 import { CloudFormationDrift } from '../../src/adapters/cloudformation-drift.js';
 import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
-import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { DriftDigestJob } from '../../src/digests/drift-job.js';
 import { HealthDigestJob } from '../../src/digests/health-job.js';
@@ -10,24 +9,10 @@ import { DigestRunsRepo, DriftRepo } from '../../src/store/drift-repo.js';
 import { HealthRepo } from '../../src/store/health-repo.js';
 import { testBudget } from '../helpers/aws-budget.js';
 import { FakeClock } from '../helpers/clock.js';
-import { exampleConfig } from '../helpers/config.js';
+import { twoStackConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
-import { mockDescribeStack } from './cfn-nock.js';
+import { mockDescribeStack } from './drift-nock.js';
 import { expectWithinLimits, modified, ScriptedDetector } from './fakes.js';
-
-/** The example, with api split into two stacks (the app, then its worker): five stacks in all. */
-function twoStackConfig(): Config {
-  return exampleConfig((r) => {
-    const { stack, ...api } = r.services.api;
-    return {
-      ...r,
-      services: {
-        ...r.services,
-        api: { ...api, stacks: [stack, { name: 'api-worker-{env}', parameters: { ImageTag: '{sha}' } }] },
-      },
-    };
-  });
-}
 
 function text(messages: { text: string; blocks?: unknown[] }[]): string {
   return JSON.stringify(messages.map((m) => m.blocks));

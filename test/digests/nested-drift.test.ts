@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/adapters/aws-clients.js';
 import { CloudFormationDrift } from '../../src/adapters/cloudformation-drift.js';
 import { testBudget } from '../helpers/aws-budget.js';
+import { cfnScope, matchAction, queryResponse, stackArn, XML } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
-import { action, cfn, mockDetection, mockResourceDrifts, resourceXml, stackId, xml } from './cfn-nock.js';
+import { mockDetection, mockResourceDrifts, resourceDrift } from './drift-nock.js';
 
 // DetectStackDrift does not look into nested stacks (DetectStackDrift API reference): the parent's
 // AWS::CloudFormation::Stack resources are found with ListStackResources (StackResourceSummaries, the physical id is
@@ -14,17 +15,25 @@ const NESTED =
   'arn:aws:cloudformation:eu-west-1:123456789012:stack/api-production-DbStack-1ABC/9f8e7d6c-0000-1111-2222-333344445555';
 
 function listWithNested() {
-  return cfn(REGION)
-    .post('/', action('ListStackResources', { StackName: PARENT }))
+  const summary = (logicalId: string, physicalId: string, type: string) => ({
+    LogicalResourceId: logicalId,
+    PhysicalResourceId: physicalId,
+    ResourceType: type,
+    ResourceStatus: 'UPDATE_COMPLETE',
+    LastUpdatedTimestamp: '2026-11-20T09:00:00Z',
+    DriftInformation: { StackResourceDriftStatus: 'IN_SYNC' },
+  });
+  return cfnScope(REGION)
+    .post('/', matchAction('ListStackResources', { StackName: PARENT }))
     .reply(
       200,
-      xml(
-        'ListStackResources',
-        '<StackResourceSummaries>' +
-          '<member><LogicalResourceId>Topic</LogicalResourceId><PhysicalResourceId>arn:aws:sns:eu-west-1:123456789012:t</PhysicalResourceId><ResourceType>AWS::SNS::Topic</ResourceType><ResourceStatus>UPDATE_COMPLETE</ResourceStatus><LastUpdatedTimestamp>2026-11-20T09:00:00Z</LastUpdatedTimestamp><DriftInformation><StackResourceDriftStatus>IN_SYNC</StackResourceDriftStatus></DriftInformation></member>' +
-          `<member><LogicalResourceId>DbStack</LogicalResourceId><PhysicalResourceId>${NESTED}</PhysicalResourceId><ResourceType>AWS::CloudFormation::Stack</ResourceType><ResourceStatus>UPDATE_COMPLETE</ResourceStatus><LastUpdatedTimestamp>2026-11-20T09:00:00Z</LastUpdatedTimestamp><DriftInformation><StackResourceDriftStatus>IN_SYNC</StackResourceDriftStatus></DriftInformation></member>` +
-          '</StackResourceSummaries>',
-      ),
+      queryResponse('ListStackResources', {
+        StackResourceSummaries: [
+          summary('Topic', 'arn:aws:sns:eu-west-1:123456789012:t', 'AWS::SNS::Topic'),
+          summary('DbStack', NESTED, 'AWS::CloudFormation::Stack'),
+        ],
+      }),
+      XML,
     );
 }
 
@@ -39,13 +48,13 @@ function detector() {
   });
 }
 
-describe('drift detection looks into nested stacks (issue 11 item 15)', () => {
+describe('drift detection looks into nested stacks', () => {
   it('reports a drifted resource of a nested stack although the parent is IN_SYNC', async () => {
     const list = listWithNested();
     mockDetection(REGION, PARENT, { detection: 'DETECTION_COMPLETE', drift: 'IN_SYNC' });
     mockDetection(REGION, NESTED, { detection: 'DETECTION_COMPLETE', drift: 'DRIFTED' });
     mockResourceDrifts(REGION, NESTED, [
-      resourceXml(NESTED, REGION, {
+      resourceDrift(NESTED, REGION, {
         logicalId: 'Instance',
         type: 'AWS::RDS::DBInstance',
         diffs: [{ path: '/AllocatedStorage', expected: '20', actual: '50', type: 'NOT_EQUAL' }],
@@ -54,7 +63,7 @@ describe('drift detection looks into nested stacks (issue 11 item 15)', () => {
     const c = await detector().check({ name: PARENT, region: REGION });
     expect(list.isDone()).toBe(true);
     expect(c.status).toBe('DRIFTED');
-    expect(c.stackId).toBe(stackId(PARENT, REGION));
+    expect(c.stackId).toBe(stackArn(REGION, PARENT));
     expect(c.status === 'DRIFTED' ? c.resources.map((r) => [r.logicalId, r.resourceType]) : []).toEqual([
       ['DbStack/Instance', 'AWS::RDS::DBInstance'],
     ]);

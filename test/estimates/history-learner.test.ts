@@ -9,8 +9,9 @@ import { Estimator } from '../../src/estimates/estimator.js';
 import { HistoryLearner } from '../../src/estimates/history-learner.js';
 import type { Db } from '../../src/store/db.js';
 import { buildRepos } from '../../src/store/repos.js';
-import { FakeCloudFormation, FakeCodeBuild } from '../helpers/aws-nock.js';
+import { FakeCloudFormation } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
+import { FakeCodeBuild } from '../helpers/codebuild-nock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 

@@ -4,8 +4,8 @@ import { silentLogger } from '../../src/app/logger.js';
 import { GateWatcher } from '../../src/gates/gate-watcher.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { commandFixture, githubCommit, SHA } from '../commands/fixture.js';
-import { captureReplies, replyText } from '../helpers/bolt.js';
 import { exampleConfig } from '../helpers/config.js';
+import { captureReplies, replyText } from '../helpers/slack-kit.js';
 import { githubChecks } from './github-checks.js';
 
 const MIN = 60_000;

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { GITHUB_API } from '../commands/fixture.js';
+import { GITHUB_API } from '../helpers/github-nock.js';
 
 /**
  * GitHub's answers for one commit's checks, in the shapes GitHub documents:

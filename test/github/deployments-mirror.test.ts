@@ -6,6 +6,7 @@ import { githubPermissionProblems } from '../../src/store/github-deployments-rep
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { newDeployment } from '../helpers/rows.js';
 import { mirrorHarness } from './mirror-harness.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -40,17 +41,12 @@ function setup(o: { mirror?: boolean } = {}) {
   };
   const enqueue = (service = 'api', environment = 'production', state: 'queued' | 'pending_approval' = 'queued') =>
     life.enqueue(
-      {
-        kind: 'deploy',
-        service,
-        environment,
-        targetKey: `${service}/${environment}`,
-        ref: 'main',
+      newDeployment(`${service}/${environment}`, {
         sha: SHA,
         requestedBy: 'U0DEV',
         channel: 'C0PROD',
         state,
-      },
+      }),
       clock.now(),
     ).deployment;
   return { ...h, repo, enqueue, move, life };

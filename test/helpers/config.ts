@@ -38,6 +38,20 @@ export function exampleConfig(overrides: (raw: typeof exampleConfigRaw) => unkno
   return parseConfig(overrides(structuredClone(exampleConfigRaw)), 'test.yml');
 }
 
+/** The example, with api split into two stacks (the app, then its worker): five stacks in all. */
+export function twoStackConfig(): Config {
+  return exampleConfig((r) => {
+    const { stack, ...api } = r.services.api;
+    return {
+      ...r,
+      services: {
+        ...r.services,
+        api: { ...api, stacks: [stack, { name: 'api-worker-{env}', parameters: { ImageTag: '{sha}' } }] },
+      },
+    };
+  });
+}
+
 /** Services for the deploy modes (issue 7), added to the example: template from the build, build deploys, CREATE. */
 export const deployModesRaw = {
   infra: {

@@ -1,6 +1,13 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { Config } from '../../src/app/config.js';
+import { parseEnv } from '../../src/app/env.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
+import { testDb } from './db.js';
+import { freePort, readBody } from './loopback.js';
+import { AUTH_TEST_OK } from './slack-kit.js';
 
 /**
  * A local Slack for Socket Mode on 127.0.0.1, speaking the protocol of docs.slack.dev/apis/events-api/using-socket-mode:
@@ -140,28 +147,43 @@ export class SocketModeSlack {
         // docs.slack.dev/reference/methods/apps.connections.open: { ok: true, url: "wss://wss-primary.slack.com/link/?ticket=…&app_id=…" }
         return { ok: true, url: `ws://127.0.0.1:${this.port}/link/?ticket=t${this.connectionOpens()}&app_id=A0APP` };
       case 'auth.test':
-        return {
-          ok: true,
-          url: 'https://acme.slack.com/',
-          team: 'Acme',
-          user: 'coxswain',
-          team_id: 'T0TEAM',
-          user_id: 'U0BOT',
-          bot_id: 'B0BOT',
-          is_enterprise_install: false,
-        };
+        return AUTH_TEST_OK;
       default:
         return { ok: false, error: 'unknown_method' };
     }
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString('utf8');
-    });
-    req.on('end', () => resolve(body));
+export interface SocketModeApp {
+  slack: SocketModeSlack;
+  rt: Runtime;
+  /** The /healthz (and webhook) server's port. */
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The real composition (buildRuntime, as main.ts) in Socket Mode against a started local Slack. */
+export async function socketModeApp(config: Config, env: Record<string, string> = {}): Promise<SocketModeApp> {
+  const slack = await new SocketModeSlack().start();
+  const port = await freePort();
+  const parsed = parseEnv({
+    SLACK_BOT_TOKEN: 'xoxb-socket-test',
+    SLACK_APP_TOKEN: 'xapp-1-A0APP-socket-test',
+    SLACK_API_URL: slack.apiUrl,
+    PORT: String(port),
+    AWS_REGION: 'us-east-1',
+    ...env,
   });
+  const rt = buildRuntime(parsed, { config, db: testDb(), logger: silentLogger });
+  await rt.app.start();
+  return {
+    slack,
+    rt,
+    port,
+    stop: async () => {
+      await rt.app.stop().catch(() => {});
+      rt.db.close();
+      await slack.close();
+    },
+  };
 }

@@ -5,26 +5,22 @@
  */
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../../src/adapters/aws-clients.js';
-import { parseEnv } from '../../src/app/env.js';
-import { silentLogger } from '../../src/app/logger.js';
-import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
+import type { Runtime } from '../../src/app/runtime.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
+import type { FakeClock } from '../helpers/clock.js';
+import { GITHUB_API, githubCommit } from '../helpers/github-nock.js';
 import {
-  botIds,
   captureReplies,
-  listen,
+  clickBody,
+  postEvent,
+  postPayload,
   postSigned,
-  SIGNING_SECRET,
-  slackSignature,
   slashBody,
-} from '../helpers/bolt.js';
-import { FakeClock } from '../helpers/clock.js';
-import { exampleConfig } from '../helpers/config.js';
-import { testDb } from '../helpers/db.js';
-import { FakeSlack, SLACK_API_URL } from '../outbox/fake-slack.js';
+  viewSubmissionBody,
+} from '../helpers/slack-kit.js';
+import { Integration } from '../integration/harness.js';
+import type { FakeSlack } from '../outbox/fake-slack.js';
 
-const GITHUB_API = 'https://api.github.test';
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
 interface Setup {
@@ -41,70 +37,15 @@ afterEach(async () => {
 });
 
 async function setup(): Promise<Setup> {
-  const clock = new FakeClock();
-  const db = testDb();
-  const slack = new FakeSlack(() => clock.now()).install();
+  const t = new Integration({ http: true });
   const ok = { status: 200, body: { ok: true, view: { id: 'V0VIEW' } } };
-  slack.on('views.publish', ...Array.from({ length: 20 }, () => ok));
-  slack.on('views.open', ...Array.from({ length: 5 }, () => ok));
-  slack.on('chat.postEphemeral', ...Array.from({ length: 5 }, () => ({ status: 200, body: { ok: true } })));
-  const env = parseEnv({
-    SLACK_BOT_TOKEN: 'xoxb-home',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL,
-    GITHUB_TOKEN: 'ghp_test',
-    GITHUB_API_URL: GITHUB_API,
-    AWS_REGION: 'us-east-1',
-  });
-  const rt = buildRuntime(env, {
-    config: exampleConfig(),
-    db,
-    logger: silentLogger,
-    clock,
-    botIds,
-    slackClientOptions: { retryConfig: { retries: 0 } },
-    aws: new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' }),
-    githubRetries: false,
-  });
-  const port = await listen(rt.app);
-  const s: Setup = {
-    rt,
-    port,
-    slack,
-    clock,
-    close: async () => {
-      await rt.app.stop();
-      rt.aws.destroy();
-      db.close();
-    },
-  };
+  t.slack.on('views.publish', ...Array.from({ length: 20 }, () => ok));
+  t.slack.on('views.open', ...Array.from({ length: 5 }, () => ok));
+  t.slack.on('chat.postEphemeral', ...Array.from({ length: 5 }, () => ({ status: 200, body: { ok: true } })));
+  const port = await t.listen();
+  const s: Setup = { rt: t.rt, port, slack: t.slack, clock: t.clock, close: () => t.stop() };
   current = s;
   return s;
-}
-
-/** Events API and interactivity bodies, signed as Slack signs them (JSON body; form body with `payload`). */
-async function postEvent(port: number, event: Record<string, unknown>): Promise<Response> {
-  const raw = JSON.stringify({
-    type: 'event_callback',
-    team_id: 'T0TEAM',
-    api_app_id: 'A0APP',
-    event,
-    event_id: 'Ev1',
-  });
-  const ts = Math.floor(Date.now() / 1000);
-  return fetch(`http://127.0.0.1:${port}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-slack-request-timestamp': String(ts),
-      'x-slack-signature': slackSignature(SIGNING_SECRET, ts, raw),
-    },
-    body: raw,
-  });
-}
-
-function postPayload(port: number, payload: Record<string, unknown>, secret = SIGNING_SECRET): Promise<Response> {
-  return postSigned(port, { payload: JSON.stringify(payload) }, secret);
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -115,33 +56,11 @@ async function until(check: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function commitOk(repo: string, ref: string) {
-  nock(GITHUB_API)
-    .get(`/repos/${repo}/commits/${ref}`)
-    .query(true)
-    .reply(200, { sha: SHA, commit: { message: 'Ship' } });
-}
-
 type View = { type: string; blocks: { type: string; block_id?: string; elements?: unknown[]; text?: unknown }[] };
 const viewOf = (body: Record<string, unknown>) => JSON.parse(String(body.view)) as View;
 
 function submission(user: string, values: Record<string, Record<string, unknown>>): Record<string, unknown> {
-  return {
-    type: 'view_submission',
-    team: { id: 'T0TEAM', domain: 'acme' },
-    user: { id: user, name: user, team_id: 'T0TEAM' },
-    api_app_id: 'A0APP',
-    token: 'legacy',
-    trigger_id: 'submit-trigger',
-    view: {
-      id: 'V0VIEW',
-      hash: 'h1',
-      type: 'modal',
-      callback_id: 'deploy_modal',
-      private_metadata: JSON.stringify({ channel: 'C0WHERE' }),
-      state: { values },
-    },
-  };
+  return viewSubmissionBody(user, 'deploy_modal', values, JSON.stringify({ channel: 'C0WHERE' }));
 }
 
 const sel = (v: string) => ({ value: { type: 'static_select', selected_option: { value: v } } });
@@ -151,7 +70,7 @@ describe('App Home through signed Events API requests', () => {
   it('app_home_opened publishes the user’s Home with the approvals they may act on, within 100 blocks', async () => {
     const s = await setup();
     captureReplies();
-    commitOk('acme/api', 'main');
+    githubCommit('acme/api', 'main', SHA, { message: 'Ship' });
     expect((await postSigned(s.port, slashBody('/deploy', 'api production', { user: 'U01' }))).status).toBe(200);
     const repo = new DeploymentsRepo(s.rt.db);
     await until(() => repo.get(1)?.state === 'pending_approval', 'the deploy to wait for approval');
@@ -182,24 +101,22 @@ describe('App Home through signed Events API requests', () => {
   it('Approve on the Home tab goes through the thread’s rules: a non-approver is told why by DM, an approver queues it', async () => {
     const s = await setup();
     captureReplies();
-    commitOk('acme/api', 'main');
+    githubCommit('acme/api', 'main', SHA, { message: 'Ship' });
     await postSigned(s.port, slashBody('/deploy', 'api production', { user: 'U01' }));
     const repo = new DeploymentsRepo(s.rt.db);
     await until(() => repo.get(1)?.state === 'pending_approval', 'pending approval');
     const click = (user: string) =>
-      postPayload(s.port, {
-        type: 'block_actions',
-        user: { id: user, name: user, team_id: 'T0TEAM' },
-        api_app_id: 'A0APP',
-        token: 'legacy',
-        trigger_id: `t-${user}`,
-        team: { id: 'T0TEAM', domain: 'acme' },
-        container: { type: 'view', view_id: 'V0VIEW' },
-        view: { id: 'V0VIEW', type: 'home', hash: 'h' },
-        actions: [
-          { type: 'button', action_id: 'deploy_approve', block_id: `approval:1:${SHA}`, value: '1', action_ts: '1' },
-        ],
-      });
+      postPayload(
+        s.port,
+        clickBody({
+          actionId: 'deploy_approve',
+          user,
+          value: '1',
+          blockId: `approval:1:${SHA}`,
+          triggerId: `t-${user}`,
+          channel: undefined,
+        }),
+      );
 
     expect((await click('U02')).status).toBe(200);
     await until(() => s.slack.callsTo('chat.postMessage').some((c) => c.body.channel === 'U02'), 'the DM to U02');
@@ -218,7 +135,7 @@ describe('App Home through signed Events API requests', () => {
     await until(() => s.slack.callsTo('views.publish').length === 1, 'views.publish');
     s.clock.advance(10_000);
     expect(await s.rt.workers.home.tick()).toBe(0);
-    commitOk('acme/api', 'main');
+    githubCommit('acme/api', 'main', SHA, { message: 'Ship' });
     await postSigned(s.port, slashBody('/deploy', 'api staging', { user: 'U05' }));
     await until(() => new DeploymentsRepo(s.rt.db).get(1) !== undefined, 'the deploy');
     s.clock.advance(10_000);
@@ -300,7 +217,7 @@ describe('/deploy with no arguments: the form', () => {
 
   it('a good submission closes the form, queues the deploy and replies like the typed command', async () => {
     const s = await setup();
-    commitOk('acme/api', 'feature-x');
+    githubCommit('acme/api', 'feature-x', SHA, { message: 'Ship' });
     const res = await postPayload(
       s.port,
       submission('U05', {

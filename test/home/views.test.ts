@@ -3,40 +3,12 @@ import type { Deployment } from '../../src/store/deployment-row.js';
 import { appHome, HOME_MAX_BLOCKS, type HomeTarget } from '../../src/views/app-home.js';
 import { deployModal, formCommandText, MODAL_MAX_BLOCKS, readDeployForm } from '../../src/views/deploy-modal.js';
 import { LIMITS } from '../../src/views/slack-message.js';
+import { deploymentRow } from '../helpers/rows.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
 function dep(over: Partial<Deployment>): Deployment {
-  return {
-    id: 1,
-    kind: 'deploy',
-    service: 'api',
-    environment: 'staging',
-    targetKey: 'api/staging',
-    ref: 'main',
-    sha: SHA,
-    requestedBy: 'U01',
-    state: 'succeeded',
-    priority: 0,
-    token: 't',
-    channel: 'C0DEPLOYS',
-    waitReason: null,
-    buildId: null,
-    buildLogUrl: null,
-    failure: null,
-    summary: null,
-    forced: false,
-    rollbackOf: null,
-    workerId: null,
-    heartbeatAt: null,
-    nextPollAt: null,
-    stalledAt: null,
-    createdAt: 0,
-    startedAt: 0,
-    finishedAt: 60_000,
-    updatedAt: 60_000,
-    ...over,
-  };
+  return deploymentRow({ sha: SHA, ...over });
 }
 
 function target(service: string, environment: string, over: Partial<HomeTarget> = {}): HomeTarget {

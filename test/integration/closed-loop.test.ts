@@ -2,7 +2,8 @@ import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { githubChecks } from '../gates/github-checks.js';
 import { exampleConfig } from '../helpers/config.js';
-import { GITHUB_API, Integration } from './harness.js';
+import { GITHUB_API } from '../helpers/github-nock.js';
+import { Integration } from './harness.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const SITE = 'https://web-staging.example.com';
@@ -41,20 +42,8 @@ describe('integration: gates and verification through the real composition', () 
     expect(t.get(1).state).toBe('queued');
 
     await t.work(() => t!.cfn.changeSets.has('coxswain-1-1'));
-    t.cfn.changeSets.set('coxswain-1-1', { Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', Changes: [] });
-    t.cfn.onExecute = (stack, token) => {
-      t!.cfn.event(
-        stack,
-        {
-          LogicalResourceId: stack,
-          ResourceType: 'AWS::CloudFormation::Stack',
-          ResourceStatus: 'UPDATE_COMPLETE',
-          ClientRequestToken: token,
-        },
-        t!.clock.now(),
-      );
-      t!.cfn.stackStatus.set(stack, 'UPDATE_COMPLETE');
-    };
+    t.cfn.readyChangeSet('coxswain-1-1', []);
+    t.cfn.completesOnExecute(() => t!.clock.now());
     nock(SITE).get('/version').times(10).reply(200, `{"sha":"${SHA}"}`);
     await t.work(() => t!.get(1).state === 'succeeded');
     expect(t.get(1).summary).toBe(`serving a1b2c3d at ${SITE}/version`);

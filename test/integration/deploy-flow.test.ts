@@ -1,15 +1,9 @@
-import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GITHUB_API, Integration } from './harness.js';
+import { resourceChange, resourceEvent } from '../helpers/cfn-nock.js';
+import { githubCommit } from '../helpers/github-nock.js';
+import { Integration } from './harness.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
-
-function githubCommit(repo: string, ref: string, sha: string) {
-  return nock(GITHUB_API)
-    .get(`/repos/${repo}/commits/${encodeURIComponent(ref)}`)
-    .query(true)
-    .reply(200, { sha, commit: { message: 'Ship it' } });
-}
 
 let it_: Integration | undefined;
 afterEach(() => {
@@ -41,42 +35,12 @@ describe('integration: /deploy through the real composition', () => {
     // The deploy worker claims it and creates the change set; the parent is updated in place.
     await t.work(() => t.cfn.changeSets.has('coxswain-1-1'));
     expect(t.get(1).state).toBe('deploying');
-    t.cfn.changeSets.set('coxswain-1-1', {
-      Status: 'CREATE_COMPLETE',
-      ExecutionStatus: 'AVAILABLE',
-      Changes: [
-        {
-          Type: 'Resource',
-          ResourceChange: {
-            Action: 'Modify',
-            LogicalResourceId: 'TaskDef',
-            ResourceType: 'AWS::ECS::TaskDefinition',
-            Replacement: 'False',
-          },
-        },
-        {
-          Type: 'Resource',
-          ResourceChange: {
-            Action: 'Modify',
-            LogicalResourceId: 'Service',
-            ResourceType: 'AWS::ECS::Service',
-            Replacement: 'False',
-          },
-        },
-      ],
-    });
+    t.cfn.readyChangeSet('coxswain-1-1', [
+      resourceChange('TaskDef', 'AWS::ECS::TaskDefinition', { replacement: 'False' }),
+      resourceChange('Service', 'AWS::ECS::Service', { replacement: 'False' }),
+    ]);
     const token = t.get(1).token;
-    t.cfn.onExecute = (stack) =>
-      t.cfn.event(
-        stack,
-        {
-          LogicalResourceId: 'TaskDef',
-          ResourceType: 'AWS::ECS::TaskDefinition',
-          ResourceStatus: 'UPDATE_IN_PROGRESS',
-          ClientRequestToken: token,
-        },
-        t.clock.now(),
-      );
+    t.cfn.startsOnExecute('TaskDef', 'AWS::ECS::TaskDefinition', () => t.clock.now());
     await t.work(() => t.cfn.count('ExecuteChangeSet') === 1);
     await t.work(
       () =>
@@ -94,12 +58,7 @@ describe('integration: /deploy through the real composition', () => {
     // One resource finishes: the same reply is updated in place (chat.update on its ts), not posted again.
     t.cfn.event(
       'web-staging',
-      {
-        LogicalResourceId: 'TaskDef',
-        ResourceType: 'AWS::ECS::TaskDefinition',
-        ResourceStatus: 'UPDATE_COMPLETE',
-        ClientRequestToken: token,
-      },
+      resourceEvent('TaskDef', 'AWS::ECS::TaskDefinition', 'UPDATE_COMPLETE', token),
       t.clock.now(),
     );
     await t.work(() => t.shown(progress).includes('resources 1/2 done') || t.undelivered() > 0, { stepMs: 1_000 });
@@ -110,17 +69,7 @@ describe('integration: /deploy through the real composition', () => {
     expect(t.slack.messages.filter((m) => m.metadata?.event_payload.key === 'd1:progress')).toHaveLength(1);
 
     // The stack completes: a result reply in the thread, and the parent shows success.
-    t.cfn.event(
-      'web-staging',
-      {
-        LogicalResourceId: 'web-staging',
-        ResourceType: 'AWS::CloudFormation::Stack',
-        ResourceStatus: 'UPDATE_COMPLETE',
-        ClientRequestToken: token,
-      },
-      t.clock.now(),
-    );
-    t.cfn.stackStatus.set('web-staging', 'UPDATE_COMPLETE');
+    t.cfn.completeUpdate('web-staging', token, t.clock.now());
     await t.work(() => t.get(1).state === 'succeeded');
     await t.deliver();
     const result = t.posted('d1:result')!;

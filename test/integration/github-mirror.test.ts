@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GITHUB_API, Integration } from './harness.js';
+import { GITHUB_API } from '../helpers/github-nock.js';
+import { Integration } from './harness.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 

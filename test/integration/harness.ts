@@ -6,14 +6,25 @@ import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
 import type { Db } from '../../src/store/db.js';
 import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
-import { FakeCloudFormation, FakeCodeBuild } from '../helpers/aws-nock.js';
-import { botIds, captureReplies, NoopReceiver, RESPONSE_HOST, type Reply, slashBody } from '../helpers/bolt.js';
+import { FakeCloudFormation } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
+import { FakeCodeBuild } from '../helpers/codebuild-nock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { GITHUB_API } from '../helpers/github-nock.js';
+import { undelivered } from '../helpers/outbox-rows.js';
+import {
+  botIds,
+  captureReplies,
+  clickBody,
+  dispatch,
+  listen,
+  NoopReceiver,
+  type Reply,
+  SIGNING_SECRET,
+  slashBody,
+} from '../helpers/slack-kit.js';
 import { FakeSlack, SLACK_API_URL, type StoredMessage } from '../outbox/fake-slack.js';
-
-export const GITHUB_API = 'https://api.github.test';
 
 /**
  * The real composition (buildRuntime, the factory main.ts uses) over a real SQLite, a FakeClock and nock'd edges:
@@ -31,10 +42,13 @@ export class Integration {
   readonly cbEu = new FakeCodeBuild('eu-west-1');
   readonly replies: Reply[] = captureReplies();
   readonly rt: Runtime;
-  private clicks = 0;
+  private listening = false;
 
-  /** `config` replaces the README example; `env` adds variables (e.g. GITHUB_WEBHOOK_SECRET). */
-  constructor(o: { config?: Config; env?: Record<string, string> } = {}) {
+  /**
+   * `config` replaces the README example; `env` adds variables (e.g. GITHUB_WEBHOOK_SECRET); `http` keeps Bolt's
+   * own HTTP receiver (signatures verified) for tests that post signed requests after `listen()`.
+   */
+  constructor(o: { config?: Config; env?: Record<string, string>; http?: boolean } = {}) {
     this.config = o.config ?? exampleConfig();
     for (const f of [this.cfn, this.cfnEu, this.cb, this.cbEu]) f.install();
     this.cfn.addStack('web-staging', 'UPDATE_COMPLETE', { Version: 'v1' });
@@ -42,7 +56,7 @@ export class Integration {
     this.cfnEu.addStack('api-production', 'UPDATE_COMPLETE', { ImageTag: 'old' });
     const env = parseEnv({
       SLACK_BOT_TOKEN: 'xoxb-integration',
-      SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL,
       GITHUB_TOKEN: 'ghp_test',
       GITHUB_API_URL: GITHUB_API,
@@ -54,7 +68,7 @@ export class Integration {
       db: this.db,
       logger: silentLogger,
       clock: this.clock,
-      receiver: new NoopReceiver(),
+      ...(o.http ? {} : { receiver: new NoopReceiver() }),
       botIds,
       slackClientOptions: { retryConfig: { retries: 0 } },
       outboxOptions: { random: () => 0 },
@@ -71,13 +85,7 @@ export class Integration {
   /** One slash command through Bolt (ack, then the handler's reply to response_url). */
   async send(command: string, text: string, user = 'U05'): Promise<Reply> {
     const before = this.replies.length;
-    let acked = false;
-    await this.rt.app.processEvent({
-      body: slashBody(command, text, { user }),
-      ack: async () => {
-        acked = true;
-      },
-    });
+    const { acked } = await dispatch(this.rt.app, slashBody(command, text, { user }));
     if (!acked) throw new Error(`${command} was not acked`);
     const reply = this.replies[before];
     if (!reply) throw new Error(`${command} ${text}: no reply`);
@@ -86,48 +94,15 @@ export class Integration {
 
   /** A button click as Slack sends it; returns the ephemeral answer, if any. */
   async click(actionId: string, user: string, value: string, blockId = 'b1'): Promise<Reply | undefined> {
-    this.clicks += 1;
     const before = this.replies.length;
-    const body = {
-      type: 'block_actions',
-      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0TEAM' },
-      api_app_id: 'A0APP',
-      token: 'legacy',
-      container: { type: 'message', message_ts: '1.1', channel_id: 'C0DEPLOYS', is_ephemeral: false },
-      trigger_id: `click-trigger-${this.clicks}`,
-      team: { id: 'T0TEAM', domain: 'acme' },
-      enterprise: null,
-      is_enterprise_install: false,
-      channel: { id: 'C0DEPLOYS', name: 'deploys' },
-      message: { type: 'message', ts: '1.1', text: 'x' },
-      response_url: `${RESPONSE_HOST}/commands/T0TEAM/click-${this.clicks}`,
-      actions: [
-        {
-          type: 'button',
-          action_id: actionId,
-          block_id: blockId,
-          value,
-          action_ts: '1',
-          text: { type: 'plain_text', text: 'x' },
-        },
-      ],
-    };
-    let acked = false;
-    await this.rt.app.processEvent({
-      body,
-      ack: async () => {
-        acked = true;
-      },
-    });
+    const { acked } = await dispatch(this.rt.app, clickBody({ actionId, user, value, blockId }));
     if (!acked) throw new Error(`${actionId} was not acked`);
     return this.replies[before];
   }
 
   /** Outbox entries not yet delivered (or given up on). */
   undelivered(): number {
-    return (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'sending')`).get() as { n: number }
-    ).n;
+    return undelivered(this.db);
   }
 
   /** Runs the outbox worker until everything is delivered, a paced second of fake time between ticks; bounded. */
@@ -167,8 +142,20 @@ export class Integration {
     return m ? `${m.text}\n${JSON.stringify(m.blocks ?? [])}` : '';
   }
 
+  /** Starts Bolt's HTTP receiver on an ephemeral loopback port (with `http: true`); returns the port. */
+  async listen(): Promise<number> {
+    this.listening = true;
+    return listen(this.rt.app);
+  }
+
   close(): void {
     this.rt.aws.destroy();
     this.db.close();
+  }
+
+  /** close(), after stopping the HTTP receiver if it listens. */
+  async stop(): Promise<void> {
+    if (this.listening) await this.rt.app.stop();
+    this.close();
   }
 }

@@ -1,16 +1,9 @@
-import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GITHUB_API, Integration } from './harness.js';
+import { githubCommit } from '../helpers/github-nock.js';
+import { Integration } from './harness.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const SHA2 = 'b'.repeat(40);
-
-function githubCommit(repo: string, ref: string, sha: string) {
-  return nock(GITHUB_API)
-    .get(`/repos/${repo}/commits/${encodeURIComponent(ref)}`)
-    .query(true)
-    .reply(200, { sha, commit: { message: 'Ship it' } });
-}
 
 let current: Integration | undefined;
 afterEach(() => {

@@ -1,51 +1,25 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseEnv } from '../../src/app/env.js';
-import { silentLogger } from '../../src/app/logger.js';
-import { buildRuntime, type Runtime } from '../../src/app/runtime.js';
 import { APPROVE_ACTION } from '../../src/views/approval.js';
-import { slashBody } from '../helpers/bolt.js';
 import { exampleConfig } from '../helpers/config.js';
-import { testDb } from '../helpers/db.js';
-import { SocketModeSlack } from '../helpers/socket-mode-slack.js';
+import { clickBody, slashBody } from '../helpers/slack-kit.js';
+import { type SocketModeApp, type SocketModeSlack, socketModeApp } from '../helpers/socket-mode-slack.js';
 
 // Socket Mode, the manifest's default, end to end: the real composition (buildRuntime, as main.ts) with an xapp-
 // token and SLACK_API_URL pointing at a local Slack that speaks the Socket Mode protocol over a real WebSocket.
 
 const ACK_DEADLINE_MS = 3_000; // Slack: acknowledge every envelope within 3 seconds
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-let slack: SocketModeSlack | undefined;
-let rt: Runtime | undefined;
+let app: SocketModeApp | undefined;
 
 afterEach(async () => {
   vi.useRealTimers();
-  await rt?.app.stop().catch(() => {});
-  rt?.db.close();
-  await slack?.close();
-  rt = undefined;
-  slack = undefined;
+  await app?.stop();
+  app = undefined;
 });
 
-async function socketApp(): Promise<{ slack: SocketModeSlack; rt: Runtime }> {
-  slack = await new SocketModeSlack().start();
-  const env = parseEnv({
-    SLACK_BOT_TOKEN: 'xoxb-socket-test',
-    SLACK_APP_TOKEN: 'xapp-1-A0APP-socket-test',
-    SLACK_API_URL: slack.apiUrl,
-    PORT: String(await freePort()),
-    AWS_REGION: 'us-east-1',
-  });
-  rt = buildRuntime(env, { config: exampleConfig(), db: testDb(), logger: silentLogger });
-  await rt.app.start();
-  return { slack, rt };
+async function socketApp(): Promise<SocketModeApp> {
+  app = await socketModeApp(exampleConfig());
+  return app;
 }
 
 function command(s: SocketModeSlack, text: string): string {
@@ -73,7 +47,7 @@ async function reconnected(s: SocketModeSlack, opens: number): Promise<void> {
   expect(s.current()?.n).toBe(opens);
 }
 
-describe('Socket Mode end to end (issue 11 item 5)', () => {
+describe('Socket Mode end to end', () => {
   it('connects through SLACK_API_URL with the app token, acks commands and clicks, and survives refresh and drops', async () => {
     vi.useFakeTimers({
       shouldAdvanceTime: true,
@@ -94,27 +68,20 @@ describe('Socket Mode end to end (issue 11 item 5)', () => {
 
     // An interactive envelope (a button click): acked within 3 s, answered to the clicker.
     t = Date.now();
-    const click = s.send('interactive', {
-      type: 'block_actions',
-      user: { id: 'U05', username: 'someone', name: 'someone', team_id: 'T0TEAM' },
-      api_app_id: 'A0APP',
-      token: 'legacy-verification-token',
-      container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0DEPLOYS', is_ephemeral: false },
-      trigger_id: 'trigger-click-1',
-      team: { id: 'T0TEAM', domain: 'acme' },
-      channel: { id: 'C0DEPLOYS', name: 'deploys' },
-      response_url: `${s.responseBase}/click-1`,
-      actions: [
-        {
-          action_id: APPROVE_ACTION,
-          block_id: 'approval',
-          value: '999',
-          type: 'button',
-          action_ts: '1700000001.000200',
-          text: { type: 'plain_text', text: 'Approve' },
-        },
-      ],
-    });
+    const click = s.send(
+      'interactive',
+      clickBody({
+        actionId: APPROVE_ACTION,
+        user: 'U05',
+        value: '999',
+        blockId: 'approval',
+        triggerId: 'trigger-click-1',
+        responseUrl: `${s.responseBase}/click-1`,
+        messageTs: '1700000000.000100',
+        actionTs: '1700000001.000200',
+        buttonText: 'Approve',
+      }),
+    );
     await acked(s, click, t);
     await vi.waitFor(() => expect(s.responses.some((r) => r.path === '/commands/click-1')).toBe(true), {
       timeout: 3_000,

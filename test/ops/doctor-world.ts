@@ -5,7 +5,7 @@
  * - STS GetCallerIdentity and IAM SimulatePrincipalPolicy: AWS Query, form body in, XML out, errors as
  *   <ErrorResponse><Error><Code> (docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html;
  *   docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html, CommonErrors AccessDenied 403).
- * - CloudFormation DescribeStacks: AWS Query XML (test/helpers/aws-nock.ts shapes).
+ * - CloudFormation DescribeStacks: AWS Query XML (the envelope written by src/sandbox/query-xml.ts).
  * - CodeBuild BatchGetProjects: AWS JSON 1.1, x-amz-target CodeBuild_20161006.BatchGetProjects, unknown names in
  *   `projectsNotFound` (docs.aws.amazon.com/codebuild/latest/APIReference/API_BatchGetProjects.html).
  * - GitHub REST: GET /repos/{o}/{r}, /branches/{b}, /rate_limit; 404 {"message":"Not Found"} for a repo the token
@@ -17,8 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { stringify } from 'yaml';
-import { cfnError, cfnResponse, toXml } from '../helpers/aws-nock.js';
+import { queryError, queryResponse, stackArn, XML } from '../helpers/cfn-nock.js';
 import { exampleConfigRaw } from '../helpers/config.js';
+import { AUTH_TEST_OK } from '../helpers/slack-kit.js';
 
 export const SLACK_URL = 'https://slack.doctor.test/api/';
 export const GITHUB_URL = 'https://api.github.doctor.test';
@@ -27,15 +28,11 @@ const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
 type Reply = [number, string, Record<string, string>];
-const xml = { 'content-type': 'text/xml' };
+const xml = XML;
 const json = { 'content-type': 'application/json' };
 
-function queryError(ns: string, status: number, code: string, message: string): Reply {
-  return [
-    status,
-    `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
-    xml,
-  ];
+function deny(ns: string, status: number, code: string, message: string): Reply {
+  return [status, queryError(code, message, { ns, requestId: 'r-1' }), xml];
 }
 
 export interface Project {
@@ -175,20 +172,7 @@ export class DoctorWorld {
       if (this.authError) return [200, JSON.stringify({ ok: false, error: this.authError }), json];
       const headers: Record<string, string> = { ...json };
       if (this.scopes !== null) headers['x-oauth-scopes'] = this.scopes;
-      return [
-        200,
-        JSON.stringify({
-          ok: true,
-          url: 'https://acme.slack.com/',
-          team: 'Acme',
-          user: 'coxswain',
-          team_id: 'T0TEAM',
-          user_id: 'U0BOT',
-          bot_id: 'B0BOT',
-          is_enterprise_install: false,
-        }),
-        headers,
-      ];
+      return [200, JSON.stringify(AUTH_TEST_OK), headers];
     }
     if (method === 'conversations.history') {
       const err = this.channelErrors.get(body.get('channel') ?? '');
@@ -203,14 +187,14 @@ export class DoctorWorld {
     this.calls.push(`aws CloudFormation ${action}`);
     const name = p.get('StackName') ?? '';
     const status = this.stacks.get(`${name}@${region}`);
-    if (action !== 'DescribeStacks') return [400, cfnError('InvalidAction', action), xml];
-    if (!status) return [400, cfnError('ValidationError', `Stack with id ${name} does not exist`), xml];
+    if (action !== 'DescribeStacks') return [400, queryError('InvalidAction', action), xml];
+    if (!status) return [400, queryError('ValidationError', `Stack with id ${name} does not exist`), xml];
     return [
       200,
-      cfnResponse('DescribeStacks', {
+      queryResponse('DescribeStacks', {
         Stacks: [
           {
-            StackId: `arn:aws:cloudformation:${region}:123456789012:stack/${name}/abc`,
+            StackId: stackArn(region, name),
             StackName: name,
             StackStatus: status,
             CreationTime: new Date(0),
@@ -235,19 +219,15 @@ export class DoctorWorld {
   private sts(p: URLSearchParams): Reply {
     this.calls.push(`aws STS ${p.get('Action')}`);
     if ('error' in this.identity)
-      return queryError(STS_NS, 403, this.identity.error, 'The security token included in the request is invalid.');
+      return deny(STS_NS, 403, this.identity.error, 'The security token included in the request is invalid.');
     const result = { Arn: this.identity.arn, UserId: 'AROAEXAMPLE:i-0abc', Account: this.identity.account };
-    return [
-      200,
-      `<GetCallerIdentityResponse xmlns="${STS_NS}"><GetCallerIdentityResult>${toXml(result)}</GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
-      xml,
-    ];
+    return [200, queryResponse('GetCallerIdentity', result, { ns: STS_NS, requestId: 'r-1' }), xml];
   }
 
   private iam(p: URLSearchParams): Reply {
     this.calls.push(`aws IAM ${p.get('Action')}`);
     if (this.simulateError) {
-      return queryError(
+      return deny(
         IAM_NS,
         403,
         this.simulateError,
@@ -260,11 +240,8 @@ export class DoctorWorld {
       EvalResourceName: '*',
       EvalDecision: this.denied.has(a) ? 'implicitDeny' : 'allowed',
     }));
-    return [
-      200,
-      `<SimulatePrincipalPolicyResponse xmlns="${IAM_NS}"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated>${toXml({ EvaluationResults: results })}</SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>r-2</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>`,
-      xml,
-    ];
+    const answer = { IsTruncated: false, EvaluationResults: results };
+    return [200, queryResponse('SimulatePrincipalPolicy', answer, { ns: IAM_NS, requestId: 'r-2' }), xml];
   }
 
   private github(path: string): Reply {

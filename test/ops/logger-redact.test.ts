@@ -3,6 +3,7 @@ import { DeploymentCorrelation } from '../../src/app/log-correlation.js';
 import { createLogger } from '../../src/app/logger.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { testDb } from '../helpers/db.js';
+import { newDeployment } from '../helpers/rows.js';
 
 function capture() {
   const lines: string[] = [];
@@ -53,17 +54,7 @@ describe('log redaction (pino redact)', () => {
   it('adds the correlation token of the deployment a line names (looked up in the store)', () => {
     const db = testDb();
     const d = new DeploymentsRepo(db).enqueue(
-      {
-        kind: 'deploy',
-        service: 'api',
-        environment: 'staging',
-        targetKey: 'api/staging',
-        ref: 'main',
-        sha: 'a'.repeat(40),
-        requestedBy: 'U01',
-        channel: 'C0DEPLOYS',
-        state: 'queued',
-      },
+      newDeployment('api/staging', { sha: 'a'.repeat(40), requestedBy: 'U01' }),
       0,
     ).deployment;
     const correlation = new DeploymentCorrelation();

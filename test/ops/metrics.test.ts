@@ -16,12 +16,12 @@ import type { Db } from '../../src/store/db.js';
 import { DeploymentsRepo, type NewDeployment } from '../../src/store/deployments-repo.js';
 import { GaugesRepo } from '../../src/store/gauges-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
-import { cfnError, cfnResponse } from '../helpers/aws-nock.js';
-import { botIds, listen, testEnv } from '../helpers/bolt.js';
+import { queryError, queryResponse } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { parseProm, series } from '../helpers/prom.js';
+import { botIds, listen, testEnv } from '../helpers/slack-kit.js';
 
 const GH = 'https://github.com';
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -118,11 +118,11 @@ describe('/metrics', () => {
     // awsQuery error shape: docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/CommonErrors.html (Throttling, 400).
     nock('https://cloudformation.us-east-1.amazonaws.com')
       .post('/')
-      .reply(200, cfnResponse('DescribeStacks', { Stacks: [] }), { 'content-type': 'text/xml' })
+      .reply(200, queryResponse('DescribeStacks', { Stacks: [] }), { 'content-type': 'text/xml' })
       .post('/')
-      .reply(400, cfnError('Throttling', 'Rate exceeded'), { 'content-type': 'text/xml' })
+      .reply(400, queryError('Throttling', 'Rate exceeded'), { 'content-type': 'text/xml' })
       .post('/')
-      .reply(400, cfnError('ValidationError', 'Stack with id x does not exist'), { 'content-type': 'text/xml' });
+      .reply(400, queryError('ValidationError', 'Stack with id x does not exist'), { 'content-type': 'text/xml' });
     const aws = new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' });
     const cfn = aws.cloudFormation();
     await cfn.send(new DescribeStacksCommand({ StackName: 'x' }));

@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,14 +8,17 @@ import { openDb } from '../../src/store/db.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { PhasesRepo } from '../../src/store/phases-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
-import { cfnError, cfnResponse } from '../helpers/aws-nock.js';
+import { queryError, queryResponse, stackArn } from '../helpers/cfn-nock.js';
+import { freePort, listenLoopback, readBody } from '../helpers/loopback.js';
+import { loopbackSlack, startMain } from '../helpers/main-process.js';
+import { newDeployment } from '../helpers/rows.js';
 
 /**
  * SIGTERM in the middle of a stack update, then a second real `node src/app/main.ts` on the same database.
  * Both processes talk to loopback fakes: the Slack Web API (JSON answers as in shutdown.test.ts) and CloudFormation
  * through the SDK's standard AWS_ENDPOINT_URL_CLOUDFORMATION, answering with the awsQuery XML shapes of the
  * CloudFormation API reference (DescribeStackEvents, DescribeStacks; errors as <ErrorResponse>, see
- * test/helpers/aws-nock.ts, the same renderer).
+ * src/sandbox/query-xml.ts, the writer the fakes share).
  */
 const SHA = 'a'.repeat(40);
 const STACK = 'web-staging';
@@ -31,28 +33,9 @@ afterEach(() => {
   dir = undefined;
 });
 
-function body(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    req.on('data', (b: Buffer) => {
-      text += b.toString();
-    });
-    req.on('end', () => resolve(text));
-  });
-}
-
 async function listen(server: Server): Promise<number> {
   servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
+  return listenLoopback(server);
 }
 
 /** Polls `check` every 100 ms until it holds or `ms` pass; returns whether it held. */
@@ -81,20 +64,7 @@ describe('SIGTERM during a stack update', () => {
     const started = Date.now() - 60_000;
     const seed = openDb(dbFile);
     const repo = new DeploymentsRepo(seed);
-    const queued = repo.enqueue(
-      {
-        kind: 'deploy',
-        service: 'web',
-        environment: 'staging',
-        targetKey: 'web/staging',
-        ref: 'main',
-        sha: SHA,
-        requestedBy: 'U0DEV',
-        channel: 'C0DEPLOYS',
-        state: 'queued',
-      },
-      started,
-    ).deployment;
+    const queued = repo.enqueue(newDeployment('web/staging', { sha: SHA, requestedBy: 'U0DEV' }), started).deployment;
     const d = repo.claim(queued.id, 'deploying', 'worker-gone', started)!;
     const stacks = new StacksRepo(seed);
     stacks.ensure(d.id, [{ stackName: STACK, region: 'us-east-1', parameters: {} }]);
@@ -113,11 +83,11 @@ describe('SIGTERM during a stack update', () => {
     let complete = false;
     const cfnCalls: string[] = [];
     const event = (id: string, status: string, at: number) => ({
-      StackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${STACK}/1`,
+      StackId: stackArn('us-east-1', STACK),
       EventId: id,
       StackName: STACK,
       LogicalResourceId: STACK,
-      PhysicalResourceId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${STACK}/1`,
+      PhysicalResourceId: stackArn('us-east-1', STACK),
       ResourceType: 'AWS::CloudFormation::Stack',
       Timestamp: new Date(at),
       ResourceStatus: status,
@@ -126,7 +96,7 @@ describe('SIGTERM during a stack update', () => {
     const inProgressAt = started + 1000;
     let completeAt = 0;
     const cfn = createServer(async (req, res) => {
-      const params = new URLSearchParams(await body(req));
+      const params = new URLSearchParams(await readBody(req));
       const action = params.get('Action') ?? '';
       cfnCalls.push(action);
       const send = (status: number, xml: string) => {
@@ -134,20 +104,20 @@ describe('SIGTERM during a stack update', () => {
         res.end(xml);
       };
       if (params.get('StackName') !== STACK && action !== '')
-        return send(400, cfnError('ValidationError', `Stack with id ${params.get('StackName')} does not exist`));
+        return send(400, queryError('ValidationError', `Stack with id ${params.get('StackName')} does not exist`));
       if (action === 'DescribeStackEvents') {
         const events = complete
           ? [event('e2', 'UPDATE_COMPLETE', completeAt), event('e1', 'UPDATE_IN_PROGRESS', inProgressAt)]
           : [event('e1', 'UPDATE_IN_PROGRESS', inProgressAt)];
-        return send(200, cfnResponse(action, { StackEvents: events }));
+        return send(200, queryResponse(action, { StackEvents: events }));
       }
       if (action === 'DescribeStacks') {
         return send(
           200,
-          cfnResponse(action, {
+          queryResponse(action, {
             Stacks: [
               {
-                StackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${STACK}/1`,
+                StackId: stackArn('us-east-1', STACK),
                 StackName: STACK,
                 StackStatus: complete ? 'UPDATE_COMPLETE' : 'UPDATE_IN_PROGRESS',
                 CreationTime: new Date(0),
@@ -157,65 +127,43 @@ describe('SIGTERM during a stack update', () => {
           }),
         );
       }
-      return send(400, cfnError('InvalidAction', `the test's CloudFormation does not answer ${action}`));
+      return send(400, queryError('InvalidAction', `the test's CloudFormation does not answer ${action}`));
     });
     const cfnPort = await listen(cfn);
 
     // Slack: every post succeeds; thread replies are kept with their text.
     const posts: { text: string; threadTs: string | undefined }[] = [];
     let ts = 0;
-    const slack = createServer(async (req, res) => {
-      const method = (req.url ?? '').replace(/^\/api\//, '');
-      const raw = await body(req);
-      const fields: Record<string, string | undefined> = (req.headers['content-type'] ?? '').includes('json')
-        ? (JSON.parse(raw || '{}') as Record<string, string>)
-        : Object.fromEntries(new URLSearchParams(raw));
-      const json = (b: unknown) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(b));
-      };
-      if (method === 'auth.test')
-        return json({ ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: 'T0', user: 'coxswain' });
+    const slack = loopbackSlack((method, fields) => {
       if (method === 'chat.postMessage') {
         posts.push({ text: fields.text ?? '', threadTs: fields.thread_ts || undefined });
         ts += 1;
-        return json({ ok: true, channel: 'C0DEPLOYS', ts: `1764590400.${String(ts).padStart(6, '0')}` });
+        return [200, { ok: true, channel: 'C0DEPLOYS', ts: `1764590400.${String(ts).padStart(6, '0')}` }];
       }
-      if (method === 'chat.update') return json({ ok: true, channel: 'C0DEPLOYS', ts: fields.ts });
-      return json({ ok: true, messages: [], has_more: false });
+      if (method === 'chat.update') return [200, { ok: true, channel: 'C0DEPLOYS', ts: fields.ts }];
+      return [200, { ok: true, messages: [], has_more: false }];
     });
     const slackPort = await listen(slack);
 
     const logs: string[] = [];
     const start = async () => {
       const port = await freePort();
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
-        cwd: process.cwd(),
+      const main = startMain({
+        port,
+        slackPort,
+        configFile,
+        dbFile,
+        flushSeconds: 5,
+        logs,
         env: {
-          PATH: process.env.PATH ?? '',
-          SLACK_BOT_TOKEN: 'xoxb-resume-test',
-          SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789',
-          SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
-          PORT: String(port),
-          COXSWAIN_CONFIG: configFile,
-          COXSWAIN_DB: dbFile,
-          SHUTDOWN_FLUSH_SECONDS: '5',
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST',
-          AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
-          AWS_EC2_METADATA_DISABLED: 'true',
           AWS_MAX_ATTEMPTS: '1',
           // Every AWS service on loopback; CloudFormation is the one this test answers.
           AWS_ENDPOINT_URL: `http://127.0.0.1:${cfnPort}`,
           AWS_ENDPOINT_URL_CLOUDFORMATION: `http://127.0.0.1:${cfnPort}`,
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      children.push(child);
-      child.stdout!.on('data', (b: Buffer) => logs.push(...b.toString().split('\n').filter(Boolean)));
-      child.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
-      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-      return { child, exited };
+      children.push(main.child);
+      return main;
     };
     const row = () => {
       const db = openDb(dbFile);

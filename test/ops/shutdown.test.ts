@@ -1,12 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/store/db.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
+import { freePort, listenLoopback } from '../helpers/loopback.js';
+import { loopbackSlack, startMain } from '../helpers/main-process.js';
 
 /**
  * SIGTERM on a real `node src/main.ts` process, with a loopback fake of the Slack Web API. Slack answers
@@ -22,14 +23,6 @@ afterEach(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   child = slack = dir = undefined;
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('SIGTERM', () => {
   it('stops taking work, flushes the outbox, closes the database and exits 0', { timeout: 60_000 }, async () => {
@@ -49,50 +42,21 @@ describe('SIGTERM', () => {
 
     let terminated = false;
     const posts: { at: number; ok: boolean }[] = [];
-    slack = createServer((req, res) => {
-      const method = (req.url ?? '').replace(/^\/api\//, '');
-      req.resume();
-      req.on('end', () => {
-        const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-          res.writeHead(status, { 'content-type': 'application/json', ...headers });
-          res.end(JSON.stringify(body));
-        };
-        if (method === 'auth.test')
-          return json(200, { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: 'T0', user: 'coxswain' });
-        if (method === 'chat.postMessage') {
-          posts.push({ at: Date.now(), ok: terminated });
-          if (!terminated) return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
-          return json(200, { ok: true, channel: 'C0DEPLOYS', ts: '1764590400.000100' });
-        }
-        return json(200, { ok: true, messages: [], has_more: false });
-      });
+    slack = loopbackSlack((method) => {
+      if (method === 'chat.postMessage') {
+        posts.push({ at: Date.now(), ok: terminated });
+        if (!terminated) return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' }];
+        return [200, { ok: true, channel: 'C0DEPLOYS', ts: '1764590400.000100' }];
+      }
+      return [200, { ok: true, messages: [], has_more: false }];
     });
-    await new Promise<void>((r) => slack!.listen(0, '127.0.0.1', r));
-    const slackPort = (slack.address() as AddressInfo).port;
+    const slackPort = await listenLoopback(slack);
     const port = await freePort();
 
     const logs: string[] = [];
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
-      cwd: process.cwd(),
-      env: {
-        PATH: process.env.PATH ?? '',
-        SLACK_BOT_TOKEN: 'xoxb-shutdown-test',
-        SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789',
-        SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
-        PORT: String(port),
-        COXSWAIN_CONFIG: configFile,
-        COXSWAIN_DB: dbFile,
-        SHUTDOWN_FLUSH_SECONDS: '8',
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST',
-        AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (b: Buffer) => logs.push(...b.toString().split('\n').filter(Boolean)));
-    child.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
-    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    const main = startMain({ port, slackPort, configFile, dbFile, flushSeconds: 8, logs });
+    child = main.child;
+    const exited = main.exited;
 
     // Ready (database writable, workers ticking) and Slack refusing the post at least once: the message waits.
     let ready = false;

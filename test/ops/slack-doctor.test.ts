@@ -8,8 +8,8 @@ import { REQUIRED_SCOPES } from '../../src/doctor/slack-checks.js';
 import { SlackDoctor } from '../../src/doctor/slack-doctor.js';
 import { register } from '../../src/slack/commands/index.js';
 import { commandFixture } from '../commands/fixture.js';
-import { captureReplies, replyText, testApp } from '../helpers/bolt.js';
 import { exampleConfig } from '../helpers/config.js';
+import { captureReplies, replyText, testApp } from '../helpers/slack-kit.js';
 import { DoctorWorld, GITHUB_URL, SLACK_URL } from './doctor-world.js';
 
 let w: DoctorWorld;

@@ -15,7 +15,7 @@ import { harness, type LogLine, msg } from './harness.js';
 const P = threadKeys.parent(7);
 const R = threadKeys.reply(7, 'result');
 
-describe('recovery lookups in channels the bot never joined (issue 11 item 1)', () => {
+describe('recovery lookups in channels the bot never joined', () => {
   it('joins on not_in_channel, looks again and finds the earlier post: no duplicate, not dead', async () => {
     const h = harness();
     h.slack.notMember.add('C1');

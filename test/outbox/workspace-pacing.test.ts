@@ -3,7 +3,7 @@ import { harness, msg } from './harness.js';
 
 // Slack rate limits are per method, per workspace, per app; chat.update is Tier 3 (~50 per minute)
 // (docs.slack.dev apis/web-api/rate-limits). Over the limit: HTTP 429, Retry-After seconds, {ok:false,error:'ratelimited'}.
-describe('chat.update is paced and held across the workspace (issue 11 item 12)', () => {
+describe('chat.update is paced and held across the workspace', () => {
   async function threeChannels() {
     const h = harness();
     const t0 = h.clock.now();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StatusReport } from '../../src/deploys/status-report.js';
 import { buildRepos } from '../../src/store/repos.js';
+import { resourceEvent } from '../helpers/cfn-nock.js';
 import { Harness, SHA } from './harness.js';
 
 // Error shapes as CloudFormation's Query API answers them (ErrorResponse/Error/Code): ExpiredToken and AccessDenied
@@ -16,13 +17,6 @@ function blind(code: string, message: string, status: number): void {
     for (let i = 0; i < 500; i++) h.cfn.failNext(action, code, message, status);
   }
 }
-
-const ev = (logical: string, type: string, status: string, reason?: string) => ({
-  LogicalResourceId: logical,
-  ResourceType: type,
-  ResourceStatus: status,
-  ...(reason ? { ResourceStatusReason: reason } : {}),
-});
 
 /** Polls every minute of fake time for `minutes`. */
 async function pollFor(minutes: number): Promise<void> {
@@ -71,10 +65,14 @@ describe('blind monitoring', () => {
     // Meanwhile the stack failed; the cause is read when AWS answers again.
     const t = h.clock.now();
     const tok = { ClientRequestToken: d.token };
-    h.cfn.event('web-staging', { ...ev('Db', 'AWS::RDS::DBInstance', 'UPDATE_FAILED', 'Disk full'), ...tok }, t);
     h.cfn.event(
       'web-staging',
-      { ...ev('web-staging', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'), ...tok },
+      { ...resourceEvent('Db', 'AWS::RDS::DBInstance', 'UPDATE_FAILED', undefined, 'Disk full'), ...tok },
+      t,
+    );
+    h.cfn.event(
+      'web-staging',
+      { ...resourceEvent('web-staging', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'), ...tok },
       t,
     );
     h.cfn.stackStatus.set('web-staging', 'UPDATE_ROLLBACK_COMPLETE');

@@ -6,7 +6,7 @@ import { Harness, SHA } from './harness.js';
 // A deployment failed for blindness (an IAM deny outlasting timing.blindFailMinutes) keeps its stack watched
 // read-only; CloudFormation's real outcome is posted once it can be read (issue 13, ADR 0007).
 // Error shape as CloudFormation's Query API answers an IAM deny: 403 Sender AccessDenied in ErrorResponse/Error
-// (AWS CloudFormation API reference, "Common Errors"), rendered by test/helpers/aws-nock.ts.
+// (AWS CloudFormation API reference, "Common Errors"), rendered by src/sandbox/query-xml.ts.
 let h: Harness;
 afterEach(() => h?.close());
 

@@ -32,7 +32,7 @@ const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 async function failBuild(logs: Record<string, unknown>): Promise<number> {
   const d = h.enqueue('api', 'staging');
   await h.worker.tick();
-  const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+  const build = h.build(d.id);
   Object.assign(build, {
     buildStatus: 'FAILED',
     logs: { ...build.logs, ...logs },

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
+import { resourceEvent } from '../helpers/cfn-nock.js';
 import { Harness } from './harness.js';
 
 let h: Harness;
@@ -9,16 +10,6 @@ afterEach(() => h?.close());
 
 const STACK = 'web-staging';
 const OLD_SHA = '0123456789abcdef0123456789abcdef01234567';
-
-function ev(logical: string, type: string, status: string, token: string, reason?: string) {
-  return {
-    LogicalResourceId: logical,
-    ResourceType: type,
-    ResourceStatus: status,
-    ClientRequestToken: token,
-    ...(reason ? { ResourceStatusReason: reason } : {}),
-  };
-}
 
 /** What the deploy_rollback button does on a running update (src/rollbacks.ts): CancelUpdateStack, then cancelling. */
 function pressCancel(id: number): void {
@@ -31,8 +22,8 @@ describe('cancelling a running deployment', () => {
     const d = h.enqueue('web', 'staging');
     await h.toUpdating(d);
     const t = h.clock.now();
-    h.cfn.event(STACK, ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', d.token), t);
-    h.cfn.event(STACK, ev('Service', 'AWS::ECS::Service', 'UPDATE_IN_PROGRESS', d.token), t + 1000);
+    h.cfn.event(STACK, resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', d.token), t);
+    h.cfn.event(STACK, resourceEvent('Service', 'AWS::ECS::Service', 'UPDATE_IN_PROGRESS', d.token), t + 1000);
     h.clock.advance(5000);
     await h.worker.tick();
 
@@ -41,11 +32,15 @@ describe('cancelling a running deployment', () => {
     const cancel = `${d.token}-cancel`;
     h.cfn.event(
       STACK,
-      ev('Service', 'AWS::ECS::Service', 'UPDATE_FAILED', cancel, 'Resource update cancelled'),
+      resourceEvent('Service', 'AWS::ECS::Service', 'UPDATE_FAILED', cancel, 'Resource update cancelled'),
       t + 60_000,
     );
-    h.cfn.event(STACK, ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cancel), t + 61_000);
-    h.cfn.event(STACK, ev('Service', 'AWS::ECS::Service', 'UPDATE_IN_PROGRESS', cancel), t + 62_000);
+    h.cfn.event(
+      STACK,
+      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cancel),
+      t + 61_000,
+    );
+    h.cfn.event(STACK, resourceEvent('Service', 'AWS::ECS::Service', 'UPDATE_IN_PROGRESS', cancel), t + 62_000);
     h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_IN_PROGRESS');
     await h.tickUntil(() => h.reply(d.id, 'rollback-progress-1') !== undefined);
     expect(h.get(d.id).state).toBe('cancelling');
@@ -56,9 +51,8 @@ describe('cancelling a running deployment', () => {
     // A cancelled sibling is a cascade, never a root cause.
     expect(h.reply(d.id, 'root-cause')).toBeUndefined();
 
-    h.cfn.event(STACK, ev('Service', 'AWS::ECS::Service', 'UPDATE_COMPLETE', cancel), t + 90_000);
-    h.cfn.event(STACK, ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE', cancel), t + 91_000);
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.event(STACK, resourceEvent('Service', 'AWS::ECS::Service', 'UPDATE_COMPLETE', cancel), t + 90_000);
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', cancel, t + 91_000);
     await h.tickUntil(() => h.get(d.id).state === 'cancelled');
 
     const updates = h.outbox(d.id).filter((r) => r.key === `d${d.id}:rollback-progress-1`);
@@ -79,14 +73,23 @@ describe('cancelling a running deployment', () => {
     const t = h.clock.now();
     pressCancel(d.id);
     const cancel = `${d.token}-cancel`;
-    h.cfn.event(STACK, ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cancel), t + 1000);
     h.cfn.event(
       STACK,
-      ev('Table', 'AWS::DynamoDB::Table', 'UPDATE_FAILED', cancel, 'Table is being updated by another operation'),
+      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cancel),
+      t + 1000,
+    );
+    h.cfn.event(
+      STACK,
+      resourceEvent(
+        'Table',
+        'AWS::DynamoDB::Table',
+        'UPDATE_FAILED',
+        cancel,
+        'Table is being updated by another operation',
+      ),
       t + 2000,
     );
-    h.cfn.event(STACK, ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_FAILED', cancel), t + 3000);
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_FAILED');
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_FAILED', cancel, t + 3000);
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.get(d.id).failure).toMatchObject({ logicalId: 'Table', phase: 'stack_update' });
     expect(h.reply(d.id, 'root-cause')!.text).toContain('Table (AWS::DynamoDB::Table) UPDATE_FAILED');
@@ -117,9 +120,8 @@ describe('cancelling a running deployment', () => {
     const d = h.enqueue('web', 'staging');
     await h.toUpdating(d);
     const t = h.clock.now();
-    h.cfn.event(STACK, ev('Q', 'AWS::SQS::Queue', 'UPDATE_FAILED', d.token, 'Bad attribute'), t + 1000);
-    h.cfn.event(STACK, ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE', d.token), t + 2000);
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.event(STACK, resourceEvent('Q', 'AWS::SQS::Queue', 'UPDATE_FAILED', d.token, 'Bad attribute'), t + 1000);
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', d.token, t + 2000);
     // The cancel lands between the runner reading the deployment and acting on it.
     const real = DeploymentsRepo.prototype.transition;
     let raced = false;
@@ -165,17 +167,12 @@ describe('failure replies and rollback deployments', () => {
     h = new Harness();
     const good = h.enqueue('api', 'staging', OLD_SHA);
     await h.worker.tick();
-    Object.assign(h.cb.builds.get(h.get(good.id).buildId!)!, {
+    Object.assign(h.build(good.id), {
       buildStatus: 'SUCCEEDED',
       resolvedSourceVersion: OLD_SHA,
     });
     await h.toUpdating(good);
-    h.cfn.event(
-      'api-staging',
-      ev('api-staging', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE', good.token),
-      h.clock.now(),
-    );
-    h.cfn.stackStatus.set('api-staging', 'UPDATE_COMPLETE');
+    h.cfn.stackReports('api-staging', 'UPDATE_COMPLETE', good.token, h.clock.now());
     await h.tickUntil(() => h.get(good.id).state === 'succeeded');
     // The config changed since: a rollback must not re-substitute, it reuses what was really deployed.
     h.config.services.api!.stack!.parameters = { ImageTag: 'NEW-{sha}' };
@@ -216,9 +213,8 @@ describe('recovery after a failure', () => {
     const d = h.enqueue('web', 'staging');
     await h.toUpdating(d);
     const t = h.clock.now();
-    h.cfn.event(STACK, ev('Db', 'AWS::RDS::DBInstance', 'UPDATE_FAILED', d.token, 'Storage full'), t + 1000);
-    h.cfn.event(STACK, ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_FAILED', d.token), t + 2000);
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_FAILED');
+    h.cfn.event(STACK, resourceEvent('Db', 'AWS::RDS::DBInstance', 'UPDATE_FAILED', d.token, 'Storage full'), t + 1000);
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_FAILED', d.token, t + 2000);
     await h.tickUntil(() => h.get(d.id).state === 'failed');
 
     // The button (src/rollbacks.ts) calls ContinueUpdateRollback and records the click.
@@ -232,8 +228,12 @@ describe('recovery after a failure', () => {
       at,
     });
     const cont = `${d.token}-continue`;
-    h.cfn.event(STACK, ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cont), at + 1000);
-    h.cfn.event(STACK, ev('Db', 'AWS::RDS::DBInstance', 'UPDATE_IN_PROGRESS', cont), at + 2000);
+    h.cfn.event(
+      STACK,
+      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cont),
+      at + 1000,
+    );
+    h.cfn.event(STACK, resourceEvent('Db', 'AWS::RDS::DBInstance', 'UPDATE_IN_PROGRESS', cont), at + 2000);
     h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_IN_PROGRESS');
     h.clock.advance(5000);
     await h.worker.tick();
@@ -243,9 +243,8 @@ describe('recovery after a failure', () => {
 
     // A restart does not lose the watch: a new worker picks it up from the stack row.
     const revived = h.newWorker('worker-2');
-    h.cfn.event(STACK, ev('Db', 'AWS::RDS::DBInstance', 'UPDATE_COMPLETE', cont), at + 30_000);
-    h.cfn.event(STACK, ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE', cont), at + 31_000);
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.event(STACK, resourceEvent('Db', 'AWS::RDS::DBInstance', 'UPDATE_COMPLETE', cont), at + 30_000);
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', cont, at + 31_000);
     await h.tickUntil(() => h.reply(d.id, `recovery-result-${at}-1`) !== undefined, { worker: revived });
     expect(h.reply(d.id, `recovery-result-${at}-1`)!.text).toContain(
       'web-staging recovered (UPDATE_ROLLBACK_COMPLETE)',

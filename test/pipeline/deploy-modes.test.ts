@@ -1,44 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
-import { modesConfig } from '../helpers/config.js';
-import { Harness, SHA } from './harness.js';
+import { resourceChange, resourceEvent } from '../helpers/cfn-nock.js';
+import { APP, type Harness, modesHarness, NET, SHA } from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.close());
 
-const NET = 'infra-network-staging';
-const APP = 'infra-app-staging';
-
-function ev(
-  logical: string,
-  type: string,
-  status: string,
-  token: string | undefined,
-  reason?: string,
-  physical?: string,
-) {
-  return {
-    LogicalResourceId: logical,
-    ResourceType: type,
-    ResourceStatus: status,
-    ...(token ? { ClientRequestToken: token } : {}),
-    ...(reason ? { ResourceStatusReason: reason } : {}),
-    ...(physical ? { PhysicalResourceId: physical } : {}),
-  };
-}
-
-function modes(): Harness {
-  const harness = new Harness({ config: modesConfig() });
-  harness.cfn.addStack(NET, 'UPDATE_COMPLETE', {});
-  harness.cfn.addStack(APP, 'UPDATE_COMPLETE', { Version: 'old' });
-  harness.cfn.addStack('cdk-a-staging', 'UPDATE_COMPLETE', {});
-  harness.cfn.addStack('cdk-b-staging', 'UPDATE_COMPLETE', {});
-  return harness;
-}
-
 async function finishBuild(d: { id: number }, extra: Record<string, unknown> = {}): Promise<void> {
   await h.worker.tick();
-  Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, {
+  Object.assign(h.build(d.id), {
     buildStatus: 'SUCCEEDED',
     resolvedSourceVersion: SHA,
     ...extra,
@@ -46,21 +16,17 @@ async function finishBuild(d: { id: number }, extra: Record<string, unknown> = {
 }
 
 function changeSetReady(d: { id: number }, position: number, changes: unknown[] = []): void {
-  h.cfn.changeSets.set(`coxswain-${d.id}-${position}`, {
-    Status: 'CREATE_COMPLETE',
-    ExecutionStatus: 'AVAILABLE',
-    Changes: changes,
-  });
+  h.cfn.readyChangeSet(`coxswain-${d.id}-${position}`, changes);
 }
 
 function stackEnds(stack: string, status: string, token: string): void {
-  h.cfn.event(stack, ev(stack, 'AWS::CloudFormation::Stack', status, token), h.clock.now());
+  h.cfn.event(stack, resourceEvent(stack, 'AWS::CloudFormation::Stack', status, token), h.clock.now());
   h.cfn.stackStatus.set(stack, status);
 }
 
 describe('mode template: change sets from the template the build produced', () => {
   it('uses the artifact URL, shows the summary with stateful replacements, deploys stacks in order and stops at a failure in the second', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('infra', 'staging');
     await finishBuild(d, { artifacts: { location: 'arn:aws:s3:::artifacts-bucket/infra/build-1' } });
     await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-1`));
@@ -72,19 +38,8 @@ describe('mode template: change sets from the template the build produced', () =
     expect(first.get('UsePreviousTemplate')).toBeNull();
     expect(first.get('ChangeSetType')).toBe('UPDATE');
     changeSetReady(d, 1, [
-      {
-        Type: 'Resource',
-        ResourceChange: { Action: 'Add', LogicalResourceId: 'Subnet', ResourceType: 'AWS::EC2::Subnet' },
-      },
-      {
-        Type: 'Resource',
-        ResourceChange: {
-          Action: 'Modify',
-          LogicalResourceId: 'Db',
-          ResourceType: 'AWS::RDS::DBInstance',
-          Replacement: 'True',
-        },
-      },
+      resourceChange('Subnet', 'AWS::EC2::Subnet', { action: 'Add' }),
+      resourceChange('Db', 'AWS::RDS::DBInstance', { replacement: 'True' }),
     ]);
     await h.tickUntil(() => h.cfn.count('ExecuteChangeSet') === 1);
     const summary = h.reply(d.id, 'changeset-1')!;
@@ -102,7 +57,7 @@ describe('mode template: change sets from the template the build produced', () =
     const t = h.clock.now();
     h.cfn.event(
       APP,
-      ev('Fn', 'AWS::Lambda::Function', 'UPDATE_FAILED', d.token, 'Runtime nodejs8.10 is not supported'),
+      resourceEvent('Fn', 'AWS::Lambda::Function', 'UPDATE_FAILED', d.token, 'Runtime nodejs8.10 is not supported'),
       t,
     );
     stackEnds(APP, 'UPDATE_ROLLBACK_COMPLETE', d.token);
@@ -117,7 +72,7 @@ describe('mode template: change sets from the template the build produced', () =
   });
 
   it('refuses artifacts not stored under the build id (another build could overwrite them)', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('infra', 'staging');
     await finishBuild(d, { artifacts: { location: 'arn:aws:s3:::artifacts-bucket/infra/out.zip' } });
     await h.tickUntil(() => h.get(d.id).state === 'failed');
@@ -128,7 +83,7 @@ describe('mode template: change sets from the template the build produced', () =
 
 describe('first deploy: CREATE', () => {
   it('creates the stack from its template; a failed create is reported with its root cause and the stack to delete', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('fresh', 'staging');
     await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-1`));
     const create = h.cfn.calls.find((c) => c.action === 'CreateChangeSet')!.params;
@@ -139,15 +94,19 @@ describe('first deploy: CREATE', () => {
     await h.tickUntil(() => h.cfn.count('ExecuteChangeSet') === 1);
     expect(h.cfn.stackStatus.get('fresh-staging')).toBe('CREATE_IN_PROGRESS');
     const t = h.clock.now();
-    h.cfn.event('fresh-staging', ev('fresh-staging', 'AWS::CloudFormation::Stack', 'CREATE_IN_PROGRESS', d.token), t);
     h.cfn.event(
       'fresh-staging',
-      ev('Bucket', 'AWS::S3::Bucket', 'CREATE_FAILED', d.token, 'acme-logs already exists'),
+      resourceEvent('fresh-staging', 'AWS::CloudFormation::Stack', 'CREATE_IN_PROGRESS', d.token),
+      t,
+    );
+    h.cfn.event(
+      'fresh-staging',
+      resourceEvent('Bucket', 'AWS::S3::Bucket', 'CREATE_FAILED', d.token, 'acme-logs already exists'),
       t + 1000,
     );
     h.cfn.event(
       'fresh-staging',
-      ev('Role', 'AWS::IAM::Role', 'CREATE_FAILED', d.token, 'Resource creation cancelled'),
+      resourceEvent('Role', 'AWS::IAM::Role', 'CREATE_FAILED', d.token, 'Resource creation cancelled'),
       t + 2000,
     );
     h.clock.advance(3000);
@@ -170,7 +129,7 @@ describe('first deploy: CREATE', () => {
 
 describe('nested stacks', () => {
   it('names the failure inside the nested stack, not the parent\'s "embedded stack" message', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('web', 'staging');
     await h.toUpdating(d);
     const nested = 'arn:aws:cloudformation:us-east-1:123456789012:stack/web-staging-DbStack-ABC/guid-1';
@@ -178,12 +137,18 @@ describe('nested stacks', () => {
     const t = h.clock.now();
     h.cfn.event(
       nested,
-      ev('Instance', 'AWS::RDS::DBInstance', 'UPDATE_FAILED', undefined, 'Storage size 10 is below the minimum'),
+      resourceEvent(
+        'Instance',
+        'AWS::RDS::DBInstance',
+        'UPDATE_FAILED',
+        undefined,
+        'Storage size 10 is below the minimum',
+      ),
       t + 1000,
     );
     h.cfn.event(
       'web-staging',
-      ev(
+      resourceEvent(
         'DbStack',
         'AWS::CloudFormation::Stack',
         'UPDATE_FAILED',
@@ -205,28 +170,28 @@ describe('nested stacks', () => {
 
 describe('mode build: the build deploys, Coxswain follows', () => {
   it('follows the operation the build started and counts a green build with a rolled-back stack as a failure', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('cdk', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     const start = h.clock.now();
     build.startTime = start;
     // An older operation (before the build) is not ours.
     h.cfn.event(
       'cdk-a-staging',
-      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'old-op'),
+      resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'old-op'),
       start - 60_000,
     );
     h.clock.advance(5000);
     const tok = 'exec-cdk-1234';
     h.cfn.event(
       'cdk-a-staging',
-      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', tok),
+      resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', tok),
       h.clock.now(),
     );
     h.cfn.event(
       'cdk-a-staging',
-      ev('Topic', 'AWS::SNS::Topic', 'UPDATE_FAILED', tok, 'Invalid parameter: KmsMasterKeyId'),
+      resourceEvent('Topic', 'AWS::SNS::Topic', 'UPDATE_FAILED', tok, 'Invalid parameter: KmsMasterKeyId'),
       h.clock.now() + 1000,
     );
     h.cfn.stackStatus.set('cdk-a-staging', 'UPDATE_ROLLBACK_IN_PROGRESS');
@@ -250,18 +215,13 @@ describe('mode build: the build deploys, Coxswain follows', () => {
   });
 
   it('succeeds when the build succeeds and every followed stack completed; untouched stacks are no-ops', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('cdk', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     build.startTime = h.clock.now();
     h.clock.advance(5000);
-    h.cfn.event(
-      'cdk-b-staging',
-      ev('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'exec-b'),
-      h.clock.now(),
-    );
-    h.cfn.stackStatus.set('cdk-b-staging', 'UPDATE_IN_PROGRESS');
+    h.cfn.stackReports('cdk-b-staging', 'UPDATE_IN_PROGRESS', 'exec-b', h.clock.now());
     await h.worker.tick();
     // The build ends while the stack is still finishing: wait for it.
     Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });

@@ -1,23 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventsRepo } from '../../src/store/events-repo.js';
+import { resourceEvent } from '../helpers/cfn-nock.js';
 import { Harness, SHA } from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.close());
-
-const ev = (logical: string, type: string, status: string, reason?: string) => ({
-  LogicalResourceId: logical,
-  ResourceType: type,
-  ResourceStatus: status,
-  ...(reason ? { ResourceStatusReason: reason } : {}),
-});
 
 describe('deploy pipeline: failures', () => {
   it('reports a failed build with the failing phase, its message and the logs link', async () => {
     h = new Harness();
     const d = h.enqueue('api', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     Object.assign(build, {
       buildStatus: 'FAILED',
       phases: [
@@ -57,18 +51,26 @@ describe('deploy pipeline: failures', () => {
     const stack = 'web-staging';
     h.cfn.event(
       stack,
-      { ...ev(stack, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'User Initiated'), ...tok },
+      {
+        ...resourceEvent(stack, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', undefined, 'User Initiated'),
+        ...tok,
+      },
       t,
     );
-    h.cfn.event(stack, { ...ev('Search', 'AWS::OpenSearchService::Domain', 'UPDATE_IN_PROGRESS'), ...tok }, t + 1000);
-    h.cfn.event(stack, { ...ev('Db', 'AWS::RDS::DBInstance', 'UPDATE_IN_PROGRESS'), ...tok }, t + 1000);
+    h.cfn.event(
+      stack,
+      { ...resourceEvent('Search', 'AWS::OpenSearchService::Domain', 'UPDATE_IN_PROGRESS'), ...tok },
+      t + 1000,
+    );
+    h.cfn.event(stack, { ...resourceEvent('Db', 'AWS::RDS::DBInstance', 'UPDATE_IN_PROGRESS'), ...tok }, t + 1000);
     h.cfn.event(
       stack,
       {
-        ...ev(
+        ...resourceEvent(
           'Queue',
           'AWS::SQS::Queue',
           'UPDATE_FAILED',
+          undefined,
           'Resource handler returned message: "Invalid value for VisibilityTimeout" (Service: Sqs, Status Code: 400)',
         ),
         ...tok,
@@ -77,21 +79,34 @@ describe('deploy pipeline: failures', () => {
     );
     h.cfn.event(
       stack,
-      { ...ev('Db', 'AWS::RDS::DBInstance', 'UPDATE_FAILED', 'Resource update cancelled'), ...tok },
-      t + 3000,
-    );
-    h.cfn.event(
-      stack,
-      { ...ev('Search', 'AWS::OpenSearchService::Domain', 'UPDATE_FAILED', 'Resource update cancelled'), ...tok },
+      {
+        ...resourceEvent('Db', 'AWS::RDS::DBInstance', 'UPDATE_FAILED', undefined, 'Resource update cancelled'),
+        ...tok,
+      },
       t + 3000,
     );
     h.cfn.event(
       stack,
       {
-        ...ev(
+        ...resourceEvent(
+          'Search',
+          'AWS::OpenSearchService::Domain',
+          'UPDATE_FAILED',
+          undefined,
+          'Resource update cancelled',
+        ),
+        ...tok,
+      },
+      t + 3000,
+    );
+    h.cfn.event(
+      stack,
+      {
+        ...resourceEvent(
           stack,
           'AWS::CloudFormation::Stack',
           'UPDATE_ROLLBACK_IN_PROGRESS',
+          undefined,
           'The following resource(s) failed to update: [Queue, Db, Search].',
         ),
         ...tok,
@@ -112,8 +127,12 @@ describe('deploy pipeline: failures', () => {
     expect(cause.blocks).not.toContain('`Db`');
     expect(h.reply(d.id, 'result')).toBeUndefined();
 
-    h.cfn.event(stack, { ...ev('Db', 'AWS::RDS::DBInstance', 'UPDATE_COMPLETE'), ...tok }, t + 60_000);
-    h.cfn.event(stack, { ...ev(stack, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'), ...tok }, t + 61_000);
+    h.cfn.event(stack, { ...resourceEvent('Db', 'AWS::RDS::DBInstance', 'UPDATE_COMPLETE'), ...tok }, t + 60_000);
+    h.cfn.event(
+      stack,
+      { ...resourceEvent(stack, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'), ...tok },
+      t + 61_000,
+    );
     h.cfn.stackStatus.set(stack, 'UPDATE_ROLLBACK_COMPLETE');
     await h.tickUntil(() => h.get(d.id).state === 'failed');
 
@@ -199,7 +218,7 @@ describe('deploy pipeline: failures', () => {
     expect(h.get(d.id).nextPollAt! - h.clock.now()).toBeLessThanOrEqual(15_000);
     h.cfn.event(
       'web-staging',
-      { ...ev('web-staging', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE'), ClientRequestToken: d.token },
+      { ...resourceEvent('web-staging', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE'), ClientRequestToken: d.token },
       h.clock.now(),
     );
     h.cfn.stackStatus.set('web-staging', 'UPDATE_COMPLETE');
@@ -212,7 +231,7 @@ describe('deploy pipeline: failures', () => {
     h = new Harness();
     const d = h.enqueue('api', 'staging');
     await h.worker.tick();
-    Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, {
+    Object.assign(h.build(d.id), {
       buildStatus: 'SUCCEEDED',
       resolvedSourceVersion: 'ffffffffffffffffffffffffffffffffffffffff',
     });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PhasesRepo } from '../../src/store/phases-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
+import { resourceChange } from '../helpers/cfn-nock.js';
 import { Harness, SHA } from './harness.js';
 
 let h: Harness;
@@ -33,7 +34,7 @@ describe('deploy pipeline: happy path', () => {
     // The build runs a while, then succeeds having built exactly our SHA.
     await h.worker.tick();
     expect(h.get(d.id).state).toBe('building');
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     Object.assign(build, {
       buildStatus: 'SUCCEEDED',
       resolvedSourceVersion: SHA,
@@ -57,34 +58,11 @@ describe('deploy pipeline: happy path', () => {
     expect(create.get('Parameters.member.2.ParameterKey')).toBe('DesiredCount');
     expect(create.get('Parameters.member.2.UsePreviousValue')).toBe('true');
 
-    h.cfn.changeSets.set(`coxswain-${d.id}-1`, {
-      Status: 'CREATE_COMPLETE',
-      ExecutionStatus: 'AVAILABLE',
-      Changes: [
-        {
-          Type: 'Resource',
-          ResourceChange: {
-            Action: 'Modify',
-            LogicalResourceId: 'TaskDef',
-            ResourceType: 'AWS::ECS::TaskDefinition',
-            Replacement: 'True',
-          },
-        },
-        {
-          Type: 'Resource',
-          ResourceChange: {
-            Action: 'Modify',
-            LogicalResourceId: 'Service',
-            ResourceType: 'AWS::ECS::Service',
-            Replacement: 'False',
-          },
-        },
-        {
-          Type: 'Resource',
-          ResourceChange: { Action: 'Add', LogicalResourceId: 'Alarm', ResourceType: 'AWS::CloudWatch::Alarm' },
-        },
-      ],
-    });
+    h.cfn.readyChangeSet(`coxswain-${d.id}-1`, [
+      resourceChange('TaskDef', 'AWS::ECS::TaskDefinition', { replacement: 'True' }),
+      resourceChange('Service', 'AWS::ECS::Service', { replacement: 'False' }),
+      resourceChange('Alarm', 'AWS::CloudWatch::Alarm', { action: 'Add' }),
+    ]);
     await h.tickUntil(() => h.cfn.count('ExecuteChangeSet') === 1);
     const exec = h.cfn.calls.find((c) => c.action === 'ExecuteChangeSet')!.params;
     expect(exec.get('ClientRequestToken')).toBe(d.token);

@@ -10,13 +10,19 @@ import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
-import { FakeCloudFormation, FakeCodeBuild } from '../helpers/aws-nock.js';
+import { FakeCloudFormation } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
-import { exampleConfig } from '../helpers/config.js';
+import { type FakeBuild, FakeCodeBuild } from '../helpers/codebuild-nock.js';
+import { exampleConfig, modesConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { outboxEntries } from '../helpers/outbox-rows.js';
+import { newDeployment } from '../helpers/rows.js';
 import { FakeS3 } from '../helpers/s3-nock.js';
 
 export const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+/** The template-mode stacks of modesConfig() (network, then app). */
+export const NET = 'infra-network-staging';
+export const APP = 'infra-app-staging';
 
 export interface OutboxRow {
   key: string;
@@ -24,6 +30,16 @@ export interface OutboxRow {
   thread: string | null;
   text: string;
   blocks: string;
+}
+
+/** A harness over modesConfig() with the stacks of its template and build modes in place. */
+export function modesHarness(): Harness {
+  const h = new Harness({ config: modesConfig() });
+  h.cfn.addStack(NET, 'UPDATE_COMPLETE', {});
+  h.cfn.addStack(APP, 'UPDATE_COMPLETE', { Version: 'old' });
+  h.cfn.addStack('cdk-a-staging', 'UPDATE_COMPLETE', {});
+  h.cfn.addStack('cdk-b-staging', 'UPDATE_COMPLETE', {});
+  return h;
 }
 
 /** A worker wired to nock-backed fake AWS, a real SQLite database and a FakeClock. */
@@ -91,17 +107,7 @@ export class Harness {
   /** What /deploy does: enqueue and post the thread parent. */
   enqueue(service = 'api', environment = 'staging', sha = SHA, ref = 'main'): Deployment {
     const r = this.repo.enqueue(
-      {
-        kind: 'deploy',
-        service,
-        environment,
-        targetKey: `${service}/${environment}`,
-        ref,
-        sha,
-        requestedBy: 'U0DEV',
-        channel: 'C0DEPLOYS',
-        state: 'queued',
-      },
+      newDeployment(`${service}/${environment}`, { ref, sha, requestedBy: 'U0DEV' }),
       this.clock.now(),
     );
     new OutboxRepo(this.db).post(
@@ -114,6 +120,11 @@ export class Harness {
       this.clock.now(),
     );
     return r.deployment;
+  }
+
+  /** The CodeBuild build a deployment started. */
+  build(id: number): FakeBuild {
+    return this.cb.builds.get(this.get(id).buildId!)!;
   }
 
   get(id: number): Deployment {
@@ -135,17 +146,13 @@ export class Harness {
   }
 
   outbox(id: number): OutboxRow[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT o.message_key AS key, o.op, m.thread_key AS thread, o.payload FROM outbox o
-           JOIN slack_messages m ON m.key = o.message_key WHERE m.deployment_id = ? ORDER BY o.id`,
-        )
-        .all(id) as { key: string; op: 'post' | 'update'; thread: string | null; payload: string }[]
-    ).map((r) => {
-      const p = JSON.parse(r.payload) as { text: string; blocks?: unknown[] };
-      return { key: r.key, op: r.op, thread: r.thread, text: p.text, blocks: JSON.stringify(p.blocks ?? []) };
-    });
+    return outboxEntries(this.db, { deploymentId: id }).map((e) => ({
+      key: e.key,
+      op: e.op,
+      thread: e.threadKey,
+      text: e.message.text,
+      blocks: JSON.stringify(e.message.blocks ?? []),
+    }));
   }
 
   reply(id: number, name: string): OutboxRow | undefined {
@@ -162,12 +169,15 @@ export class Harness {
   /** Drives a deployment (of a target without a build) until its change set has been executed. */
   async toUpdating(d: Deployment, changes: unknown[] = []): Promise<void> {
     await this.tickUntil(() => this.cfn.changeSets.has(`coxswain-${d.id}-1`));
-    this.cfn.changeSets.set(`coxswain-${d.id}-1`, {
-      Status: 'CREATE_COMPLETE',
-      ExecutionStatus: 'AVAILABLE',
-      Changes: changes,
-    });
+    this.cfn.readyChangeSet(`coxswain-${d.id}-1`, changes);
     await this.tickUntil(() => this.cfn.count('ExecuteChangeSet') > 0);
+  }
+
+  /** Drives a web/staging deployment through its change set to a completed update and `succeeded`. */
+  async finishWeb(id: number): Promise<void> {
+    await this.toUpdating(this.get(id));
+    this.cfn.completeUpdate('web-staging', this.get(id).token, this.clock.now());
+    await this.tickUntil(() => this.get(id).state === 'succeeded');
   }
 
   close(): void {

@@ -28,22 +28,6 @@ function withEta(): { h: Harness; hook: ProgressHook } {
   return { h: harness, hook };
 }
 
-async function finishWeb(id: number): Promise<void> {
-  await h.toUpdating(h.get(id));
-  h.cfn.event(
-    'web-staging',
-    {
-      LogicalResourceId: 'web-staging',
-      ResourceType: 'AWS::CloudFormation::Stack',
-      ResourceStatus: 'UPDATE_COMPLETE',
-      ClientRequestToken: h.get(id).token,
-    },
-    h.clock.now(),
-  );
-  h.cfn.stackStatus.set('web-staging', 'UPDATE_COMPLETE');
-  await h.tickUntil(() => h.get(id).state === 'succeeded');
-}
-
 describe('thread parent ETA', () => {
   it('keeps the ETA on every redraw: to start while queued, to finish while running, none once finished', async () => {
     const s = withEta();
@@ -72,7 +56,7 @@ describe('thread parent ETA', () => {
     // Waiting behind it takes longer than running it.
     expect(startIn!).toBeLessThan(s.hook.queueEta(h.get(second.id))!.finishIn.expectedMs);
 
-    await finishWeb(first.id);
+    await h.finishWeb(first.id);
     const done = h.parent(first.id);
     expect(done.text).toContain('succeeded');
     expect(done.text).not.toContain('ETA');

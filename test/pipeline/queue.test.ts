@@ -15,22 +15,6 @@ afterEach(() => {
 
 const SHA2 = 'b'.repeat(40);
 
-async function finishWeb(h: Harness, id: number): Promise<void> {
-  await h.toUpdating(h.get(id));
-  h.cfn.event(
-    'web-staging',
-    {
-      LogicalResourceId: 'web-staging',
-      ResourceType: 'AWS::CloudFormation::Stack',
-      ResourceStatus: 'UPDATE_COMPLETE',
-      ClientRequestToken: h.get(id).token,
-    },
-    h.clock.now(),
-  );
-  h.cfn.stackStatus.set('web-staging', 'UPDATE_COMPLETE');
-  await h.tickUntil(() => h.get(id).state === 'succeeded');
-}
-
 describe('queue and locking', () => {
   it('lets exactly one of two workers on two connections claim a target; other targets run in parallel', async () => {
     dir = mkdtempSync(join(tmpdir(), 'coxswain-race-'));
@@ -71,7 +55,7 @@ describe('queue and locking', () => {
     expect(h.get(second.id).state).toBe('queued');
     expect(h.parent(second.id).text).toContain('position 2');
 
-    await finishWeb(h, first.id);
+    await h.finishWeb(first.id);
     await h.tickUntil(() => h.get(second.id).state === 'deploying');
     expect(h.cfn.changeSets.has(`coxswain-${second.id}-1`)).toBe(true);
     expect(h.get(second.id).startedAt).toBeGreaterThanOrEqual(h.get(first.id).finishedAt!);

@@ -5,7 +5,7 @@ import { Harness, SHA } from './harness.js';
 let h: Harness;
 afterEach(() => h?.close());
 
-describe('mode template: one build, one template (issue 11 item 2)', () => {
+describe('mode template: one build, one template', () => {
   it("starts the build with the project's S3 artifacts under the build id and unzipped", async () => {
     h = new Harness({ config: modesConfig() });
     const d = h.enqueue('infra', 'staging');
@@ -53,7 +53,7 @@ describe('mode template: one build, one template (issue 11 item 2)', () => {
   });
 });
 
-describe('StartBuild after the idempotency window (issue 11 item 6)', () => {
+describe('StartBuild after the idempotency window', () => {
   it('finds the build a lost StartBuild answer created instead of starting a second one', async () => {
     h = new Harness();
     const d = h.enqueue();
@@ -84,7 +84,7 @@ describe('StartBuild after the idempotency window (issue 11 item 6)', () => {
   });
 });
 
-describe('StartBuild AccountLimitExceededException (issue 11 item 8)', () => {
+describe('StartBuild AccountLimitExceededException', () => {
   it('waits and tries again, and says so in the thread', async () => {
     h = new Harness();
     const d = h.enqueue();
@@ -107,7 +107,7 @@ describe('StartBuild AccountLimitExceededException (issue 11 item 8)', () => {
   });
 });
 
-describe('build log links before provisioning (issue 11 item 14)', () => {
+describe('build log links before provisioning', () => {
   it('never posts a group=null link: the console page first, then the reply is edited to the logs', async () => {
     h = new Harness();
     const d = h.enqueue();

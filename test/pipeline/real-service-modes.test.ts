@@ -2,33 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UNTOKENED_OPERATION } from '../../src/runner/build-operation.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
+import { resourceEvent } from '../helpers/cfn-nock.js';
 import { modesConfig } from '../helpers/config.js';
-import { Harness, SHA } from './harness.js';
+import { Harness, modesHarness, SHA } from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.close());
 
-function ev(logical: string, type: string, status: string, reason?: string) {
-  // No ClientRequestToken member at all: DescribeStackEvents omits it for operations started without one, which is
-  // what `sam deploy` and `aws cloudformation deploy` do (aws/aws-cli#2907).
-  return {
-    LogicalResourceId: logical,
-    ResourceType: type,
-    ResourceStatus: status,
-    ...(reason ? { ResourceStatusReason: reason } : {}),
-  };
-}
-
-function modes(): Harness {
-  const harness = new Harness({ config: modesConfig() });
-  harness.cfn.addStack('cdk-a-staging', 'UPDATE_COMPLETE', {});
-  harness.cfn.addStack('cdk-b-staging', 'UPDATE_COMPLETE', {});
-  return harness;
-}
-
-describe('mode parameters: the configured templateUrl only creates the stack (issue 11 item 3)', () => {
+describe('mode parameters: the configured templateUrl only creates the stack', () => {
   it('updates an existing stack on its previous template, keeping the parameters the config does not set', async () => {
-    h = modes();
+    h = modesHarness();
     // The stack exists (created earlier from templateUrl) with a parameter the config does not set.
     h.cfn.addStack('fresh-staging', 'UPDATE_COMPLETE', { Version: 'old', Retention: '30' });
     const d = h.enqueue('fresh', 'staging');
@@ -50,35 +33,40 @@ describe('mode parameters: the configured templateUrl only creates the stack (is
   });
 });
 
-describe('mode build without a ClientRequestToken (sam deploy, aws cloudformation deploy) (issue 11 item 4)', () => {
+describe('mode build without a ClientRequestToken (sam deploy, aws cloudformation deploy)', () => {
   it('follows the operation that began after the build started and reports its root cause', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('cdk', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     const start = h.clock.now();
     build.startTime = start;
     // An untokened operation before the build is not ours.
     h.cfn.event(
       'cdk-a-staging',
-      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'),
+      resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'),
       start - 60_000,
     );
-    h.cfn.event('cdk-a-staging', ev('Old', 'AWS::SNS::Topic', 'UPDATE_FAILED', 'an old failure'), start - 59_000);
-    h.clock.advance(5000);
-    const t = h.clock.now();
-    h.cfn.event('cdk-a-staging', ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
     h.cfn.event(
       'cdk-a-staging',
-      ev('Queue', 'AWS::SQS::Queue', 'UPDATE_FAILED', 'Invalid value for VisibilityTimeout'),
+      resourceEvent('Old', 'AWS::SNS::Topic', 'UPDATE_FAILED', undefined, 'an old failure'),
+      start - 59_000,
+    );
+    h.clock.advance(5000);
+    const t = h.clock.now();
+    h.cfn.event('cdk-a-staging', resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
+    h.cfn.event(
+      'cdk-a-staging',
+      resourceEvent('Queue', 'AWS::SQS::Queue', 'UPDATE_FAILED', undefined, 'Invalid value for VisibilityTimeout'),
       t + 1000,
     );
     h.cfn.event(
       'cdk-a-staging',
-      ev(
+      resourceEvent(
         'cdk-a-staging',
         'AWS::CloudFormation::Stack',
         'UPDATE_ROLLBACK_IN_PROGRESS',
+        undefined,
         'The following resource(s) failed to update: [Queue].',
       ),
       t + 2000,
@@ -90,12 +78,7 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
     expect(row.startedAt).toBe(t);
     expect(h.reply(d.id, 'root-cause')!.text).toContain('Queue (AWS::SQS::Queue) UPDATE_FAILED');
 
-    h.cfn.event(
-      'cdk-a-staging',
-      ev('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'),
-      t + 9000,
-    );
-    h.cfn.stackStatus.set('cdk-a-staging', 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.stackReports('cdk-a-staging', 'UPDATE_ROLLBACK_COMPLETE', undefined, t + 9000);
     Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: t + 10_000 });
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.get(d.id).failure).toMatchObject({ stackName: 'cdk-a-staging', logicalId: 'Queue' });
@@ -106,16 +89,15 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
   });
 
   it('a green untokened deploy is reported as deployed, not as "no changes"', async () => {
-    h = modes();
+    h = modesHarness();
     const d = h.enqueue('cdk', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     build.startTime = h.clock.now();
     h.clock.advance(5000);
     const t = h.clock.now();
-    h.cfn.event('cdk-b-staging', ev('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
-    h.cfn.event('cdk-b-staging', ev('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE'), t + 3000);
-    h.cfn.stackStatus.set('cdk-b-staging', 'UPDATE_COMPLETE');
+    h.cfn.event('cdk-b-staging', resourceEvent('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
+    h.cfn.stackReports('cdk-b-staging', 'UPDATE_COMPLETE', undefined, t + 3000);
     Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: t + 4000 });
     await h.tickUntil(() => h.get(d.id).state === 'succeeded');
     expect(new StacksRepo(h.db).list(d.id).map((s) => s.status)).toEqual(['noop', 'succeeded']);
@@ -124,7 +106,7 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
   });
 });
 
-describe('recovery of a stack RollbackStack deletes (issue 11 item 7)', () => {
+describe('recovery of a stack RollbackStack deletes', () => {
   it('follows the stack by its id after deletion and reports the result instead of retrying forever', async () => {
     h = new Harness({ config: modesConfig() });
     const A = 'cdk-a-staging';
@@ -132,7 +114,7 @@ describe('recovery of a stack RollbackStack deletes (issue 11 item 7)', () => {
     const arn = h.cfn.stackArn(A);
     const d = h.enqueue('cdk', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     build.startTime = h.clock.now();
     h.clock.advance(5000);
     h.cfn.addStack(A, 'CREATE_IN_PROGRESS', {});
@@ -140,14 +122,17 @@ describe('recovery of a stack RollbackStack deletes (issue 11 item 7)', () => {
     // `cdk deploy --no-rollback` creating the stack: it fails and stays CREATE_FAILED (no stable state to go back to).
     // A stack's own events carry its id as PhysicalResourceId (DescribeStackEvents).
     const own = (status: string, token: string) => ({
-      ...ev(A, 'AWS::CloudFormation::Stack', status),
+      ...resourceEvent(A, 'AWS::CloudFormation::Stack', status),
       ClientRequestToken: token,
       PhysicalResourceId: arn,
     });
     h.cfn.event(A, own('CREATE_IN_PROGRESS', 'exec-a'), t);
     h.cfn.event(
       A,
-      { ...ev('Topic', 'AWS::SNS::Topic', 'CREATE_FAILED', 'Invalid parameter'), ClientRequestToken: 'exec-a' },
+      {
+        ...resourceEvent('Topic', 'AWS::SNS::Topic', 'CREATE_FAILED', undefined, 'Invalid parameter'),
+        ClientRequestToken: 'exec-a',
+      },
       t + 1000,
     );
     h.cfn.event(A, own('CREATE_FAILED', 'exec-a'), t + 2000);
@@ -184,7 +169,7 @@ describe('recovery of a stack RollbackStack deletes (issue 11 item 7)', () => {
   });
 });
 
-describe('UsePreviousTemplate with AWS::LanguageExtensions (issue 11 item 13)', () => {
+describe('UsePreviousTemplate with AWS::LanguageExtensions', () => {
   it('refuses to update in place, says why and what to do, and creates no change set', async () => {
     h = new Harness();
     // GetTemplateSummary lists the template's transforms in DeclaredTransforms (API_GetTemplateSummary).
@@ -192,7 +177,7 @@ describe('UsePreviousTemplate with AWS::LanguageExtensions (issue 11 item 13)', 
     const d = h.enqueue('api', 'staging');
     // api builds an image first; let the build succeed.
     await h.worker.tick();
-    Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA });
+    Object.assign(h.build(d.id), { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA });
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.get(d.id).failure!.reason).toContain('uses the AWS::LanguageExtensions transform');
     expect(h.get(d.id).failure!.reason).toContain('mode template');

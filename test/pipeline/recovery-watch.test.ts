@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
+import { resourceEvent } from '../helpers/cfn-nock.js';
 import { modesConfig } from '../helpers/config.js';
 import { Harness, SHA } from './harness.js';
 
@@ -10,16 +11,6 @@ afterEach(() => h?.close());
 const A = 'cdk-a-staging';
 const B = 'cdk-b-staging';
 
-function ev(logical: string, type: string, status: string, token: string, reason?: string) {
-  return {
-    LogicalResourceId: logical,
-    ResourceType: type,
-    ResourceStatus: status,
-    ClientRequestToken: token,
-    ...(reason ? { ResourceStatusReason: reason } : {}),
-  };
-}
-
 /** Mode build: the build updates both stacks, both rollbacks fail; the deployment ends failed with two failed rows. */
 async function twoFailedStacks() {
   h = new Harness({ config: modesConfig() });
@@ -27,7 +18,7 @@ async function twoFailedStacks() {
   h.cfn.addStack(B, 'UPDATE_COMPLETE', {});
   const d = h.enqueue('cdk', 'staging');
   await h.worker.tick();
-  const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+  const build = h.build(d.id);
   build.startTime = h.clock.now();
   h.clock.advance(5000);
   for (const [stack, tok, res] of [
@@ -35,10 +26,9 @@ async function twoFailedStacks() {
     [B, 'exec-b', 'Queue'],
   ] as const) {
     const t = h.clock.now();
-    h.cfn.event(stack, ev(stack, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', tok), t);
-    h.cfn.event(stack, ev(res, 'AWS::SNS::Topic', 'UPDATE_FAILED', tok, 'Invalid parameter'), t + 1000);
-    h.cfn.event(stack, ev(stack, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_FAILED', tok), t + 2000);
-    h.cfn.stackStatus.set(stack, 'UPDATE_ROLLBACK_FAILED');
+    h.cfn.event(stack, resourceEvent(stack, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', tok), t);
+    h.cfn.event(stack, resourceEvent(res, 'AWS::SNS::Topic', 'UPDATE_FAILED', tok, 'Invalid parameter'), t + 1000);
+    h.cfn.stackReports(stack, 'UPDATE_ROLLBACK_FAILED', tok, t + 2000);
   }
   await h.worker.tick();
   Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
@@ -70,8 +60,7 @@ describe('recovery watch with several failed stacks', () => {
     const d = await twoFailedStacks();
     const at = click(d.id, B);
     const cont = `${d.token}-continue`;
-    h.cfn.event(B, ev(B, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cont), at + 1000);
-    h.cfn.stackStatus.set(B, 'UPDATE_ROLLBACK_IN_PROGRESS');
+    h.cfn.stackReports(B, 'UPDATE_ROLLBACK_IN_PROGRESS', cont, at + 1000);
     h.clock.advance(5000);
     await h.worker.tick();
 
@@ -83,8 +72,7 @@ describe('recovery watch with several failed stacks', () => {
     expect(h.reply(d.id, `recovery-${at}-2`)!.blocks).toContain('Recovering');
     expect(h.reply(d.id, `recovery-${at}-1`)).toBeUndefined();
 
-    h.cfn.event(B, ev(B, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE', cont), at + 30_000);
-    h.cfn.stackStatus.set(B, 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.stackReports(B, 'UPDATE_ROLLBACK_COMPLETE', cont, at + 30_000);
     await h.tickUntil(() => h.reply(d.id, `recovery-result-${at}-2`) !== undefined);
     expect(h.reply(d.id, `recovery-result-${at}-2`)!.text).toContain(`${B} recovered (UPDATE_ROLLBACK_COMPLETE)`);
     for (let i = 0; i < 3; i++) {

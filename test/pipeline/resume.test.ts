@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { resourceChange } from '../helpers/cfn-nock.js';
 import { Harness, SHA } from './harness.js';
 
 let h: Harness;
@@ -26,11 +27,7 @@ describe('resume after a crash', () => {
     h = new Harness();
     const d = h.enqueue('web', 'staging');
     await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-1`));
-    h.cfn.changeSets.set(`coxswain-${d.id}-1`, {
-      Status: 'CREATE_COMPLETE',
-      ExecutionStatus: 'AVAILABLE',
-      Changes: [],
-    });
+    h.cfn.readyChangeSet(`coxswain-${d.id}-1`, []);
     // AWS executes the change set, but the process dies before it learns so (the response never arrives).
     h.cfn.onExecute = () => {
       h.cfn.onExecute = undefined;
@@ -79,25 +76,12 @@ describe('resume after a crash', () => {
       h.clock.advance(STALE_MS);
     };
     const script: Array<() => void> = [
-      () =>
-        Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA }),
+      () => Object.assign(h.build(d.id), { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA }),
       () => {},
       () =>
-        h.cfn.changeSets.set(`coxswain-${d.id}-1`, {
-          Status: 'CREATE_COMPLETE',
-          ExecutionStatus: 'AVAILABLE',
-          Changes: [
-            {
-              Type: 'Resource',
-              ResourceChange: {
-                Action: 'Modify',
-                LogicalResourceId: 'Task',
-                ResourceType: 'AWS::ECS::TaskDefinition',
-                Replacement: 'True',
-              },
-            },
-          ],
-        }),
+        h.cfn.readyChangeSet(`coxswain-${d.id}-1`, [
+          resourceChange('Task', 'AWS::ECS::TaskDefinition', { replacement: 'True' }),
+        ]),
       () => {},
       () => stackDone(h, 'api-staging', d.token),
     ];

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
+import { resourceEvent } from '../helpers/cfn-nock.js';
 import { modesConfig } from '../helpers/config.js';
 import { Harness, SHA } from './harness.js';
 
@@ -16,17 +17,6 @@ afterEach(() => h?.close());
 const STACK = 'web-staging';
 const CHILD = 'arn:aws:cloudformation:us-east-1:123456789012:stack/web-staging-DbStack-ABC/guid-1';
 
-function ev(logical: string, type: string, status: string, token?: string, reason?: string, physical?: string) {
-  return {
-    LogicalResourceId: logical,
-    ResourceType: type,
-    ResourceStatus: status,
-    ...(token ? { ClientRequestToken: token } : {}),
-    ...(reason ? { ResourceStatusReason: reason } : {}),
-    ...(physical ? { PhysicalResourceId: physical } : {}),
-  };
-}
-
 const rootCauses = (id: number) => h.outbox(id).filter((r) => r.key === threadKeys.reply(id, 'root-cause'));
 /** What the outbox sender does once Slack accepted a message: later content must then be an update in place. */
 const delivered = () => h.db.prepare(`UPDATE outbox SET state = 'sent', attempts = 1, sent_at = 1`).run();
@@ -40,12 +30,18 @@ describe('root cause in the thread', () => {
     const t = h.clock.now();
     h.cfn.event(
       CHILD,
-      ev('Instance', 'AWS::RDS::DBInstance', 'UPDATE_FAILED', d.token, 'Storage size 10 is below the minimum'),
+      resourceEvent(
+        'Instance',
+        'AWS::RDS::DBInstance',
+        'UPDATE_FAILED',
+        d.token,
+        'Storage size 10 is below the minimum',
+      ),
       t + 1000,
     );
     h.cfn.event(
       CHILD,
-      ev(
+      resourceEvent(
         'web-staging-DbStack-ABC',
         'AWS::CloudFormation::Stack',
         'UPDATE_ROLLBACK_IN_PROGRESS',
@@ -57,7 +53,7 @@ describe('root cause in the thread', () => {
     );
     h.cfn.event(
       STACK,
-      ev(
+      resourceEvent(
         'DbStack',
         'AWS::CloudFormation::Stack',
         'UPDATE_FAILED',
@@ -69,7 +65,7 @@ describe('root cause in the thread', () => {
     );
     h.cfn.event(
       STACK,
-      ev(
+      resourceEvent(
         STACK,
         'AWS::CloudFormation::Stack',
         'UPDATE_ROLLBACK_IN_PROGRESS',
@@ -108,8 +104,7 @@ describe('root cause in the thread', () => {
     expect(revised[1]!.blocks).not.toContain('could not be read');
     delivered();
 
-    h.cfn.event(STACK, ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE', d.token), h.clock.now());
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', d.token, h.clock.now());
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.get(d.id).failure).toMatchObject({
       logicalId: 'Instance',
@@ -128,15 +123,18 @@ describe('root cause in the thread', () => {
     await h.toUpdating(d);
     const t = h.clock.now();
     const reason = 'Export web-staging-QueueUrl cannot be deleted as it is in use by worker-staging';
-    h.cfn.event(STACK, ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', d.token, 'User Initiated'), t);
-    h.cfn.event(STACK, ev('Fn', 'AWS::Lambda::Function', 'UPDATE_COMPLETE', d.token), t + 1000);
     h.cfn.event(
       STACK,
-      ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', d.token, reason),
+      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', d.token, 'User Initiated'),
+      t,
+    );
+    h.cfn.event(STACK, resourceEvent('Fn', 'AWS::Lambda::Function', 'UPDATE_COMPLETE', d.token), t + 1000);
+    h.cfn.event(
+      STACK,
+      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', d.token, reason),
       t + 2000,
     );
-    h.cfn.event(STACK, ev(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE', d.token), t + 9000);
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_COMPLETE');
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', d.token, t + 9000);
     h.clock.advance(10_000);
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(rootCauses(d.id)).toHaveLength(1);
@@ -156,18 +154,17 @@ describe('root cause in the thread', () => {
     h.cfn.addNested(child);
     const d = h.enqueue('cdk', 'staging');
     await h.worker.tick();
-    const build = h.cb.builds.get(h.get(d.id).buildId!)!;
+    const build = h.build(d.id);
     build.startTime = h.clock.now();
     h.clock.advance(5000);
     let t = h.clock.now();
-    h.cfn.event(A, ev(A, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'exec-a'), t);
+    h.cfn.event(A, resourceEvent(A, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'exec-a'), t);
     h.cfn.event(
       A,
-      ev('Topic', 'AWS::SNS::Topic', 'UPDATE_FAILED', 'exec-a', 'Invalid parameter: KmsMasterKeyId'),
+      resourceEvent('Topic', 'AWS::SNS::Topic', 'UPDATE_FAILED', 'exec-a', 'Invalid parameter: KmsMasterKeyId'),
       t + 1000,
     );
-    h.cfn.event(A, ev(A, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_FAILED', 'exec-a'), t + 2000);
-    h.cfn.stackStatus.set(A, 'UPDATE_ROLLBACK_FAILED');
+    h.cfn.stackReports(A, 'UPDATE_ROLLBACK_FAILED', 'exec-a', t + 2000);
     await h.worker.tick();
     Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
     await h.tickUntil(() => h.get(d.id).state === 'failed');
@@ -186,12 +183,12 @@ describe('root cause in the thread', () => {
     });
     const cont = `${d.token}-continue`;
     t = at + 1000;
-    h.cfn.event(A, ev(A, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cont), t);
+    h.cfn.event(A, resourceEvent(A, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cont), t);
     const reason = 'Cannot delete entity, must detach all policies first. (Service: Iam, Status Code: 409)';
-    h.cfn.event(child, ev('Role', 'AWS::IAM::Role', 'UPDATE_FAILED', cont, reason), t + 1000);
+    h.cfn.event(child, resourceEvent('Role', 'AWS::IAM::Role', 'UPDATE_FAILED', cont, reason), t + 1000);
     h.cfn.event(
       A,
-      ev(
+      resourceEvent(
         'Db',
         'AWS::CloudFormation::Stack',
         'UPDATE_FAILED',
@@ -203,7 +200,7 @@ describe('root cause in the thread', () => {
     );
     h.cfn.event(
       A,
-      ev(
+      resourceEvent(
         A,
         'AWS::CloudFormation::Stack',
         'UPDATE_ROLLBACK_FAILED',

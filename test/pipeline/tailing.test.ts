@@ -3,17 +3,11 @@ import { CloudFormationAdapter } from '../../src/adapters/cloudformation.js';
 import { EventsRepo } from '../../src/store/events-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
+import { resourceEvent } from '../helpers/cfn-nock.js';
 import { Harness } from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.close());
-
-const res = (logical: string, status: string, token: string) => ({
-  LogicalResourceId: logical,
-  ResourceType: 'AWS::Lambda::Function',
-  ResourceStatus: status,
-  ClientRequestToken: token,
-});
 
 describe('event tailing', () => {
   it('pages newest-first only until the last seen event', async () => {
@@ -21,14 +15,24 @@ describe('event tailing', () => {
     const cfn = new CloudFormationAdapter(h.aws, h.budget);
     const t = h.clock.now();
     h.cfn.pageSize = 3;
-    for (let i = 0; i < 10; i++) h.cfn.event('web-staging', res(`Fn${i}`, 'UPDATE_COMPLETE', 'tok'), t + i * 1000);
+    for (let i = 0; i < 10; i++)
+      h.cfn.event(
+        'web-staging',
+        resourceEvent(`Fn${i}`, 'AWS::Lambda::Function', 'UPDATE_COMPLETE', 'tok'),
+        t + i * 1000,
+      );
     // Events are ev-1 (oldest) .. ev-10 (newest); pages hold 3 each.
     const first = await cfn.tailEvents('us-east-1', 'web-staging', null, t - 60_000);
     expect(first.events.map((e) => e.eventId)).toHaveLength(10);
     expect(first.newestId).toBe('ev-10');
     expect(first.pages).toBe(4);
 
-    for (let i = 10; i < 14; i++) h.cfn.event('web-staging', res(`Fn${i}`, 'UPDATE_COMPLETE', 'tok'), t + i * 1000);
+    for (let i = 10; i < 14; i++)
+      h.cfn.event(
+        'web-staging',
+        resourceEvent(`Fn${i}`, 'AWS::Lambda::Function', 'UPDATE_COMPLETE', 'tok'),
+        t + i * 1000,
+      );
     const before = h.cfn.count('DescribeStackEvents');
     const next = await cfn.tailEvents('us-east-1', 'web-staging', first.newestId, t - 60_000);
     expect(next.events.map((e) => e.eventId)).toEqual(['ev-14', 'ev-13', 'ev-12', 'ev-11']);
@@ -47,8 +51,13 @@ describe('event tailing', () => {
     const cfn = new CloudFormationAdapter(h.aws, h.budget);
     const t = h.clock.now();
     h.cfn.pageSize = 2;
-    for (let i = 0; i < 6; i++) h.cfn.event('web-staging', res(`Old${i}`, 'UPDATE_COMPLETE', 'x'), t - 86_400_000 + i);
-    h.cfn.event('web-staging', res('New', 'UPDATE_IN_PROGRESS', 'tok'), t);
+    for (let i = 0; i < 6; i++)
+      h.cfn.event(
+        'web-staging',
+        resourceEvent(`Old${i}`, 'AWS::Lambda::Function', 'UPDATE_COMPLETE', 'x'),
+        t - 86_400_000 + i,
+      );
+    h.cfn.event('web-staging', resourceEvent('New', 'AWS::Lambda::Function', 'UPDATE_IN_PROGRESS', 'tok'), t);
     const out = await cfn.tailEvents('us-east-1', 'web-staging', null, t - 300_000);
     expect(out.events.map((e) => e.logicalId)).toEqual(['New']);
     expect(out.pages).toBe(1);
@@ -60,9 +69,13 @@ describe('event tailing', () => {
     const d = h.enqueue('web', 'staging');
     await h.toUpdating(d);
     const t = h.clock.now();
-    h.cfn.event('web-staging', res('Mine1', 'UPDATE_IN_PROGRESS', d.token), t);
-    h.cfn.event('web-staging', res('Console', 'UPDATE_IN_PROGRESS', 'Console-UpdateStack-1234'), t);
-    h.cfn.event('web-staging', res('Mine1', 'UPDATE_COMPLETE', d.token), t + 1000);
+    h.cfn.event('web-staging', resourceEvent('Mine1', 'AWS::Lambda::Function', 'UPDATE_IN_PROGRESS', d.token), t);
+    h.cfn.event(
+      'web-staging',
+      resourceEvent('Console', 'AWS::Lambda::Function', 'UPDATE_IN_PROGRESS', 'Console-UpdateStack-1234'),
+      t,
+    );
+    h.cfn.event('web-staging', resourceEvent('Mine1', 'AWS::Lambda::Function', 'UPDATE_COMPLETE', d.token), t + 1000);
     h.clock.advance(5000);
     await h.worker.tick();
     const events = new EventsRepo(h.db);
@@ -76,7 +89,10 @@ describe('event tailing', () => {
     h.db.prepare('UPDATE deployment_stacks SET last_event_id = NULL WHERE deployment_id = ?').run(d.id);
     h.cfn.event(
       'web-staging',
-      { ...res('Fn', 'UPDATE_FAILED', d.token), ResourceStatusReason: 'Runtime nodejs8 is deprecated' },
+      {
+        ...resourceEvent('Fn', 'AWS::Lambda::Function', 'UPDATE_FAILED', d.token),
+        ResourceStatusReason: 'Runtime nodejs8 is deprecated',
+      },
       t + 2000,
     );
     h.clock.advance(5000);

@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/logger.js';
 import { modesConfig } from '../helpers/config.js';
-import { Harness, SHA } from './harness.js';
+import { APP, Harness, NET, SHA } from './harness.js';
 
 // S3 HeadObject as S3 answers it (test/helpers/s3-nock.ts; docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html):
 // `x-amz-version-id` only in a versioned bucket; errors are a bare 403/404 status (a HEAD answer has no body).
 // The version id below is the one in the HeadObject reference's example; its `+` must be URL-encoded.
 const V1 = '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo';
 const V1_URL = encodeURIComponent(V1);
-const NET = 'infra-network-staging';
-const APP = 'infra-app-staging';
 const BASE = 'https://artifacts-bucket.s3.us-east-1.amazonaws.com/infra';
 const netKey = (build: string) => `infra/${build}/cdk.out/Network.template.json`;
 const appKey = (build: string) => `infra/${build}/cdk.out/App.template.json`;
@@ -45,23 +43,11 @@ const templateUrls = () =>
 
 /** The change set at `position` is ready; executing it completes the stack (the fake's ExecuteChangeSet hook). */
 function changeSetReady(d: { id: number }, position: number): void {
-  h.cfn.changeSets.set(`coxswain-${d.id}-${position}`, {
-    Status: 'CREATE_COMPLETE',
-    ExecutionStatus: 'AVAILABLE',
-    Changes: [],
-  });
-  h.cfn.onExecute = (name, token) => {
-    const done = {
-      LogicalResourceId: name,
-      ResourceType: 'AWS::CloudFormation::Stack',
-      ResourceStatus: 'UPDATE_COMPLETE',
-    };
-    h.cfn.event(name, { ...done, ClientRequestToken: token }, h.clock.now());
-    h.cfn.stackStatus.set(name, 'UPDATE_COMPLETE');
-  };
+  h.cfn.readyChangeSet(`coxswain-${d.id}-${position}`, []);
+  h.cfn.completesOnExecute(() => h.clock.now());
 }
 
-describe('mode template: TemplateURL pinned to the object version the build wrote (issue 11 item 2)', () => {
+describe('mode template: TemplateURL pinned to the object version the build wrote', () => {
   it('pins a versioned bucket, and a rollback reuses the pinned URL after the key was overwritten', async () => {
     modes();
     const d = h.enqueue('infra', 'staging');

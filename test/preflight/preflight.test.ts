@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { LocksRepo } from '../../src/store/locks-repo.js';
-import { captureResponses, cfn, click, deployment, services, sha, target, testApp } from '../buttons/harness.js';
+import { captureResponses, click, deployment, services, sha, target, testApp } from '../buttons/harness.js';
+import { cfnScripted } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
@@ -70,7 +71,7 @@ describe('stack-state preflight before the build', () => {
     await h.worker.tick();
     expect(h.get(d.id).state).toBe('building');
     h.cfn.stackStatus.set('api-staging', 'UPDATE_ROLLBACK_FAILED');
-    Object.assign(h.cb.builds.get(h.get(d.id).buildId!)!, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA });
+    Object.assign(h.build(d.id), { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA });
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.get(d.id).failure).toMatchObject({ phase: 'changeset' });
     expect(h.get(d.id).failure!.reason).toContain('UPDATE_ROLLBACK_FAILED');
@@ -94,7 +95,7 @@ describe('"Continue rollback" on a preflight refusal', () => {
         stackName: 'api-production',
       },
     });
-    const aws = cfn('eu-west-1', 'UPDATE_ROLLBACK_FAILED', [{ op: 'ContinueUpdateRollback' }]);
+    const aws = cfnScripted('eu-west-1', 'UPDATE_ROLLBACK_FAILED', [{ op: 'ContinueUpdateRollback' }]);
     const replies = captureResponses();
 
     await click(app, 'deploy_rollback', 'U01', String(d.id));

@@ -3,7 +3,7 @@ import { AwsClients } from '../../src/adapters/aws-clients.js';
 import { CloudFormationDrift } from '../../src/adapters/cloudformation-drift.js';
 import { StackRecovery } from '../../src/adapters/cloudformation-recovery.js';
 import { testBudget } from '../helpers/aws-budget.js';
-import { FakeCloudFormation } from '../helpers/aws-nock.js';
+import { FakeCloudFormation } from '../helpers/cfn-nock.js';
 import { FakeClock } from '../helpers/clock.js';
 
 // The docs say every AWS call goes through the one request budget; the Roll back button and the digests too.

@@ -7,7 +7,7 @@ import { FakeClock } from '../helpers/clock.js';
 
 // Build artifacts `location` is an S3 ARN; with namespaceType BUILD_ID the files are under path/<build-ID>/name
 // (CodeBuild ProjectArtifacts reference: "MyArtifacts/<build-ID>/MyArtifact.zip").
-describe('templateUrlForBuild (issue 11 items 2 and 18)', () => {
+describe('templateUrlForBuild', () => {
   const id = 'infra-synth:5b2c7f0e-1111-2222-3333-444455556666';
   const uuid = '5b2c7f0e-1111-2222-3333-444455556666';
 

@@ -6,23 +6,14 @@ import { deploymentParent } from '../../src/views/deployment-parent.js';
 import { lockStatusLine, rollbackLockReason } from '../../src/views/lock.js';
 import { FakeClock } from '../helpers/clock.js';
 import { testDb } from '../helpers/db.js';
+import { newDeployment } from '../helpers/rows.js';
 
 function queued(waitReason: string): Deployment {
   const db = testDb();
   const clock = new FakeClock();
   const repo = new DeploymentsRepo(db);
   const d = repo.enqueue(
-    {
-      kind: 'deploy',
-      service: 'api',
-      environment: 'staging',
-      targetKey: 'api/staging',
-      ref: 'feature_x',
-      sha: 'abc1234def5678abc1234def5678abc1234def56',
-      requestedBy: 'U05',
-      channel: 'C0DEPLOYS',
-      state: 'queued',
-    },
+    newDeployment('api/staging', { ref: 'feature_x', sha: 'abc1234def5678abc1234def5678abc1234def56' }),
     clock.now(),
   ).deployment;
   repo.update(d.id, 'queued', clock.now(), { waitReason });

@@ -3,7 +3,7 @@ import { parseConfig } from '../../src/app/config.js';
 import { findTarget } from '../../src/domain/targets.js';
 import { configErrorsOf as errorsOf, exampleConfigRaw, type RawConfig as Raw } from '../helpers/config.js';
 
-describe('GitHub config (issue 15)', () => {
+describe('GitHub config', () => {
   it('a workflow build, environment url/production/transient and the mirror default reach the target', () => {
     const raw = structuredClone(exampleConfigRaw) as Raw;
     raw.services.api.build = { workflow: 'deploy.yml' };

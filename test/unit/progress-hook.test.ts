@@ -12,6 +12,7 @@ import { buildRepos } from '../../src/store/repos.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { newDeployment } from '../helpers/rows.js';
 
 const MIN = 60_000;
 const remaining: Remaining = {
@@ -28,20 +29,7 @@ function setup() {
   const clock = new FakeClock();
   const config = exampleConfig();
   const repo = new DeploymentsRepo(db);
-  const d = repo.enqueue(
-    {
-      kind: 'deploy',
-      service: 'web',
-      environment: 'staging',
-      targetKey: 'web/staging',
-      ref: 'main',
-      sha: 'a'.repeat(40),
-      requestedBy: 'U05',
-      channel: 'C0DEPLOYS',
-      state: 'queued',
-    },
-    clock.now(),
-  ).deployment;
+  const d = repo.enqueue(newDeployment('web/staging', { sha: 'a'.repeat(40) }), clock.now()).deployment;
   new OutboxRepo(db).post({ key: 'd1:parent', channel: 'C0DEPLOYS', deploymentId: d.id, message: { text: 'p' } }, 0);
   const est = {
     facts: { phase: 'stack_update', phaseStartedAt: clock.now(), remaining } as ProgressFacts | undefined,

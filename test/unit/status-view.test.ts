@@ -1,40 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../src/store/deployment-row.js';
 import { deployStatus, type TargetStatus } from '../../src/views/status.js';
+import { deploymentRow } from '../helpers/rows.js';
 
 const now = Date.UTC(2026, 10, 22, 12);
 
 function deployment(id: number, over: Partial<Deployment> = {}): Deployment {
-  return {
+  return deploymentRow({
     id,
-    kind: 'deploy',
     service: 's',
     environment: 'e',
     targetKey: 's/e',
-    ref: 'main',
     sha: `${id}`.padStart(40, 'a'),
-    requestedBy: 'U01',
-    state: 'succeeded',
-    priority: 0,
     token: `t${id}`,
-    channel: 'C0DEPLOYS',
-    waitReason: null,
-    buildId: null,
-    buildLogUrl: null,
-    failure: null,
-    summary: null,
-    forced: false,
-    rollbackOf: null,
-    workerId: null,
-    heartbeatAt: null,
-    nextPollAt: null,
-    stalledAt: null,
     createdAt: now - 600_000,
     startedAt: now - 500_000,
     finishedAt: now - 400_000,
     updatedAt: now - 400_000,
     ...over,
-  };
+  });
 }
 
 function target(i: number, recent = 5, queued = 0): TargetStatus {

@@ -85,7 +85,7 @@ describe('CloudFormation early validation', () => {
         mode: 'WARN',
       }),
     ]);
-    h.cfn.changeSets.set(name, { Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', Changes: [] });
+    h.cfn.readyChangeSet(name, []);
     await h.tickUntil(() => h.cfn.count('ExecuteChangeSet') === 1);
     const cs = h.reply(d.id, 'changeset-1')!;
     expect(cs.blocks).toContain('Early validation warnings (not blocking)');

@@ -1,37 +1,10 @@
-import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cfnResponse } from '../helpers/aws-nock.js';
-import { replyText } from '../helpers/bolt.js';
-import type { StoredMessage } from '../outbox/fake-slack.js';
-import { GITHUB_API, Integration } from './harness.js';
+import { queryResponse, resourceChange } from '../helpers/cfn-nock.js';
+import { githubCommit } from '../helpers/github-nock.js';
+import { buttonsOf, replyText } from '../helpers/slack-kit.js';
+import { Integration } from './harness.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
-
-function githubCommit(repo: string, ref: string, sha: string) {
-  return nock(GITHUB_API)
-    .get(`/repos/${repo}/commits/${encodeURIComponent(ref)}`)
-    .query(true)
-    .reply(200, { sha, commit: { message: 'Ship it' } });
-}
-
-interface Button {
-  action_id: string;
-  value: string;
-  block_id: string;
-}
-
-function buttons(m: StoredMessage | undefined): Button[] {
-  const blocks = (m?.blocks ?? []) as { type: string; block_id?: string; elements?: Record<string, unknown>[] }[];
-  return blocks
-    .filter((b) => b.type === 'actions')
-    .flatMap((b) =>
-      (b.elements ?? []).map((e) => ({
-        action_id: String(e.action_id),
-        value: String(e.value),
-        block_id: String(b.block_id),
-      })),
-    );
-}
 
 let t: Integration | undefined;
 afterEach(() => {
@@ -56,9 +29,9 @@ describe('integration: approvals, locks and stall buttons through the real compo
     expect(h.shown(parent)).toContain('waiting for approval');
     const request = h.posted('d1:approval')!;
     expect(request.threadTs).toBe(parent.ts);
-    const approve = buttons(request).find((b) => b.action_id === 'deploy_approve')!;
+    const approve = buttonsOf(request).find((b) => b.action_id === 'deploy_approve')!;
     expect(approve.value).toBe('1');
-    expect(buttons(request).map((b) => b.action_id)).toContain('deploy_reject');
+    expect(buttonsOf(request).map((b) => b.action_id)).toContain('deploy_reject');
 
     // The worker never starts it while it waits.
     await h.work(() => true);
@@ -117,28 +90,8 @@ describe('integration: approvals, locks and stall buttons through the real compo
     githubCommit('acme/web', 'main', SHA);
     await h.send('/deploy', 'web staging');
     await h.work(() => h.cfn.changeSets.has('coxswain-1-1'));
-    h.cfn.changeSets.set('coxswain-1-1', {
-      Status: 'CREATE_COMPLETE',
-      ExecutionStatus: 'AVAILABLE',
-      Changes: [
-        {
-          Type: 'Resource',
-          ResourceChange: { Action: 'Modify', LogicalResourceId: 'TaskDef', ResourceType: 'AWS::ECS::TaskDefinition' },
-        },
-      ],
-    });
-    const token = h.get(1).token;
-    h.cfn.onExecute = (stack) =>
-      h.cfn.event(
-        stack,
-        {
-          LogicalResourceId: 'TaskDef',
-          ResourceType: 'AWS::ECS::TaskDefinition',
-          ResourceStatus: 'UPDATE_IN_PROGRESS',
-          ClientRequestToken: token,
-        },
-        h.clock.now(),
-      );
+    h.cfn.readyChangeSet('coxswain-1-1', [resourceChange('TaskDef', 'AWS::ECS::TaskDefinition')]);
+    h.cfn.startsOnExecute('TaskDef', 'AWS::ECS::TaskDefinition', () => h.clock.now());
     await h.work(() => h.cfn.count('ExecuteChangeSet') === 1);
 
     const stallKeys = () =>
@@ -157,7 +110,7 @@ describe('integration: approvals, locks and stall buttons through the real compo
     expect(stall.threadTs).toBe(h.posted('d1:parent')!.ts);
     expect(h.shown(stall)).toContain('looks stalled');
     expect(h.shown(stall)).toContain('TaskDef');
-    expect(buttons(stall).map((b) => [b.action_id, b.value])).toEqual([
+    expect(buttonsOf(stall).map((b) => [b.action_id, b.value])).toEqual([
       ['deploy_keep_waiting', '1'],
       ['deploy_rollback', '1'],
     ]);
@@ -180,7 +133,7 @@ describe('integration: approvals, locks and stall buttons through the real compo
       if (params.get('Action') !== 'CancelUpdateStack') return handle(params);
       h.cfn.calls.push({ action: 'CancelUpdateStack', params });
       h.cfn.stackStatus.set('web-staging', 'UPDATE_ROLLBACK_IN_PROGRESS');
-      return [200, cfnResponse('CancelUpdateStack', {}), { 'content-type': 'text/xml' }];
+      return [200, queryResponse('CancelUpdateStack', {}), { 'content-type': 'text/xml' }];
     };
     const rolled = await h.click('deploy_rollback', 'U08', '1');
     expect(rolled?.text).toContain('web-staging');
