@@ -7,7 +7,7 @@ import { logError } from '../app/log-error.js';
 import { matchRun } from '../domain/actions-run-match.js';
 import { classifyGitHubError } from '../domain/github-deployment-status.js';
 import { median } from '../domain/stats.js';
-import { findTarget, substitute, type Target } from '../domain/targets.js';
+import { substitute, type Target } from '../domain/targets.js';
 import type { JobDuration } from '../store/actions-jobs-repo.js';
 import type { Deployment, Failure } from '../store/deployment-row.js';
 import {
@@ -114,7 +114,7 @@ export async function lookForRun(
   const repo = ctx.githubDeployments;
   const runs = await ctx.actions.deploymentRuns(target.repo, d.sha);
   const others = repo.othersAwaitingRun(d.id, repoName(target), d.sha).filter((x) => {
-    const t = findTarget(ctx.config, x.service, x.environment);
+    const t = ctx.targetOf(x);
     return t.ok && t.target.build?.workflow === workflow;
   });
   const m = matchRun({

@@ -192,13 +192,17 @@ export class GitHubDeploymentsRepo {
   }
 
   /** Other deployments of the same repo and SHA still looking for their run (building, no run claimed yet). */
-  othersAwaitingRun(deploymentId: number, repo: string, sha: string): { service: string; environment: string }[] {
+  othersAwaitingRun(
+    deploymentId: number,
+    repo: string,
+    sha: string,
+  ): { id: number; service: string; environment: string }[] {
     return this.db
       .prepare(
-        `SELECT d.service, d.environment FROM github_deployments g JOIN deployments d ON d.id = g.deployment_id
+        `SELECT d.id, d.service, d.environment FROM github_deployments g JOIN deployments d ON d.id = g.deployment_id
          WHERE g.repo = ? AND d.sha = ? AND g.deployment_id != ? AND g.run_id IS NULL AND d.state = 'building'`,
       )
-      .all(repo, sha, deploymentId) as { service: string; environment: string }[];
+      .all(repo, sha, deploymentId) as { id: number; service: string; environment: string }[];
   }
 
   setRunProgress(deploymentId: number, progress: unknown): void {
