@@ -28,3 +28,24 @@ export function githubCommit(
 export function githubSignature(secret: string, body: string | Buffer): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
+
+/** One GitHub REST answer as nock replies it: status, the JSON body GitHub sends, headers. */
+export type GitHubReply = [number, string, Record<string, string>];
+
+export function githubJson(status: number, body: unknown): GitHubReply {
+  return [status, JSON.stringify(body), { 'content-type': 'application/json' }];
+}
+
+/** Every GET to api.github.com answered by `route(path)` (path decoded); returns the calls, "GET /path", in order. */
+export function githubGets(route: (path: string) => GitHubReply): string[] {
+  const calls: string[] = [];
+  nock('https://api.github.com')
+    .persist()
+    .get(/.*/)
+    .reply((req: Request) => {
+      const path = decodeURIComponent(new URL(req.url).pathname);
+      calls.push(`GET ${path}`);
+      return route(path);
+    });
+  return calls;
+}

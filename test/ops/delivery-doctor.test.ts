@@ -1,11 +1,10 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { DoctorContext } from '../../src/doctor/check.js';
 import { deliveryCheck } from '../../src/doctor/delivery-checks.js';
 import { testOctokit } from '../github/fake-github.js';
 import { exampleConfig } from '../helpers/config.js';
+import { githubGets, githubJson } from '../helpers/github-nock.js';
 
-const json = { 'content-type': 'application/json' };
 const HEAD = 'c0ffee1234567890c0ffee1234567890c0ffee12';
 
 /**
@@ -15,28 +14,21 @@ const HEAD = 'c0ffee1234567890c0ffee1234567890c0ffee12';
  * {"message":"Resource not accessible by personal access token"}, an unknown branch 404 {"message":"Branch not found"}.
  */
 function github(o: { checks?: number; branch?: number }) {
-  const calls: string[] = [];
-  nock('https://api.github.com')
-    .persist()
-    .get(/.*/)
-    .reply((req: Request) => {
-      const path = decodeURIComponent(new URL(req.url).pathname);
-      calls.push(`${req.method} ${path}`);
-      if (path.endsWith('/check-runs') || path.endsWith('/status')) {
-        if (o.checks && o.checks !== 200) {
-          return [o.checks, JSON.stringify({ message: 'Resource not accessible by personal access token' }), json];
-        }
-        return path.endsWith('/status')
-          ? [200, JSON.stringify({ state: 'success', statuses: [], sha: HEAD, total_count: 0 }), json]
-          : [200, JSON.stringify({ total_count: 0, check_runs: [] }), json];
+  return githubGets((path) => {
+    if (path.endsWith('/check-runs') || path.endsWith('/status')) {
+      if (o.checks && o.checks !== 200) {
+        return githubJson(o.checks, { message: 'Resource not accessible by personal access token' });
       }
-      if (path.includes('/branches/')) {
-        if (o.branch && o.branch !== 200) return [o.branch, JSON.stringify({ message: 'Branch not found' }), json];
-        return [200, JSON.stringify({ name: 'main', commit: { sha: HEAD } }), json];
-      }
-      return [404, JSON.stringify({ message: 'Not Found' }), json];
-    });
-  return calls;
+      return path.endsWith('/status')
+        ? githubJson(200, { state: 'success', statuses: [], sha: HEAD, total_count: 0 })
+        : githubJson(200, { total_count: 0, check_runs: [] });
+    }
+    if (path.includes('/branches/')) {
+      if (o.branch && o.branch !== 200) return githubJson(o.branch, { message: 'Branch not found' });
+      return githubJson(200, { name: 'main', commit: { sha: HEAD } });
+    }
+    return githubJson(404, { message: 'Not Found' });
+  });
 }
 
 function ctx(): DoctorContext {

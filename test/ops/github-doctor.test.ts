@@ -1,4 +1,3 @@
-import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DoctorContext } from '../../src/doctor/check.js';
 import {
@@ -11,11 +10,11 @@ import { GitHubDeploymentsRepo } from '../../src/store/github-deployments-repo.j
 import { actionsConfig } from '../github/actions-harness.js';
 import { testOctokit } from '../github/fake-github.js';
 import { testDb } from '../helpers/db.js';
+import { githubGets, githubJson } from '../helpers/github-nock.js';
 
 let db: Db | undefined;
 afterEach(() => db?.close());
 
-const json = { 'content-type': 'application/json' };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 /** A GitHub Actions expression, `${{ … }}`, written without a template-looking string literal. */
 const gha = (e: string) => `$\{{ ${e} }}`;
@@ -25,31 +24,16 @@ const gha = (e: string) => `$\{{ ${e} }}`;
  * repos/contents#get-repository-content (a file: {type: 'file', encoding: 'base64', content}), 404 {message}.
  */
 function github(files: Record<string, { state?: string; text?: string; status?: number }>) {
-  const calls: string[] = [];
-  nock('https://api.github.com')
-    .persist()
-    .get(/.*/)
-    .reply((req: Request) => {
-      const path = decodeURIComponent(new URL(req.url).pathname);
-      calls.push(`GET ${path}`);
-      const wf = /^\/repos\/([^/]+\/[^/]+)\/actions\/workflows\/(.+)$/.exec(path);
-      const ct = /^\/repos\/([^/]+\/[^/]+)\/contents\/\.github\/workflows\/(.+)$/.exec(path);
-      const key = wf ? `${wf[1]}/${wf[2]}` : ct ? `${ct[1]}/${ct[2]}` : '';
-      const f = files[key];
-      if (!f || f.status) return [f?.status ?? 404, JSON.stringify({ message: 'Not Found' }), json];
-      if (wf)
-        return [
-          200,
-          JSON.stringify({ id: 1, name: 'Deploy', path: `.github/workflows/${wf[2]}`, state: f.state ?? 'active' }),
-          json,
-        ];
-      return [
-        200,
-        JSON.stringify({ type: 'file', encoding: 'base64', name: ct![2], content: b64(f.text ?? '') }),
-        json,
-      ];
-    });
-  return calls;
+  return githubGets((path) => {
+    const wf = /^\/repos\/([^/]+\/[^/]+)\/actions\/workflows\/(.+)$/.exec(path);
+    const ct = /^\/repos\/([^/]+\/[^/]+)\/contents\/\.github\/workflows\/(.+)$/.exec(path);
+    const key = wf ? `${wf[1]}/${wf[2]}` : ct ? `${ct[1]}/${ct[2]}` : '';
+    const f = files[key];
+    if (!f || f.status) return githubJson(f?.status ?? 404, { message: 'Not Found' });
+    if (wf)
+      return githubJson(200, { id: 1, name: 'Deploy', path: `.github/workflows/${wf[2]}`, state: f.state ?? 'active' });
+    return githubJson(200, { type: 'file', encoding: 'base64', name: ct![2], content: b64(f.text ?? '') });
+  });
 }
 
 function ctx(): DoctorContext {

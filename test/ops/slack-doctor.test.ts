@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AwsClients } from '../../src/adapters/aws-clients.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { doctorContext } from '../../src/doctor/runner.js';
 import { REQUIRED_SCOPES } from '../../src/doctor/slack-checks.js';
@@ -10,19 +9,10 @@ import { register } from '../../src/slack/commands/index.js';
 import { commandFixture } from '../commands/fixture.js';
 import { exampleConfig } from '../helpers/config.js';
 import { captureReplies, replyText, testApp } from '../helpers/slack-kit.js';
-import { DoctorWorld, GITHUB_URL, SLACK_URL } from './doctor-world.js';
+import { useDoctorWorld } from './doctor-run.js';
+import { GITHUB_URL, SLACK_URL } from './doctor-world.js';
 
-let w: DoctorWorld;
-let aws: AwsClients;
-beforeEach(() => {
-  w = new DoctorWorld();
-  w.install();
-  aws = new AwsClients({ maxAttempts: 1, defaultRegion: 'us-east-1' });
-});
-afterEach(() => {
-  aws.destroy();
-  w.close();
-});
+const world = useDoctorWorld();
 
 // Every environment restricted to U01: anyone else is not a deployer anywhere.
 const config = exampleConfig((raw) => {
@@ -43,7 +33,7 @@ function app() {
       githubApiUrl: GITHUB_URL,
       defaultRegion: 'us-east-1',
       logger: silentLogger,
-      aws,
+      aws: world.aws,
     }),
   );
   return testApp((a) =>
@@ -66,7 +56,7 @@ function app() {
 
 describe('/deploy-status doctor', () => {
   it('answers a deployer ephemerally with one section per area, ✓/⚠/✗ and the fixes', async () => {
-    w.stacks.set('api-staging@us-east-1', 'UPDATE_ROLLBACK_FAILED');
+    world.w.stacks.set('api-staging@us-east-1', 'UPDATE_ROLLBACK_FAILED');
     const replies = captureReplies();
     const t = app();
     expect((await t.send('/deploy-status', 'doctor', { user: 'U01' })).acked).toBe(true);
@@ -89,7 +79,7 @@ describe('/deploy-status doctor', () => {
     const t = app();
     await t.send('/deploy-status', 'doctor', { user: 'U09' });
     expect(replyText(replies[0]!)).toContain('Only deployers may run the doctor');
-    expect(w.calls).toEqual([]);
+    expect(world.w.calls).toEqual([]);
   });
 });
 
