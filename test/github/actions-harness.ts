@@ -1,15 +1,12 @@
+import { afterEach } from 'vitest';
 import { OctokitActions } from '../../src/adapters/github-actions.js';
 import type { Config } from '../../src/app/config.js';
-import { silentLogger } from '../../src/app/logger.js';
-import { targetOfDeployment } from '../../src/deploys/target-of.js';
-import { Estimator } from '../../src/estimates/estimator.js';
-import { ProgressHook } from '../../src/estimates/progress-hook.js';
-import { buildRepos } from '../../src/store/repos.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
+import { progressHook } from '../helpers/services.js';
 import { Harness, SHA } from '../pipeline/harness.js';
-import { testOctokit } from './fake-github.js';
+import { type FakeJob, testOctokit } from './fake-github.js';
 import { mirrorHarness } from './mirror-harness.js';
 
 /** Services built by GitHub Actions: `app` (mode parameters) and `appcdk` (mode build: the workflow runs cdk). */
@@ -51,16 +48,7 @@ export function actionsHarness() {
   const db = testDb();
   const config = actionsConfig();
   const m = mirrorHarness(db, config, clock);
-  const estimator = new Estimator({ repos: buildRepos(db), clock });
-  const progress = new ProgressHook({
-    db,
-    config,
-    clock,
-    logger: silentLogger,
-    estimator,
-    targetOf: targetOfDeployment(config),
-    repos: buildRepos(db),
-  });
+  const progress = progressHook(db, config, clock);
   const h = new Harness({
     db,
     clock,
@@ -99,3 +87,32 @@ export function actionsHarness() {
   };
   return { h, m, clock, db, config, addRun, iso };
 }
+
+/** actionsHarness() for each test of the file that calls this, closed after it. */
+export function actionsSetup(): () => ReturnType<typeof actionsHarness> {
+  let close: (() => void) | undefined;
+  afterEach(() => close?.());
+  return () => {
+    const x = actionsHarness();
+    close = () => x.h.close();
+    return x;
+  };
+}
+
+/** A job of run 501 as GET /actions/runs/{id}/jobs lists it; steps are [name, status, conclusion]. */
+export const job = (
+  id: number,
+  name: string,
+  status: string,
+  conclusion: string | null,
+  steps: [string, string, string | null][],
+): FakeJob => ({
+  id,
+  name,
+  status,
+  conclusion,
+  html_url: `https://github.com/acme/app/actions/runs/501/job/${id}`,
+  started_at: '2026-11-22T09:00:10Z',
+  completed_at: status === 'completed' ? '2026-11-22T09:03:00Z' : null,
+  steps: steps.map(([n, s, c], i) => ({ name: n, number: i + 1, status: s, conclusion: c })),
+});

@@ -5,11 +5,15 @@ import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { ApprovalService } from '../../src/approvals/approval-service.js';
 import { buildDeploymentCore } from '../../src/deploys/core.js';
+import { targetOfDeployment } from '../../src/deploys/target-of.js';
+import { Estimator } from '../../src/estimates/estimator.js';
+import { ProgressHook, type ProgressHookDeps } from '../../src/estimates/progress-hook.js';
 import { LockService } from '../../src/locks/lock-service.js';
 import { RollbackService } from '../../src/rollbacks/rollback-service.js';
 import type { Db } from '../../src/store/db.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
+import { buildRepos } from '../../src/store/repos.js';
 import { testBudget } from './aws-budget.js';
 import type { FakeClock } from './clock.js';
 
@@ -36,4 +40,25 @@ export function services(db: Db, config: Config, clock: FakeClock, o: { github?:
     deployments: new DeploymentsRepo(db),
     outbox: new OutboxRepo(db),
   };
+}
+
+/**
+ * The progress hook as the runtime wires it (ETA source for parents, progress and stall replies), over a real
+ * Estimator unless a test hands it a scripted one.
+ */
+export function progressHook(
+  db: Db,
+  config: Config,
+  clock: FakeClock,
+  estimator: ProgressHookDeps['estimator'] = new Estimator({ repos: buildRepos(db), clock }),
+): ProgressHook {
+  return new ProgressHook({
+    db,
+    config,
+    clock,
+    logger: silentLogger,
+    estimator,
+    targetOf: targetOfDeployment(config),
+    repos: buildRepos(db),
+  });
 }

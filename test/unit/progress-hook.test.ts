@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/app/logger.js';
 import type { PollContext } from '../../src/deploys/poll-context.js';
-import { targetOfDeployment } from '../../src/deploys/target-of.js';
 import type { QueueEta, Remaining } from '../../src/domain/eta.js';
 import type { ProgressFacts, StallCheck } from '../../src/estimates/estimator.js';
-import { ProgressHook } from '../../src/estimates/progress-hook.js';
 import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
-import { buildRepos } from '../../src/store/repos.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { newDeployment } from '../helpers/rows.js';
+import { progressHook } from '../helpers/services.js';
 
 const MIN = 60_000;
 const remaining: Remaining = {
@@ -41,15 +38,7 @@ function setup() {
     stall: () => est.stallCheck,
     queueEta: () => est.eta,
   };
-  const hook = new ProgressHook({
-    db,
-    config,
-    clock,
-    logger: silentLogger,
-    estimator,
-    targetOf: targetOfDeployment(config),
-    repos: buildRepos(db),
-  });
+  const hook = progressHook(db, config, clock, estimator);
   const poll = (outcome: PollContext['outcome'] = 'waiting'): void =>
     hook.onPoll({ deployment: repo.get(d.id)!, stacks: [], now: clock.now(), outcome });
   const rows = (like: string) =>
