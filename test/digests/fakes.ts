@@ -1,8 +1,18 @@
 import { expect } from 'vitest';
+import { AwsClients } from '../../src/adapters/aws-clients.js';
 import type { DriftDetector, StackDriftCheck, StackRef } from '../../src/adapters/cloudformation-drift.js';
+import { CloudFormationDrift } from '../../src/adapters/cloudformation-drift.js';
+import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
 import { type Config, parseConfig } from '../../src/app/config.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { HealthDigestJob } from '../../src/digests/health-job.js';
 import type { ResourceDrift } from '../../src/domain/drift-diff.js';
+import type { Db } from '../../src/store/db.js';
+import { DigestRunsRepo } from '../../src/store/digest-runs-repo.js';
+import { HealthRepo } from '../../src/store/health-repo.js';
 import { LIMITS, type SlackMessage } from '../../src/views/slack-message.js';
+import { testBudget } from '../helpers/aws-budget.js';
+import type { FakeClock } from '../helpers/clock.js';
 import { exampleConfigRaw } from '../helpers/config.js';
 
 /** A detector answering from a script keyed by stack name; a function may throw to simulate a crash. */
@@ -64,4 +74,18 @@ export function expectWithinLimits(messages: SlackMessage[]): void {
       }
     }
   }
+}
+
+/** The health digest as the runtime wires it: real SQLite, CloudFormation and GitHub through nock, retries off. */
+export function healthJob(db: Db, config: Config, clock: FakeClock): HealthDigestJob {
+  return new HealthDigestJob({
+    config,
+    health: new HealthRepo(db),
+    runs: new DigestRunsRepo(db),
+    stacks: new CloudFormationDrift(new AwsClients({ maxAttempts: 1 }), { clock, budget: testBudget(clock) }),
+    github: new OctokitGitHub(createOctokit({ logger: silentLogger, retries: false })),
+    clock,
+    logger: silentLogger,
+    githubWeb: 'https://github.com',
+  });
 }

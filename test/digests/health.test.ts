@@ -1,20 +1,15 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { AwsClients } from '../../src/adapters/aws-clients.js';
-import { CloudFormationDrift } from '../../src/adapters/cloudformation-drift.js';
-import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
-import { silentLogger } from '../../src/app/logger.js';
-import { HealthDigestJob } from '../../src/digests/health-job.js';
 import { healthByTarget, healthFigures, median, percentile } from '../../src/domain/health-metrics.js';
 import type { Db } from '../../src/store/db.js';
 import { DigestRunsRepo } from '../../src/store/drift-repo.js';
 import { HealthRepo } from '../../src/store/health-repo.js';
 import { LocksRepo } from '../../src/store/locks-repo.js';
-import { testBudget } from '../helpers/aws-budget.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { mockDescribeStack } from './drift-nock.js';
+import { healthJob } from './fakes.js';
 
 const M = 60_000;
 const D = 86_400_000;
@@ -209,16 +204,7 @@ describe('health figures from a seeded SQLite history', () => {
     mockDescribeStack('eu-west-1', 'api-production', 'UPDATE_ROLLBACK_FAILED', 'Resource Db failed to roll back');
     mockDescribeStack('us-east-1', 'web-staging', 'UPDATE_IN_PROGRESS');
 
-    const job = new HealthDigestJob({
-      config: exampleConfig(),
-      health: new HealthRepo(db),
-      runs: new DigestRunsRepo(db),
-      stacks: new CloudFormationDrift(new AwsClients({ maxAttempts: 1 }), { clock, budget: testBudget(clock) }),
-      github: new OctokitGitHub(createOctokit({ logger: silentLogger, retries: false })),
-      clock,
-      logger: silentLogger,
-      githubWeb: 'https://github.com',
-    });
+    const job = healthJob(db, exampleConfig(), clock);
     const r = await job.run();
     expect(gh.isDone()).toBe(true);
     expect(r.ok).toBe(true);

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AwsClients } from '../../src/adapters/aws-clients.js';
-import { CloudFormationDrift } from '../../src/adapters/cloudformation-drift.js';
-import { createOctokit, OctokitGitHub } from '../../src/adapters/github.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { DriftDigestJob } from '../../src/digests/drift-job.js';
-import { HealthDigestJob } from '../../src/digests/health-job.js';
 import { DigestRunsRepo, DriftRepo } from '../../src/store/drift-repo.js';
-import { HealthRepo } from '../../src/store/health-repo.js';
-import { testBudget } from '../helpers/aws-budget.js';
 import { FakeClock } from '../helpers/clock.js';
 import { twoStackConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';
 import { mockDescribeStack } from './drift-nock.js';
-import { expectWithinLimits, modified, ScriptedDetector } from './fakes.js';
+import { expectWithinLimits, healthJob, modified, ScriptedDetector } from './fakes.js';
 
 function text(messages: { text: string; blocks?: unknown[] }[]): string {
   return JSON.stringify(messages.map((m) => m.blocks));
@@ -83,16 +77,7 @@ describe('health digest over multi-stack targets', () => {
       mockDescribeStack('eu-west-1', 'api-worker-production', 'UPDATE_ROLLBACK_FAILED', 'Resource Queue failed'),
       mockDescribeStack('us-east-1', 'web-staging', 'UPDATE_COMPLETE'),
     ];
-    const job = new HealthDigestJob({
-      config: twoStackConfig(),
-      health: new HealthRepo(db),
-      runs: new DigestRunsRepo(db),
-      stacks: new CloudFormationDrift(new AwsClients({ maxAttempts: 1 }), { clock, budget: testBudget(clock) }),
-      github: new OctokitGitHub(createOctokit({ logger: silentLogger, retries: false })),
-      clock,
-      logger: silentLogger,
-      githubWeb: 'https://github.com',
-    });
+    const job = healthJob(db, twoStackConfig(), clock);
     const r = await job.run();
     for (const s of scopes) expect(s.isDone()).toBe(true);
     expect(r.ok).toBe(true);

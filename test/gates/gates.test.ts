@@ -19,7 +19,12 @@ function gatedConfig(gates: Record<string, unknown> = { checks: 'required' }): C
 
 function setup(gates?: Record<string, unknown>) {
   const f = commandFixture({ config: gatedConfig(gates) });
-  const watcher = new GateWatcher({
+  return { f, watcher: watcherOf(f) };
+}
+
+/** The gate watcher over a command fixture's database, gate, approvals and lifecycle core, as the runtime wires it. */
+function watcherOf(f: ReturnType<typeof commandFixture>): GateWatcher {
+  return new GateWatcher({
     db: f.db,
     config: f.config,
     clock: f.clock,
@@ -28,7 +33,6 @@ function setup(gates?: Record<string, unknown>) {
     approvals: f.approvals,
     core: f.core,
   });
-  return { f, watcher };
 }
 
 describe('gates: commit checks before anything is queued', () => {
@@ -114,15 +118,7 @@ describe('gates: commit checks before anything is queued', () => {
         return r;
       }),
     });
-    const watcher = new GateWatcher({
-      db: f.db,
-      config: f.config,
-      clock: f.clock,
-      logger: silentLogger,
-      gate: f.gate,
-      approvals: f.approvals,
-      core: f.core,
-    });
+    const watcher = watcherOf(f);
     captureReplies();
     githubCommit(f.events, 'acme/api', 'main', SHA);
     githubChecks('acme/api', SHA, { runs: [{ name: 'test', status: 'in_progress' }] });

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readBody } from './loopback.js';
 
 /**
@@ -65,4 +68,15 @@ export function startMain(o: {
   child.stderr!.on('data', (b: Buffer) => o.logs.push(b.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return { child, exited };
+}
+
+/** A temporary directory holding a one-service config (web → web-{env}, staging) and where the database will be. */
+export function mainFiles(prefix: string, extraConfig = ''): { dir: string; configFile: string; dbFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const configFile = join(dir, 'coxswain.yml');
+  writeFileSync(
+    configFile,
+    `channel: C0DEPLOYS\nregion: us-east-1\n${extraConfig}services:\n  web:\n    repo: acme/web\n    stack: { name: "web-{env}" }\n    environments: { staging: {} }\n`,
+  );
+  return { dir, configFile, dbFile: join(dir, 'coxswain.db') };
 }

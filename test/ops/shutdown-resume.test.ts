@@ -1,8 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/store/db.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
@@ -10,7 +8,7 @@ import { PhasesRepo } from '../../src/store/phases-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { queryError, queryResponse, stackArn } from '../helpers/cfn-nock.js';
 import { freePort, listenLoopback, readBody } from '../helpers/loopback.js';
-import { loopbackSlack, startMain } from '../helpers/main-process.js';
+import { loopbackSlack, mainFiles, startMain } from '../helpers/main-process.js';
 import { newDeployment } from '../helpers/rows.js';
 
 /**
@@ -52,13 +50,9 @@ describe('SIGTERM during a stack update', () => {
   it('exits 0 leaving the deployment active; the next process adopts it and finishes it, one result reply', {
     timeout: 90_000,
   }, async () => {
-    dir = mkdtempSync(join(tmpdir(), 'coxswain-resume-'));
-    const configFile = join(dir, 'coxswain.yml');
-    const dbFile = join(dir, 'coxswain.db');
-    writeFileSync(
-      configFile,
-      'channel: C0DEPLOYS\nregion: us-east-1\ntiming: { pollSeconds: 1 }\nservices:\n  web:\n    repo: acme/web\n    stack: { name: "web-{env}" }\n    environments: { staging: {} }\n',
-    );
+    const files = mainFiles('coxswain-resume-', 'timing: { pollSeconds: 1 }\n');
+    dir = files.dir;
+    const { configFile, dbFile } = files;
 
     // Seed what a process that died after ExecuteChangeSet leaves: deploying, stack row `updating`, change set saved.
     const started = Date.now() - 60_000;

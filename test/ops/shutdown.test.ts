@@ -1,13 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/store/db.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { freePort, listenLoopback } from '../helpers/loopback.js';
-import { loopbackSlack, startMain } from '../helpers/main-process.js';
+import { loopbackSlack, mainFiles, startMain } from '../helpers/main-process.js';
 
 /**
  * SIGTERM on a real `node src/main.ts` process, with a loopback fake of the Slack Web API. Slack answers
@@ -26,13 +24,9 @@ afterEach(() => {
 
 describe('SIGTERM', () => {
   it('stops taking work, flushes the outbox, closes the database and exits 0', { timeout: 60_000 }, async () => {
-    dir = mkdtempSync(join(tmpdir(), 'coxswain-shutdown-'));
-    const configFile = join(dir, 'coxswain.yml');
-    const dbFile = join(dir, 'coxswain.db');
-    writeFileSync(
-      configFile,
-      'channel: C0DEPLOYS\nregion: us-east-1\nservices:\n  web:\n    repo: acme/web\n    stack: { name: "web-{env}" }\n    environments: { staging: {} }\n',
-    );
+    const files = mainFiles('coxswain-shutdown-');
+    dir = files.dir;
+    const { configFile, dbFile } = files;
     const db = openDb(dbFile);
     new OutboxRepo(db).post(
       { key: 'd1:parent', channel: 'C0DEPLOYS', message: { text: 'Deploy #1 web → staging · succeeded' } },

@@ -20,17 +20,22 @@ function queued(waitReason: string): Deployment {
   return repo.get(d.id)!;
 }
 
+/** The parent of a deployment first in its queue, drawn at time 0. */
+function queuedParent(d: Deployment, etaMs?: number) {
+  return deploymentParent({
+    deployment: d,
+    repo: { owner: 'acme', name: 'api' },
+    githubWeb: 'https://github.com',
+    now: 0,
+    position: 1,
+    ...(etaMs === undefined ? {} : { etaMs }),
+  });
+}
+
 describe('deployment parent', () => {
   it('keeps underscores and asterisks of data in the plain-text fallback', () => {
     const d = queued('stack api-staging is UPDATE_IN_PROGRESS (started outside Coxswain)');
-    const m = deploymentParent({
-      deployment: d,
-      repo: { owner: 'acme', name: 'api' },
-      githubWeb: 'https://github.com',
-      now: 0,
-      position: 1,
-      etaMs: 4 * 60_000,
-    });
+    const m = queuedParent(d, 4 * 60_000);
     expect(m.text).toBe(
       'Deploy #1 api → staging · abc1234 (feature_x) · queued · position 1 · stack api-staging is UPDATE_IN_PROGRESS (started outside Coxswain) · ETA ~4 min',
     );
@@ -83,13 +88,7 @@ describe('mentions in lock and wait reasons', () => {
 
   it('keeps the mention in a queued parent waiting on a lock, and still escapes anything else typed', () => {
     const d = queued('locked by <@U01>: <!channel> migrating <https://evil.example|click>');
-    const m = deploymentParent({
-      deployment: d,
-      repo: { owner: 'acme', name: 'api' },
-      githubWeb: 'https://github.com',
-      now: 0,
-      position: 1,
-    });
+    const m = queuedParent(d);
     const blocks = JSON.stringify(m.blocks);
     expect(blocks).toContain('locked by <@U01>: &lt;!channel&gt; migrating &lt;https://evil.example|click&gt;');
     expect(blocks).not.toContain('<!channel>');
