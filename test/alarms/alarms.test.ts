@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VerificationsRepo } from '../../src/store/verifications-repo.js';
 import { resourceChange } from '../helpers/cfn-nock.js';
 import { Harness, SHA } from '../pipeline/harness.js';
+import { untilFailed } from '../pipeline/steps.js';
 import { webConfig } from '../verify/helpers.js';
 
 const ARN = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:web-5xx';
@@ -133,9 +134,7 @@ describe('alarms: RollbackConfiguration and the baking phase', () => {
     stackEvent(h, d.token, 'UPDATE_ROLLBACK_COMPLETE', t + 3000);
     h.cfn.stackStatus.set('web-staging', 'UPDATE_ROLLBACK_COMPLETE');
 
-    await h.tickUntil(() => h.get(d.id).state === 'failed');
-
-    expect(h.get(d.id).failure).toMatchObject({
+    expect(await untilFailed(h, d.id)).toMatchObject({
       phase: 'stack_update',
       reason: 'alarm web-5xx went into ALARM: CloudFormation rolled the update back',
       stackName: 'web-staging',

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
+import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { resourceEvent } from '../helpers/cfn-nock.js';
 import { Harness } from './harness.js';
+import { clickRecovery, finishBuild, stackEvent, untilFailed } from './steps.js';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -16,11 +17,24 @@ function pressCancel(id: number): void {
   expect(h.repo.transition(id, 'deploying', 'cancelling', h.clock.now())).toBeDefined();
 }
 
+/** A web/staging deployment whose change set has been executed: its stack update is running. */
+async function webUpdating(): Promise<Deployment> {
+  h = new Harness();
+  const d = h.enqueue('web', 'staging');
+  await h.toUpdating(d);
+  return d;
+}
+
+/** The update fails at `logicalId` a second from now, and the stack reports `end` a second later. */
+function resourceFails(d: Deployment, logicalId: string, type: string, reason: string, end: string): void {
+  const t = h.clock.now();
+  h.cfn.event(STACK, resourceEvent(logicalId, type, 'UPDATE_FAILED', d.token, reason), t + 1000);
+  h.cfn.stackReports(STACK, end, d.token, t + 2000);
+}
+
 describe('cancelling a running deployment', () => {
   it('follows the rollback after a cancel on stall, reports its progress in place, and ends cancelled once', async () => {
-    h = new Harness();
-    const d = h.enqueue('web', 'staging');
-    await h.toUpdating(d);
+    const d = await webUpdating();
     const t = h.clock.now();
     h.cfn.event(STACK, resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', d.token), t);
     h.cfn.event(STACK, resourceEvent('Service', 'AWS::ECS::Service', 'UPDATE_IN_PROGRESS', d.token), t + 1000);
@@ -35,13 +49,8 @@ describe('cancelling a running deployment', () => {
       resourceEvent('Service', 'AWS::ECS::Service', 'UPDATE_FAILED', cancel, 'Resource update cancelled'),
       t + 60_000,
     );
-    h.cfn.event(
-      STACK,
-      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cancel),
-      t + 61_000,
-    );
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_IN_PROGRESS', cancel, t + 61_000);
     h.cfn.event(STACK, resourceEvent('Service', 'AWS::ECS::Service', 'UPDATE_IN_PROGRESS', cancel), t + 62_000);
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_IN_PROGRESS');
     await h.tickUntil(() => h.reply(d.id, 'rollback-progress-1') !== undefined);
     expect(h.get(d.id).state).toBe('cancelling');
     const progress = h.reply(d.id, 'rollback-progress-1')!;
@@ -67,17 +76,11 @@ describe('cancelling a running deployment', () => {
   });
 
   it('ends failed with the root cause when the rollback after a cancel fails', async () => {
-    h = new Harness();
-    const d = h.enqueue('web', 'staging');
-    await h.toUpdating(d);
+    const d = await webUpdating();
     const t = h.clock.now();
     pressCancel(d.id);
     const cancel = `${d.token}-cancel`;
-    h.cfn.event(
-      STACK,
-      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cancel),
-      t + 1000,
-    );
+    stackEvent(h, STACK, 'UPDATE_ROLLBACK_IN_PROGRESS', cancel, t + 1000);
     h.cfn.event(
       STACK,
       resourceEvent(
@@ -90,8 +93,7 @@ describe('cancelling a running deployment', () => {
       t + 2000,
     );
     h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_FAILED', cancel, t + 3000);
-    await h.tickUntil(() => h.get(d.id).state === 'failed');
-    expect(h.get(d.id).failure).toMatchObject({ logicalId: 'Table', phase: 'stack_update' });
+    expect(await untilFailed(h, d.id)).toMatchObject({ logicalId: 'Table', phase: 'stack_update' });
     expect(h.reply(d.id, 'root-cause')!.text).toContain('Table (AWS::DynamoDB::Table) UPDATE_FAILED');
     expect(h.reply(d.id, 'result')!.blocks).toContain('deploy_rollback');
   });
@@ -116,12 +118,8 @@ describe('cancelling a running deployment', () => {
   });
 
   it('a failure read while a cancel lands does not crash: the runner re-reads and follows the cancel', async () => {
-    h = new Harness();
-    const d = h.enqueue('web', 'staging');
-    await h.toUpdating(d);
-    const t = h.clock.now();
-    h.cfn.event(STACK, resourceEvent('Q', 'AWS::SQS::Queue', 'UPDATE_FAILED', d.token, 'Bad attribute'), t + 1000);
-    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', d.token, t + 2000);
+    const d = await webUpdating();
+    resourceFails(d, 'Q', 'AWS::SQS::Queue', 'Bad attribute', 'UPDATE_ROLLBACK_COMPLETE');
     // The cancel lands between the runner reading the deployment and acting on it.
     const real = DeploymentsRepo.prototype.transition;
     let raced = false;
@@ -166,11 +164,7 @@ describe('failure replies and rollback deployments', () => {
   it('a rollback reuses the parameters its target deployment used and starts no build', async () => {
     h = new Harness();
     const good = h.enqueue('api', 'staging', OLD_SHA);
-    await h.worker.tick();
-    Object.assign(h.build(good.id), {
-      buildStatus: 'SUCCEEDED',
-      resolvedSourceVersion: OLD_SHA,
-    });
+    await finishBuild(h, good, { resolvedSourceVersion: OLD_SHA });
     await h.toUpdating(good);
     h.cfn.stackReports('api-staging', 'UPDATE_COMPLETE', good.token, h.clock.now());
     await h.tickUntil(() => h.get(good.id).state === 'succeeded');
@@ -209,32 +203,15 @@ describe('failure replies and rollback deployments', () => {
 
 describe('recovery after a failure', () => {
   it('reports ContinueUpdateRollback progress and its end in the failed deployment thread', async () => {
-    h = new Harness();
-    const d = h.enqueue('web', 'staging');
-    await h.toUpdating(d);
-    const t = h.clock.now();
-    h.cfn.event(STACK, resourceEvent('Db', 'AWS::RDS::DBInstance', 'UPDATE_FAILED', d.token, 'Storage full'), t + 1000);
-    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_FAILED', d.token, t + 2000);
-    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    const d = await webUpdating();
+    resourceFails(d, 'Db', 'AWS::RDS::DBInstance', 'Storage full', 'UPDATE_ROLLBACK_FAILED');
+    await untilFailed(h, d.id);
 
     // The button (src/rollbacks.ts) calls ContinueUpdateRollback and records the click.
-    h.clock.advance(60_000);
-    const at = h.clock.now();
-    new DeploymentActionsRepo(h.db).record({
-      deploymentId: d.id,
-      action: 'continue_rollback',
-      user: 'U01',
-      detail: 'UPDATE_ROLLBACK_FAILED',
-      at,
-    });
+    const at = clickRecovery(h, d.id, 'continue_rollback', 'UPDATE_ROLLBACK_FAILED');
     const cont = `${d.token}-continue`;
-    h.cfn.event(
-      STACK,
-      resourceEvent(STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cont),
-      at + 1000,
-    );
+    h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_IN_PROGRESS', cont, at + 1000);
     h.cfn.event(STACK, resourceEvent('Db', 'AWS::RDS::DBInstance', 'UPDATE_IN_PROGRESS', cont), at + 2000);
-    h.cfn.stackStatus.set(STACK, 'UPDATE_ROLLBACK_IN_PROGRESS');
     h.clock.advance(5000);
     await h.worker.tick();
     const key = `recovery-${at}-1`;

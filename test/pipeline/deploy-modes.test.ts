@@ -2,33 +2,25 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { resourceChange, resourceEvent } from '../helpers/cfn-nock.js';
 import { APP, type Harness, modesHarness, NET, SHA } from './harness.js';
+import {
+  buildStarted,
+  buildSucceeds,
+  changeSetReady,
+  finishBuild,
+  stackEnds,
+  stackEvent,
+  storageTooSmall,
+  untilFailed,
+} from './steps.js';
 
 let h: Harness;
 afterEach(() => h?.close());
-
-async function finishBuild(d: { id: number }, extra: Record<string, unknown> = {}): Promise<void> {
-  await h.worker.tick();
-  Object.assign(h.build(d.id), {
-    buildStatus: 'SUCCEEDED',
-    resolvedSourceVersion: SHA,
-    ...extra,
-  });
-}
-
-function changeSetReady(d: { id: number }, position: number, changes: unknown[] = []): void {
-  h.cfn.readyChangeSet(`coxswain-${d.id}-${position}`, changes);
-}
-
-function stackEnds(stack: string, status: string, token: string): void {
-  h.cfn.event(stack, resourceEvent(stack, 'AWS::CloudFormation::Stack', status, token), h.clock.now());
-  h.cfn.stackStatus.set(stack, status);
-}
 
 describe('mode template: change sets from the template the build produced', () => {
   it('uses the artifact URL, shows the summary with stateful replacements, deploys stacks in order and stops at a failure in the second', async () => {
     h = modesHarness();
     const d = h.enqueue('infra', 'staging');
-    await finishBuild(d, { artifacts: { location: 'arn:aws:s3:::artifacts-bucket/infra/build-1' } });
+    await finishBuild(h, d, { artifacts: { location: 'arn:aws:s3:::artifacts-bucket/infra/build-1' } });
     await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-1`));
     const first = h.cfn.calls.find((c) => c.action === 'CreateChangeSet')!.params;
     expect(first.get('StackName')).toBe(NET);
@@ -37,7 +29,7 @@ describe('mode template: change sets from the template the build produced', () =
     );
     expect(first.get('UsePreviousTemplate')).toBeNull();
     expect(first.get('ChangeSetType')).toBe('UPDATE');
-    changeSetReady(d, 1, [
+    changeSetReady(h, d, 1, [
       resourceChange('Subnet', 'AWS::EC2::Subnet', { action: 'Add' }),
       resourceChange('Db', 'AWS::RDS::DBInstance', { replacement: 'True' }),
     ]);
@@ -47,12 +39,12 @@ describe('mode template: change sets from the template the build produced', () =
     expect(summary.blocks).toContain(':rotating_light: *stateful* replaces `Db` (AWS::RDS::DBInstance)');
     expect(h.cfn.changeSets.has(`coxswain-${d.id}-2`)).toBe(false);
 
-    stackEnds(NET, 'UPDATE_COMPLETE', d.token);
+    stackEnds(h, NET, 'UPDATE_COMPLETE', d.token);
     await h.tickUntil(() => h.cfn.changeSets.has(`coxswain-${d.id}-2`));
     const second = h.cfn.calls.filter((c) => c.action === 'CreateChangeSet').at(-1)!.params;
     expect(second.get('TemplateURL')).toContain('/cdk.out/App.template.json');
     expect(second.get('Parameters.member.1.ParameterValue')).toBe(SHA);
-    changeSetReady(d, 2);
+    changeSetReady(h, d, 2);
     await h.tickUntil(() => h.cfn.count('ExecuteChangeSet') === 2);
     const t = h.clock.now();
     h.cfn.event(
@@ -60,10 +52,8 @@ describe('mode template: change sets from the template the build produced', () =
       resourceEvent('Fn', 'AWS::Lambda::Function', 'UPDATE_FAILED', d.token, 'Runtime nodejs8.10 is not supported'),
       t,
     );
-    stackEnds(APP, 'UPDATE_ROLLBACK_COMPLETE', d.token);
-    await h.tickUntil(() => h.get(d.id).state === 'failed');
-
-    expect(h.get(d.id).failure).toMatchObject({ stackName: APP, logicalId: 'Fn' });
+    stackEnds(h, APP, 'UPDATE_ROLLBACK_COMPLETE', d.token);
+    expect(await untilFailed(h, d.id)).toMatchObject({ stackName: APP, logicalId: 'Fn' });
     expect(h.reply(d.id, 'root-cause')!.text).toContain('Fn (AWS::Lambda::Function) UPDATE_FAILED');
     expect(new StacksRepo(h.db).list(d.id).map((s) => [s.stackName, s.status])).toEqual([
       [NET, 'succeeded'],
@@ -74,7 +64,7 @@ describe('mode template: change sets from the template the build produced', () =
   it('refuses artifacts not stored under the build id (another build could overwrite them)', async () => {
     h = modesHarness();
     const d = h.enqueue('infra', 'staging');
-    await finishBuild(d, { artifacts: { location: 'arn:aws:s3:::artifacts-bucket/infra/out.zip' } });
+    await finishBuild(h, d, { artifacts: { location: 'arn:aws:s3:::artifacts-bucket/infra/out.zip' } });
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.get(d.id).failure!.reason).toContain('does not contain its build id');
     expect(h.cfn.count('CreateChangeSet')).toBe(0);
@@ -90,15 +80,11 @@ describe('first deploy: CREATE', () => {
     expect(create.get('ChangeSetType')).toBe('CREATE');
     expect(create.get('TemplateURL')).toBe('https://templates.s3.us-east-1.amazonaws.com/fresh.yml');
     expect(create.get('UsePreviousTemplate')).toBeNull();
-    changeSetReady(d, 1);
+    changeSetReady(h, d, 1);
     await h.tickUntil(() => h.cfn.count('ExecuteChangeSet') === 1);
     expect(h.cfn.stackStatus.get('fresh-staging')).toBe('CREATE_IN_PROGRESS');
     const t = h.clock.now();
-    h.cfn.event(
-      'fresh-staging',
-      resourceEvent('fresh-staging', 'AWS::CloudFormation::Stack', 'CREATE_IN_PROGRESS', d.token),
-      t,
-    );
+    stackEvent(h, 'fresh-staging', 'CREATE_IN_PROGRESS', d.token, t);
     h.cfn.event(
       'fresh-staging',
       resourceEvent('Bucket', 'AWS::S3::Bucket', 'CREATE_FAILED', d.token, 'acme-logs already exists'),
@@ -110,9 +96,8 @@ describe('first deploy: CREATE', () => {
       t + 2000,
     );
     h.clock.advance(3000);
-    stackEnds('fresh-staging', 'ROLLBACK_COMPLETE', d.token);
-    await h.tickUntil(() => h.get(d.id).state === 'failed');
-    expect(h.get(d.id).failure).toMatchObject({ logicalId: 'Bucket', reason: 'acme-logs already exists' });
+    stackEnds(h, 'fresh-staging', 'ROLLBACK_COMPLETE', d.token);
+    expect(await untilFailed(h, d.id)).toMatchObject({ logicalId: 'Bucket', reason: 'acme-logs already exists' });
     const result = h.reply(d.id, 'result')!;
     expect(result.blocks).toContain('left it ROLLBACK_COMPLETE: delete the stack before the next try');
 
@@ -135,17 +120,7 @@ describe('nested stacks', () => {
     const nested = 'arn:aws:cloudformation:us-east-1:123456789012:stack/web-staging-DbStack-ABC/guid-1';
     h.cfn.addNested(nested);
     const t = h.clock.now();
-    h.cfn.event(
-      nested,
-      resourceEvent(
-        'Instance',
-        'AWS::RDS::DBInstance',
-        'UPDATE_FAILED',
-        undefined,
-        'Storage size 10 is below the minimum',
-      ),
-      t + 1000,
-    );
+    storageTooSmall(h, nested, undefined, t + 1000);
     h.cfn.event(
       'web-staging',
       resourceEvent(
@@ -158,7 +133,7 @@ describe('nested stacks', () => {
       ),
       t + 2000,
     );
-    stackEnds('web-staging', 'UPDATE_ROLLBACK_COMPLETE', d.token);
+    stackEnds(h, 'web-staging', 'UPDATE_ROLLBACK_COMPLETE', d.token);
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.reply(d.id, 'root-cause')!.text).toContain('Root cause: Instance (AWS::RDS::DBInstance) UPDATE_FAILED');
     expect(h.get(d.id).failure).toMatchObject({
@@ -171,24 +146,12 @@ describe('nested stacks', () => {
 describe('mode build: the build deploys, Coxswain follows', () => {
   it('follows the operation the build started and counts a green build with a rolled-back stack as a failure', async () => {
     h = modesHarness();
-    const d = h.enqueue('cdk', 'staging');
-    await h.worker.tick();
-    const build = h.build(d.id);
-    const start = h.clock.now();
-    build.startTime = start;
+    const { d, build, start } = await buildStarted(h);
     // An older operation (before the build) is not ours.
-    h.cfn.event(
-      'cdk-a-staging',
-      resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'old-op'),
-      start - 60_000,
-    );
+    stackEvent(h, 'cdk-a-staging', 'UPDATE_IN_PROGRESS', 'old-op', start - 60_000);
     h.clock.advance(5000);
     const tok = 'exec-cdk-1234';
-    h.cfn.event(
-      'cdk-a-staging',
-      resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', tok),
-      h.clock.now(),
-    );
+    stackEvent(h, 'cdk-a-staging', 'UPDATE_IN_PROGRESS', tok, h.clock.now());
     h.cfn.event(
       'cdk-a-staging',
       resourceEvent('Topic', 'AWS::SNS::Topic', 'UPDATE_FAILED', tok, 'Invalid parameter: KmsMasterKeyId'),
@@ -200,14 +163,10 @@ describe('mode build: the build deploys, Coxswain follows', () => {
     expect(new StacksRepo(h.db).get(d.id, 1)!.opToken).toBe(tok);
     expect(h.cfn.count('CreateChangeSet') + h.cfn.count('ExecuteChangeSet')).toBe(0);
 
-    stackEnds('cdk-a-staging', 'UPDATE_ROLLBACK_COMPLETE', tok);
-    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
-    await h.tickUntil(() => h.get(d.id).state === 'failed');
-    expect(h.get(d.id).failure).toMatchObject({
-      phase: 'stack_update',
-      stackName: 'cdk-a-staging',
-      logicalId: 'Topic',
-    });
+    stackEnds(h, 'cdk-a-staging', 'UPDATE_ROLLBACK_COMPLETE', tok);
+    buildSucceeds(build, h.clock.now());
+    const failure = await untilFailed(h, d.id);
+    expect(failure).toMatchObject({ phase: 'stack_update', stackName: 'cdk-a-staging', logicalId: 'Topic' });
     const result = h.reply(d.id, 'result')!;
     expect(result.blocks).toContain('The build succeeded, but `cdk-a-staging` ended in UPDATE_ROLLBACK_COMPLETE');
     expect(h.reply(d.id, 'build-finished')).toBeDefined();
@@ -216,19 +175,16 @@ describe('mode build: the build deploys, Coxswain follows', () => {
 
   it('succeeds when the build succeeds and every followed stack completed; untouched stacks are no-ops', async () => {
     h = modesHarness();
-    const d = h.enqueue('cdk', 'staging');
-    await h.worker.tick();
-    const build = h.build(d.id);
-    build.startTime = h.clock.now();
+    const { d, build } = await buildStarted(h);
     h.clock.advance(5000);
     h.cfn.stackReports('cdk-b-staging', 'UPDATE_IN_PROGRESS', 'exec-b', h.clock.now());
     await h.worker.tick();
     // The build ends while the stack is still finishing: wait for it.
-    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
+    buildSucceeds(build, h.clock.now());
     h.clock.advance(5000);
     await h.worker.tick();
     expect(h.get(d.id).state).toBe('building');
-    stackEnds('cdk-b-staging', 'UPDATE_COMPLETE', 'exec-b');
+    stackEnds(h, 'cdk-b-staging', 'UPDATE_COMPLETE', 'exec-b');
     await h.tickUntil(() => h.get(d.id).state === 'succeeded');
     expect(new StacksRepo(h.db).list(d.id).map((s) => s.status)).toEqual(['noop', 'succeeded']);
     expect(h.reply(d.id, 'result')!.text).toContain('Deployed');

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EventsRepo } from '../../src/store/events-repo.js';
 import { resourceEvent } from '../helpers/cfn-nock.js';
 import { Harness, SHA } from './harness.js';
+import { finishBuild, untilFailed } from './steps.js';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -134,13 +135,8 @@ describe('deploy pipeline: failures', () => {
       t + 61_000,
     );
     h.cfn.stackStatus.set(stack, 'UPDATE_ROLLBACK_COMPLETE');
-    await h.tickUntil(() => h.get(d.id).state === 'failed');
-
-    expect(h.get(d.id).failure).toMatchObject({
-      phase: 'stack_update',
-      logicalId: 'Queue',
-      resourceType: 'AWS::SQS::Queue',
-    });
+    const failure = await untilFailed(h, d.id);
+    expect(failure).toMatchObject({ phase: 'stack_update', logicalId: 'Queue', resourceType: 'AWS::SQS::Queue' });
     const result = h.reply(d.id, 'result')!;
     expect(result.blocks).toContain('`Queue` (AWS::SQS::Queue)');
     expect(result.blocks).toContain('+ 2 resources cancelled or failed as a consequence');
@@ -230,11 +226,7 @@ describe('deploy pipeline: failures', () => {
   it('warns in the thread when CodeBuild built a different SHA than requested', async () => {
     h = new Harness();
     const d = h.enqueue('api', 'staging');
-    await h.worker.tick();
-    Object.assign(h.build(d.id), {
-      buildStatus: 'SUCCEEDED',
-      resolvedSourceVersion: 'ffffffffffffffffffffffffffffffffffffffff',
-    });
+    await finishBuild(h, d, { resolvedSourceVersion: 'ffffffffffffffffffffffffffffffffffffffff' });
     await h.tickUntil(() => h.get(d.id).state === 'deploying');
     const finished = h.reply(d.id, 'build-finished')!;
     expect(finished.text).toContain('SHA MISMATCH');

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UNTOKENED_OPERATION } from '../../src/runner/build-operation.js';
-import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { resourceEvent } from '../helpers/cfn-nock.js';
 import { modesConfig } from '../helpers/config.js';
 import { Harness, modesHarness, SHA } from './harness.js';
+import { buildStarted, buildSucceeds, clickRecovery, finishBuild, stackEvent, untilFailed } from './steps.js';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -36,17 +36,9 @@ describe('mode parameters: the configured templateUrl only creates the stack', (
 describe('mode build without a ClientRequestToken (sam deploy, aws cloudformation deploy)', () => {
   it('follows the operation that began after the build started and reports its root cause', async () => {
     h = modesHarness();
-    const d = h.enqueue('cdk', 'staging');
-    await h.worker.tick();
-    const build = h.build(d.id);
-    const start = h.clock.now();
-    build.startTime = start;
+    const { d, build, start } = await buildStarted(h);
     // An untokened operation before the build is not ours.
-    h.cfn.event(
-      'cdk-a-staging',
-      resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'),
-      start - 60_000,
-    );
+    stackEvent(h, 'cdk-a-staging', 'UPDATE_IN_PROGRESS', undefined, start - 60_000);
     h.cfn.event(
       'cdk-a-staging',
       resourceEvent('Old', 'AWS::SNS::Topic', 'UPDATE_FAILED', undefined, 'an old failure'),
@@ -54,23 +46,14 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
     );
     h.clock.advance(5000);
     const t = h.clock.now();
-    h.cfn.event('cdk-a-staging', resourceEvent('cdk-a-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
+    stackEvent(h, 'cdk-a-staging', 'UPDATE_IN_PROGRESS', undefined, t);
     h.cfn.event(
       'cdk-a-staging',
       resourceEvent('Queue', 'AWS::SQS::Queue', 'UPDATE_FAILED', undefined, 'Invalid value for VisibilityTimeout'),
       t + 1000,
     );
-    h.cfn.event(
-      'cdk-a-staging',
-      resourceEvent(
-        'cdk-a-staging',
-        'AWS::CloudFormation::Stack',
-        'UPDATE_ROLLBACK_IN_PROGRESS',
-        undefined,
-        'The following resource(s) failed to update: [Queue].',
-      ),
-      t + 2000,
-    );
+    const failedToUpdate = 'The following resource(s) failed to update: [Queue].';
+    stackEvent(h, 'cdk-a-staging', 'UPDATE_ROLLBACK_IN_PROGRESS', undefined, t + 2000, failedToUpdate);
     h.cfn.stackStatus.set('cdk-a-staging', 'UPDATE_ROLLBACK_IN_PROGRESS');
     await h.tickUntil(() => h.reply(d.id, 'root-cause') !== undefined);
     const row = new StacksRepo(h.db).get(d.id, 1)!;
@@ -79,9 +62,8 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
     expect(h.reply(d.id, 'root-cause')!.text).toContain('Queue (AWS::SQS::Queue) UPDATE_FAILED');
 
     h.cfn.stackReports('cdk-a-staging', 'UPDATE_ROLLBACK_COMPLETE', undefined, t + 9000);
-    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: t + 10_000 });
-    await h.tickUntil(() => h.get(d.id).state === 'failed');
-    expect(h.get(d.id).failure).toMatchObject({ stackName: 'cdk-a-staging', logicalId: 'Queue' });
+    buildSucceeds(build, t + 10_000);
+    expect(await untilFailed(h, d.id)).toMatchObject({ stackName: 'cdk-a-staging', logicalId: 'Queue' });
     expect(h.reply(d.id, 'result')!.blocks).toContain(
       'The build succeeded, but `cdk-a-staging` ended in UPDATE_ROLLBACK_COMPLETE',
     );
@@ -90,15 +72,12 @@ describe('mode build without a ClientRequestToken (sam deploy, aws cloudformatio
 
   it('a green untokened deploy is reported as deployed, not as "no changes"', async () => {
     h = modesHarness();
-    const d = h.enqueue('cdk', 'staging');
-    await h.worker.tick();
-    const build = h.build(d.id);
-    build.startTime = h.clock.now();
+    const { d, build } = await buildStarted(h);
     h.clock.advance(5000);
     const t = h.clock.now();
-    h.cfn.event('cdk-b-staging', resourceEvent('cdk-b-staging', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS'), t);
+    stackEvent(h, 'cdk-b-staging', 'UPDATE_IN_PROGRESS', undefined, t);
     h.cfn.stackReports('cdk-b-staging', 'UPDATE_COMPLETE', undefined, t + 3000);
-    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: t + 4000 });
+    buildSucceeds(build, t + 4000);
     await h.tickUntil(() => h.get(d.id).state === 'succeeded');
     expect(new StacksRepo(h.db).list(d.id).map((s) => s.status)).toEqual(['noop', 'succeeded']);
     expect(h.reply(d.id, 'result')!.text).toContain('Deployed');
@@ -112,10 +91,7 @@ describe('recovery of a stack RollbackStack deletes', () => {
     const A = 'cdk-a-staging';
     h.cfn.addStack('cdk-b-staging', 'UPDATE_COMPLETE', {});
     const arn = h.cfn.stackArn(A);
-    const d = h.enqueue('cdk', 'staging');
-    await h.worker.tick();
-    const build = h.build(d.id);
-    build.startTime = h.clock.now();
+    const { d, build } = await buildStarted(h);
     h.clock.advance(5000);
     h.cfn.addStack(A, 'CREATE_IN_PROGRESS', {});
     const t = h.clock.now();
@@ -138,20 +114,11 @@ describe('recovery of a stack RollbackStack deletes', () => {
     h.cfn.event(A, own('CREATE_FAILED', 'exec-a'), t + 2000);
     h.cfn.stackStatus.set(A, 'CREATE_FAILED');
     await h.worker.tick();
-    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
-    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    buildSucceeds(build, h.clock.now());
+    await untilFailed(h, d.id);
 
     // The Roll back button ran RollbackStack (src/rollbacks.ts records the click).
-    h.clock.advance(60_000);
-    const at = h.clock.now();
-    new DeploymentActionsRepo(h.db).record({
-      deploymentId: d.id,
-      action: 'rollback_stack',
-      user: 'U01',
-      detail: 'CREATE_FAILED',
-      at,
-      stackName: A,
-    });
+    const at = clickRecovery(h, d.id, 'rollback_stack', 'CREATE_FAILED', A);
     // RollbackStack deleted it: by name CloudFormation answers "Stack with id cdk-a-staging does not exist"
     // (ValidationError); by its id, DescribeStacks says DELETE_COMPLETE and the events are still there.
     h.cfn.events.set(arn, h.cfn.events.get(A)!);
@@ -176,8 +143,7 @@ describe('UsePreviousTemplate with AWS::LanguageExtensions', () => {
     h.cfn.transforms.set('api-staging', ['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31']);
     const d = h.enqueue('api', 'staging');
     // api builds an image first; let the build succeed.
-    await h.worker.tick();
-    Object.assign(h.build(d.id), { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA });
+    await finishBuild(h, d);
     await h.tickUntil(() => h.get(d.id).state === 'failed');
     expect(h.get(d.id).failure!.reason).toContain('uses the AWS::LanguageExtensions transform');
     expect(h.get(d.id).failure!.reason).toContain('mode template');

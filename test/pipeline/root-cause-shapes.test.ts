@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
 import { resourceEvent } from '../helpers/cfn-nock.js';
 import { modesConfig } from '../helpers/config.js';
-import { Harness, SHA } from './harness.js';
+import { Harness } from './harness.js';
+import { buildStarted, buildSucceeds, clickRecovery, storageTooSmall, untilFailed } from './steps.js';
 
 /*
  * Runner-level: the thread names what a person reading the console would call the cause. Wording as in
@@ -28,17 +28,7 @@ describe('root cause in the thread', () => {
     await h.toUpdating(d);
     h.cfn.addNested(CHILD);
     const t = h.clock.now();
-    h.cfn.event(
-      CHILD,
-      resourceEvent(
-        'Instance',
-        'AWS::RDS::DBInstance',
-        'UPDATE_FAILED',
-        d.token,
-        'Storage size 10 is below the minimum',
-      ),
-      t + 1000,
-    );
+    storageTooSmall(h, CHILD, d.token, t + 1000);
     h.cfn.event(
       CHILD,
       resourceEvent(
@@ -105,8 +95,7 @@ describe('root cause in the thread', () => {
     delivered();
 
     h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', d.token, h.clock.now());
-    await h.tickUntil(() => h.get(d.id).state === 'failed');
-    expect(h.get(d.id).failure).toMatchObject({
+    expect(await untilFailed(h, d.id)).toMatchObject({
       logicalId: 'Instance',
       reason: 'Storage size 10 is below the minimum',
     });
@@ -136,12 +125,12 @@ describe('root cause in the thread', () => {
     );
     h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_COMPLETE', d.token, t + 9000);
     h.clock.advance(10_000);
-    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    const failure = await untilFailed(h, d.id);
     expect(rootCauses(d.id)).toHaveLength(1);
     expect(h.reply(d.id, 'root-cause')!.text).toBe(
       `Root cause: ${STACK} (AWS::CloudFormation::Stack) UPDATE_ROLLBACK_IN_PROGRESS: ${reason}`,
     );
-    expect(h.get(d.id).failure).toMatchObject({ logicalId: STACK, reason });
+    expect(failure).toMatchObject({ logicalId: STACK, reason });
     expect(h.reply(d.id, 'result')!.blocks).toContain('(root cause above)');
     expect(h.reply(d.id, 'result')!.blocks).not.toContain('cannot be deleted as it is in use by worker-staging');
   });
@@ -152,10 +141,7 @@ describe('root cause in the thread', () => {
     h = new Harness({ config: modesConfig() });
     h.cfn.addStack(A, 'UPDATE_COMPLETE', {});
     h.cfn.addNested(child);
-    const d = h.enqueue('cdk', 'staging');
-    await h.worker.tick();
-    const build = h.build(d.id);
-    build.startTime = h.clock.now();
+    const { d, build } = await buildStarted(h);
     h.clock.advance(5000);
     let t = h.clock.now();
     h.cfn.event(A, resourceEvent(A, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'exec-a'), t);
@@ -166,21 +152,12 @@ describe('root cause in the thread', () => {
     );
     h.cfn.stackReports(A, 'UPDATE_ROLLBACK_FAILED', 'exec-a', t + 2000);
     await h.worker.tick();
-    Object.assign(build, { buildStatus: 'SUCCEEDED', resolvedSourceVersion: SHA, endTime: h.clock.now() });
-    await h.tickUntil(() => h.get(d.id).state === 'failed');
+    buildSucceeds(build, h.clock.now());
+    await untilFailed(h, d.id);
 
     // Roll back pressed: ContinueUpdateRollback (src/rollbacks.ts records the click); the rollback fails again
     // inside the nested stack.
-    h.clock.advance(60_000);
-    const at = h.clock.now();
-    new DeploymentActionsRepo(h.db).record({
-      deploymentId: d.id,
-      action: 'continue_rollback',
-      user: 'U01',
-      detail: 'UPDATE_ROLLBACK_FAILED',
-      at,
-      stackName: A,
-    });
+    const at = clickRecovery(h, d.id, 'continue_rollback', 'UPDATE_ROLLBACK_FAILED', A);
     const cont = `${d.token}-continue`;
     t = at + 1000;
     h.cfn.event(A, resourceEvent(A, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', cont), t);

@@ -9,30 +9,36 @@ import { Harness } from './harness.js';
 let h: Harness;
 afterEach(() => h?.close());
 
+/** A harness whose DescribeStackEvents answers `pageSize` events a page, the adapter that reads it, and the time. */
+function tailer(pageSize: number): { cfn: CloudFormationAdapter; t: number } {
+  h = new Harness();
+  const cfn = new CloudFormationAdapter(h.aws, h.budget);
+  const t = h.clock.now();
+  h.cfn.pageSize = pageSize;
+  return { cfn, t };
+}
+
+/** web-staging's functions `${prefix}${i}`, for i in [from, to), report UPDATE_COMPLETE under `token` at `at(i)`. */
+function functionsComplete(prefix: string, from: number, to: number, token: string, at: (i: number) => number): void {
+  for (let i = from; i < to; i++)
+    h.cfn.event(
+      'web-staging',
+      resourceEvent(`${prefix}${i}`, 'AWS::Lambda::Function', 'UPDATE_COMPLETE', token),
+      at(i),
+    );
+}
+
 describe('event tailing', () => {
   it('pages newest-first only until the last seen event', async () => {
-    h = new Harness();
-    const cfn = new CloudFormationAdapter(h.aws, h.budget);
-    const t = h.clock.now();
-    h.cfn.pageSize = 3;
-    for (let i = 0; i < 10; i++)
-      h.cfn.event(
-        'web-staging',
-        resourceEvent(`Fn${i}`, 'AWS::Lambda::Function', 'UPDATE_COMPLETE', 'tok'),
-        t + i * 1000,
-      );
+    const { cfn, t } = tailer(3);
+    functionsComplete('Fn', 0, 10, 'tok', (i) => t + i * 1000);
     // Events are ev-1 (oldest) .. ev-10 (newest); pages hold 3 each.
     const first = await cfn.tailEvents('us-east-1', 'web-staging', null, t - 60_000);
     expect(first.events.map((e) => e.eventId)).toHaveLength(10);
     expect(first.newestId).toBe('ev-10');
     expect(first.pages).toBe(4);
 
-    for (let i = 10; i < 14; i++)
-      h.cfn.event(
-        'web-staging',
-        resourceEvent(`Fn${i}`, 'AWS::Lambda::Function', 'UPDATE_COMPLETE', 'tok'),
-        t + i * 1000,
-      );
+    functionsComplete('Fn', 10, 14, 'tok', (i) => t + i * 1000);
     const before = h.cfn.count('DescribeStackEvents');
     const next = await cfn.tailEvents('us-east-1', 'web-staging', first.newestId, t - 60_000);
     expect(next.events.map((e) => e.eventId)).toEqual(['ev-14', 'ev-13', 'ev-12', 'ev-11']);
@@ -47,16 +53,8 @@ describe('event tailing', () => {
   });
 
   it('stops at events older than the operation when nothing was seen yet', async () => {
-    h = new Harness();
-    const cfn = new CloudFormationAdapter(h.aws, h.budget);
-    const t = h.clock.now();
-    h.cfn.pageSize = 2;
-    for (let i = 0; i < 6; i++)
-      h.cfn.event(
-        'web-staging',
-        resourceEvent(`Old${i}`, 'AWS::Lambda::Function', 'UPDATE_COMPLETE', 'x'),
-        t - 86_400_000 + i,
-      );
+    const { cfn, t } = tailer(2);
+    functionsComplete('Old', 0, 6, 'x', (i) => t - 86_400_000 + i);
     h.cfn.event('web-staging', resourceEvent('New', 'AWS::Lambda::Function', 'UPDATE_IN_PROGRESS', 'tok'), t);
     const out = await cfn.tailEvents('us-east-1', 'web-staging', null, t - 300_000);
     expect(out.events.map((e) => e.logicalId)).toEqual(['New']);
