@@ -1,7 +1,5 @@
 import { classifyGitHubAnswer, type GitHubErrorKind } from '../domain/github-answer.js';
 
-export type { GitHubErrorKind } from '../domain/github-answer.js';
-
 /**
  * What an Octokit error means, in the same kinds as AWS errors (see aws-errors.ts). Octokit's RequestError carries
  * the HTTP `status` and the response headers; rate limits answer 403 or 429 with `x-ratelimit-remaining: 0` or a

@@ -15,8 +15,6 @@ export type ResolveResult =
   | { ok: true; sha: string; message: string; committedAt?: string | null }
   | { ok: false; reason: 'not_found' | 'repo_not_found' | 'rate_limited' | 'error'; message: string };
 
-export type { CompareResult } from '../domain/compare.js';
-
 /** The only code that speaks to GitHub. */
 export interface GitHub {
   resolveRef(repo: RepoId, ref: string): Promise<ResolveResult>;

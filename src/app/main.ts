@@ -13,8 +13,6 @@ import { createLogger } from './logger.js';
 import { buildRuntime, type Job } from './runtime.js';
 import { shutdown } from './shutdown.js';
 
-export type { Job, Runtime } from './runtime.js';
-
 /** The outbox gets this long to deliver at shutdown; the hard stop comes 5 s later. */
 const STOP_TIMEOUT_MARGIN_MS = 5_000;
 

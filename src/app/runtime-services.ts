@@ -17,6 +17,7 @@ import { targetOfDeployment } from '../deploys/target-of.js';
 import { Digests } from '../digests/digests.js';
 import { DriftDigestJob } from '../digests/drift-job.js';
 import { HealthDigestJob } from '../digests/health-job.js';
+import type { Deployment } from '../domain/deployment.js';
 import { Estimator } from '../estimates/estimator.js';
 import { ProgressHook } from '../estimates/progress-hook.js';
 import { HomeDashboard } from '../home/home-dashboard.js';
@@ -25,7 +26,6 @@ import { PromotionGate } from '../promotion/promotion-gate.js';
 import { PromotionService } from '../promotion/promotion-service.js';
 import { VersionReport } from '../promotion/version-report.js';
 import { RollbackService } from '../rollbacks/rollback-service.js';
-import type { Deployment } from '../store/deployment-row.js';
 import { buildRepos } from '../store/repos.js';
 import type { RuntimeBase } from './runtime-clients.js';
 

@@ -44,8 +44,6 @@ import { buildServices } from './runtime-services.js';
 import { buildSlackApp } from './runtime-slack.js';
 import { buildWorkers } from './runtime-workers.js';
 
-export { WORKER_STALE_MS } from './runtime-workers.js';
-
 /** A background loop (deploy worker, outbox worker, digest scheduler): started after the app, stopped on exit. */
 export interface Job {
   name: string;

@@ -16,11 +16,11 @@ import {
   needsApproval,
   tally,
 } from '../domain/approval-rules.js';
+import type { Deployment } from '../domain/deployment.js';
 import { type Refusal, refuse } from '../domain/refusal.js';
 import type { Target } from '../domain/targets.js';
 import type { ApprovalContext } from '../store/approvals-repo.js';
 import type { Db } from '../store/db.js';
-import type { Deployment } from '../store/deployment-row.js';
 import { type ApprovalOutcomeView, approvalRequest } from '../views/approval.js';
 import { threadKeys } from '../views/thread-keys.js';
 import { ApprovalThread, settledMessage } from './approval-thread.js';

@@ -7,9 +7,9 @@ import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
 import type { ApprovalThread } from '../approvals/approval-thread.js';
 import type { Lifecycle } from '../deploys/lifecycle.js';
+import type { Deployment } from '../domain/deployment.js';
 import type { ApprovalsRepo } from '../store/approvals-repo.js';
 import type { AutoDeployRepo } from '../store/auto-deploy-repo.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { SlackMessage } from '../views/slack-message.js';
 
 export interface SupersedeDeps {

@@ -4,8 +4,10 @@
  * one guarded transition, parent redraw included) its effects — phase and bake/verify bookkeeping, the thread reply —
  * so they happen in the same IMMEDIATE transaction as the change.
  */
+
+import type { Deployment, Failure } from '../domain/deployment.js';
 import type { DeploymentState } from '../domain/deployment-state.js';
-import type { Deployment, DeploymentPatch, Failure } from '../store/deployment-row.js';
+import type { DeploymentPatch } from '../store/deployment-row.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import type { LifecycleDeps } from './lifecycle.js';
 

@@ -4,8 +4,10 @@
  * (lifecycle.ts): every change goes through its `guarded` transition, so the metrics and the GitHub mirror
  * (the state change's effects) are written in the same transaction.
  */
+
+import type { Deployment } from '../domain/deployment.js';
 import type { DeploymentState } from '../domain/deployment-state.js';
-import type { Deployment, DeploymentPatch } from '../store/deployment-row.js';
+import type { DeploymentPatch } from '../store/deployment-row.js';
 import type { EnqueueResult, NewDeployment } from '../store/deployments-repo.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import { resultReply } from '../views/thread-replies.js';

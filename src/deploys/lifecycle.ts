@@ -9,11 +9,12 @@
  */
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
+import type { Deployment, Failure } from '../domain/deployment.js';
 import type { DeploymentState } from '../domain/deployment-state.js';
 import { recordTransition } from '../metrics/deployment-metrics.js';
 import type { Db } from '../store/db.js';
 import type { DeploymentAction, DeploymentActionsRepo } from '../store/deployment-actions-repo.js';
-import type { Deployment, DeploymentPatch, Failure } from '../store/deployment-row.js';
+import type { DeploymentPatch } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { PhasesRepo } from '../store/phases-repo.js';
 import type { VerificationsRepo } from '../store/verifications-repo.js';

@@ -2,7 +2,7 @@
  * What the runner hands its poll observers (the progress hook, estimates) after every advance. Lives here, not in
  * runner/, so an observer never imports the runner.
  */
-import type { Deployment } from '../store/deployment-row.js';
+import type { Deployment } from '../domain/deployment.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 
 /** A runner step's result: something changed, nothing changed yet, or the deployment left the runner's states. */

@@ -5,9 +5,9 @@
  * are refused with this message, a recovery watch on it ends, and views draw it from what its row knows.
  */
 import type { Config } from '../app/config.js';
+import type { Deployment } from '../domain/deployment.js';
 import { type Refusal, refuse } from '../domain/refusal.js';
 import { findTarget, type Target } from '../domain/targets.js';
-import type { Deployment } from '../store/deployment-row.js';
 
 export type DeploymentTarget = { ok: true; target: Target } | Refusal<'target_removed'>;
 

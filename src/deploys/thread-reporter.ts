@@ -1,8 +1,8 @@
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
+import type { Deployment } from '../domain/deployment.js';
 import type { BlindnessRepo } from '../store/blindness-repo.js';
 import type { Db } from '../store/db.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import type { OutboxRepo, PostInput } from '../store/outbox-repo.js';
 import { isBakedReply } from '../views/bake-replies.js';
@@ -11,8 +11,6 @@ import type { SlackMessage } from '../views/slack-message.js';
 import { threadKeys } from '../views/thread-keys.js';
 import type { TargetOf } from './target-of.js';
 import type { ParentEta, ThreadParent } from './thread-parent.js';
-
-export { type ParentEta, ThreadParent, type ThreadParentDeps } from './thread-parent.js';
 
 export interface ThreadReporterDeps {
   db: Db;

@@ -3,9 +3,9 @@
  * for checks, or let it through — past failed/pending checks only with --force where `gates.allowForce` is on.
  */
 import type { CheckItem } from '../domain/commit-checks.js';
+import type { Deployment } from '../domain/deployment.js';
 import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import type { Target } from '../domain/targets.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { Repos } from '../store/repos.js';
 import {
   checksErrorRefusal,

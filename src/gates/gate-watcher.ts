@@ -4,9 +4,9 @@ import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import type { DeploymentCore } from '../deploys/core.js';
+import type { Deployment } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
-import type { Deployment } from '../store/deployment-row.js';
 import { checksRejectedNote, failedChecksText, minutesText, waitingForChecksLine } from '../views/gate-replies.js';
 import type { CommitGate } from './commit-gate.js';
 

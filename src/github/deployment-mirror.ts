@@ -2,10 +2,10 @@ import type { Clock } from '../app/clock.js';
 import { logError } from '../app/log-error.js';
 import type { Logger } from '../app/logger.js';
 import type { TargetOf } from '../deploys/target-of.js';
+import type { Deployment } from '../domain/deployment.js';
 import type { DeploymentState } from '../domain/deployment-state.js';
 import { clipDescription, type GitHubStatusState, mirroredStatus } from '../domain/github-deployment-status.js';
 import type { Db } from '../store/db.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { GitHubDeploymentsRepo } from '../store/github-deployments-repo.js';
 
 export interface GitHubDeploymentMirrorDeps {

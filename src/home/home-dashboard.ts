@@ -7,9 +7,9 @@ import type { HomeView } from '@slack/types';
 import type { Clock } from '../app/clock.js';
 import type { Config } from '../app/config.js';
 import { approvalPolicy, checkApprove } from '../domain/approval-rules.js';
+import type { Deployment } from '../domain/deployment.js';
 import { allTargets, type Target } from '../domain/targets.js';
 import type { LockService } from '../locks/lock-service.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { Repos } from '../store/repos.js';
 import { appHome, type HomeTarget } from '../views/app-home.js';
 

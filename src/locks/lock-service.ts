@@ -6,10 +6,11 @@
 import type { Clock } from '../app/clock.js';
 import type { Logger } from '../app/logger.js';
 import { checkDeployer } from '../domain/approval-rules.js';
+import type { Lock } from '../domain/lock.js';
 import { type Refusal, type RefusalWith, refuse, refuseWith } from '../domain/refusal.js';
 import type { Target } from '../domain/targets.js';
 import type { Db } from '../store/db.js';
-import type { BadSha, Lock } from '../store/locks-repo.js';
+import type { BadSha } from '../store/locks-repo.js';
 import type { Repos } from '../store/repos.js';
 import {
   alreadyLocked,

@@ -2,8 +2,9 @@
  * Metrics of deployment state changes, recorded from the ONE place every transition goes through: the lifecycle
  * module (src/deploys/lifecycle.ts), right after the guarded UPDATE.
  */
+
+import type { Deployment } from '../domain/deployment.js';
 import { isTerminal } from '../domain/deployment-state.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { PhasesRepo } from '../store/phases-repo.js';
 import { deploymentSeconds, deploymentsTotal, phaseSeconds, queueWaitSeconds, transitionsTotal } from './registry.js';
 

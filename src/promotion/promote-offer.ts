@@ -1,6 +1,6 @@
 import type { Config } from '../app/config.js';
+import type { Deployment } from '../domain/deployment.js';
 import { findTarget } from '../domain/targets.js';
-import type { Deployment } from '../store/deployment-row.js';
 import { promoteOffer } from '../views/promotion.js';
 import type { SlackMessage } from '../views/slack-message.js';
 

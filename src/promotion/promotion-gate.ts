@@ -4,9 +4,9 @@
  * `soakMinutes` ago. Rollbacks do not come through here: they are exempt.
  */
 import type { Config } from '../app/config.js';
+import type { Deployment } from '../domain/deployment.js';
 import { type RefusalWith, refuseWith } from '../domain/refusal.js';
 import { findTarget, type Target } from '../domain/targets.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentsRepo } from '../store/deployments-repo.js';
 import { notPromotable } from '../views/promotion.js';
 import type { SlackMessage } from '../views/slack-message.js';

@@ -15,8 +15,6 @@ import { queueRollback } from './queue-rollback.js';
 import { continuePreflight, failedStacks, recoverInPlace } from './recover-in-place.js';
 import type { RollbackContext, RollbackDeps } from './rollback-context.js';
 
-export { type ActionResult, ROLLBACK_PRIORITY } from '../deploys/deployment-actions.js';
-
 export class RollbackService {
   private readonly support: DeploymentActions;
   private readonly ctx: RollbackContext;

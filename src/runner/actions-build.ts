@@ -5,11 +5,11 @@ import { logTail } from '../adapters/github-actions.js';
 import { githubFailure } from '../adapters/github-deployments.js';
 import { logError } from '../app/log-error.js';
 import { matchRun } from '../domain/actions-run-match.js';
+import type { Deployment, Failure } from '../domain/deployment.js';
 import { classifyGitHubError } from '../domain/github-deployment-status.js';
 import { median } from '../domain/stats.js';
 import { substitute, type Target } from '../domain/targets.js';
 import type { JobDuration } from '../store/actions-jobs-repo.js';
-import type { Deployment, Failure } from '../store/deployment-row.js';
 import {
   actionsFailureReply,
   actionsShaWarning,

@@ -1,7 +1,7 @@
 import type { WorkflowRun } from '../adapters/github-actions.js';
 import { logError } from '../app/log-error.js';
+import type { Deployment } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
-import type { Deployment } from '../store/deployment-row.js';
 import { actionsCancelReply } from '../views/actions-replies.js';
 import { lookForRun } from './actions-build.js';
 import { type RunContext, updateActive } from './run-context.js';

@@ -1,6 +1,6 @@
 import { alarmCause, resourcesDone } from '../domain/bake.js';
+import type { Deployment, Failure } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
-import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { bakingLine, bakingReply } from '../views/bake-replies.js';
 import type { RunContext } from './run-context.js';

@@ -1,8 +1,8 @@
 import { awsErrorCode, awsErrorMessage, classifyAwsError } from '../adapters/aws-errors.js';
 import { blindVerdict } from '../domain/blind-monitor.js';
 import { BLIND_WATCH_HOURS } from '../domain/blind-watch.js';
+import type { Deployment } from '../domain/deployment.js';
 import type { BlindnessRepo } from '../store/blindness-repo.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { OutboxRepo } from '../store/outbox-repo.js';
 import { blindClearedReply, blindFailureReason, blindReply } from '../views/blind.js';
 import { blindWatchingReply } from '../views/blind-watch.js';

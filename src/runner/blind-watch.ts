@@ -1,7 +1,7 @@
 import type { StackInfo } from '../adapters/cloudformation.js';
 import { BLIND_WATCH_HOURS, BLIND_WATCH_MS, blindOutcome, blindWatchDelay } from '../domain/blind-watch.js';
+import type { Deployment } from '../domain/deployment.js';
 import { causeLine, findRootCause } from '../domain/root-cause.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { StoredEvent } from '../store/events-repo.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { blindOutcomeReply, blindReadingAgainReply, blindWatchEndedReply } from '../views/blind-watch.js';

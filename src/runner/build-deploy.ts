@@ -1,8 +1,8 @@
 import { isNotFoundAwsError } from '../adapters/aws-errors.js';
 import type { BuildInfo } from '../adapters/codebuild.js';
 import { isInProgress, updateOutcome } from '../domain/cfn-status.js';
+import type { Deployment, Failure } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
-import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { UNTOKENED_OPERATION } from './build-operation.js';
 import { reportRootCause, stackRootCause } from './root-cause-report.js';

@@ -1,5 +1,5 @@
 import type { BuildInfo } from '../adapters/codebuild.js';
-import type { Deployment } from '../store/deployment-row.js';
+import type { Deployment } from '../domain/deployment.js';
 import { buildLogTailReply } from '../views/build-log-tail.js';
 import type { RunContext } from './run-context.js';
 

@@ -1,7 +1,7 @@
 import type { BuildInfo } from '../adapters/codebuild.js';
 import { type TemplateLocation, templateUrlForBuild } from '../adapters/codebuild-artifacts.js';
+import type { Deployment, Failure } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
-import type { Deployment, Failure } from '../store/deployment-row.js';
 import type { NewStack } from '../store/stacks-repo.js';
 import { buildConsoleUrl, buildQueueFullReply, buildStartedLinksReply } from '../views/build-links.js';
 import { buildFinishedReply } from '../views/thread-replies.js';

@@ -1,6 +1,6 @@
 import { rollbackProgress, rollbackStart } from '../domain/cfn-status.js';
+import type { Deployment } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { rollbackProgressReply } from '../views/thread-replies.js';
 import { adoptRunToCancel, cancelActionsRun, cancelRunOnce } from './actions-cancel.js';

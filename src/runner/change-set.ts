@@ -1,6 +1,7 @@
 import { isTransientAwsError } from '../adapters/aws-errors.js';
 import { logError } from '../app/log-error.js';
 import { isNoChangesReason } from '../domain/cfn-status.js';
+import type { Deployment } from '../domain/deployment.js';
 import {
   blocking,
   findingLine,
@@ -10,7 +11,6 @@ import {
 } from '../domain/early-validation.js';
 import { preflightStack } from '../domain/stack-preflight.js';
 import type { Target } from '../domain/targets.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { changeSetReply, stackUpdateStartedReply } from '../views/thread-replies.js';
 import { earlyValidationReply, withValidationWarnings } from '../views/validation-replies.js';

@@ -1,5 +1,5 @@
+import type { Deployment } from '../domain/deployment.js';
 import { substitute, type Target } from '../domain/targets.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack, NewStack } from '../store/stacks-repo.js';
 import type { RunContext } from './run-context.js';
 

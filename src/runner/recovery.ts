@@ -1,9 +1,9 @@
 import type { TailEvent } from '../adapters/cloudformation.js';
 import { logError } from '../app/log-error.js';
 import { classifyStack, isInProgress, rollbackProgress } from '../domain/cfn-status.js';
+import type { Deployment } from '../domain/deployment.js';
 import { causeLine, findRootCause } from '../domain/root-cause.js';
 import type { Target } from '../domain/targets.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { recoveryResultReply, rollbackProgressReply } from '../views/thread-replies.js';
 import { blindWatchExpired, blindWatchPause, endBlindWatch, failedAt, reportBlindWatch } from './blind-watch.js';

@@ -1,5 +1,5 @@
+import type { Deployment } from '../domain/deployment.js';
 import { findRootCause, type RootCause } from '../domain/root-cause.js';
-import type { Deployment } from '../store/deployment-row.js';
 import { rootCauseReply } from '../views/thread-replies.js';
 import type { RunContext } from './run-context.js';
 

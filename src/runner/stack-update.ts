@@ -1,5 +1,5 @@
+import type { Deployment } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
-import type { Deployment } from '../store/deployment-row.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { alarmRootCauseReply } from '../views/bake-replies.js';
 import { alarmFailure, bakeTick } from './bake.js';

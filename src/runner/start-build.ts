@@ -1,7 +1,7 @@
 import type { BuildInfo } from '../adapters/codebuild.js';
 import { perBuildArtifacts } from '../adapters/codebuild-artifacts.js';
+import type { Deployment } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
-import type { Deployment } from '../store/deployment-row.js';
 import { mutate, type RunContext } from './run-context.js';
 
 /** StartBuild's idempotencyToken is honoured for 5 minutes only (StartBuild API reference); a margin before that. */

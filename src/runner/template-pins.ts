@@ -1,6 +1,6 @@
 import type { TemplateLocation } from '../adapters/codebuild-artifacts.js';
 import { pinnedTemplateUrl } from '../adapters/s3-template-version.js';
-import type { Deployment } from '../store/deployment-row.js';
+import type { Deployment } from '../domain/deployment.js';
 import type { RunContext } from './run-context.js';
 
 type Located = Extract<TemplateLocation, { ok: true }>;

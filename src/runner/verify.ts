@@ -1,3 +1,4 @@
+import type { Deployment } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
 import {
   describeServed,
@@ -7,7 +8,6 @@ import {
   seenLine,
   smokeFailure,
 } from '../domain/verification.js';
-import type { Deployment } from '../store/deployment-row.js';
 import { bakedReply } from '../views/bake-replies.js';
 import { shortSha } from '../views/links.js';
 import { staleReason, verifyReplies } from '../views/verify-replies.js';

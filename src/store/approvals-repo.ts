@@ -120,5 +120,3 @@ export class ApprovalsRepo {
     ).map(fromRow);
   }
 }
-
-export { type DeploymentAction, DeploymentActionsRepo } from './deployment-actions-repo.js';

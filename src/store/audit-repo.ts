@@ -1,5 +1,5 @@
+import type { Failure } from '../domain/deployment.js';
 import type { Db } from './db.js';
-import type { Failure } from './deployment-row.js';
 
 /** One deployment as the audit trail shows it: who asked, who approved or forced, what ran, how it ended. */
 export interface AuditRow {

@@ -1,6 +1,7 @@
+import type { Deployment } from '../domain/deployment.js';
 import { sqlList, WAITING_STATES } from '../domain/deployment-state.js';
 import type { Db } from './db.js';
-import { type Deployment, type DeploymentRow, fromRow } from './deployment-row.js';
+import { type DeploymentRow, fromRow } from './deployment-row.js';
 
 export interface BranchWatch {
   targetKey: string;

@@ -1,8 +1,6 @@
 import type { Deployment, Failure } from '../domain/deployment.js';
 import type { DeploymentKind, DeploymentState } from '../domain/deployment-state.js';
 
-export type { Deployment, Failure } from '../domain/deployment.js';
-
 export interface DeploymentRow {
   id: number;
   kind: DeploymentKind;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Deployment } from '../domain/deployment.js';
 import {
   ACTIVE_STATES,
   assertTransition,
@@ -8,7 +9,7 @@ import {
   WAITING_STATES,
 } from '../domain/deployment-state.js';
 import type { Db } from './db.js';
-import { type Deployment, type DeploymentPatch, type DeploymentRow, fromRow, patchToSql } from './deployment-row.js';
+import { type DeploymentPatch, type DeploymentRow, fromRow, patchToSql } from './deployment-row.js';
 
 /** The domain's fields a requester decides; NewDeployment adds the queue's options. */
 type RequestedFields = 'kind' | 'service' | 'environment' | 'targetKey' | 'ref' | 'sha' | 'requestedBy' | 'channel';

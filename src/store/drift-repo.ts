@@ -2,8 +2,6 @@ import type { DriftStatus, PropertyDifference, ResourceDrift, StackDriftResult }
 import { fingerprint, stackKey } from '../domain/drift-diff.js';
 import type { Db } from './db.js';
 
-export { type DigestKind, type DigestRun, DigestRunsRepo, type StartRunResult } from './digest-runs-repo.js';
-
 interface StackRow {
   target_key: string;
   stack_name: string;

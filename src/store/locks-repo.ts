@@ -1,8 +1,6 @@
 import type { Lock, LockKind } from '../domain/lock.js';
 import type { Db } from './db.js';
 
-export type { Lock, LockKind } from '../domain/lock.js';
-
 export interface LockEvent {
   targetKey: string;
   action: 'lock' | 'unlock' | 'release' | 'force';

@@ -4,8 +4,6 @@ import type { Db } from './db.js';
 /** Where one stack of a deployment stands; the runner reads this to decide its next action after any restart. */
 export type StackStepStatus = 'pending' | 'changeset' | 'updating' | 'succeeded' | 'noop' | 'failed';
 
-export type { ChangeSummary } from '../domain/change-summary.js';
-
 export interface DeploymentStack {
   deploymentId: number;
   position: number;

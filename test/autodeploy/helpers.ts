@@ -1,7 +1,7 @@
 import nock from 'nock';
 import type { Config } from '../../src/app/config.js';
+import type { Deployment } from '../../src/domain/deployment.js';
 import type { Db } from '../../src/store/db.js';
-import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { exampleConfig, type exampleConfigRaw } from '../helpers/config.js';
 import { GITHUB_API } from '../helpers/github-nock.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { approvalPolicy } from '../../src/domain/approval-rules.js';
-import type { Deployment } from '../../src/store/deployment-row.js';
+import type { Deployment } from '../../src/domain/deployment.js';
 import { type ApprovalView, approvalDecided, approvalRequest } from '../../src/views/approval.js';
 import { failureActions } from '../../src/views/failure-actions.js';
 import { LIMITS } from '../../src/views/slack-message.js';

@@ -1,10 +1,10 @@
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
+import type { Deployment, Failure } from '../../src/domain/deployment.js';
 import { findTarget, type Target } from '../../src/domain/targets.js';
 import type { App } from '../../src/slack/bolt-app.js';
 import { registerButtons } from '../../src/slack/interactions/buttons.js';
 import type { Db } from '../../src/store/db.js';
-import type { Deployment, Failure } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';

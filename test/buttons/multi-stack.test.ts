@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
+import { DeploymentActionsRepo } from '../../src/store/deployment-actions-repo.js';
 import { type StackStepStatus, StacksRepo } from '../../src/store/stacks-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
 import { cfnScripted, stackArn } from '../helpers/cfn-nock.js';

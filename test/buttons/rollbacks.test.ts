@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { approvalKey } from '../../src/approvals/approval-service.js';
-import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
+import { DeploymentActionsRepo } from '../../src/store/deployment-actions-repo.js';
 import { LocksRepo } from '../../src/store/locks-repo.js';
 import { threadKeys } from '../../src/views/thread-keys.js';
 import { cfnScripted, stackArn } from '../helpers/cfn-nock.js';

@@ -3,7 +3,8 @@ import type { StackDriftCheck } from '../../src/adapters/cloudformation-drift.js
 import { silentLogger } from '../../src/app/logger.js';
 import { type DigestJob, Digests } from '../../src/digests/digests.js';
 import { DriftDigestJob } from '../../src/digests/drift-job.js';
-import { DigestRunsRepo, DriftRepo } from '../../src/store/drift-repo.js';
+import { DigestRunsRepo } from '../../src/store/digest-runs-repo.js';
+import { DriftRepo } from '../../src/store/drift-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { FakeClock } from '../helpers/clock.js';
 import { exampleConfig } from '../helpers/config.js';

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { healthByTarget, healthFigures, median, percentile } from '../../src/domain/health-metrics.js';
 import type { Db } from '../../src/store/db.js';
-import { DigestRunsRepo } from '../../src/store/drift-repo.js';
+import { DigestRunsRepo } from '../../src/store/digest-runs-repo.js';
 import { HealthRepo } from '../../src/store/health-repo.js';
 import { LocksRepo } from '../../src/store/locks-repo.js';
 import { FakeClock } from '../helpers/clock.js';

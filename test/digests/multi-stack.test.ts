@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/app/logger.js';
 import { DriftDigestJob } from '../../src/digests/drift-job.js';
-import { DigestRunsRepo, DriftRepo } from '../../src/store/drift-repo.js';
+import { DigestRunsRepo } from '../../src/store/digest-runs-repo.js';
+import { DriftRepo } from '../../src/store/drift-repo.js';
 import { FakeClock } from '../helpers/clock.js';
 import { twoStackConfig } from '../helpers/config.js';
 import { testDb } from '../helpers/db.js';

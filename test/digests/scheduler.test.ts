@@ -2,7 +2,7 @@ import cron, { type ScheduledTask, type TaskFn, type TaskOptions } from 'node-cr
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/app/logger.js';
 import { type CronApi, DigestScheduler } from '../../src/digests/scheduler.js';
-import type { DigestKind } from '../../src/store/drift-repo.js';
+import type { DigestKind } from '../../src/store/digest-runs-repo.js';
 import { exampleConfig } from '../helpers/config.js';
 
 class RecordingCron implements CronApi {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/app/config.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { GateWatcher } from '../../src/gates/gate-watcher.js';
-import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
+import { DeploymentActionsRepo } from '../../src/store/deployment-actions-repo.js';
 import { commandFixture, githubCommit, SHA } from '../commands/fixture.js';
 import { exampleConfig } from '../helpers/config.js';
 import { captureReplies, replyText } from '../helpers/slack-kit.js';

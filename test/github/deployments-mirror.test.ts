@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Deployment, Failure } from '../../src/domain/deployment.js';
 import type { Db } from '../../src/store/db.js';
-import type { Deployment, Failure } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { githubPermissionProblems } from '../../src/store/github-deployments-repo.js';
 import { FakeClock } from '../helpers/clock.js';

@@ -1,4 +1,4 @@
-import type { Deployment } from '../../src/store/deployment-row.js';
+import type { Deployment } from '../../src/domain/deployment.js';
 import type { NewDeployment } from '../../src/store/deployments-repo.js';
 
 /** A finished deploy as the store returns it, for pure view tests; `over` sets what the test is about. */

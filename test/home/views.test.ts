@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Deployment } from '../../src/store/deployment-row.js';
+import type { Deployment } from '../../src/domain/deployment.js';
 import { appHome, HOME_MAX_BLOCKS, type HomeTarget } from '../../src/views/app-home.js';
 import { deployModal, formCommandText, MODAL_MAX_BLOCKS, readDeployForm } from '../../src/views/deploy-modal.js';
 import { LIMITS } from '../../src/views/slack-message.js';

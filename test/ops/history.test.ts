@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/app/cli.js';
-import { ApprovalsRepo, DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
+import { ApprovalsRepo } from '../../src/store/approvals-repo.js';
 import { openDb } from '../../src/store/db.js';
+import { DeploymentActionsRepo } from '../../src/store/deployment-actions-repo.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Deployment } from '../../src/store/deployment-row.js';
+import type { Deployment } from '../../src/domain/deployment.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { Harness, SHA } from './harness.js';
 

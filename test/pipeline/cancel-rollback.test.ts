@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Deployment } from '../../src/store/deployment-row.js';
+import type { Deployment } from '../../src/domain/deployment.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { resourceEvent } from '../helpers/cfn-nock.js';

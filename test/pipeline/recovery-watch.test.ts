@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
+import { DeploymentActionsRepo } from '../../src/store/deployment-actions-repo.js';
 import { StacksRepo } from '../../src/store/stacks-repo.js';
 import { resourceEvent } from '../helpers/cfn-nock.js';
 import { modesConfig } from '../helpers/config.js';

@@ -1,5 +1,5 @@
-import { type DeploymentAction, DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
-import type { Deployment } from '../../src/store/deployment-row.js';
+import type { Deployment } from '../../src/domain/deployment.js';
+import { type DeploymentAction, DeploymentActionsRepo } from '../../src/store/deployment-actions-repo.js';
 import { resourceEvent } from '../helpers/cfn-nock.js';
 import type { FakeBuild } from '../helpers/codebuild-nock.js';
 import { type Harness, SHA } from './harness.js';

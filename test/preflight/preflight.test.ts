@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
+import { DeploymentActionsRepo } from '../../src/store/deployment-actions-repo.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { LocksRepo } from '../../src/store/locks-repo.js';
 import { captureResponses, click, deployment, services, sha, target, testApp } from '../buttons/harness.js';

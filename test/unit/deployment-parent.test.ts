@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Deployment } from '../../src/domain/deployment.js';
 import type { Lock } from '../../src/domain/lock.js';
-import type { Deployment } from '../../src/store/deployment-row.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { deploymentParent } from '../../src/views/deployment-parent.js';
 import { lockStatusLine, rollbackLockReason } from '../../src/views/lock.js';

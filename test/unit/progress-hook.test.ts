@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PollContext } from '../../src/deploys/poll-context.js';
 import type { QueueEta, Remaining } from '../../src/domain/eta.js';
 import type { ProgressFacts, StallCheck } from '../../src/estimates/estimator.js';
-import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
+import { DeploymentActionsRepo } from '../../src/store/deployment-actions-repo.js';
 import { DeploymentsRepo } from '../../src/store/deployments-repo.js';
 import { OutboxRepo } from '../../src/store/outbox-repo.js';
 import { FakeClock } from '../helpers/clock.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Deployment } from '../../src/store/deployment-row.js';
+import type { Deployment } from '../../src/domain/deployment.js';
 import { deployStatus, type TargetStatus } from '../../src/views/status.js';
 import { deploymentRow } from '../helpers/rows.js';
 

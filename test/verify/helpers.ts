@@ -1,5 +1,5 @@
 import type { Config } from '../../src/app/config.js';
-import type { Deployment } from '../../src/store/deployment-row.js';
+import type { Deployment } from '../../src/domain/deployment.js';
 import { exampleConfig } from '../helpers/config.js';
 import type { Harness } from '../pipeline/harness.js';
 

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeploymentActionsRepo } from '../../src/store/approvals-repo.js';
+import { DeploymentActionsRepo } from '../../src/store/deployment-actions-repo.js';
 import { VerificationsRepo } from '../../src/store/verifications-repo.js';
 import { commandFixture } from '../commands/fixture.js';
 import { Harness, SHA } from '../pipeline/harness.js';

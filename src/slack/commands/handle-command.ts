@@ -34,7 +34,6 @@ export function parserAnswer(config: Config, command: 'deploy' | 'rollback', par
 }
 
 /** Only what the log line needs from an error: messages and codes, never request bodies or tokens. */
-export { errorInfo } from '../../app/log-error.js';
 
 /** Runs the work that follows an ack; `arrived()` is called for every command before it is acked. */
 export interface WorkQueue {

@@ -10,8 +10,6 @@ import { deployCommand } from './deploy.js';
 import { type Digests, type Doctor, deployStatusCommand, type StatusCommandDeps } from './deploy-status.js';
 import { rollbackCommand } from './rollback.js';
 
-export type { DigestKind, Digests, Doctor } from './deploy-status.js';
-
 export interface CommandDeps {
   config: Config;
   requests: Pick<DeployRequests, 'request'>;
