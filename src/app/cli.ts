@@ -7,7 +7,8 @@ import { DOCTOR_USAGE, doctorCommand } from '../doctor/command.js';
 import { HISTORY_USAGE, historyCommand } from '../history/command.js';
 import { AuditRepo } from '../store/audit-repo.js';
 import { openDb } from '../store/db.js';
-import type { DeadLetter, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
+import type { DeadLetter } from '../store/dead-letter-repo.js';
+import type { OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
 import { buildRepos } from '../store/repos.js';
 
 export const USAGE = `Usage: coxswain outbox <command>

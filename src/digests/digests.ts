@@ -8,8 +8,6 @@ import type { OutboxRepo } from '../store/outbox-repo.js';
 import type { SlackMessage } from '../views/slack-message.js';
 import type { DigestRunResult } from './drift-job.js';
 
-export type { DigestKind };
-
 /** Anything that can produce one digest run (DriftDigestJob, HealthDigestJob). */
 export interface DigestJob {
   run(options?: { preview?: boolean }): Promise<DigestRunResult>;

@@ -4,10 +4,8 @@
  * deployments waiting for checks; auto-deploy and promotion (issue 16) are meant to ask it too.
  */
 import type { CommitChecksReader } from '../adapters/github-checks.js';
-import { type CheckItem, evaluateChecks, type GateResult } from '../domain/commit-checks.js';
+import { evaluateChecks, type GateResult } from '../domain/commit-checks.js';
 import type { Target } from '../domain/targets.js';
-
-export type { CheckItem, GateResult };
 
 export type GateCheck = GateResult | { state: 'error'; message: string };
 

@@ -2,7 +2,8 @@ import type { SlackDelivery } from '../adapters/slack-web.js';
 import type { Logger } from '../app/logger.js';
 import { type BackoffPolicy, backoffDelay } from '../domain/backoff.js';
 import type { SlackFailure } from '../domain/slack-errors.js';
-import type { DeadLetter, DueEntry, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
+import type { DeadLetter } from '../store/dead-letter-repo.js';
+import type { DueEntry, OutboxDeliveryRepo } from '../store/outbox-delivery-repo.js';
 import type { SlackAuthHealth } from './slack-auth-health.js';
 import { holdScope } from './slack-pacing.js';
 

@@ -4,6 +4,7 @@ import type { WorkflowJob, WorkflowRun } from '../adapters/github-actions.js';
 import { logTail } from '../adapters/github-actions.js';
 import { githubFailure } from '../adapters/github-deployments.js';
 import { logError } from '../app/log-error.js';
+import type { StepOutcome } from '../deploys/poll-context.js';
 import { matchRun } from '../domain/actions-run-match.js';
 import type { Deployment, Failure } from '../domain/deployment.js';
 import { classifyGitHubError } from '../domain/github-deployment-status.js';
@@ -20,7 +21,7 @@ import type { BuildStepOptions } from './build.js';
 import { concludeBuild } from './build.js';
 import { watchStacks } from './build-deploy.js';
 import { plannedStacks } from './plan.js';
-import { failDeployment, linkRegion, type RunContext, type StepOutcome, updateActive } from './run-context.js';
+import { failDeployment, linkRegion, type RunContext, updateActive } from './run-context.js';
 
 /**
  * The building state of a target built by GitHub Actions (docs/adr/0009-i15-github-actions-builds.md): the build is

@@ -1,12 +1,13 @@
 import { isNotFoundAwsError } from '../adapters/aws-errors.js';
 import type { BuildInfo } from '../adapters/codebuild.js';
+import type { StepOutcome } from '../deploys/poll-context.js';
 import { isInProgress, updateOutcome } from '../domain/cfn-status.js';
 import type { Deployment, Failure } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { UNTOKENED_OPERATION } from './build-operation.js';
 import { reportRootCause, stackRootCause } from './root-cause-report.js';
-import { failDeployment, type RunContext, type StepOutcome, stackEventsUrl, stackFailure } from './run-context.js';
+import { failDeployment, type RunContext, stackEventsUrl, stackFailure } from './run-context.js';
 import { readEvents, TAIL_SLACK_MS } from './stack-events.js';
 import { finishStackUpdate } from './verify.js';
 

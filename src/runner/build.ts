@@ -1,5 +1,6 @@
 import type { BuildInfo } from '../adapters/codebuild.js';
 import { type TemplateLocation, templateUrlForBuild } from '../adapters/codebuild-artifacts.js';
+import type { StepOutcome } from '../deploys/poll-context.js';
 import type { Deployment, Failure } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
 import type { NewStack } from '../store/stacks-repo.js';
@@ -9,7 +10,7 @@ import { stepActionsBuild } from './actions-build.js';
 import { finishBuildDeploy, watchStacks } from './build-deploy.js';
 import { postBuildLogTail } from './build-log-tail.js';
 import { needsBuild, plannedStacks } from './plan.js';
-import { failDeployment, linkRegion, type RunContext, type StepOutcome, updateActive } from './run-context.js';
+import { failDeployment, linkRegion, type RunContext, updateActive } from './run-context.js';
 import { startDeploymentBuild } from './start-build.js';
 import { pinTemplateUrls } from './template-pins.js';
 

@@ -1,10 +1,11 @@
+import type { StepOutcome } from '../deploys/poll-context.js';
 import { rollbackProgress, rollbackStart } from '../domain/cfn-status.js';
 import type { Deployment } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { rollbackProgressReply } from '../views/thread-replies.js';
 import { adoptRunToCancel, cancelActionsRun, cancelRunOnce } from './actions-cancel.js';
-import { cancelDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
+import { cancelDeployment, mutate, type RunContext, stackEventsUrl } from './run-context.js';
 import { observeStack } from './stack-events.js';
 import { endUpdate, stillRunning } from './stack-update.js';
 

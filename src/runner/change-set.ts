@@ -1,5 +1,6 @@
 import { isTransientAwsError } from '../adapters/aws-errors.js';
 import { logError } from '../app/log-error.js';
+import type { StepOutcome } from '../deploys/poll-context.js';
 import { isNoChangesReason } from '../domain/cfn-status.js';
 import type { Deployment } from '../domain/deployment.js';
 import {
@@ -16,7 +17,7 @@ import { changeSetReply, stackUpdateStartedReply } from '../views/thread-replies
 import { earlyValidationReply, withValidationWarnings } from '../views/validation-replies.js';
 import { refuseLanguageExtensions } from './language-extensions.js';
 import { plannedStacks } from './plan.js';
-import { failDeployment, mutate, type RunContext, type StepOutcome, stackEventsUrl } from './run-context.js';
+import { failDeployment, mutate, type RunContext, stackEventsUrl } from './run-context.js';
 import { TAIL_SLACK_MS } from './stack-events.js';
 import { pollUpdate } from './stack-update.js';
 import { finishStackUpdate } from './verify.js';

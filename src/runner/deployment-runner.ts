@@ -1,17 +1,14 @@
 import { isRetryableAwsError } from '../adapters/aws-errors.js';
 import { logError } from '../app/log-error.js';
-import type { PollContext } from '../deploys/poll-context.js';
+import type { PollContext, StepOutcome } from '../deploys/poll-context.js';
 import { isActive } from '../domain/deployment-state.js';
 import { BlindMonitor } from './blind-monitor.js';
 import { stepBuild } from './build.js';
 import { stepCancel } from './cancel.js';
 import { stepStacks } from './change-set.js';
 import { nextPollDelay, transientBackoff } from './polling.js';
-import { failDeployment, type RunContext, type StepOutcome } from './run-context.js';
+import { failDeployment, type RunContext } from './run-context.js';
 import { stepVerify } from './verify.js';
-
-/** Handed to the poll seam after every advance (deploys/poll-context.ts): where the estimator and stall detector plug in. */
-export type { PollContext };
 
 export interface RunnerOptions {
   githubWeb: string;

@@ -29,8 +29,6 @@ import type { StacksRepo } from '../store/stacks-repo.js';
 import type { VerificationsRepo } from '../store/verifications-repo.js';
 import { cfnStackUrl } from '../views/links.js';
 
-export type { FinishExtras };
-
 /** Everything a runner step needs; steps hold no state of their own between polls. */
 export interface RunContext {
   db: Db;
@@ -69,9 +67,6 @@ export interface RunContext {
 
 /** A rollback service's result (queued, or a refusal: domain/refusal.ts). */
 export type AutoRollback = (deploymentId: number) => Promise<Result<{ message: string; deployment?: Deployment }>>;
-
-/** What one step did: progressed = something moved (polls faster), waiting = nothing new, done = terminal. */
-export type { StepOutcome };
 
 /** Region for console links when the target names none (the SDK resolves the real one for calls). */
 export function linkRegion(ctx: RunContext, target: Target): string {

@@ -1,10 +1,11 @@
+import type { StepOutcome } from '../deploys/poll-context.js';
 import type { Deployment } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
 import type { DeploymentStack } from '../store/stacks-repo.js';
 import { alarmRootCauseReply } from '../views/bake-replies.js';
 import { alarmFailure, bakeTick } from './bake.js';
 import { reportRootCause, stackRootCause } from './root-cause-report.js';
-import { failDeployment, type RunContext, type StepOutcome, stackFailure } from './run-context.js';
+import { failDeployment, type RunContext, stackFailure } from './run-context.js';
 import { observeStack, type StackObservation } from './stack-events.js';
 
 /** One poll of a running update (the deploying state): the stack's end is the deployment's step result. */

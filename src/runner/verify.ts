@@ -1,3 +1,4 @@
+import type { StepOutcome } from '../deploys/poll-context.js';
 import type { Deployment } from '../domain/deployment.js';
 import type { Target } from '../domain/targets.js';
 import {
@@ -11,7 +12,7 @@ import {
 import { bakedReply } from '../views/bake-replies.js';
 import { shortSha } from '../views/links.js';
 import { staleReason, verifyReplies } from '../views/verify-replies.js';
-import { failDeployment, type RunContext, type StepOutcome, succeedDeployment } from './run-context.js';
+import { failDeployment, type RunContext, succeedDeployment } from './run-context.js';
 
 /**
  * The end of a stack update (every stack done, alarm window over): with `verify` the deployment goes on to

@@ -2,8 +2,6 @@ import type { SlackMessage } from '../views/slack-message.js';
 import type { Db } from './db.js';
 import { type DeadLetter, DeadLetterRepo, type RequeueResult } from './dead-letter-repo.js';
 
-export type { DeadLetter, RequeueResult };
-
 /** An outbox entry as the delivery worker sees it, with what ordering and recovery need. */
 export interface DueEntry {
   id: number;

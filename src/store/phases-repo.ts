@@ -1,7 +1,6 @@
 import type { Phase } from '../domain/estimates.js';
 import type { Db } from './db.js';
 
-export type { Phase };
 export type PhaseOutcome = 'succeeded' | 'failed' | 'cancelled';
 
 export interface PhaseRecord {
