@@ -67,7 +67,7 @@ export async function untilFailed(h: Harness, id: number): Promise<Deployment['f
   return h.get(id).failure;
 }
 
-/** A failure button pressed a minute later: src/rollbacks.ts records the click; the time of the click. */
+/** A failure button pressed a minute later, recorded as src/rollbacks/ records the click; the time of the click. */
 export function clickRecovery(
   h: Harness,
   deploymentId: number,
