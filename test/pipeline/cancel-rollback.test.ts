@@ -12,7 +12,7 @@ afterEach(() => h?.close());
 const STACK = 'web-staging';
 const OLD_SHA = '0123456789abcdef0123456789abcdef01234567';
 
-/** What the deploy_rollback button does on a running update (src/rollbacks.ts): CancelUpdateStack, then cancelling. */
+/** What the deploy_rollback button does on a running update (src/rollbacks/cancel-update.ts): CancelUpdateStack, then cancelling. */
 function pressCancel(id: number): void {
   expect(h.repo.transition(id, 'deploying', 'cancelling', h.clock.now())).toBeDefined();
 }
@@ -207,7 +207,7 @@ describe('recovery after a failure', () => {
     resourceFails(d, 'Db', 'AWS::RDS::DBInstance', 'Storage full', 'UPDATE_ROLLBACK_FAILED');
     await untilFailed(h, d.id);
 
-    // The button (src/rollbacks.ts) calls ContinueUpdateRollback and records the click.
+    // The button (src/rollbacks/recover-in-place.ts) calls ContinueUpdateRollback and records the click.
     const at = clickRecovery(h, d.id, 'continue_rollback', 'UPDATE_ROLLBACK_FAILED');
     const cont = `${d.token}-continue`;
     h.cfn.stackReports(STACK, 'UPDATE_ROLLBACK_IN_PROGRESS', cont, at + 1000);

@@ -117,7 +117,7 @@ describe('recovery of a stack RollbackStack deletes', () => {
     buildSucceeds(build, h.clock.now());
     await untilFailed(h, d.id);
 
-    // The Roll back button ran RollbackStack (src/rollbacks.ts records the click).
+    // The Roll back button ran RollbackStack (src/rollbacks/recover-in-place.ts records the click).
     const at = clickRecovery(h, d.id, 'rollback_stack', 'CREATE_FAILED', A);
     // RollbackStack deleted it: by name CloudFormation answers "Stack with id cdk-a-staging does not exist"
     // (ValidationError); by its id, DescribeStacks says DELETE_COMPLETE and the events are still there.

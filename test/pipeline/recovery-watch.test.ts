@@ -40,7 +40,7 @@ async function twoFailedStacks() {
   return d;
 }
 
-/** What the deploy_rollback button records after ContinueUpdateRollback (src/rollbacks.ts). */
+/** What the deploy_rollback button records after ContinueUpdateRollback (src/rollbacks/recover-in-place.ts). */
 function click(deploymentId: number, stackName: string | null): number {
   h.clock.advance(60_000);
   const at = h.clock.now();

@@ -155,7 +155,7 @@ describe('root cause in the thread', () => {
     buildSucceeds(build, h.clock.now());
     await untilFailed(h, d.id);
 
-    // Roll back pressed: ContinueUpdateRollback (src/rollbacks.ts records the click); the rollback fails again
+    // Roll back pressed: ContinueUpdateRollback (src/rollbacks/recover-in-place.ts records the click); the rollback fails again
     // inside the nested stack.
     const at = clickRecovery(h, d.id, 'continue_rollback', 'UPDATE_ROLLBACK_FAILED', A);
     const cont = `${d.token}-continue`;

@@ -13,7 +13,7 @@ import { type CommandOutcome, commandHandler } from './handle-command.js';
 
 export type DigestKind = 'drift' | 'health';
 
-/** Implemented by the digests job (jobs/digests.ts); /deploy-status only previews or posts on demand. */
+/** Implemented by the digests job (digests/digests.ts); /deploy-status only previews or posts on demand. */
 export interface Digests {
   preview(kind: DigestKind): Promise<SlackMessage[]>;
   /** Queues the digest to its channel (through the outbox), or says why not (another run is going). */
