@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/app/logger.js';
-import { targetOfDeployment } from '../../src/deploys/target-of.js';
-import { Estimator } from '../../src/estimates/estimator.js';
-import { ProgressHook } from '../../src/estimates/progress-hook.js';
-import { buildRepos } from '../../src/store/repos.js';
+import type { ProgressHook } from '../../src/estimates/progress-hook.js';
 import { formatMinutes } from '../../src/views/format.js';
+import { progressHook } from '../helpers/services.js';
 import { Harness, SHA } from './harness.js';
 
 const SHA2 = 'b'.repeat(40);
@@ -15,15 +12,7 @@ afterEach(() => h?.close());
 /** A harness whose worker draws parents with the runtime's ETA source (ProgressHook over a real Estimator). */
 function withEta(): { h: Harness; hook: ProgressHook } {
   const harness = new Harness();
-  const hook = new ProgressHook({
-    db: harness.db,
-    config: harness.config,
-    clock: harness.clock,
-    logger: silentLogger,
-    estimator: new Estimator({ repos: buildRepos(harness.db), clock: harness.clock }),
-    targetOf: targetOfDeployment(harness.config),
-    repos: buildRepos(harness.db),
-  });
+  const hook = progressHook(harness.db, harness.config, harness.clock);
   harness.worker = harness.newWorker('worker-1', { parentEta: (d) => hook.parentEtaMs(d), onPoll: hook.onPoll });
   return { h: harness, hook };
 }
