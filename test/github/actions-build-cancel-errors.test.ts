@@ -33,10 +33,8 @@ describe('GitHub Actions build: mode template', () => {
 
 describe('GitHub Actions build: cancel in mode build', () => {
   it('while the workflow updates a stack, the run is cancelled once (so it cannot go on) and the stack is followed', async () => {
-    const { h, m, addRun } = setup();
-    const d = h.enqueue('appcdk', 'staging');
-    await h.worker.tick();
-    await m.worker.tick();
+    const { h, m, addRun, startBuild } = setup();
+    const d = await startBuild('appcdk');
     addRun({ id: 801, workflow: 'cdk.yml', repo: 'acme/appcdk' });
     m.gh.jobs.set(801, [job(91, 'cdk', 'in_progress', null, [['cdk deploy', 'in_progress', null]])]);
     await h.tickUntil(() => h.get(d.id).buildId === '801');
@@ -69,10 +67,8 @@ describe('GitHub Actions build: cancel in mode build', () => {
 
 describe('GitHub Actions build: cancel before the run was found', () => {
   it('adopts the run the GitHub deployment started and cancels it', async () => {
-    const { h, m, addRun } = setup();
-    const d = h.enqueue('app', 'staging');
-    await h.worker.tick();
-    await m.worker.tick();
+    const { h, m, addRun, startBuild } = setup();
+    const d = await startBuild('app');
     h.repo.transition(d.id, 'building', 'cancelling', h.clock.now());
     // GitHub starts the run a few seconds later; the cancel waits for it instead of leaving it running.
     h.clock.advance(10_000);
@@ -106,10 +102,8 @@ describe('GitHub Actions build: cancel before the run was found', () => {
 
 describe('GitHub Actions build: GitHub errors', () => {
   it('a 500 while looking for the run is retried; a 403 (no Actions: read) fails with what the token needs', async () => {
-    const { h, m, addRun } = setup();
-    const d = h.enqueue('app', 'staging');
-    await h.worker.tick();
-    await m.worker.tick();
+    const { h, m, addRun, startBuild } = setup();
+    const d = await startBuild('app');
     addRun({ id: 501 });
     m.gh.failNext('runs', 500, 'Server Error');
     h.clock.advance(5_000);

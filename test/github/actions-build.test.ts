@@ -65,10 +65,8 @@ describe('GitHub Actions build', () => {
   });
 
   it('a failed run names the failed job and step with its link and the tail of its log (both hops of the 302 nock’d)', async () => {
-    const { h, m, addRun } = setup();
-    const d = h.enqueue('app', 'staging');
-    await h.worker.tick();
-    await m.worker.tick();
+    const { h, m, addRun, startBuild } = setup();
+    const d = await startBuild('app');
     const run = addRun({ id: 501 });
     Object.assign(run, { status: 'completed', conclusion: 'failure' });
     m.gh.jobs.set(501, [
@@ -117,10 +115,8 @@ describe('GitHub Actions build', () => {
   });
 
   it('no run within the timeout: failed with the on: deployment hint, nothing deployed', async () => {
-    const { h, m } = setup();
-    const d = h.enqueue('app', 'staging');
-    await h.worker.tick();
-    await m.worker.tick();
+    const { h, m, startBuild } = setup();
+    const d = await startBuild('app');
     await h.tickUntil(() => h.get(d.id).state === 'failed', { max: 80, stepMs: 10_000 });
     expect(h.get(d.id).failure?.reason).toBe('the workflow did not start: is `on: deployment` in deploy.yml?');
     expect(h.clock.now() - h.get(d.id).startedAt!).toBeGreaterThan(5 * 60_000);
@@ -168,10 +164,8 @@ describe('GitHub Actions build', () => {
   });
 
   it('cancel: the run is cancelled on GitHub, then the deployment ends cancelled once the run completed', async () => {
-    const { h, m, addRun } = setup();
-    const d = h.enqueue('app', 'staging');
-    await h.worker.tick();
-    await m.worker.tick();
+    const { h, m, addRun, startBuild } = setup();
+    const d = await startBuild('app');
     const run = addRun({ id: 501 });
     m.gh.jobs.set(501, [job(71, 'build', 'in_progress', null, [])]);
     await h.tickUntil(() => h.get(d.id).buildId === '501');
@@ -188,10 +182,8 @@ describe('GitHub Actions build', () => {
   });
 
   it('mode build: the workflow deploys; a run that checked out another SHA is warned about', async () => {
-    const { h, m, addRun } = setup();
-    const d = h.enqueue('appcdk', 'staging');
-    await h.worker.tick();
-    await m.worker.tick();
+    const { h, m, addRun, startBuild } = setup();
+    const d = await startBuild('appcdk');
     const run = addRun({ id: 801, workflow: 'cdk.yml', repo: 'acme/appcdk' });
     m.gh.jobs.set(801, [job(91, 'cdk', 'in_progress', null, [['cdk deploy', 'in_progress', null]])]);
     await h.tickUntil(() => h.get(d.id).buildId === '801');

@@ -85,7 +85,14 @@ export function actionsHarness() {
     m.gh.runs.push(run);
     return run;
   };
-  return { h, m, clock, db, config, addRun, iso };
+  /** /deploy of `service` to `env`: the worker claims it (building) and the mirror creates its GitHub deployment, which starts the workflow. */
+  const startBuild = async (service: string, env = 'staging') => {
+    const d = h.enqueue(service, env);
+    await h.worker.tick();
+    await m.worker.tick();
+    return d;
+  };
+  return { h, m, clock, db, config, addRun, iso, startBuild };
 }
 
 /** actionsHarness() for each test of the file that calls this, closed after it. */
